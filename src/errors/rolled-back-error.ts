@@ -1,0 +1,21 @@
+import { ZooKeeperError } from './zookeeper-error';
+
+/**
+ * A transaction op that was not applied because another op of the same
+ * transaction failed (kazoo's RolledBackError, code 0).
+ *
+ * `commit()` fails with one of these carrying every op's outcome in `results`
+ * (its result, the error that failed it, or a RolledBackError) and the index of
+ * the op that failed in `failedIndex`; `cause` is that op's error.
+ */
+export class RolledBackError extends ZooKeeperError {
+  readonly results: readonly unknown[];
+  readonly failedIndex: number;
+
+  constructor(path?: string, options?: { results?: readonly unknown[]; failedIndex?: number; cause?: unknown; message?: string }) {
+    const message = options?.message ?? (path === undefined ? 'ROLLEDBACK' : `ROLLEDBACK for ${path}`);
+    super(0, path, message, { cause: options?.cause, codeName: 'ROLLEDBACK' });
+    this.results = options?.results ?? [];
+    this.failedIndex = options?.failedIndex ?? -1;
+  }
+}

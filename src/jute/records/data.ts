@@ -1,0 +1,63 @@
+import type { JuteReader } from '../reader';
+import type { JuteWriter } from '../writer';
+
+/** An access control entry (jute `ACL` with its `Id` flattened): `{ perms, scheme, id }`. */
+export interface Acl {
+  perms: number;
+  scheme: string;
+  id: string;
+}
+
+export function writeAcl(w: JuteWriter, acl: Acl): void {
+  w.int(acl.perms).ustring(acl.scheme).ustring(acl.id);
+}
+
+export function readAcl(r: JuteReader): Acl {
+  const perms = r.int();
+  const scheme = r.ustring();
+  const id = r.ustring();
+  return { perms, scheme, id };
+}
+
+/** An ACL is at least perms + two string lengths on the wire. */
+export const ACL_MIN_SIZE = 12;
+
+/**
+ * A znode's metadata (jute `Stat`). Zxids and the ephemeral owner (a session id)
+ * are 64-bit, so `bigint`; times are ms since the epoch and fit a double.
+ */
+export interface Stat {
+  czxid: bigint;
+  mzxid: bigint;
+  ctime: number;
+  mtime: number;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+  dataLength: number;
+  numChildren: number;
+  pzxid: bigint;
+}
+
+export function writeStat(w: JuteWriter, s: Stat): void {
+  w.long(s.czxid).long(s.mzxid).long(BigInt(s.ctime)).long(BigInt(s.mtime));
+  w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
+  w.int(s.dataLength).int(s.numChildren).long(s.pzxid);
+}
+
+export function readStat(r: JuteReader): Stat {
+  return {
+    czxid: r.long(),
+    mzxid: r.long(),
+    ctime: r.longAsNumber(),
+    mtime: r.longAsNumber(),
+    version: r.int(),
+    cversion: r.int(),
+    aversion: r.int(),
+    ephemeralOwner: r.long(),
+    dataLength: r.int(),
+    numChildren: r.int(),
+    pzxid: r.long(),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * A growable big-endian writer for ZooKeeper's jute encoding.
+ *
+ * One instance is reused for every outgoing frame of a connection (pg-protocol's
+ * serializer does the same): requests are encoded straight into it, and the
+ * batched bytes are taken out once per tick.
+ */
+export class JuteWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialSize = 16 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** Bytes written since the last `take()`. */
+  get length(): number {
+    return this.pos;
+  }
+
+  private ensure(extra: number): void {
+    const needed = this.pos + extra;
+    if (needed <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  int(value: number): this {
+    this.ensure(4);
+    this.buf.writeInt32BE(value, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  long(value: bigint): this {
+    this.ensure(8);
+    this.buf.writeBigInt64BE(value, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  bool(value: boolean): this {
+    this.ensure(1);
+    this.buf[this.pos++] = value ? 1 : 0;
+    return this;
+  }
+
+  /** A jute `buffer`: int32 length then bytes; `null` is length -1. */
+  buffer(value: Uint8Array | null): this {
+    if (value === null) return this.int(-1);
+    const n = value.length;
+    this.ensure(4 + n);
+    this.buf.writeInt32BE(n, this.pos);
+    this.buf.set(value, this.pos + 4);
+    this.pos += 4 + n;
+    return this;
+  }
+
+  /** A jute `ustring`: int32 byte length then UTF-8; `null` is length -1. */
+  ustring(value: string | null): this {
+    if (value === null) return this.int(-1);
+    // Reserve the worst case (3 bytes per UTF-16 unit) and encode in one pass.
+    this.ensure(4 + value.length * 3);
+    const n = this.buf.write(value, this.pos + 4, 'utf8');
+    this.buf.writeInt32BE(n, this.pos);
+    this.pos += 4 + n;
+    return this;
+  }
+
+  /** A jute `vector`: int32 count then each item; `null` is count -1. */
+  vector<T>(items: readonly T[] | null, writeItem: (w: JuteWriter, item: T) => void): this {
+    if (items === null) return this.int(-1);
+    this.int(items.length);
+    for (let i = 0; i < items.length; i++) writeItem(this, items[i]);
+    return this;
+  }
+
+  /** Reserves a 4-byte length prefix; returns the offset to hand to `endFrame`. */
+  beginFrame(): number {
+    const start = this.pos;
+    this.ensure(4);
+    this.pos += 4;
+    return start;
+  }
+
+  /** Fills in the prefix reserved at `start`; returns the frame's length without the prefix. */
+  endFrame(start: number): number {
+    const length = this.pos - start - 4;
+    this.buf.writeInt32BE(length, start);
+    return length;
+  }
+
+  /** Drops everything written after `pos` (a request refused after encoding, e.g. too large). */
+  truncate(pos: number): void {
+    if (pos < this.pos) this.pos = pos;
+  }
+
+  /**
+   * Returns the bytes written so far as a buffer the caller owns, and starts over.
+   * The internal buffer is kept for the next batch; it shrinks back after a huge one.
+   */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    this.pos = 0;
+    if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(64 * 1024);
+    return out;
+  }
+}
