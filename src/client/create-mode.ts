@@ -1,0 +1,73 @@
+import { InvalidArgumentError } from '../errors/client-errors';
+import { CreateFlag, type CreateMode } from '../jute/op-codes';
+import type { Acl } from '../jute/records/data';
+import { describe } from './arguments';
+
+/** Options of `create` (API.md); `mode` wins over the boolean flags when given. */
+export interface CreateOptions {
+  acl?: Acl[];
+  ephemeral?: boolean;
+  sequential?: boolean;
+  container?: boolean;
+  /** Time to live in ms (a TTL node, server with extendedTypesEnabled). */
+  ttl?: number;
+  /** Create missing parents first (persistent, with the same ACL). */
+  makePath?: boolean;
+  /** Curator's "withProtection": a unique prefix lets the client find its node after a connection loss. */
+  protected?: boolean;
+  mode?: CreateMode;
+}
+
+/** EphemeralType.TTL's bound: a TTL must fit in 40 bits. */
+const MAX_TTL = 0xffffffffff;
+
+/** The resolved mode of a create, and the wire flag and TTL that carry it. */
+export interface ResolvedCreateMode {
+  mode: CreateMode;
+  flags: number;
+  ttl: number;
+  sequential: boolean;
+  ephemeral: boolean;
+}
+
+/** Works out the create mode from the options and checks they agree (as CreateMode and EphemeralType do). */
+export function resolveCreateMode(opts: CreateOptions): ResolvedCreateMode {
+  let mode: CreateMode;
+  if (opts.mode !== undefined) {
+    if (!Object.prototype.hasOwnProperty.call(CreateFlag, opts.mode)) {
+      throw new InvalidArgumentError(`mode must be one of ${Object.keys(CreateFlag).join(', ')}, not ${describe(opts.mode)}`);
+    }
+    mode = opts.mode;
+  } else {
+    const ephemeral = opts.ephemeral === true;
+    const sequential = opts.sequential === true;
+    const container = opts.container === true;
+    const ttl = opts.ttl !== undefined;
+    if (container && (ephemeral || sequential || ttl)) {
+      throw new InvalidArgumentError('a container node cannot also be ephemeral, sequential or have a TTL');
+    }
+    if (ttl && ephemeral) throw new InvalidArgumentError('a TTL node cannot be ephemeral');
+    if (container) mode = 'CONTAINER';
+    else if (ttl) mode = sequential ? 'PERSISTENT_SEQUENTIAL_WITH_TTL' : 'PERSISTENT_WITH_TTL';
+    else if (ephemeral) mode = sequential ? 'EPHEMERAL_SEQUENTIAL' : 'EPHEMERAL';
+    else mode = sequential ? 'PERSISTENT_SEQUENTIAL' : 'PERSISTENT';
+  }
+  const withTtl = mode === 'PERSISTENT_WITH_TTL' || mode === 'PERSISTENT_SEQUENTIAL_WITH_TTL';
+  let ttl = -1;
+  if (withTtl) {
+    const given: unknown = opts.ttl;
+    if (typeof given !== 'number' || !Number.isInteger(given) || given <= 0 || given > MAX_TTL) {
+      throw new InvalidArgumentError(`ttl must be an integer number of ms from 1 to ${MAX_TTL} for ${mode}, not ${describe(given)}`);
+    }
+    ttl = given;
+  } else if (opts.ttl !== undefined) {
+    throw new InvalidArgumentError(`ttl is only for PERSISTENT_WITH_TTL and PERSISTENT_SEQUENTIAL_WITH_TTL, not ${mode}`);
+  }
+  return {
+    mode,
+    flags: CreateFlag[mode],
+    ttl,
+    sequential: mode === 'PERSISTENT_SEQUENTIAL' || mode === 'EPHEMERAL_SEQUENTIAL' || mode === 'PERSISTENT_SEQUENTIAL_WITH_TTL',
+    ephemeral: mode === 'EPHEMERAL' || mode === 'EPHEMERAL_SEQUENTIAL',
+  };
+}

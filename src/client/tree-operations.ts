@@ -1,0 +1,74 @@
+import { Observable, catchError, concat, defer, ignoreElements, map, mergeMap, of, switchMap, throwError, from, last } from 'rxjs';
+import { NoNodeError, NodeExistsError, NotEmptyError } from '../errors/server-errors';
+import type { Acl } from '../jute/records/data';
+import type { ZooKeeperClient } from './zookeeper-client';
+import { joinPath } from './path';
+
+/** The parent of a path, tolerating the trailing '/' a sequential path may have. */
+function parentPath(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/**
+ * Creates every missing node of `path`, top down (kazoo's ensure_path): an
+ * existing node is checked with `exists` first, so a path one may read but not
+ * create under still succeeds; a node created meanwhile by someone else is fine.
+ */
+export function ensurePath(client: ZooKeeperClient, path: string, acl: Acl[]): Observable<void> {
+  return defer(() => {
+    if (path === '/') return of(undefined);
+    return client.exists(path).pipe(
+      switchMap((stat) => {
+        if (stat !== null) return of(undefined);
+        return concat(
+          ensurePath(client, parentPath(path), acl),
+          client.create(path, null, { acl }).pipe(catchError((err: unknown) => (err instanceof NodeExistsError ? of('') : throwError(() => err)))),
+        ).pipe(ignoreElements(), (source) => concat(source, of(undefined)));
+      }),
+    );
+  });
+}
+
+/** Runs `send`; if the parent is missing, creates the parents (persistent, `acl`) and runs it once more (kazoo's makepath). */
+export function createWithParents<T>(client: ZooKeeperClient, target: string, acl: Acl[], send: () => Observable<T>): Observable<T> {
+  return send().pipe(
+    catchError((err: unknown) => {
+      if (!(err instanceof NoNodeError)) return throwError(() => err);
+      return concat(ensurePath(client, parentPath(target), acl).pipe(ignoreElements()), send());
+    }),
+  );
+}
+
+/** How many deletes a recursive delete keeps in flight. */
+const DELETE_CONCURRENCY = 64;
+
+/**
+ * Deletes a node and everything under it, children first (kazoo's recursive
+ * delete): a node already gone is no error; a node that gained a child while
+ * being emptied is listed and emptied again. `version` applies to `path` itself.
+ */
+export function deleteRecursively(client: ZooKeeperClient, path: string, version: number): Observable<void> {
+  const deleteTree = (node: string, nodeVersion: number): Observable<void> =>
+    client.getChildren(node).pipe(
+      catchError((err: unknown) => (err instanceof NoNodeError ? of([] as string[]) : throwError(() => err))),
+      switchMap((children) =>
+        concat(
+          from(children).pipe(
+            mergeMap((child) => deleteTree(joinPath(node, child), -1), DELETE_CONCURRENCY),
+            ignoreElements(),
+          ),
+          client.delete(node, { version: nodeVersion }).pipe(
+            catchError((err: unknown) => {
+              if (err instanceof NoNodeError) return of(undefined);
+              if (err instanceof NotEmptyError) return deleteTree(node, nodeVersion);
+              return throwError(() => err);
+            }),
+          ),
+        ),
+      ),
+      last(undefined, undefined),
+      map(() => undefined),
+    );
+  return deleteTree(path, version);
+}

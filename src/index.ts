@@ -1,0 +1,25 @@
+// rxzk: the public API (../API.md). Everything else is internal.
+export { ZooKeeperClient, createClient } from './client/zookeeper-client';
+export type { WatchOptions, MultiReadRequest, MultiReadResult } from './client/zookeeper-client';
+export type { ClientOptions, SaslOptions } from './client/options';
+export type { CreateOptions } from './client/create-mode';
+export type { Data } from './client/arguments';
+export { Transaction } from './client/transaction';
+export type { OpResult } from './client/transaction';
+export {
+  Perms,
+  OPEN_ACL_UNSAFE,
+  CREATOR_ALL_ACL,
+  READ_ACL_UNSAFE,
+  makeAcl,
+  makeDigestAcl,
+  digestCredential,
+} from './client/acl';
+export type { Acl, PermFlags } from './client/acl';
+export type { Stat } from './jute/records/data';
+export type { CreateMode, WatcherTypeName } from './jute/op-codes';
+export type { ConnectionState, Session } from './session/connection-state';
+export type { WatchedEvent, Watcher } from './session/watched-event';
+export type { Logger } from './session/logger';
+export type { RetryPolicy } from './session/retry-policy';
+export * from './errors';

@@ -1,0 +1,57 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { JuteReader } from '../jute/reader';
+import { readConnectResponse, writeConnectRequest, type ConnectResponse } from '../jute/records/session';
+import type { Connection } from '../transport/connection';
+
+/** What the client offers when it opens or resumes a session. */
+export interface HandshakeOffer {
+  lastZxidSeen: bigint;
+  sessionTimeout: number;
+  sessionId: bigint;
+  password: Buffer;
+  readOnly: boolean;
+}
+
+/** Sends the ConnectRequest, the first frame of every connection. */
+export function sendConnectRequest(conn: Connection, offer: HandshakeOffer): void {
+  const w = conn.writer;
+  const start = w.beginFrame();
+  writeConnectRequest(w, {
+    protocolVersion: 0,
+    lastZxidSeen: offer.lastZxidSeen,
+    timeOut: offer.sessionTimeout,
+    sessionId: offer.sessionId,
+    passwd: offer.password,
+    readOnly: offer.readOnly,
+  });
+  w.endFrame(start);
+  conn.flush();
+}
+
+/**
+ * Hands the first frame of a connection (the ConnectResponse, which has no
+ * reply header) to `onResponse`, and passes every later frame through. A
+ * malformed response, or `onResponse` throwing, errors the stream.
+ */
+export function afterHandshake(onResponse: (response: ConnectResponse) => void): OperatorFunction<Buffer, Buffer> {
+  return (frames$) =>
+    new Observable<Buffer>((subscriber) => {
+      let handshaken = false;
+      return frames$.subscribe({
+        next(frame) {
+          if (handshaken) {
+            subscriber.next(frame);
+            return;
+          }
+          handshaken = true;
+          try {
+            onResponse(readConnectResponse(new JuteReader(frame)));
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
+}

@@ -1,0 +1,63 @@
+/** What the keepalive watches and acts on. */
+export interface KeepaliveTarget {
+  /** `Date.now()` when bytes last arrived / were last sent. */
+  readonly lastReceived: number;
+  readonly lastSent: number;
+  sendPing(): void;
+  /** Nothing arrived for the read timeout: the server is gone or frozen. */
+  onReadTimeout(idleMs: number): void;
+}
+
+/**
+ * The Java client's session keepalive (ClientCnxn.SendThread): the read timeout
+ * is two thirds of the negotiated session timeout, and a ping goes out after
+ * half of the read timeout without sending anything. A server that stays
+ * silent for the read timeout is given up, leaving a third of the session
+ * timeout to find another server before the session expires.
+ *
+ * One timer, re-armed for the nearest deadline: requests and replies only
+ * update two timestamps, they never touch the timer.
+ */
+export class Keepalive {
+  readonly readTimeout: number;
+  readonly pingInterval: number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly target: KeepaliveTarget,
+    sessionTimeout: number,
+  ) {
+    this.readTimeout = Math.floor((sessionTimeout * 2) / 3);
+    this.pingInterval = Math.floor(this.readTimeout / 2);
+  }
+
+  start(): void {
+    this.schedule(this.pingInterval);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(delay: number): void {
+    this.stop();
+    this.timer = setTimeout(this.check, Math.max(1, delay));
+  }
+
+  private readonly check = (): void => {
+    this.timer = undefined;
+    const now = Date.now();
+    const idleIn = now - this.target.lastReceived;
+    if (idleIn >= this.readTimeout) {
+      this.target.onReadTimeout(idleIn);
+      return;
+    }
+    let idleOut = now - this.target.lastSent;
+    if (idleOut >= this.pingInterval) {
+      this.target.sendPing();
+      idleOut = 0;
+    }
+    this.schedule(Math.min(this.readTimeout - idleIn, this.pingInterval - idleOut));
+  };
+}

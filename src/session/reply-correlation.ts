@@ -1,0 +1,80 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { ProtocolError } from '../errors/client-errors';
+import { SpecialXid } from '../jute/op-codes';
+import { JuteReader } from '../jute/reader';
+import { readWatcherEvent, type WatcherEvent } from '../jute/records/session';
+import type { OperationContext } from './operation';
+import type { PendingRequest } from './pending-request';
+import type { RequestQueue } from './request-queue';
+
+/** A frame that answers no numbered request, passed on to the session. */
+export type ServerPush =
+  | { kind: 'notification'; event: WatcherEvent }
+  | { kind: 'auth'; err: number };
+
+/** The state the correlation shares with its session. */
+export interface CorrelationState {
+  /** Requests sent and not yet answered, oldest first. */
+  readonly inFlight: RequestQueue<PendingRequest>;
+  readonly context: OperationContext;
+  /** The highest zxid seen in a reply: sent as lastZxidSeen when reconnecting. */
+  lastZxid: bigint;
+}
+
+/**
+ * Matches reply frames to the requests they answer.
+ *
+ * ZooKeeper answers a session's numbered requests in the order it received
+ * them, so the FIFO head must carry the reply's xid; anything else is a
+ * `ProtocolError` that errors the stream (the Java client's "Xid out of
+ * order", ioredis' command queue). Pings, auth replies, SetWatches replies and
+ * watch notifications use reserved xids: notifications and auth results are
+ * emitted for the session, the rest swallowed.
+ *
+ * Replies are decoded in place on one reused reader.
+ */
+export function correlateReplies(state: CorrelationState): OperatorFunction<Buffer, ServerPush> {
+  return (frames$) =>
+    new Observable<ServerPush>((subscriber) => {
+      const r = new JuteReader();
+      return frames$.subscribe({
+        next(frame) {
+          try {
+            r.reset(frame);
+            const xid = r.int();
+            const zxid = r.long();
+            const err = r.int();
+            if (zxid > 0n && zxid > state.lastZxid) state.lastZxid = zxid;
+            if (xid >= 0) {
+              const request = state.inFlight.shift();
+              if (request === undefined) throw new ProtocolError(`reply for xid ${xid} with no request in flight`);
+              if (request.xid !== xid) {
+                const error = new ProtocolError(`xid out of order: reply for ${xid}, expected ${request.xid}`);
+                request.fail(error);
+                throw error;
+              }
+              request.settle(err, r, state.context);
+              return;
+            }
+            switch (xid) {
+              case SpecialXid.notification:
+                subscriber.next({ kind: 'notification', event: readWatcherEvent(r) });
+                return;
+              case SpecialXid.auth:
+                subscriber.next({ kind: 'auth', err });
+                return;
+              case SpecialXid.ping:
+              case SpecialXid.setWatches:
+                return;
+              default:
+                throw new ProtocolError(`reply with unknown reserved xid ${xid}`);
+            }
+          } catch (e) {
+            subscriber.error(e instanceof ProtocolError ? e : new ProtocolError(String(e), { cause: e }));
+          }
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+}

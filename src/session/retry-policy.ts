@@ -1,0 +1,89 @@
+/**
+ * How to space out repeated attempts (kazoo's KazooRetry, with times in ms).
+ * - `maxTries`: retries after the first attempt; -1 for no limit.
+ * - `delay`: the first wait; each later wait is the previous one times `backoff`, capped at `maxDelay`.
+ * - `maxJitter`: each wait is multiplied by a random factor in [1 - maxJitter, 1 + maxJitter] (0..1).
+ * - `deadline`: give up once a wait would end this many ms after the first attempt.
+ * - `retryOnExpired`: `withRetry` also retries on SessionExpiredError.
+ */
+export interface RetryPolicy {
+  maxTries?: number;
+  delay?: number;
+  backoff?: number;
+  maxJitter?: number;
+  maxDelay?: number;
+  deadline?: number;
+  retryOnExpired?: boolean;
+}
+
+export type ResolvedRetryPolicy = Required<Omit<RetryPolicy, 'deadline'>> & { deadline: number | undefined };
+
+/** kazoo's KazooRetry defaults, in ms. */
+export const DEFAULT_RETRY_POLICY: ResolvedRetryPolicy = {
+  maxTries: 1,
+  delay: 100,
+  backoff: 2,
+  maxJitter: 0.4,
+  maxDelay: 60_000,
+  deadline: undefined,
+  retryOnExpired: true,
+};
+
+/**
+ * The waits of one run of attempts. `next()` gives the wait before the next
+ * attempt, or `null` when tries or the deadline are used up.
+ */
+export class Backoff {
+  private tries = 0;
+  private current: number;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly policy: ResolvedRetryPolicy,
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.current = policy.delay;
+    this.startedAt = now();
+  }
+
+  get attempts(): number {
+    return this.tries;
+  }
+
+  next(): number | null {
+    const { maxTries, maxJitter, backoff, maxDelay, deadline } = this.policy;
+    if (maxTries >= 0 && this.tries >= maxTries) return null;
+    this.tries++;
+    const jitter = 1 - maxJitter + this.random() * 2 * maxJitter;
+    const wait = Math.min(this.current * jitter, maxDelay);
+    if (deadline !== undefined && this.now() + wait - this.startedAt >= deadline) return null;
+    this.current = Math.min(wait * backoff, maxDelay);
+    return wait;
+  }
+
+  reset(): void {
+    this.tries = 0;
+    this.current = this.policy.delay;
+  }
+}
+
+/** Fills a partial policy with defaults (`base` for the reconnection policy). */
+export function resolveRetryPolicy(policy: RetryPolicy | undefined, base: ResolvedRetryPolicy = DEFAULT_RETRY_POLICY): ResolvedRetryPolicy {
+  return {
+    maxTries: policy?.maxTries ?? base.maxTries,
+    delay: policy?.delay ?? base.delay,
+    backoff: policy?.backoff ?? base.backoff,
+    maxJitter: Math.min(1, Math.max(0, policy?.maxJitter ?? base.maxJitter)),
+    maxDelay: policy?.maxDelay ?? base.maxDelay,
+    deadline: policy?.deadline ?? base.deadline,
+    retryOnExpired: policy?.retryOnExpired ?? base.retryOnExpired,
+  };
+}
+
+/** How reconnection backs off by default: forever, 100 ms doubling to 2 s, ±40% jitter. */
+export const DEFAULT_RECONNECT_POLICY: ResolvedRetryPolicy = {
+  ...DEFAULT_RETRY_POLICY,
+  maxTries: -1,
+  maxDelay: 2_000,
+};

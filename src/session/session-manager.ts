@@ -1,0 +1,517 @@
+import type { ConnectionOptions } from 'node:tls';
+import { BehaviorSubject, type Observer, type Subscriber, type Subscription } from 'rxjs';
+import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
+import { ClientClosedError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
+import { ErrorCode } from '../jute/error-codes';
+import { OpCode, SpecialXid } from '../jute/op-codes';
+import { writeAuthPacket, type ConnectResponse } from '../jute/records/session';
+import { Connection } from '../transport/connection';
+import { formatEndpoint } from '../transport/connect-string';
+import type { Endpoint } from '../transport/endpoint';
+import { openSocket } from '../transport/socket-connector';
+import { ConnectionState, isConnected, type Session } from './connection-state';
+import { CredentialStore, type Credential } from './credentials';
+import { afterHandshake, sendConnectRequest } from './handshake';
+import { HostProvider } from './host-provider';
+import { Keepalive } from './keepalive';
+import type { Logger } from './logger';
+import type { Operation, OperationContext } from './operation';
+import { PendingRequest, type RequestOwner } from './pending-request';
+import { correlateReplies, type CorrelationState, type ServerPush } from './reply-correlation';
+import { RequestQueue } from './request-queue';
+import { Backoff, type ResolvedRetryPolicy } from './retry-policy';
+import { eventTypeName } from './watched-event';
+import { WatchRegistry, type WatchRegistration } from './watch-registry';
+import { restoreWatches } from './watch-restore';
+
+/** Everything the session needs, already validated and defaulted by the client. */
+export interface SessionConfig {
+  endpoints: readonly Endpoint[];
+  randomizeHosts: boolean;
+  /** The chroot prefix ('' for none), stripped from paths the server returns. */
+  chroot: string;
+  sessionTimeout: number;
+  readOnly: boolean;
+  sessionId?: bigint;
+  sessionPassword?: Buffer;
+  auth: readonly { scheme: string; auth: Buffer }[];
+  tls?: boolean | ConnectionOptions;
+  reconnect: ResolvedRetryPolicy;
+  requestTimeout?: number;
+  maxFrameSize: number;
+  logger: Logger;
+}
+
+const CLOSE_SESSION: Operation<null, null> = {
+  type: OpCode.closeSession,
+  write: () => undefined,
+  read: () => null,
+};
+
+/** How long close() waits for the server to confirm closeSession. */
+const CLOSE_REPLY_TIMEOUT = 2_000;
+
+/**
+ * The protocol handler of one client: it owns the connection, the session,
+ * the requests and the state (nats.js' ProtocolHandler plays this part).
+ *
+ * - Connecting: servers in turn (HostProvider), backoff with jitter after a
+ *   full pass, a handshake resuming the session id and password.
+ * - Requests: sent at once when connected, else queued. Requests sent but
+ *   unanswered when a connection drops fail with ConnectionLossError (never
+ *   replayed in silence); queued ones wait for the next connection.
+ * - On every new connection, before any queued request: the credentials, then
+ *   the watches to restore.
+ * - State in a BehaviorSubject: CONNECTING, CONNECTED(_READ_ONLY), SUSPENDED,
+ *   EXPIRED (then a new session by itself), AUTH_FAILED, CLOSED.
+ */
+export class SessionManager implements RequestOwner {
+  readonly state$ = new BehaviorSubject<ConnectionState>(ConnectionState.CONNECTING);
+  readonly session$ = new BehaviorSubject<Session | null>(null);
+  readonly watches: WatchRegistry;
+  /** The last reason a connection attempt failed, for start() to report. */
+  lastConnectError: unknown = null;
+
+  private readonly hosts: HostProvider;
+  private readonly backoff: Backoff;
+  private readonly waiting = new RequestQueue<PendingRequest>();
+  private readonly correlation: CorrelationState;
+  private readonly credentials = new CredentialStore();
+  private readonly context: OperationContext;
+
+  private running = false;
+  private closing = false;
+  private conn: Connection | null = null;
+  private connSubscription: Subscription | null = null;
+  private attempt: Subscription | null = null;
+  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private keepalive: Keepalive | null = null;
+  /** True once the handshake (and any authentication) is done: requests go straight out. */
+  private ready = false;
+  private xid = 0;
+  private sessionId: bigint;
+  private password: Buffer;
+  private negotiatedTimeout = 0;
+
+  constructor(private readonly config: SessionConfig) {
+    this.context = { chroot: config.chroot };
+    this.hosts = new HostProvider(config.endpoints, config.randomizeHosts);
+    this.backoff = new Backoff(config.reconnect);
+    this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: 0n };
+    this.watches = new WatchRegistry((serverPath) => stripChrootOrNull(config.chroot, serverPath));
+    this.sessionId = config.sessionId ?? 0n;
+    this.password = config.sessionPassword ?? Buffer.alloc(16);
+    for (const { scheme, auth } of config.auth) this.credentials.add(scheme, auth, true);
+  }
+
+  get state(): ConnectionState {
+    return this.state$.value;
+  }
+
+  get session(): Session | null {
+    return this.session$.value;
+  }
+
+  /** 'host:port' of the server of the current connection, once its handshake is done. */
+  get server(): string | null {
+    return this.ready && this.conn ? this.conn.server : null;
+  }
+
+  get operationContext(): OperationContext {
+    return this.context;
+  }
+
+  /** Starts connecting (again, after close() or a failed start()). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.closing = false;
+    this.lastConnectError = null;
+    this.backoff.reset();
+    this.setState(ConnectionState.CONNECTING);
+    this.connectNext(false);
+  }
+
+  /**
+   * Closes the session: a closeSession request when connected (so ephemerals go
+   * at once), then the socket. Queued requests fail with ClientClosedError.
+   */
+  async close(): Promise<void> {
+    if (!this.running && this.state === ConnectionState.CLOSED) return;
+    this.running = false;
+    this.closing = true;
+    this.stopConnecting();
+    const conn = this.conn;
+    if (conn && this.ready) await this.sendCloseSession(conn);
+    this.shutdown(new ClientClosedError());
+  }
+
+  /** Stops everything at once, failing queued requests with `error`: close() without closeSession, or a failed start(). */
+  shutdown(error: Error): void {
+    this.running = false;
+    this.stopConnecting();
+    this.dropConnection();
+    for (const request of this.waiting.drain()) request.fail(error);
+    this.watches.clear();
+    this.closing = false;
+    this.sessionId = 0n;
+    this.password = Buffer.alloc(16);
+    if (this.session$.value !== null) this.session$.next(null);
+    if (this.state !== ConnectionState.AUTH_FAILED || error instanceof ClientClosedError) this.setState(ConnectionState.CLOSED);
+  }
+
+  /**
+   * Sends (or queues) a request; the returned PendingRequest is the
+   * subscription's teardown.
+   */
+  request<Req, Res>(
+    op: Operation<Req, Res>,
+    args: Req,
+    subscriber: Observer<Res>,
+    path: string | undefined,
+    watch: WatchRegistration | null = null,
+  ): PendingRequest<Req, Res> {
+    const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch, this);
+    this.submit(request as PendingRequest);
+    return request;
+  }
+
+  private submit(request: PendingRequest): void {
+    if (this.closing || (!this.running && this.state === ConnectionState.CLOSED)) {
+      request.fail(new ClientClosedError());
+      return;
+    }
+    if (this.state === ConnectionState.AUTH_FAILED) {
+      request.fail(new AuthFailedError(undefined, 'authentication failed: the client no longer connects'));
+      return;
+    }
+    const timeout = this.config.requestTimeout;
+    if (timeout !== undefined) {
+      request.timer = setTimeout(() => request.fail(new TimeoutError('request', timeout)), timeout);
+    }
+    if (this.ready && this.conn) this.send(this.conn, request);
+    else this.waiting.push(request);
+  }
+
+  registerWatch(registration: WatchRegistration, err: number): void {
+    this.watches.register(registration, err);
+  }
+
+  private nextXid(): number {
+    this.xid = this.xid >= 0x7fffffff ? 1 : this.xid + 1;
+    return this.xid;
+  }
+
+  private send(conn: Connection, request: PendingRequest): void {
+    const w = conn.writer;
+    const start = w.beginFrame();
+    request.xid = this.nextXid();
+    request.sent = true;
+    w.int(request.xid).int(request.op.type);
+    try {
+      request.op.write(w, request.args);
+    } catch (err) {
+      w.truncate(start);
+      request.fail(err);
+      return;
+    }
+    const length = w.endFrame(start);
+    if (length > this.config.maxFrameSize) {
+      w.truncate(start);
+      request.fail(new RequestTooLargeError(length, this.config.maxFrameSize));
+      return;
+    }
+    this.correlation.inFlight.push(request);
+    conn.flushSoon();
+  }
+
+  private flushWaiting(conn: Connection): void {
+    for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
+      if (request.subscriber !== null) this.send(conn, request);
+    }
+  }
+
+  // ---- authentication -------------------------------------------------------
+
+  /**
+   * addAuth: the credential is kept for replay at once, and answered when the
+   * server answers its auth packet (now, or on the next connection).
+   */
+  addAuth(scheme: string, auth: Buffer, subscriber: Subscriber<void>): () => void {
+    if (this.closing || !this.running) {
+      subscriber.error(new ClientClosedError());
+      return () => undefined;
+    }
+    const credential = this.credentials.add(scheme, auth, false);
+    if (credential.confirmed) {
+      subscriber.next();
+      subscriber.complete();
+      return () => undefined;
+    }
+    credential.waiters.push(subscriber);
+    const alreadySent = credential.waiters.length > 1;
+    if (this.ready && this.conn && !alreadySent) this.sendAuth(this.conn, credential);
+    return () => {
+      const i = credential.waiters.indexOf(subscriber);
+      if (i >= 0) credential.waiters.splice(i, 1);
+    };
+  }
+
+  private sendAuth(conn: Connection, credential: Credential): void {
+    const w = conn.writer;
+    const start = w.beginFrame();
+    w.int(SpecialXid.auth).int(OpCode.auth);
+    writeAuthPacket(w, { type: 0, scheme: credential.scheme, auth: credential.auth });
+    w.endFrame(start);
+    this.credentials.sent(credential);
+    conn.flushSoon();
+  }
+
+  private onAuthReply(err: number): void {
+    const credential = this.credentials.answered();
+    if (credential === undefined) return;
+    const waiters = credential.waiters.splice(0);
+    if (err === ErrorCode.OK) {
+      credential.confirmed = true;
+      for (const s of waiters) {
+        s.next();
+        s.complete();
+      }
+      return;
+    }
+    const error = new AuthFailedError(undefined, `authentication failed for scheme '${credential.scheme}'`);
+    for (const s of waiters) s.error(error);
+    if (credential.confirmed) {
+      // Credentials the session was given (or had accepted) are refused now: no reconnection can mend that.
+      this.config.logger.error(`rxzk: ${error.message}; giving up`);
+      this.lastConnectError = error;
+      this.setState(ConnectionState.AUTH_FAILED);
+      this.shutdown(error);
+    } else {
+      // A new credential from addAuth: the caller hears of it; the server drops this connection and we reconnect without it.
+      this.credentials.forget(credential);
+    }
+  }
+
+  // ---- connecting -----------------------------------------------------------
+
+  private connectNext(immediate: boolean): void {
+    if (!this.running) return;
+    const { endpoint, passComplete } = this.hosts.next();
+    let wait = 0;
+    if (passComplete && !immediate) {
+      wait = this.backoff.next() ?? this.config.reconnect.maxDelay;
+    }
+    this.attemptTimer = setTimeout(() => {
+      this.attemptTimer = undefined;
+      this.connectTo(endpoint);
+    }, wait);
+  }
+
+  /** The Java client's per-host connect timeout: the session timeout shared among the hosts. */
+  private get connectTimeout(): number {
+    const timeout = this.negotiatedTimeout > 0 ? this.negotiatedTimeout : this.config.sessionTimeout;
+    return Math.max(1, Math.floor(timeout / this.hosts.size));
+  }
+
+  private connectTo(endpoint: Endpoint): void {
+    const timeout = this.connectTimeout;
+    this.config.logger.debug(`rxzk: connecting to ${formatEndpoint(endpoint)}`);
+    this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
+      next: (socket) => {
+        this.attempt = null;
+        this.onSocket(new Connection(socket, formatEndpoint(endpoint), this.config.maxFrameSize), timeout);
+      },
+      error: (err: unknown) => {
+        this.attempt = null;
+        this.lastConnectError = err;
+        this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
+        this.connectNext(false);
+      },
+    });
+  }
+
+  private onSocket(conn: Connection, timeout: number): void {
+    this.conn = conn;
+    sendConnectRequest(conn, {
+      lastZxidSeen: this.correlation.lastZxid,
+      sessionTimeout: this.config.sessionTimeout,
+      sessionId: this.sessionId,
+      password: this.password,
+      readOnly: this.config.readOnly,
+    });
+    this.handshakeTimer = setTimeout(() => {
+      this.handshakeTimer = undefined;
+      this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: no handshake reply within ${timeout} ms`));
+    }, timeout);
+    this.connSubscription = conn.frames$
+      .pipe(
+        afterHandshake((response) => this.onConnectResponse(conn, response)),
+        correlateReplies(this.correlation),
+      )
+      .subscribe({
+        next: (push) => this.onPush(push),
+        error: (err: unknown) => this.onConnectionEnd(conn, err),
+        complete: () => this.onConnectionEnd(conn, null),
+      });
+  }
+
+  private onConnectResponse(conn: Connection, response: ConnectResponse): void {
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    if (response.timeOut <= 0) {
+      this.onExpired();
+      return;
+    }
+    const resumed = this.sessionId !== 0n && this.sessionId === response.sessionId;
+    this.sessionId = response.sessionId;
+    this.password = response.passwd;
+    this.negotiatedTimeout = response.timeOut;
+    this.hosts.connected();
+    this.backoff.reset();
+    this.lastConnectError = null;
+    this.keepalive = new Keepalive(
+      {
+        get lastReceived() {
+          return conn.lastReceived;
+        },
+        get lastSent() {
+          return conn.lastSent;
+        },
+        sendPing: () => this.sendPing(conn),
+        onReadTimeout: (idle) =>
+          this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: nothing received for ${idle} ms`)),
+      },
+      response.timeOut,
+    );
+    this.keepalive.start();
+    this.config.logger.info(
+      `rxzk: ${resumed ? 'resumed' : 'opened'} session 0x${response.sessionId.toString(16)} on ${conn.server} (timeout ${response.timeOut} ms${response.readOnly ? ', read-only' : ''})`,
+    );
+    this.becomeReady(conn, response.readOnly);
+  }
+
+  /** Handshake done: credentials, then watches, then the queued requests — all before anything new. */
+  private becomeReady(conn: Connection, readOnly: boolean): void {
+    for (const credential of this.credentials.all) this.sendAuth(conn, credential);
+    restoreWatches(conn, this.watches, this.correlation.lastZxid);
+    this.ready = true;
+    this.flushWaiting(conn);
+    conn.flush();
+    this.session$.next({ id: this.sessionId, password: this.password, timeout: this.negotiatedTimeout, readOnly });
+    this.setState(readOnly ? ConnectionState.CONNECTED_READ_ONLY : ConnectionState.CONNECTED);
+  }
+
+  private sendPing(conn: Connection): void {
+    const w = conn.writer;
+    const start = w.beginFrame();
+    w.int(SpecialXid.ping).int(OpCode.ping);
+    w.endFrame(start);
+    conn.flush();
+  }
+
+  private onPush(push: ServerPush): void {
+    if (push.kind === 'auth') {
+      this.onAuthReply(push.err);
+      return;
+    }
+    const type = eventTypeName(push.event.type);
+    if (type === undefined || type === 'None') return;
+    this.watches.dispatch(type, push.event.path);
+  }
+
+  /** The server says the session is gone: tell everyone, then make a new one. */
+  private onExpired(): void {
+    this.config.logger.warn(`rxzk: session 0x${this.sessionId.toString(16)} expired`);
+    this.sessionId = 0n;
+    this.password = Buffer.alloc(16);
+    this.negotiatedTimeout = 0;
+    this.dropConnection();
+    this.session$.next(null);
+    this.setState(ConnectionState.EXPIRED);
+    const error = new SessionExpiredError();
+    for (const request of this.waiting.drain()) request.fail(error);
+    this.watches.expireOneShot();
+    if (!this.running) return;
+    this.setState(ConnectionState.CONNECTING);
+    this.connectNext(true);
+  }
+
+  /** A connection ended (closed, reset, malformed frame, silent server). */
+  private onConnectionEnd(conn: Connection, err: unknown): void {
+    if (conn !== this.conn) return;
+    const wasReady = this.ready;
+    if (err) this.config.logger.info(`rxzk: connection to ${conn.server} lost: ${err instanceof Error ? err.message : String(err)}`);
+    this.lastConnectError = err ?? new ConnectionLossError(undefined, `${conn.server}: connection closed`);
+    this.dropConnection();
+    if (!this.running) return;
+    if (wasReady || this.state === ConnectionState.CONNECTED || this.state === ConnectionState.CONNECTED_READ_ONLY) {
+      this.setState(ConnectionState.SUSPENDED);
+    }
+    this.connectNext(false);
+  }
+
+  /** Tears the current connection down; requests it carried fail with ConnectionLossError. */
+  private dropConnection(): void {
+    const conn = this.conn;
+    this.conn = null;
+    this.ready = false;
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.keepalive?.stop();
+    this.keepalive = null;
+    this.connSubscription?.unsubscribe();
+    this.connSubscription = null;
+    this.credentials.connectionLost();
+    if (conn) {
+      conn.destroy();
+      const inFlight = this.correlation.inFlight.drain();
+      for (const request of inFlight) request.fail(new ConnectionLossError(request.path));
+    }
+  }
+
+  private stopConnecting(): void {
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
+    this.attempt?.unsubscribe();
+    this.attempt = null;
+  }
+
+  private sendCloseSession(conn: Connection): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(CLOSE_REPLY_TIMEOUT, this.negotiatedTimeout || CLOSE_REPLY_TIMEOUT));
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const request = new PendingRequest<null, null>(
+        CLOSE_SESSION,
+        null,
+        { next: () => undefined, error: done, complete: done },
+        undefined,
+        null,
+        this,
+      );
+      this.send(conn, request as PendingRequest);
+    });
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state$.value === state) return;
+    this.config.logger.debug(`rxzk: state ${this.state$.value} -> ${state}`);
+    this.state$.next(state);
+  }
+
+  /** True when requests would go to a server now. */
+  get connected(): boolean {
+    return isConnected(this.state);
+  }
+}
+
+function stripChrootOrNull(chroot: string, serverPath: string): string | null {
+  if (chroot === '') return serverPath;
+  if (serverPath === chroot) return '/';
+  if (serverPath.startsWith(chroot + '/')) return serverPath.slice(chroot.length);
+  return null;
+}

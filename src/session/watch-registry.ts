@@ -1,0 +1,199 @@
+import type { Watcher, WatchedEvent, WatchedEventType } from './watched-event';
+
+/** The kinds of server-side watch a client can hold on a path. */
+export type WatchKind = 'data' | 'exist' | 'child' | 'persistent' | 'persistentRecursive';
+
+/** A watch to record once the server has answered the request that set it. */
+export interface WatchRegistration {
+  kind: 'data' | 'exist' | 'child';
+  /** The server path (chroot included). */
+  path: string;
+  watcher: Watcher;
+}
+
+/** The paths of the watches to restore on a new connection (SetWatches / SetWatches2). */
+export interface WatchPaths {
+  data: string[];
+  exist: string[];
+  child: string[];
+  persistent: string[];
+  persistentRecursive: string[];
+}
+
+const NO_NODE = -101;
+
+/**
+ * The client side of the server's watches (ZKWatchManager's role in the Java
+ * client): which callbacks wait on which server path, who a notification
+ * wakes, and what to restore after a reconnect.
+ *
+ * One-shot watches are removed when they fire. Callbacks are user code: each
+ * runs in its own try/catch, and a throw is re-raised on a later tick, so one
+ * bad callback can neither skip the others nor break the frame stream.
+ */
+export class WatchRegistry {
+  private readonly byKind: Record<WatchKind, Map<string, Set<Watcher>>> = {
+    data: new Map(),
+    exist: new Map(),
+    child: new Map(),
+    persistent: new Map(),
+    persistentRecursive: new Map(),
+  };
+
+  /** @param toUserPath maps a server path to the caller's (chroot stripped), or null when outside the chroot. */
+  constructor(private readonly toUserPath: (serverPath: string) => string | null) {}
+
+  /**
+   * Records the watch a request set, given the request's reply code: like
+   * ZooKeeper, exists sets a watch on a missing node (an exist watch), the other
+   * reads set one only when they succeed.
+   */
+  register(registration: WatchRegistration, err: number): void {
+    let kind: WatchKind | null = null;
+    if (err === 0) kind = registration.kind === 'exist' ? 'data' : registration.kind;
+    else if (err === NO_NODE && registration.kind === 'exist') kind = 'exist';
+    if (kind !== null) this.add(kind, registration.path, registration.watcher);
+  }
+
+  add(kind: WatchKind, path: string, watcher: Watcher): void {
+    const map = this.byKind[kind];
+    let set = map.get(path);
+    if (!set) map.set(path, (set = new Set()));
+    set.add(watcher);
+  }
+
+  /** Removes one watcher; returns true when it was the path's last of that kind. */
+  remove(kind: WatchKind, path: string, watcher: Watcher): boolean {
+    const map = this.byKind[kind];
+    const set = map.get(path);
+    if (!set || !set.delete(watcher)) return false;
+    if (set.size > 0) return false;
+    map.delete(path);
+    return true;
+  }
+
+  has(kind: WatchKind, path: string): boolean {
+    return this.byKind[kind].has(path);
+  }
+
+  get isEmpty(): boolean {
+    for (const kind of Object.keys(this.byKind) as WatchKind[]) if (this.byKind[kind].size > 0) return false;
+    return true;
+  }
+
+  /** Every watched path by kind, for SetWatches after a reconnect. */
+  paths(): WatchPaths {
+    const keys = (kind: WatchKind) => [...this.byKind[kind].keys()];
+    return {
+      data: keys('data'),
+      exist: keys('exist'),
+      child: keys('child'),
+      persistent: keys('persistent'),
+      persistentRecursive: keys('persistentRecursive'),
+    };
+  }
+
+  /**
+   * Delivers a node event from the server to the watchers it wakes
+   * (ZKWatchManager.materialize): data and exist watches on NodeCreated and
+   * NodeDataChanged, child watches on NodeChildrenChanged, all three on
+   * NodeDeleted; persistent watches on the path see every event, recursive ones
+   * on the path or an ancestor every event but NodeChildrenChanged.
+   */
+  dispatch(type: WatchedEventType, serverPath: string): void {
+    const path = this.toUserPath(serverPath);
+    if (path === null) return;
+    const woken = new Set<Watcher>();
+    const take = (kind: WatchKind) => {
+      const set = this.byKind[kind].get(serverPath);
+      if (!set) return;
+      this.byKind[kind].delete(serverPath);
+      for (const w of set) woken.add(w);
+    };
+    switch (type) {
+      case 'NodeCreated':
+      case 'NodeDataChanged':
+        take('data');
+        take('exist');
+        break;
+      case 'NodeChildrenChanged':
+        take('child');
+        break;
+      case 'NodeDeleted':
+        take('data');
+        take('exist');
+        take('child');
+        break;
+      default:
+        break;
+    }
+    const persistent = this.byKind.persistent.get(serverPath);
+    if (persistent) for (const w of persistent) woken.add(w);
+    if (type !== 'NodeChildrenChanged' && this.byKind.persistentRecursive.size > 0) {
+      for (let p: string | null = serverPath; p !== null; p = parentPath(p)) {
+        const recursive = this.byKind.persistentRecursive.get(p);
+        if (recursive) for (const w of recursive) woken.add(w);
+      }
+    }
+    if (woken.size > 0) notifyAll(woken, { type, path, state: 'SyncConnected' });
+  }
+
+  /**
+   * The session expired: every one-shot watch is gone with it. Their callbacks
+   * are told (`None` / `Expired`) and forgotten; persistent watches stay, to be
+   * added again on the new session.
+   */
+  expireOneShot(): void {
+    const woken = new Set<Watcher>();
+    for (const kind of ['data', 'exist', 'child'] as const) {
+      for (const set of this.byKind[kind].values()) for (const w of set) woken.add(w);
+      this.byKind[kind].clear();
+    }
+    notifyAll(woken, { type: 'None', path: '', state: 'Expired' });
+  }
+
+  /**
+   * The server removed watches (removeWatches): forget them, and tell their
+   * callbacks with DataWatchRemoved / ChildWatchRemoved as the Java client does.
+   */
+  removeAll(serverPath: string, which: 'CHILDREN' | 'DATA' | 'ANY'): void {
+    const path = this.toUserPath(serverPath) ?? serverPath;
+    const pull = (kinds: WatchKind[], type: WatchedEventType) => {
+      const woken = new Set<Watcher>();
+      for (const kind of kinds) {
+        const set = this.byKind[kind].get(serverPath);
+        if (!set) continue;
+        this.byKind[kind].delete(serverPath);
+        for (const w of set) woken.add(w);
+      }
+      notifyAll(woken, { type, path, state: 'SyncConnected' });
+    };
+    if (which !== 'CHILDREN') pull(['data', 'exist'], 'DataWatchRemoved');
+    if (which !== 'DATA') pull(['child'], 'ChildWatchRemoved');
+  }
+
+  /** Forgets everything (the client closed). */
+  clear(): void {
+    for (const kind of Object.keys(this.byKind) as WatchKind[]) this.byKind[kind].clear();
+  }
+}
+
+function parentPath(path: string): string | null {
+  if (path === '/') return null;
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/** Runs user callbacks so that one throwing cannot stop the others or the caller. */
+export function notifyAll(watchers: Iterable<Watcher>, event: WatchedEvent): void {
+  for (const watcher of watchers) {
+    try {
+      watcher(event);
+    } catch (err) {
+      // Surface the user's bug where it can be seen, outside our frame stream (ioredis does the same).
+      process.nextTick(() => {
+        throw err;
+      });
+    }
+  }
+}

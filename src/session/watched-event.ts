@@ -1,0 +1,41 @@
+/**
+ * A watch notification as users see it (API.md "Watches"), its path relative
+ * to the chroot. `None` events carry a session `state` instead of a node change:
+ * a one-shot watch learns with `{ type: 'None', state: 'Expired' }` that its
+ * session, and so its server-side watch, is gone (as the Java client tells its watchers).
+ */
+export interface WatchedEvent {
+  type:
+    | 'NodeCreated'
+    | 'NodeDeleted'
+    | 'NodeDataChanged'
+    | 'NodeChildrenChanged'
+    | 'DataWatchRemoved'
+    | 'ChildWatchRemoved'
+    | 'PersistentWatchRemoved'
+    | 'None';
+  path: string;
+  /** The session state at the event: 'SyncConnected' for node events. */
+  state?: 'SyncConnected' | 'Disconnected' | 'Expired' | 'AuthFailed' | 'ConnectedReadOnly' | 'Closed';
+}
+
+export type WatchedEventType = WatchedEvent['type'];
+
+/** A callback given through an operation's `watch` option. */
+export type Watcher = (event: WatchedEvent) => void;
+
+const eventTypeNames: Record<number, WatchedEventType | undefined> = {
+  [-1]: 'None',
+  1: 'NodeCreated',
+  2: 'NodeDeleted',
+  3: 'NodeDataChanged',
+  4: 'NodeChildrenChanged',
+  5: 'DataWatchRemoved',
+  6: 'ChildWatchRemoved',
+  7: 'PersistentWatchRemoved',
+};
+
+/** The name of a wire event type (Watcher.Event.EventType), or undefined for an unknown one. */
+export function eventTypeName(type: number): WatchedEventType | undefined {
+  return eventTypeNames[type];
+}
