@@ -5,6 +5,7 @@ import { ClientClosedError, RequestTooLargeError, TimeoutError } from '../errors
 import { ErrorCode } from '../jute/error-codes';
 import { OpCode, SpecialXid } from '../jute/op-codes';
 import { writeAuthPacket, type ConnectResponse } from '../jute/records/session';
+import { clientPathOrNull } from '../client/path';
 import { Connection } from '../transport/connection';
 import { formatEndpoint } from '../transport/connect-string';
 import type { Endpoint } from '../transport/endpoint';
@@ -99,7 +100,7 @@ export class SessionManager implements RequestOwner {
     this.hosts = new HostProvider(config.endpoints, config.randomizeHosts);
     this.backoff = new Backoff(config.reconnect);
     this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: 0n };
-    this.watches = new WatchRegistry((serverPath) => stripChrootOrNull(config.chroot, serverPath));
+    this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath));
     this.sessionId = config.sessionId ?? 0n;
     this.password = config.sessionPassword ?? Buffer.alloc(16);
     for (const { scheme, auth } of config.auth) this.credentials.add(scheme, auth, true);
@@ -507,11 +508,4 @@ export class SessionManager implements RequestOwner {
   get connected(): boolean {
     return isConnected(this.state);
   }
-}
-
-function stripChrootOrNull(chroot: string, serverPath: string): string | null {
-  if (chroot === '') return serverPath;
-  if (serverPath === chroot) return '/';
-  if (serverPath.startsWith(chroot + '/')) return serverPath.slice(chroot.length);
-  return null;
 }
