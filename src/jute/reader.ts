@@ -1,6 +1,8 @@
 import { ProtocolError } from '../errors/client-errors';
 
 const TWO_POW_32 = 4294967296;
+/** Until the first reset: shared, since a reader may be made per frame. */
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * A bounds-checked big-endian reader for jute records.
@@ -12,7 +14,7 @@ const TWO_POW_32 = 4294967296;
  * that outlives the reply.
  */
 export class JuteReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = NO_BYTES;
   private pos = 0;
   private end = 0;
 
@@ -20,7 +22,13 @@ export class JuteReader {
     if (buf) this.reset(buf);
   }
 
+  /** Reads `buf[offset, end)` from now on. */
   reset(buf: Buffer, offset = 0, end = buf.length): this {
+    // A window outside the buffer is the caller's bug; left unchecked it would surface
+    // later as Node's ERR_OUT_OF_RANGE instead of a ProtocolError.
+    if (!(offset >= 0 && offset <= end && end <= buf.length)) {
+      throw new RangeError(`reader window [${offset}, ${end}) is outside a buffer of ${buf.length} bytes`);
+    }
     this.buf = buf;
     this.pos = offset;
     this.end = end;
@@ -121,7 +129,9 @@ export class JuteReader {
     const n = this.int();
     if (n === -1) return [];
     if (n < 0) throw new ProtocolError(`negative vector count ${n}`);
-    if (n * minItemSize > this.end - this.pos) {
+    // Every jute item takes at least one byte: a minItemSize of 0 must not let a
+    // count of 2^31-1 through to the allocation below.
+    if (n * Math.max(1, minItemSize) > this.end - this.pos) {
       throw new ProtocolError(`vector count ${n} cannot fit in the ${this.end - this.pos} bytes left in the frame`);
     }
     const out = new Array<T>(n);

@@ -1,3 +1,5 @@
+const TWO_POW_32 = 4294967296;
+
 /**
  * A growable big-endian writer for ZooKeeper's jute encoding.
  *
@@ -21,7 +23,8 @@ export class JuteWriter {
   private ensure(extra: number): void {
     const needed = this.pos + extra;
     if (needed <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    // Math.max: a writer built with initialSize 0 would otherwise double 0 forever.
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < needed) size *= 2;
     const grown = Buffer.allocUnsafe(size);
     this.buf.copy(grown, 0, 0, this.pos);
@@ -38,6 +41,21 @@ export class JuteWriter {
   long(value: bigint): this {
     this.ensure(8);
     this.buf.writeBigInt64BE(value, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  /**
+   * A jute long from a safe integer (timestamps in ms, TTLs), without a BigInt:
+   * the high word is floor(v / 2^32), the low word the unsigned rest, which is
+   * two's complement for negative values too.
+   */
+  longFromNumber(value: number): this {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer for a jute long`);
+    const hi = Math.floor(value / TWO_POW_32);
+    this.ensure(8);
+    this.buf.writeInt32BE(hi, this.pos);
+    this.buf.writeUInt32BE(value - hi * TWO_POW_32, this.pos + 4);
     this.pos += 8;
     return this;
   }

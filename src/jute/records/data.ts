@@ -8,10 +8,12 @@ export interface Acl {
   id: string;
 }
 
+/** Writes a jute `ACL`: perms, then the `Id` {scheme, id}. */
 export function writeAcl(w: JuteWriter, acl: Acl): void {
   w.int(acl.perms).ustring(acl.scheme).ustring(acl.id);
 }
 
+/** Reads a jute `ACL`; a null scheme or id reads as ''. */
 export function readAcl(r: JuteReader): Acl {
   const perms = r.int();
   const scheme = r.ustring();
@@ -40,12 +42,17 @@ export interface Stat {
   pzxid: bigint;
 }
 
+/** A Stat is fixed-size on the wire: 6 longs and 5 ints. */
+export const STAT_SIZE = 68;
+
+/** Writes a jute `Stat`; `ctime`/`mtime` must be safe integers. */
 export function writeStat(w: JuteWriter, s: Stat): void {
-  w.long(s.czxid).long(s.mzxid).long(BigInt(s.ctime)).long(BigInt(s.mtime));
+  w.long(s.czxid).long(s.mzxid).longFromNumber(s.ctime).longFromNumber(s.mtime);
   w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
   w.int(s.dataLength).int(s.numChildren).long(s.pzxid);
 }
 
+/** Reads a jute `Stat`. */
 export function readStat(r: JuteReader): Stat {
   return {
     czxid: r.long(),

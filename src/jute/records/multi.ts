@@ -1,0 +1,277 @@
+import { ProtocolError } from '../../errors/client-errors';
+import { OpCode } from '../op-codes';
+import type { JuteReader } from '../reader';
+import type { JuteWriter } from '../writer';
+import {
+  readCreate2Response,
+  readCreateRequest,
+  readCreateResponse,
+  readCreateTTLRequest,
+  writeCreate2Response,
+  writeCreateRequest,
+  writeCreateResponse,
+  writeCreateTTLRequest,
+  type CreateRequest,
+  type CreateTTLRequest,
+} from './create';
+import { readStat, writeStat, type Stat } from './data';
+import {
+  readGetChildrenRequest,
+  readGetDataRequest,
+  readGetDataResponse,
+  writeGetChildrenRequest,
+  writeGetDataRequest,
+  writeGetDataResponse,
+  type GetChildrenRequest,
+  type GetDataRequest,
+} from './read';
+import { readStringVector, writeStringVector } from './string-vector';
+import {
+  readCheckVersionRequest,
+  readDeleteRequest,
+  readSetDataRequest,
+  writeCheckVersionRequest,
+  writeDeleteRequest,
+  writeSetDataRequest,
+  type CheckVersionRequest,
+  type DeleteRequest,
+  type SetDataRequest,
+} from './write';
+
+// `multi` (op 14) and `multiRead` (op 22) have no jute record of their own: their
+// bodies are sequences framed by MultiHeaders, as ZooKeeper's MultiOperationRecord
+// (requests) and MultiResponse (replies) encode them. Each op or result is a
+// MultiHeader then its record; a MultiHeader with done=true ends the sequence.
+
+/**
+ * Precedes each op or result of a multi (jute `MultiHeader`). In requests `err`
+ * is -1; in results it is 0, or the error code for an error result. The
+ * terminator is `{ type: -1, done: true, err: -1 }` both ways.
+ */
+export interface MultiHeader {
+  type: number;
+  done: boolean;
+  err: number;
+}
+
+/** A MultiHeader is 4 + 1 + 4 bytes on the wire. */
+export const MULTI_HEADER_SIZE = 9;
+
+export function writeMultiHeader(w: JuteWriter, v: MultiHeader): void {
+  w.int(v.type).bool(v.done).int(v.err);
+}
+
+export function readMultiHeader(r: JuteReader): MultiHeader {
+  const type = r.int();
+  const done = r.bool();
+  const err = r.int();
+  return { type, done, err };
+}
+
+/** The body of an error result in a multi reply (jute `ErrorResponse`); also the reply body of `addWatch`, err 0. */
+export interface ErrorResponse {
+  err: number;
+}
+
+export function writeErrorResponse(w: JuteWriter, v: ErrorResponse): void {
+  w.int(v.err);
+}
+
+export function readErrorResponse(r: JuteReader): ErrorResponse {
+  return { err: r.int() };
+}
+
+/**
+ * One op of a `multi` transaction (op 14): the op code and the request record the
+ * op would have on its own. createContainer and create2 share CreateRequest with
+ * create (the flags say container); createTTL carries CreateTTLRequest.
+ */
+export type TransactionOp =
+  | { type: typeof OpCode.create; request: CreateRequest }
+  | { type: typeof OpCode.create2; request: CreateRequest }
+  | { type: typeof OpCode.createContainer; request: CreateRequest }
+  | { type: typeof OpCode.createTTL; request: CreateTTLRequest }
+  | { type: typeof OpCode.delete; request: DeleteRequest }
+  | { type: typeof OpCode.setData; request: SetDataRequest }
+  | { type: typeof OpCode.check; request: CheckVersionRequest };
+
+/**
+ * One op of a `multiRead` (op 22). The server ignores `watch` here: multiRead
+ * sets no watches (Op.getData/Op.getChildren always send false).
+ */
+export type MultiReadOp =
+  | { type: typeof OpCode.getData; request: GetDataRequest }
+  | { type: typeof OpCode.getChildren; request: GetChildrenRequest };
+
+/** Any op a multi body can carry. */
+export type MultiOp = TransactionOp | MultiReadOp;
+
+/**
+ * One result of a `multi` or `multiRead` reply, discriminated by the op code the
+ * server puts in its MultiHeader:
+ * - `create` (1), a path only, answers create ops and, surprisingly, create2 ops too
+ *   (seen from 3.8.0: no stat comes back for a create2 op in a multi); `create2` (15),
+ *   path and stat, answers createContainer and createTTL ops;
+ * - `delete` (2) and `check` (13) carry nothing;
+ * - `error` (-1) carries an error code. When a transaction fails, every op answers
+ *   `error`: those before the failed op with err 0 (OK, rolled back), the failed op
+ *   with its real code, those after it with RUNTIMEINCONSISTENCY (-2); and the
+ *   ReplyHeader's err stays 0, so a caller must look at the results. In a multiRead
+ *   each failed read is its own error and the other reads succeed.
+ */
+export type MultiResult =
+  | { type: typeof OpCode.create; path: string }
+  | { type: typeof OpCode.create2; path: string; stat: Stat }
+  | { type: typeof OpCode.delete }
+  | { type: typeof OpCode.setData; stat: Stat }
+  | { type: typeof OpCode.check }
+  | { type: typeof OpCode.getData; data: Buffer; stat: Stat }
+  | { type: typeof OpCode.getChildren; children: string[] }
+  | { type: typeof OpCode.error; err: number };
+
+/** The member of `MultiResult` with op code `T`, e.g. `MultiResultOf<typeof OpCode.create2>`. */
+export type MultiResultOf<T extends MultiResult['type']> = Extract<MultiResult, { type: T }>;
+
+const END: MultiHeader = { type: -1, done: true, err: -1 };
+
+function unknownOp(op: never): never {
+  throw new TypeError(`op type ${(op as { type: unknown }).type} cannot be part of a multi`);
+}
+
+/**
+ * Writes the body of a `multi` (all TransactionOps) or `multiRead` (all MultiReadOps)
+ * request. The types forbid mixing the two: the server refuses a mixed body.
+ */
+export function writeMultiRequest(w: JuteWriter, ops: readonly TransactionOp[] | readonly MultiReadOp[]): void {
+  for (const op of ops as readonly MultiOp[]) {
+    writeMultiHeader(w, { type: op.type, done: false, err: -1 });
+    switch (op.type) {
+      case OpCode.create:
+      case OpCode.create2:
+      case OpCode.createContainer:
+        writeCreateRequest(w, op.request);
+        break;
+      case OpCode.createTTL:
+        writeCreateTTLRequest(w, op.request);
+        break;
+      case OpCode.delete:
+        writeDeleteRequest(w, op.request);
+        break;
+      case OpCode.setData:
+        writeSetDataRequest(w, op.request);
+        break;
+      case OpCode.check:
+        writeCheckVersionRequest(w, op.request);
+        break;
+      case OpCode.getData:
+        writeGetDataRequest(w, op.request);
+        break;
+      case OpCode.getChildren:
+        writeGetChildrenRequest(w, op.request);
+        break;
+      default:
+        unknownOp(op);
+    }
+  }
+  writeMultiHeader(w, END);
+}
+
+function readMultiOp(r: JuteReader, type: number): MultiOp {
+  switch (type) {
+    case OpCode.create:
+    case OpCode.create2:
+    case OpCode.createContainer:
+      return { type, request: readCreateRequest(r) };
+    case OpCode.createTTL:
+      return { type, request: readCreateTTLRequest(r) };
+    case OpCode.delete:
+      return { type, request: readDeleteRequest(r) };
+    case OpCode.setData:
+      return { type, request: readSetDataRequest(r) };
+    case OpCode.check:
+      return { type, request: readCheckVersionRequest(r) };
+    case OpCode.getData:
+      return { type, request: readGetDataRequest(r) };
+    case OpCode.getChildren:
+      return { type, request: readGetChildrenRequest(r) };
+    default:
+      throw new ProtocolError(`op type ${type} cannot be part of a multi request`);
+  }
+}
+
+/**
+ * Reads a `multi` or `multiRead` request body up to its done marker (for fakes and
+ * tests; the server's side). Every op costs at least its 9-byte header, so a body
+ * without a done marker ends in a ProtocolError when the bytes run out.
+ */
+export function readMultiRequest(r: JuteReader): MultiOp[] {
+  const ops: MultiOp[] = [];
+  for (let h = readMultiHeader(r); !h.done; h = readMultiHeader(r)) ops.push(readMultiOp(r, h.type));
+  return ops;
+}
+
+/** Writes a multi reply body, as the server does: error results repeat their code in the header. */
+export function writeMultiResponse(w: JuteWriter, results: readonly MultiResult[]): void {
+  for (const res of results) {
+    writeMultiHeader(w, { type: res.type, done: false, err: res.type === OpCode.error ? res.err : 0 });
+    switch (res.type) {
+      case OpCode.create:
+        writeCreateResponse(w, res);
+        break;
+      case OpCode.create2:
+        writeCreate2Response(w, res);
+        break;
+      case OpCode.delete:
+      case OpCode.check:
+        break;
+      case OpCode.setData:
+        writeStat(w, res.stat);
+        break;
+      case OpCode.getData:
+        writeGetDataResponse(w, res);
+        break;
+      case OpCode.getChildren:
+        writeStringVector(w, res.children);
+        break;
+      case OpCode.error:
+        writeErrorResponse(w, res);
+        break;
+      default:
+        unknownOp(res);
+    }
+  }
+  writeMultiHeader(w, END);
+}
+
+function readMultiResult(r: JuteReader, type: number): MultiResult {
+  switch (type) {
+    case OpCode.create:
+      return { type, path: readCreateResponse(r).path };
+    case OpCode.create2:
+      return { type, ...readCreate2Response(r) };
+    case OpCode.delete:
+    case OpCode.check:
+      return { type };
+    case OpCode.setData:
+      return { type, stat: readStat(r) };
+    case OpCode.getData:
+      return { type, ...readGetDataResponse(r) };
+    case OpCode.getChildren:
+      return { type, children: readStringVector(r) };
+    case OpCode.error:
+      // Like MultiResponse.deserialize, the code is taken from the ErrorResponse, not the header.
+      return { type, err: readErrorResponse(r).err };
+    default:
+      throw new ProtocolError(`result type ${type} cannot be part of a multi response`);
+  }
+}
+
+/**
+ * Reads a `multi` or `multiRead` reply body up to its done marker, one result per op
+ * in request order. A reply without its done marker ends in a ProtocolError.
+ */
+export function readMultiResponse(r: JuteReader): MultiResult[] {
+  const results: MultiResult[] = [];
+  for (let h = readMultiHeader(r); !h.done; h = readMultiHeader(r)) results.push(readMultiResult(r, h.type));
+  return results;
+}

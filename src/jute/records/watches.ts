@@ -1,0 +1,102 @@
+import type { JuteReader } from '../reader';
+import type { JuteWriter } from '../writer';
+import { readStringVector, writeStringVector } from './string-vector';
+
+// Records that restore, add, check and remove watches.
+
+/**
+ * Re-registers watches after a reconnect (op 101, xid -8) (jute `SetWatches`).
+ * The server fires at once every watch whose node changed after `relativeZxid`
+ * (the last zxid the client saw). Its reply is a ReplyHeader with no body.
+ */
+export interface SetWatches {
+  relativeZxid: bigint;
+  dataWatches: readonly string[];
+  existWatches: readonly string[];
+  childWatches: readonly string[];
+}
+
+export function writeSetWatches(w: JuteWriter, v: SetWatches): void {
+  w.long(v.relativeZxid);
+  writeStringVector(w, v.dataWatches);
+  writeStringVector(w, v.existWatches);
+  writeStringVector(w, v.childWatches);
+}
+
+export function readSetWatches(r: JuteReader): SetWatches {
+  const relativeZxid = r.long();
+  const dataWatches = readStringVector(r);
+  const existWatches = readStringVector(r);
+  const childWatches = readStringVector(r);
+  return { relativeZxid, dataWatches, existWatches, childWatches };
+}
+
+/** `SetWatches` plus persistent watches (op 105, xid -8, ZooKeeper 3.6+) (jute `SetWatches2`). */
+export interface SetWatches2 extends SetWatches {
+  persistentWatches: readonly string[];
+  persistentRecursiveWatches: readonly string[];
+}
+
+export function writeSetWatches2(w: JuteWriter, v: SetWatches2): void {
+  writeSetWatches(w, v);
+  writeStringVector(w, v.persistentWatches);
+  writeStringVector(w, v.persistentRecursiveWatches);
+}
+
+export function readSetWatches2(r: JuteReader): SetWatches2 {
+  const base = readSetWatches(r);
+  const persistentWatches = readStringVector(r);
+  const persistentRecursiveWatches = readStringVector(r);
+  return { ...base, persistentWatches, persistentRecursiveWatches };
+}
+
+/**
+ * Body of `addWatch` (op 106) (jute `AddWatchRequest`); `mode` is an `AddWatchMode`.
+ * The 3.8 server answers with an `ErrorResponse` body whose err is 0 (FinalRequestProcessor).
+ */
+export interface AddWatchRequest {
+  path: string;
+  mode: number;
+}
+
+export function writeAddWatchRequest(w: JuteWriter, v: AddWatchRequest): void {
+  w.ustring(v.path).int(v.mode);
+}
+
+export function readAddWatchRequest(r: JuteReader): AddWatchRequest {
+  const path = r.ustring();
+  const mode = r.int();
+  return { path, mode };
+}
+
+/** Body of `removeWatches` (op 18) (jute `RemoveWatchesRequest`); `type` is a `WatcherType`. No reply body. */
+export interface RemoveWatchesRequest {
+  path: string;
+  type: number;
+}
+
+export function writeRemoveWatchesRequest(w: JuteWriter, v: RemoveWatchesRequest): void {
+  w.ustring(v.path).int(v.type);
+}
+
+export function readRemoveWatchesRequest(r: JuteReader): RemoveWatchesRequest {
+  const path = r.ustring();
+  const type = r.int();
+  return { path, type };
+}
+
+/** Body of `checkWatches` (op 17) (jute `CheckWatchesRequest`); `type` is a `WatcherType`. No reply body. */
+export interface CheckWatchesRequest {
+  path: string;
+  type: number;
+}
+
+export function writeCheckWatchesRequest(w: JuteWriter, v: CheckWatchesRequest): void {
+  w.ustring(v.path).int(v.type);
+}
+
+export function readCheckWatchesRequest(r: JuteReader): CheckWatchesRequest {
+  const path = r.ustring();
+  const type = r.int();
+  return { path, type };
+}

@@ -1,0 +1,71 @@
+import type { JuteReader } from '../reader';
+import type { JuteWriter } from '../writer';
+import { readStat, writeStat, type Stat } from './data';
+
+// Records of delete, setData and check (the version guard of a transaction).
+
+/** Body of `delete` (op 2) (jute `DeleteRequest`); `version` -1 matches any version. */
+export interface DeleteRequest {
+  path: string;
+  version: number;
+}
+
+export function writeDeleteRequest(w: JuteWriter, v: DeleteRequest): void {
+  w.ustring(v.path).int(v.version);
+}
+
+export function readDeleteRequest(r: JuteReader): DeleteRequest {
+  const path = r.ustring();
+  const version = r.int();
+  return { path, version };
+}
+
+/** Body of `setData` (op 5) (jute `SetDataRequest`); `version` -1 matches any version. */
+export interface SetDataRequest {
+  path: string;
+  data: Uint8Array | null;
+  version: number;
+}
+
+export function writeSetDataRequest(w: JuteWriter, v: SetDataRequest): void {
+  w.ustring(v.path).buffer(v.data).int(v.version);
+}
+
+export function readSetDataRequest(r: JuteReader): SetDataRequest {
+  const path = r.ustring();
+  const data = r.bufferOrNull();
+  const version = r.int();
+  return { path, data, version };
+}
+
+/** Reply to `setData` (jute `SetDataResponse`): the node's new stat. */
+export interface SetDataResponse {
+  stat: Stat;
+}
+
+export function writeSetDataResponse(w: JuteWriter, v: SetDataResponse): void {
+  writeStat(w, v.stat);
+}
+
+export function readSetDataResponse(r: JuteReader): SetDataResponse {
+  return { stat: readStat(r) };
+}
+
+/**
+ * Body of `check` (op 13), valid only inside a `multi` (jute `CheckVersionRequest`):
+ * the transaction fails unless the node's version is `version` (-1: only that it exists).
+ */
+export interface CheckVersionRequest {
+  path: string;
+  version: number;
+}
+
+export function writeCheckVersionRequest(w: JuteWriter, v: CheckVersionRequest): void {
+  w.ustring(v.path).int(v.version);
+}
+
+export function readCheckVersionRequest(r: JuteReader): CheckVersionRequest {
+  const path = r.ustring();
+  const version = r.int();
+  return { path, version };
+}
