@@ -10,7 +10,11 @@ import type { PathWatchRequest } from '../jute/records/read';
 import type { Operation } from '../session/operation';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
 import { SessionManager } from '../session/session-manager';
-import type { Watcher } from '../session/watched-event';
+import type { WatchedEvent, Watcher } from '../session/watched-event';
+import { readChildren, readData, readStat } from './watches/node-readers';
+import { persistentWatch } from './watches/persistent-watch';
+import { SharedWatches, type SharedKind } from './watches/shared-watches';
+import { watchLoop } from './watches/watch-loop';
 import type { WatchRegistration } from '../session/watch-registry';
 import { validateAcl } from './acl';
 import { describe, toData, toVersion, type Data } from './arguments';
@@ -76,6 +80,7 @@ export class ZooKeeperClient {
   readonly sessionManager: SessionManager;
   private readonly options: ResolvedOptions;
   private readonly chroot: string;
+  private readonly sharedWatches: SharedWatches;
 
   constructor(options: ClientOptions) {
     this.options = resolveOptions(options);
@@ -83,6 +88,7 @@ export class ZooKeeperClient {
     this.sessionManager = new SessionManager(this.options.session);
     this.state$ = this.sessionManager.state$.asObservable();
     this.session$ = this.sessionManager.session$.asObservable();
+    this.sharedWatches = new SharedWatches(this.sessionManager);
   }
 
   get state(): ConnectionState {
@@ -204,7 +210,9 @@ export class ZooKeeperClient {
       const serverPath = prependChroot(this.chroot, userPath);
       const watcher = watcherOf(opts);
       const watch = watcher ? { kind, path: serverPath, watcher } : null;
-      return new RequestObservable(this.sessionManager, op, { path: serverPath, watch: watch !== null }, userPath, watch);
+      // Under a persistent watch on the same path the watcher is served from its events (see coveredByPersistent).
+      const serverWatch = watch !== null && !this.sessionManager.watches.coveredByPersistent(serverPath, kind);
+      return new RequestObservable(this.sessionManager, op, { path: serverPath, watch: serverWatch }, userPath, watch);
     } catch (err) {
       return throwError(() => err);
     }
@@ -512,6 +520,84 @@ export class ZooKeeperClient {
         }),
       );
     });
+  }
+
+  // ---- watches ---------------------------------------------------------------
+
+  /**
+   * Follows a node's data: emits `{ data, stat }` now (`null` while the node
+   * does not exist), then again after every change, re-arming ZooKeeper's
+   * one-shot watch each time. Survives dropped connections and expired
+   * sessions, completes when the client closes. Subscribers to one path share
+   * one server watch.
+   *
+   * @example
+   * zk.watchData$('/app/config').pipe(map((v) => JSON.parse(v?.data.toString() ?? '{}'))).subscribe(apply);
+   */
+  watchData$(path: string): Observable<{ data: Buffer; stat: Stat } | null> {
+    return this.follow('data', path, (serverPath, userPath) =>
+      watchLoop(this.sessionManager, (watch) => readData(this, userPath, watch), this.forgetOneShot(serverPath)),
+    );
+  }
+
+  /**
+   * Follows a node's children: emits their names now (`null` while the node
+   * does not exist), then after every change of the list.
+   *
+   * @example
+   * zk.watchChildren$('/services/api').subscribe((names) => console.log('instances:', names));
+   */
+  watchChildren$(path: string): Observable<string[] | null> {
+    return this.follow('children', path, (serverPath, userPath) =>
+      watchLoop(this.sessionManager, (watch) => readChildren(this, userPath, watch), this.forgetOneShot(serverPath)),
+    );
+  }
+
+  /**
+   * Follows a node's existence: emits its stat (`null` while absent) now and
+   * after every creation, deletion or data change.
+   *
+   * @example
+   * zk.exists$('/app/leader').pipe(map((stat) => stat !== null)).subscribe((held) => console.log(held));
+   */
+  exists$(path: string): Observable<Stat | null> {
+    return this.follow('exists', path, (serverPath, userPath) =>
+      watchLoop(this.sessionManager, (watch) => readStat(this, userPath, watch), this.forgetOneShot(serverPath)),
+    );
+  }
+
+  /**
+   * A persistent watch (addWatch, ZooKeeper 3.6+): every event on the node —
+   * with `recursive`, on its whole subtree (NodeChildrenChanged excepted, as
+   * the server sends none to recursive watches) — until unsubscribed. Restored
+   * after a dropped connection, added again after an expiry, removed from the
+   * server when its last subscriber leaves.
+   *
+   * @example
+   * zk.watch$('/app', { recursive: true }).subscribe((e) => console.log(e.type, e.path));
+   */
+  watch$(path: string, opts?: { recursive?: boolean }): Observable<WatchedEvent> {
+    return this.follow(opts?.recursive ? 'persistentRecursive' : 'persistent', path, (serverPath, userPath) =>
+      persistentWatch(this.sessionManager, serverPath, userPath, opts?.recursive === true),
+    );
+  }
+
+  private follow<T>(kind: SharedKind, path: string, start: (serverPath: string, userPath: string) => Observable<T>): Observable<T> {
+    return this.onPath(path, (serverPath, userPath) => {
+      if (this.state === 'CLOSED') throw new ClientClosedError();
+      const replay = kind !== 'persistent' && kind !== 'persistentRecursive';
+      return this.sharedWatches.get(kind, serverPath, () => start(serverPath, userPath), replay);
+    });
+  }
+
+  /** Takes a follower's watcher out of every one-shot table of a path. */
+  private forgetOneShot(serverPath: string): (watcher: Watcher) => void {
+    const registry = this.sessionManager.watches;
+    return (watcher) => {
+      registry.remove('data', serverPath, watcher);
+      registry.remove('exist', serverPath, watcher);
+      registry.remove('child', serverPath, watcher);
+    };
   }
 
   // ---- server information ------------------------------------------------------

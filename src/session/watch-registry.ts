@@ -76,6 +76,19 @@ export class WatchRegistry {
     return this.byKind[kind].has(path);
   }
 
+  /**
+   * True when a persistent watch held on exactly `path` already delivers the
+   * events a one-shot watch of `kind` waits for: a persistent watch delivers
+   * them all, a recursive one all but NodeChildrenChanged. Such a one-shot
+   * watch must stay on the client: ZooKeeper before 3.9 keeps one mode per
+   * connection and path, and a one-shot watch set on the server would replace
+   * the persistent one (ZOOKEEPER-4466).
+   */
+  coveredByPersistent(path: string, kind: 'data' | 'exist' | 'child'): boolean {
+    if (this.byKind.persistent.has(path)) return true;
+    return kind !== 'child' && this.byKind.persistentRecursive.has(path);
+  }
+
   get isEmpty(): boolean {
     for (const kind of Object.keys(this.byKind) as WatchKind[]) if (this.byKind[kind].size > 0) return false;
     return true;
@@ -136,6 +149,21 @@ export class WatchRegistry {
       }
     }
     if (woken.size > 0) notifyAll(woken, { type, path, state: 'SyncConnected' });
+    if (type === 'NodeCreated' || type === 'NodeDeleted') this.childrenChangedUnderRecursive(serverPath);
+  }
+
+  /**
+   * While a path has both a plain and a recursive persistent watch, the server
+   * holds the recursive one (it keeps one mode per path before 3.9,
+   * ZOOKEEPER-4466) and sends no NodeChildrenChanged: the plain watchers get it
+   * from the creation or deletion of a direct child, which is what it means.
+   */
+  private childrenChangedUnderRecursive(serverPath: string): void {
+    const parent = parentPath(serverPath);
+    if (parent === null || !this.byKind.persistentRecursive.has(parent)) return;
+    const plain = this.byKind.persistent.get(parent);
+    const parentPathForUser = plain ? this.toUserPath(parent) : null;
+    if (plain && parentPathForUser !== null) notifyAll(plain, { type: 'NodeChildrenChanged', path: parentPathForUser, state: 'SyncConnected' });
   }
 
   /**
