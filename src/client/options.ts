@@ -110,6 +110,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       sessionId: options.sessionId,
       sessionPassword: options.sessionPassword,
       auth,
+      sasl,
       tls: options.tls,
       reconnect: resolveRetryPolicy(options.retry, DEFAULT_RECONNECT_POLICY),
       requestTimeout: toPositiveMs(options.requestTimeout, 'requestTimeout'),

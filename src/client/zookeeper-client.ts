@@ -132,15 +132,19 @@ export class ZooKeeperClient {
         const cause = manager.lastConnectError;
         const reason = cause instanceof Error ? `: ${cause.message}` : '';
         const error = new TimeoutError('connect', timeout, `no connection within ${timeout} ms${reason}`, { cause });
-        manager.shutdown(error);
         finish(error);
+        manager.shutdown(error);
       }, timeout);
       subscription = manager.state$.subscribe((state) => {
         if (isConnected(state)) finish();
         else if (state === 'AUTH_FAILED') {
           const cause = manager.lastConnectError;
           finish(cause instanceof Error ? cause : new AuthFailedError());
-        } else if (state === 'CLOSED') finish(new ClientClosedError('the client was closed before it connected'));
+        } else if (state === 'CLOSED') {
+          // close() was called, or connecting gave up for good (e.g. TLS refused by every server): say which.
+          const reason = manager.closeReason;
+          finish(reason instanceof ClientClosedError || reason === null ? new ClientClosedError('the client was closed before it connected') : reason);
+        }
       });
     });
   }

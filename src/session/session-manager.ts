@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { BehaviorSubject, type Observer, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
 import { ClientClosedError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
 import { ErrorCode } from '../jute/error-codes';
@@ -10,6 +10,7 @@ import { Connection } from '../transport/connection';
 import { formatEndpoint } from '../transport/connect-string';
 import type { Endpoint } from '../transport/endpoint';
 import { openSocket } from '../transport/socket-connector';
+import { isPermanentTlsError } from '../transport/tls-errors';
 import { ConnectionState, isConnected, type Session } from './connection-state';
 import { CredentialStore, type Credential } from './credentials';
 import { afterHandshake, sendConnectRequest } from './handshake';
@@ -24,6 +25,8 @@ import { Backoff, type ResolvedRetryPolicy } from './retry-policy';
 import { eventTypeName } from './watched-event';
 import { WatchRegistry, type WatchRegistration } from './watch-registry';
 import { restoreWatches } from './watch-restore';
+import { DigestMd5Client } from './sasl/digest-md5';
+import { SASL, saslExchange } from './sasl/sasl-exchange';
 
 /** Everything the session needs, already validated and defaulted by the client. */
 export interface SessionConfig {
@@ -36,6 +39,8 @@ export interface SessionConfig {
   sessionId?: bigint;
   sessionPassword?: Buffer;
   auth: readonly { scheme: string; auth: Buffer }[];
+  /** SASL on every connection, before anything else. */
+  sasl?: { mechanism: 'DIGEST-MD5'; username: string; password: string };
   tls?: boolean | ConnectionOptions;
   reconnect: ResolvedRetryPolicy;
   requestTimeout?: number;
@@ -72,6 +77,8 @@ export class SessionManager implements RequestOwner {
   readonly watches: WatchRegistry;
   /** The last reason a connection attempt failed, for start() to report. */
   lastConnectError: unknown = null;
+  /** Why the client last stopped: ClientClosedError after close(), else what made it give up. */
+  closeReason: Error | null = null;
 
   private readonly hosts: HostProvider;
   private readonly backoff: Backoff;
@@ -88,12 +95,15 @@ export class SessionManager implements RequestOwner {
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private keepalive: Keepalive | null = null;
+  private saslSubscription: Subscription | null = null;
   /** True once the handshake (and any authentication) is done: requests go straight out. */
   private ready = false;
   private xid = 0;
   private sessionId: bigint;
   private password: Buffer;
   private negotiatedTimeout = 0;
+  /** Consecutive connection attempts refused for a TLS reason no retry mends. */
+  private tlsRefusals = 0;
 
   constructor(private readonly config: SessionConfig) {
     this.context = { chroot: config.chroot };
@@ -129,6 +139,7 @@ export class SessionManager implements RequestOwner {
     this.running = true;
     this.closing = false;
     this.lastConnectError = null;
+    this.tlsRefusals = 0;
     this.backoff.reset();
     this.setState(ConnectionState.CONNECTING);
     this.connectNext(false);
@@ -150,6 +161,7 @@ export class SessionManager implements RequestOwner {
 
   /** Stops everything at once, failing queued requests with `error`: close() without closeSession, or a failed start(). */
   shutdown(error: Error): void {
+    this.closeReason = error;
     this.running = false;
     this.stopConnecting();
     this.dropConnection();
@@ -328,6 +340,13 @@ export class SessionManager implements RequestOwner {
         this.attempt = null;
         this.lastConnectError = err;
         this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
+        // Every server in a row refused our TLS configuration: retrying would only spin.
+        this.tlsRefusals = isPermanentTlsError(err) ? this.tlsRefusals + 1 : 0;
+        if (this.tlsRefusals >= this.hosts.size) {
+          this.config.logger.error(`rxzk: TLS refused by every server (${err instanceof Error ? err.message : String(err)}); giving up`);
+          this.shutdown(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
         this.connectNext(false);
       },
     });
@@ -371,6 +390,7 @@ export class SessionManager implements RequestOwner {
     this.negotiatedTimeout = response.timeOut;
     this.hosts.connected();
     this.backoff.reset();
+    this.tlsRefusals = 0;
     this.lastConnectError = null;
     this.keepalive = new Keepalive(
       {
@@ -393,8 +413,45 @@ export class SessionManager implements RequestOwner {
     this.becomeReady(conn, response.readOnly);
   }
 
-  /** Handshake done: credentials, then watches, then the queued requests — all before anything new. */
+  /**
+   * Handshake done. With SASL, its exchange comes first, alone on the
+   * connection (the Java client holds every other request back meanwhile);
+   * a refusal is AUTH_FAILED, with no reconnection.
+   */
   private becomeReady(conn: Connection, readOnly: boolean): void {
+    const sasl = this.config.sasl;
+    if (sasl === undefined) {
+      this.finishReady(conn, readOnly);
+      return;
+    }
+    const mechanism = new DigestMd5Client({ username: sasl.username, password: sasl.password });
+    this.saslSubscription = saslExchange(mechanism, (token) =>
+      new Observable<Buffer>((subscriber) => {
+        const request = new PendingRequest(SASL, { token }, subscriber, undefined, null, this);
+        this.send(conn, request as PendingRequest);
+        return request;
+      }),
+    ).subscribe({
+      complete: () => {
+        this.saslSubscription = null;
+        this.config.logger.info(`rxzk: SASL ${mechanism.mechanism} authentication of '${sasl.username}' succeeded`);
+        this.finishReady(conn, readOnly);
+      },
+      error: (err: unknown) => {
+        this.saslSubscription = null;
+        if (conn !== this.conn) return;
+        if (err instanceof ConnectionLossError) return; // the connection ended; onConnectionEnd reconnects
+        const error = err instanceof AuthFailedError ? err : new AuthFailedError(undefined, `SASL authentication failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        this.config.logger.error(`rxzk: ${error.message}; giving up`);
+        this.lastConnectError = error;
+        this.setState(ConnectionState.AUTH_FAILED);
+        this.shutdown(error);
+      },
+    });
+  }
+
+  /** Ready: credentials, then watches, then the queued requests — all before anything new. */
+  private finishReady(conn: Connection, readOnly: boolean): void {
     for (const credential of this.credentials.all) this.sendAuth(conn, credential);
     restoreWatches(conn, this.watches, this.correlation.lastZxid);
     this.ready = true;
@@ -462,6 +519,8 @@ export class SessionManager implements RequestOwner {
     this.handshakeTimer = undefined;
     this.keepalive?.stop();
     this.keepalive = null;
+    this.saslSubscription?.unsubscribe();
+    this.saslSubscription = null;
     this.connSubscription?.unsubscribe();
     this.connSubscription = null;
     this.credentials.connectionLost();

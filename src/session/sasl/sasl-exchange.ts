@@ -1,0 +1,50 @@
+import { Observable } from 'rxjs';
+import { OpCode } from '../../jute/op-codes';
+import { readSetSASLResponse, writeGetSASLRequest, type GetSASLRequest } from '../../jute/records/sasl';
+import type { Operation } from '../operation';
+
+/** The client side of a SASL mechanism, as the exchange drives it. */
+export interface SaslMechanism {
+  readonly mechanism: string;
+  /** True once the server's last token has been checked: nothing more is sent. */
+  readonly complete: boolean;
+  /** What to send first (empty for mechanisms without an initial response, such as DIGEST-MD5). */
+  initialResponse(): Buffer;
+  /** The answer to a server token. */
+  evaluateChallenge(challenge: Uint8Array): Buffer;
+}
+
+/** One step of ZooKeeper's SASL exchange (op 102): GetSASLRequest out, SetSASLResponse back. */
+export const SASL: Operation<GetSASLRequest, Buffer> = {
+  type: OpCode.sasl,
+  write: writeGetSASLRequest,
+  read: (r) => readSetSASLResponse(r).token,
+};
+
+/**
+ * Runs a SASL exchange over `send` (ZooKeeperSaslClient's loop): the initial
+ * response, then one answer per server token until the mechanism is complete.
+ * Completes on success; errors with what the server answered (AuthFailedError
+ * for a refused password) or what the mechanism threw (SaslError).
+ */
+export function saslExchange(mechanism: SaslMechanism, send: (token: Buffer) => Observable<Buffer>): Observable<void> {
+  return new Observable<void>((subscriber) => {
+    let current = send(mechanism.initialResponse()).subscribe({ next: onToken, error: (e: unknown) => subscriber.error(e) });
+    function onToken(token: Buffer): void {
+      let answer: Buffer;
+      try {
+        answer = mechanism.evaluateChallenge(token);
+      } catch (err) {
+        subscriber.error(err);
+        return;
+      }
+      if (mechanism.complete) {
+        subscriber.next();
+        subscriber.complete();
+        return;
+      }
+      current = send(answer).subscribe({ next: onToken, error: (e: unknown) => subscriber.error(e) });
+    }
+    return () => current.unsubscribe();
+  });
+}

@@ -1,0 +1,174 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { freePorts } from './free-port';
+import { makeTempDir } from './temp-dir';
+import type { LocalInstallation } from './local-installation';
+import { LocalMember } from './local-member';
+import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
+import { PortCollisionError, ZooKeeperStartError } from './start-errors';
+import { Started } from './started-zookeeper';
+import { SUPER_USER, digest } from './super-user';
+import { generateTlsMaterial, type TlsMaterial } from './tls-material';
+import type { StartZooKeeperOptions } from './types';
+import { LOG4J_PROPERTIES, dynamicCfg, serverSpec, systemProperties, zooCfg, type QuorumMember } from './zoo-cfg';
+
+/** Every server binds loopback only: test servers are nobody else's business. */
+const HOST = '127.0.0.1';
+
+/** Tries with fresh ports when one was taken under us. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * A small heap (ZooKeeper holds little in tests), the serial collector (fewer
+ * threads on a 2-core machine), the C1 compiler only (start-up costs half the
+ * CPU), and no hsperfdata files left in /tmp.
+ */
+const BASE_JVM_FLAGS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData'];
+
+/**
+ * Starts `servers` ZooKeeper JVMs from a local installation, waits until each
+ * serves and (for an ensemble) one leads, and returns the handle.
+ *
+ * Files live in one directory, `os.tmpdir()/rxzk-zk-*`: `tls/`, `jaas.conf`,
+ * `log4j.properties`, and `server.<id>/` per member (zoo.cfg, the dynamic
+ * config, data/, zookeeper.log). `stop()` removes it.
+ *
+ * @example
+ * const zk = await startLocal(installation, { servers: 3 });
+ */
+export async function startLocal(installation: LocalInstallation, options: StartZooKeeperOptions): Promise<Started> {
+  const servers = options.servers ?? 1;
+  const root = await makeTempDir();
+  let members: LocalMember[] = [];
+  const stopMembers = async (): Promise<void> => {
+    await Promise.all(members.map((m) => m.stop()));
+  };
+  try {
+    const tlsMaterial = options.tls ? await generateTlsMaterial(path.join(root, 'tls')) : undefined;
+    const saslUsers = options.sasl ? (options.sasl === true ? { ...DEFAULT_SASL_USERS } : { ...options.sasl.users }) : undefined;
+    const jaasFile = saslUsers ? path.join(root, 'jaas.conf') : undefined;
+    if (jaasFile && saslUsers) await fs.writeFile(jaasFile, jaasConfig(saslUsers));
+    const log4jConfig = installation.usesLog4j ? path.join(root, 'log4j.properties') : undefined;
+    if (log4jConfig) await fs.writeFile(log4jConfig, LOG4J_PROPERTIES);
+    const jvmArgs = [
+      ...BASE_JVM_FLAGS,
+      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, superDigest: digest(SUPER_USER), log4jConfig }),
+      ...(options.jvmFlags ?? []),
+    ];
+
+    for (let attempt = 1; ; attempt++) {
+      members = await prepareMembers(root, servers, installation, jvmArgs, tlsMaterial, options);
+      try {
+        await Promise.all(members.map((m) => m.launch()));
+        await Promise.all(members.map((m) => m.waitUntilServing()));
+        if (servers > 1) await requireOneLeader(members);
+        break;
+      } catch (err) {
+        await Promise.all(members.map((m) => m.kill()));
+        if (!(err instanceof PortCollisionError) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+
+    return new Started({
+      source: 'local',
+      members,
+      tls: tlsMaterial ? { ca: tlsMaterial.ca, cert: tlsMaterial.cert, key: tlsMaterial.key } : undefined,
+      sasl: saslUsers ? { users: Object.freeze(saslUsers) } : undefined,
+      superUser: SUPER_USER,
+      shutdown: async () => {
+        await stopMembers();
+        await fs.rm(root, { recursive: true, force: true });
+      },
+    });
+  } catch (err) {
+    await stopMembers().catch(() => undefined);
+    await fs.rm(root, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Picks ports and writes every member's files (afresh: a retry starts from scratch). */
+async function prepareMembers(
+  root: string,
+  servers: number,
+  installation: LocalInstallation,
+  jvmArgs: readonly string[],
+  tlsMaterial: TlsMaterial | undefined,
+  options: StartZooKeeperOptions,
+): Promise<LocalMember[]> {
+  const perMember = (servers > 1 ? 3 : 1) + (tlsMaterial ? 1 : 0);
+  const ports = await freePorts(servers * perMember, HOST);
+  const take = (): number => {
+    const p = ports.shift();
+    if (p === undefined) throw new Error('ran out of ports');
+    return p;
+  };
+  const plan = Array.from({ length: servers }, (_, i) => ({
+    id: i + 1,
+    clientPort: take(),
+    quorumPort: servers > 1 ? take() : 0,
+    electionPort: servers > 1 ? take() : 0,
+    securePort: tlsMaterial ? take() : undefined,
+  }));
+  const quorum: QuorumMember[] = plan.map((p) => ({
+    id: p.id,
+    host: HOST,
+    quorumPort: p.quorumPort,
+    electionPort: p.electionPort,
+    clientAddress: `${HOST}:${p.clientPort}`,
+  }));
+
+  const members: LocalMember[] = [];
+  for (const p of plan) {
+    const dir = path.join(root, `server.${p.id}`);
+    await fs.rm(dir, { recursive: true, force: true });
+    const dataDir = path.join(dir, 'data');
+    await fs.mkdir(dataDir, { recursive: true });
+    await fs.writeFile(path.join(dataDir, 'myid'), `${p.id}\n`);
+    const dynamicConfigFile = servers > 1 ? path.join(dir, 'zoo.cfg.dynamic') : undefined;
+    if (dynamicConfigFile) await fs.writeFile(dynamicConfigFile, dynamicCfg(quorum));
+    const cfgFile = path.join(dir, 'zoo.cfg');
+    await fs.writeFile(
+      cfgFile,
+      zooCfg({
+        dataDir,
+        clientPort: p.clientPort,
+        clientPortAddress: HOST,
+        dynamicConfigFile,
+        secureClientPort: p.securePort,
+        secureClientPortAddress: p.securePort === undefined ? undefined : HOST,
+        tls: tlsMaterial && {
+          keyStore: tlsMaterial.keyStoreFile,
+          trustStore: tlsMaterial.trustStoreFile,
+          clientAuth: typeof options.tls === 'object' && options.tls.clientAuth ? 'need' : 'want',
+        },
+        sasl: options.sasl !== undefined && options.sasl !== false,
+        readOnlyMode: options.readOnlyMode,
+      }),
+    );
+    members.push(
+      new LocalMember({
+        id: p.id,
+        installation,
+        dir,
+        cfgFile,
+        logFile: path.join(dir, 'zookeeper.log'),
+        jvmArgs,
+        connectString: `${HOST}:${p.clientPort}`,
+        secureConnectString: p.securePort === undefined ? undefined : `${HOST}:${p.securePort}`,
+        serverSpec: servers > 1 ? serverSpec(quorum[p.id - 1]) : undefined,
+        startTimeout: options.startTimeout ?? 30000,
+      }),
+    );
+  }
+  return members;
+}
+
+/** Followers report a Mode only once synced with a leader; still, make sure exactly one leads. */
+async function requireOneLeader(members: readonly LocalMember[]): Promise<void> {
+  const modes = await Promise.all(members.map((m) => m.mode()));
+  const leaders = modes.filter((m) => m === 'leader').length;
+  if (leaders !== 1) {
+    throw new ZooKeeperStartError(`expected one leader, the members report ${modes.join(', ')}`);
+  }
+}

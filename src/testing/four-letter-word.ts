@@ -1,0 +1,71 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { parseConnectString } from './address';
+
+/** Options of `fourLetterWord`. */
+export interface FourLetterWordOptions {
+  /** Give up after this many ms without the server closing the connection (default 2000). */
+  timeout?: number;
+  /** Speak TLS (for a secure client port). */
+  tls?: tls.ConnectionOptions;
+}
+
+/**
+ * Sends a four-letter word ('srvr', 'ruok', 'mntr', 'wchp', 'isro', …) to a
+ * server and resolves with its whole answer as text. The server answers and
+ * closes the connection; a paused or dead server makes this reject.
+ *
+ * `address` is 'host:port' or a connect string, whose first server is used.
+ * The server must allow the word (`4lw.commands.whitelist`; servers started by
+ * `startZooKeeper` allow all of them).
+ *
+ * @example
+ * const text = await fourLetterWord(zkServer.connectString, 'srvr');
+ * const mode = /^Mode: (.*)$/m.exec(text)?.[1]; // 'standalone'
+ */
+export function fourLetterWord(address: string, word: string, options: FourLetterWordOptions = {}): Promise<string> {
+  if (!/^[a-z]{4}$/.test(word)) return Promise.reject(new Error(`not a four-letter word: ${JSON.stringify(word)}`));
+  const { host, port } = parseConnectString(address)[0];
+  const timeout = options.timeout ?? 2000;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const socket: net.Socket = options.tls
+      ? tls.connect({ ...options.tls, host, port }, () => socket.end(word))
+      : net.connect({ host, port }, () => socket.end(word));
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer to '${word}' from ${host}:${port} within ${timeout} ms`)), timeout);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (err) => finish(new Error(`'${word}' to ${host}:${port} failed: ${err.message}`, { cause: err })));
+    socket.on('close', () => finish());
+  });
+}
+
+/** The mode a server reports in its `srvr` answer (observers are never started by this module). */
+export type ServerMode = 'leader' | 'follower' | 'standalone' | 'read-only';
+
+/**
+ * The `Mode:` line of a `srvr` answer, or `null` when there is none (a server
+ * that is up but not serving yet answers "This ZooKeeper instance is not
+ * currently serving requests").
+ */
+export function parseMode(srvr: string): ServerMode | null {
+  const m = /^Mode: (\S+)/m.exec(srvr);
+  if (!m) return null;
+  switch (m[1]) {
+    case 'leader':
+    case 'follower':
+    case 'standalone':
+    case 'read-only':
+      return m[1];
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,60 @@
+import { startDocker } from './docker';
+import { startLocal } from './ensemble';
+import { ZOOKEEPER_CONNECT, useExternal } from './external';
+import { findLocalInstallation } from './local-installation';
+import type { StartZooKeeperOptions, StartedZooKeeper } from './types';
+
+/**
+ * Starts ZooKeeper for tests, from the first source that works:
+ *
+ * 1. `ZOOKEEPER_CONNECT` (an existing ensemble, 'host:port,…'): used as is,
+ *    without lifecycle control (member methods that would need it reject) and
+ *    `stop()` does nothing. It cannot provide `tls`, `sasl` or `readOnlyMode`
+ *    (their certificates, users and settings are made at start-up): such
+ *    requests go on to the next source.
+ * 2. A local installation, run as child JVMs: `ZOOKEEPER_HOME` (lib/*.jar) or
+ *    Debian/Ubuntu's `zookeeper` package (/usr/share/java/zookeeper.jar), with
+ *    `java` from JAVA_HOME or the PATH. `scripts/install-zookeeper.sh` installs the package.
+ * 3. Docker, through testcontainers (loaded only then).
+ *
+ * Every member serves loopback only; all files live in one `rxzk-zk-*`
+ * temporary directory; `stop()` leaves no process and no file behind, and
+ * the JVMs die with the Node process whatever happens.
+ *
+ * @example
+ * import { startZooKeeper } from 'rxzk/testing';
+ * const zkServer = await startZooKeeper({ servers: 3 });
+ * try {
+ *   const zk = createClient({ hosts: zkServer.connectString });
+ *   await zk.start();
+ *   await zkServer.memberOf(zk.server).kill();
+ *   // … the client reconnects to another member
+ * } finally {
+ *   await zkServer.stop();
+ * }
+ */
+export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promise<StartedZooKeeper> {
+  const servers = options.servers ?? 1;
+  if (!Number.isInteger(servers) || servers < 1) throw new RangeError(`servers must be a positive integer, got ${servers}`);
+  const reasons: string[] = [];
+
+  const external = process.env[ZOOKEEPER_CONNECT];
+  if (external !== undefined && external.trim() !== '') {
+    const unsupported = (['tls', 'sasl', 'readOnlyMode'] as const).filter((k) => options[k]);
+    if (unsupported.length === 0) return useExternal(external.trim());
+    reasons.push(`${ZOOKEEPER_CONNECT} is set, but an existing ensemble cannot provide ${unsupported.join(', ')}`);
+  } else {
+    reasons.push(`${ZOOKEEPER_CONNECT} is not set (to use an existing ensemble, set it to 'host:port,…')`);
+  }
+
+  const local = findLocalInstallation();
+  if (local.found) return startLocal(local.installation, options);
+  reasons.push(`no local ZooKeeper: ${local.reason} (install one with 'bash scripts/install-zookeeper.sh', i.e. apt-get install zookeeper, or set ZOOKEEPER_HOME to an unpacked Apache ZooKeeper release)`);
+
+  try {
+    return await startDocker(options);
+  } catch (err) {
+    reasons.push(`no Docker engine for testcontainers: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`rxzk/testing could not start ZooKeeper. It tries, in order:\n- ${reasons.join('\n- ')}`, { cause: err });
+  }
+}

@@ -1,0 +1,104 @@
+import type { ServerMode } from './four-letter-word';
+import type { SessionHolder } from './expire-session';
+import type { ClientTlsMaterial } from './tls-material';
+import type { Credentials } from './super-user';
+
+/** Options of `startZooKeeper`. */
+export interface StartZooKeeperOptions {
+  /** Ensemble size (default 1: a standalone server). 3 and 5 are the usual choices. */
+  servers?: number;
+  /**
+   * A TLS-only client port on every server, with a throwaway CA. `clientAuth:
+   * true` makes the server demand a client certificate (`ssl.clientAuth=need`);
+   * otherwise clients may present one (`want`). The plain port stays open.
+   */
+  tls?: boolean | { clientAuth?: boolean };
+  /** SASL DIGEST-MD5 with these users (default: `DEFAULT_SASL_USERS`). Clients without SASL are still accepted. */
+  sasl?: boolean | { users: Record<string, string> };
+  /** Servers that lose their quorum keep serving reads (`Mode: read-only`). */
+  readOnlyMode?: boolean;
+  /** Bound on start-up, per attempt, in ms (default 30000). */
+  startTimeout?: number;
+  /** Extra JVM flags for the local source, e.g. ['-Xmx512m']. */
+  jvmFlags?: string[];
+  /** Image for the Docker source (default 'zookeeper:3.8'). */
+  dockerImage?: string;
+}
+
+/** Where the servers come from. */
+export type ZooKeeperSource = 'external' | 'local' | 'docker';
+
+/** One server of the ensemble, with control over its process. */
+export interface ZooKeeperMember {
+  /** The server's id (`myid`), from 1. */
+  readonly id: number;
+  /** Its plain client address, 'host:port'. */
+  readonly connectString: string;
+  /** Its TLS client address, with `tls`. */
+  readonly secureConnectString: string | undefined;
+  /**
+   * Its line in the ensemble's dynamic configuration, the form `reconfig`'s
+   * `joining` takes, e.g. 'server.2=127.0.0.1:4001:4002:participant;127.0.0.1:4000'.
+   * Undefined for a standalone server and an external ensemble.
+   */
+  readonly serverSpec: string | undefined;
+  /** Whether its process runs (paused counts as running). Always true for an external ensemble. */
+  readonly running: boolean;
+  /** The JVM's pid while it runs, when this module started it as a local process. */
+  readonly pid: number | undefined;
+  /** Its server log file (stdout and stderr of the JVM), when this module started it as a local process. */
+  readonly logFile: string | undefined;
+  /**
+   * Starts it again after `stop()` or `kill()`, on the same ports and data,
+   * so it rejoins the ensemble. Resolves once it answers `srvr` with a Mode
+   * line; with `{ waitUntilServing: false }` as soon as it listens (a member
+   * whose peers are all down never serves).
+   */
+  start(options?: { waitUntilServing?: boolean }): Promise<void>;
+  /** Stops it cleanly (SIGTERM, SIGKILL after a grace period) and waits for the exit. Its data stays. */
+  stop(): Promise<void>;
+  /** Kills it (SIGKILL), as in a crash. Its data stays. */
+  kill(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open but nothing answers, as in a long GC pause. */
+  pause(): Promise<void>;
+  /** Undoes `pause()` (SIGCONT). */
+  resume(): Promise<void>;
+  /** What it says in the `Mode:` line of `srvr`; rejects when it does not answer or is not serving. */
+  mode(): Promise<ServerMode>;
+  /** Sends a four-letter word to it over its plain port and resolves with the answer. */
+  fourLetterWord(word: string): Promise<string>;
+  /** The whole server log so far ('' when this module did not start the server). */
+  readLog(): Promise<string>;
+}
+
+/** Started servers; `startZooKeeper` resolves with one. */
+export interface StartedZooKeeper {
+  /** Where the servers come from. */
+  readonly source: ZooKeeperSource;
+  /** Every member's plain client address, 'host:port,host:port'. */
+  readonly connectString: string;
+  /** Every member's TLS client address, with `tls`. */
+  readonly secureConnectString: string | undefined;
+  /** With `tls`: the CA to trust and a client certificate and key it signed (PEM). */
+  readonly tls: ClientTlsMaterial | undefined;
+  /** With `sasl`: the users and passwords the servers accept. */
+  readonly sasl: { readonly users: Readonly<Record<string, string>> } | undefined;
+  /**
+   * A digest user for which every ACL check passes (`addAuth('digest', 'super:super-secret')`);
+   * `reconfig` needs it. Undefined for an external ensemble.
+   */
+  readonly superUser: Readonly<Credentials> | undefined;
+  readonly members: readonly ZooKeeperMember[];
+  /**
+   * The member serving a client address ('host:port', plain or TLS port; any
+   * loopback spelling matches), e.g. `memberOf(zk.server)`. Throws when no
+   * member has that address.
+   */
+  memberOf(serverAddress: string | null): ZooKeeperMember;
+  /** The member whose mode is 'leader' (or 'standalone'), waiting up to `timeout` ms (default 15000) for one. */
+  leader(timeout?: number): Promise<ZooKeeperMember>;
+  /** Expires the holder's session on the server side; see `expireSession`. */
+  expireSession(holder: SessionHolder): Promise<void>;
+  /** Stops every server and removes every temporary file. Idempotent. */
+  stop(): Promise<void>;
+}
