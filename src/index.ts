@@ -5,6 +5,7 @@ export type { ClientOptions, SaslOptions } from './client/options';
 export type { CreateOptions } from './client/create-mode';
 export type { Data } from './client/arguments';
 export { Transaction } from './client/transaction';
+export { withRetry } from './client/with-retry';
 export type { OpResult } from './client/transaction';
 export {
   Perms,

@@ -30,8 +30,25 @@ export interface ResolvedCreateMode {
   ephemeral: boolean;
 }
 
-/** Works out the create mode from the options and checks they agree (as CreateMode and EphemeralType do). */
+/** The boolean options of a create: JavaScript callers may pass anything there. */
+const FLAG_OPTIONS = ['ephemeral', 'sequential', 'container', 'makePath', 'protected'] as const;
+
+/**
+ * Works out the create mode from the options and checks they agree (as
+ * CreateMode and EphemeralType do). Options that are not an object, and flags
+ * that are not booleans, are refused: `{ ephemeral: 'yes' }` must not quietly
+ * make a persistent node.
+ */
 export function resolveCreateMode(opts: CreateOptions): ResolvedCreateMode {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new InvalidArgumentError(`create options must be an object, not ${describe(opts)}`);
+  }
+  for (const flag of FLAG_OPTIONS) {
+    const value: unknown = opts[flag];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new InvalidArgumentError(`create option ${flag} must be a boolean, not ${describe(value)}`);
+    }
+  }
   let mode: CreateMode;
   if (opts.mode !== undefined) {
     if (!Object.prototype.hasOwnProperty.call(CreateFlag, opts.mode)) {

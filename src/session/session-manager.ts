@@ -25,6 +25,7 @@ import { Backoff, type ResolvedRetryPolicy } from './retry-policy';
 import { eventTypeName } from './watched-event';
 import { WatchRegistry, type WatchRegistration } from './watch-registry';
 import { restoreWatches } from './watch-restore';
+import { ReadWriteProbe } from './read-write-probe';
 import { DigestMd5Client } from './sasl/digest-md5';
 import { SASL, saslExchange } from './sasl/sasl-exchange';
 
@@ -104,6 +105,13 @@ export class SessionManager implements RequestOwner {
   private negotiatedTimeout = 0;
   /** Consecutive connection attempts refused for a TLS reason no retry mends. */
   private tlsRefusals = 0;
+  /**
+   * Whether a read-write server ever gave us this session. Until one has, a
+   * read-only server's session is local to it and is not offered to others:
+   * the next server makes a new one (ClientCnxn's seenRwServerBefore).
+   */
+  private seenReadWrite: boolean;
+  private readWriteProbe: ReadWriteProbe | null = null;
 
   constructor(private readonly config: SessionConfig) {
     this.context = { chroot: config.chroot };
@@ -112,6 +120,7 @@ export class SessionManager implements RequestOwner {
     this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: 0n };
     this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath));
     this.sessionId = config.sessionId ?? 0n;
+    this.seenReadWrite = config.sessionId !== undefined;
     this.password = config.sessionPassword ?? Buffer.alloc(16);
     for (const { scheme, auth } of config.auth) this.credentials.add(scheme, auth, true);
   }
@@ -357,8 +366,8 @@ export class SessionManager implements RequestOwner {
     sendConnectRequest(conn, {
       lastZxidSeen: this.correlation.lastZxid,
       sessionTimeout: this.config.sessionTimeout,
-      sessionId: this.sessionId,
-      password: this.password,
+      sessionId: this.seenReadWrite ? this.sessionId : 0n,
+      password: this.seenReadWrite ? this.password : Buffer.alloc(16),
       readOnly: this.config.readOnly,
     });
     this.handshakeTimer = setTimeout(() => {
@@ -407,6 +416,8 @@ export class SessionManager implements RequestOwner {
       response.timeOut,
     );
     this.keepalive.start();
+    if (!response.readOnly) this.seenReadWrite = true;
+    else this.startReadWriteProbe(conn);
     this.config.logger.info(
       `rxzk: ${resumed ? 'resumed' : 'opened'} session 0x${response.sessionId.toString(16)} on ${conn.server} (timeout ${response.timeOut} ms${response.readOnly ? ', read-only' : ''})`,
     );
@@ -459,6 +470,19 @@ export class SessionManager implements RequestOwner {
     conn.flush();
     this.session$.next({ id: this.sessionId, password: this.password, timeout: this.negotiatedTimeout, readOnly });
     this.setState(readOnly ? ConnectionState.CONNECTED_READ_ONLY : ConnectionState.CONNECTED);
+  }
+
+  /** Connected read-only: keep looking for a read-write server, and move there once one answers. */
+  private startReadWriteProbe(conn: Connection): void {
+    const others = this.hosts.endpoints.filter((e) => formatEndpoint(e) !== conn.server);
+    this.readWriteProbe = new ReadWriteProbe(others, { tls: this.config.tls, timeout: this.connectTimeout }, (endpoint) => {
+      if (conn !== this.conn) return;
+      this.config.logger.info(`rxzk: ${formatEndpoint(endpoint)} is read-write; leaving read-only ${conn.server}`);
+      this.dropConnection();
+      this.setState(ConnectionState.SUSPENDED);
+      this.connectTo(endpoint);
+    });
+    this.readWriteProbe.start();
   }
 
   private sendPing(conn: Connection): void {
@@ -519,6 +543,8 @@ export class SessionManager implements RequestOwner {
     this.handshakeTimer = undefined;
     this.keepalive?.stop();
     this.keepalive = null;
+    this.readWriteProbe?.stop();
+    this.readWriteProbe = null;
     this.saslSubscription?.unsubscribe();
     this.saslSubscription = null;
     this.connSubscription?.unsubscribe();

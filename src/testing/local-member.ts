@@ -165,15 +165,19 @@ export class LocalMember implements ZooKeeperMember {
     }
   }
 
-  /** Whether the server on our client port reports our data directory (`conf` lists it). */
+  /**
+   * Whether the server on our client port is ours: `envi` reports its working
+   * directory, which is this member's own (unlike `conf`, `envi` answers
+   * before the server serves).
+   */
   private async answersAsOurs(): Promise<boolean> {
     try {
-      const conf = await fourLetterWord(this.connectString, 'conf', { timeout: 1000 });
-      const dataDir = /^dataDir=(.*)$/m.exec(conf)?.[1];
+      const envi = await fourLetterWord(this.connectString, 'envi', { timeout: 1000 });
+      const cwd = /^user\.dir=(.*)$/m.exec(envi)?.[1];
       // Compare the unique tail ('rxzk-zk-XXXXXX/server.1'), not the whole path: a
-      // symlinked temp dir (macOS's /var) may be spelled differently by Java.
+      // symlinked temp dir (macOS's /var) comes back resolved from Java.
       const ours = path.join(path.basename(path.dirname(this.spec.dir)), path.basename(this.spec.dir));
-      return dataDir !== undefined && dataDir.includes(ours);
+      return cwd !== undefined && cwd.endsWith(ours);
     } catch {
       // It answered srvr a moment ago: a hiccup, not a stranger.
       return true;

@@ -53,19 +53,40 @@ export interface ZooKeeperMember {
    * so it rejoins the ensemble. Resolves once it answers `srvr` with a Mode
    * line; with `{ waitUntilServing: false }` as soon as it listens (a member
    * whose peers are all down never serves).
+   *
+   * @example
+   * await member.kill();
+   * await member.start(); // rejoins as a follower
    */
   start(options?: { waitUntilServing?: boolean }): Promise<void>;
   /** Stops it cleanly (SIGTERM, SIGKILL after a grace period) and waits for the exit. Its data stays. */
   stop(): Promise<void>;
   /** Kills it (SIGKILL), as in a crash. Its data stays. */
   kill(): Promise<void>;
-  /** Freezes it (SIGSTOP): connections stay open but nothing answers, as in a long GC pause. */
+  /**
+   * Freezes it (SIGSTOP): connections stay open but nothing answers, as in a long GC pause.
+   *
+   * @example
+   * await zkServer.memberOf(zk.server).pause();
+   * // … the client's pings go unanswered: it suspends, then moves to another member
+   * await zkServer.memberOf(zk.server).resume();
+   */
   pause(): Promise<void>;
   /** Undoes `pause()` (SIGCONT). */
   resume(): Promise<void>;
-  /** What it says in the `Mode:` line of `srvr`; rejects when it does not answer or is not serving. */
+  /**
+   * What it says in the `Mode:` line of `srvr`; rejects when it does not answer or is not serving.
+   *
+   * @example
+   * await waitFor(async () => (await survivor.mode()) === 'read-only', { timeout: 20000 });
+   */
   mode(): Promise<ServerMode>;
-  /** Sends a four-letter word to it over its plain port and resolves with the answer. */
+  /**
+   * Sends a four-letter word to it over its plain port and resolves with the answer.
+   *
+   * @example
+   * expect(await member.fourLetterWord('wchp')).toContain('/watched');
+   */
   fourLetterWord(word: string): Promise<string>;
   /** The whole server log so far ('' when this module did not start the server). */
   readLog(): Promise<string>;
@@ -93,12 +114,38 @@ export interface StartedZooKeeper {
    * The member serving a client address ('host:port', plain or TLS port; any
    * loopback spelling matches), e.g. `memberOf(zk.server)`. Throws when no
    * member has that address.
+   *
+   * @example
+   * await zkServer.memberOf(zk.server).kill(); // the member this client talks to
    */
   memberOf(serverAddress: string | null): ZooKeeperMember;
-  /** The member whose mode is 'leader' (or 'standalone'), waiting up to `timeout` ms (default 15000) for one. */
+  /**
+   * The member whose mode is 'leader' (or 'standalone'), waiting up to `timeout` ms (default 15000) for one.
+   *
+   * @example
+   * await (await zkServer.leader()).kill();
+   * const next = await zkServer.leader(); // after the election
+   */
   leader(timeout?: number): Promise<ZooKeeperMember>;
-  /** Expires the holder's session on the server side; see `expireSession`. */
+  /**
+   * Expires the holder's session on the server side, for real: the server
+   * closes it (its ephemerals go) and drops the holder's connection, which
+   * then learns on reconnecting that the session expired. The holder is any
+   * object with `session: { id, password } | null` (an rxzk client), and
+   * optionally `server` ('host:port'), tried first (read-only mode's local
+   * sessions live only there). Resolves once the server has confirmed.
+   *
+   * @example
+   * await zkServer.expireSession(zk);
+   * await firstValueFrom(zk.state$.pipe(filter((s) => s === 'EXPIRED')));
+   */
   expireSession(holder: SessionHolder): Promise<void>;
-  /** Stops every server and removes every temporary file. Idempotent. */
+  /**
+   * Stops every server and removes every temporary file. Idempotent. A no-op
+   * for an ensemble named by ZOOKEEPER_CONNECT.
+   *
+   * @example
+   * afterAll(() => zkServer.stop());
+   */
   stop(): Promise<void>;
 }

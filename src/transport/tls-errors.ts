@@ -3,7 +3,7 @@
  * certificate does not verify against the given CA, names another host, has
  * expired, or the TLS handshake itself is refused (e.g. a client certificate
  * the server requires is missing). OpenSSL's verification codes and Node's
- * ERR_TLS_* / ERR_SSL_* codes.
+ * ERR_TLS_* / ERR_SSL_* / ERR_OSSL_* codes.
  */
 const CERTIFICATE_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -23,12 +23,87 @@ const CERTIFICATE_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
-/** True for a TLS failure that the same configuration will meet again on every attempt. */
-export function isPermanentTlsError(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+/**
+ * ERR_SSL_* codes that say the bytes or the connection went wrong, not the
+ * configuration: a server dying mid-handshake, a corrupted record. The next
+ * attempt may well succeed, so they do not end the client.
+ */
+const TRANSIENT_SSL_CODES = new Set([
+  'ERR_SSL_UNEXPECTED_EOF_WHILE_READING',
+  'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
+  'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC',
+  'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR',
+]);
+
+/** The string `code` of an error or of the first error in its `cause` chain that has one, for `test`. */
+function findCode(err: unknown, test: (code: string) => boolean): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string') continue;
-    if (CERTIFICATE_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) return true;
+    if (typeof code === 'string' && test(code)) return code;
   }
-  return false;
+  return undefined;
+}
+
+function isPermanentCode(code: string): boolean {
+  if (CERTIFICATE_CODES.has(code)) return true;
+  if (code.startsWith('ERR_SSL_')) return !TRANSIENT_SSL_CODES.has(code);
+  // ERR_TLS_*: Node's own checks (ERR_TLS_CERT_ALTNAME_INVALID: the certificate names another host).
+  // ERR_OSSL_*: OpenSSL refusing the configuration itself (an unreadable certificate or key).
+  return code.startsWith('ERR_TLS_') || code.startsWith('ERR_OSSL_');
+}
+
+/**
+ * True for a TLS failure that the same configuration will meet again on every attempt.
+ *
+ * @example
+ * isPermanentTlsError(Object.assign(new Error('unable to verify'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }));  // true
+ * isPermanentTlsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));                        // false
+ */
+export function isPermanentTlsError(err: unknown): boolean {
+  return findCode(err, isPermanentCode) !== undefined;
+}
+
+/**
+ * What a TLS failure most likely means for the user's `tls` options, to append
+ * to the error message; undefined when there is nothing useful to add.
+ *
+ * @example
+ * tlsHint(Object.assign(new Error('…'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }));
+ * // "the server's certificate does not name this host (tls.verifyHostname: false skips that check and still verifies the chain)"
+ */
+export function tlsHint(err: unknown): string | undefined {
+  const code = findCode(err, () => true);
+  if (code === undefined) return undefined;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
+    return "the server's certificate does not name this host (tls.verifyHostname: false skips that check and still verifies the chain)";
+  }
+  if (CERTIFICATE_CODES.has(code)) {
+    return "the server's certificate does not verify against the trusted CAs (tls.ca)";
+  }
+  if (
+    code === 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' ||
+    code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' ||
+    code === 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN' ||
+    code === 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'
+  ) {
+    return 'the server refused the client certificate, or its absence (tls.cert and tls.key, signed by a CA the server trusts)';
+  }
+  if (code.startsWith('ERR_OSSL_')) return 'the certificate, key or CA in the tls options cannot be used';
+  return undefined;
+}
+
+/**
+ * Node's TLS error messages quote OpenSSL's error queue, e.g.
+ * `80CC…:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/…:SSL alert number 42\n`:
+ * keep the reason, drop the source location and the line break.
+ *
+ * @example
+ * tlsMessage('80CC:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../x.c:1601:SSL alert number 42\n');
+ * // 'sslv3 alert bad certificate (SSL alert number 42)'
+ */
+export function tlsMessage(message: string): string {
+  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):[^:]*:\d+:?(.*)$/s.exec(message.trim());
+  if (openssl === null) return message.trim();
+  const detail = openssl[2].trim();
+  return detail === '' ? openssl[1] : `${openssl[1]} (${detail})`;
 }
