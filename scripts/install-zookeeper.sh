@@ -1,0 +1,55 @@
+#!/bin/sh
+# Makes sure the tests can start a ZooKeeper (rxzk/testing runs it as child JVMs).
+# Quiet and idempotent: does nothing when a ZooKeeper is already usable.
+#   RXZK_INSTALL_KAZOO=1  also installs python3-kazoo (benchmarks and cross-checks).
+set -eu
+
+want_kazoo() {
+  [ "${RXZK_INSTALL_KAZOO:-0}" = "1" ] && ! /usr/bin/python3 -c 'import kazoo' >/dev/null 2>&1
+}
+
+have_zookeeper() {
+  [ -n "${ZOOKEEPER_CONNECT:-}" ] || [ -n "${ZOOKEEPER_HOME:-}" ] || [ -f /usr/share/java/zookeeper.jar ]
+}
+
+if have_zookeeper && ! want_kazoo; then
+  exit 0
+fi
+
+debian_like=no
+if [ -r /etc/os-release ]; then
+  # ID=debian / ID=ubuntu, or ID_LIKE naming either.
+  if grep -Eq '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release; then
+    debian_like=yes
+  fi
+fi
+
+if [ "$debian_like" = yes ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  packages=""
+  have_zookeeper || packages="zookeeper"
+  want_kazoo && packages="$packages python3-kazoo"
+  if have_zookeeper; then
+    echo "rxzk: installing python3-kazoo (apt-get)..."
+  else
+    echo "rxzk: installing Debian's zookeeper package (apt-get) for the tests..."
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086 # the package list is meant to split
+  apt-get install -y -qq --no-install-recommends $packages >/dev/null
+  exit 0
+fi
+
+if ! have_zookeeper; then
+  cat <<'MSG'
+rxzk: no ZooKeeper found for the integration tests. Any one of these works:
+  - Debian/Ubuntu: sudo apt-get install zookeeper   (needs a Java runtime, which it pulls in)
+  - an Apache ZooKeeper release unpacked anywhere: export ZOOKEEPER_HOME=/path/to/apache-zookeeper-3.8.x-bin
+  - an existing ensemble: export ZOOKEEPER_CONNECT=host:2181
+  - a running Docker engine (rxzk/testing then uses testcontainers)
+MSG
+fi
+if want_kazoo; then
+  echo "rxzk: RXZK_INSTALL_KAZOO=1, but kazoo could not be installed here: pip install kazoo, or apt-get install python3-kazoo as root"
+fi
+exit 0
