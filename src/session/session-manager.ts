@@ -106,11 +106,13 @@ export class SessionManager implements RequestOwner {
   /** Consecutive connection attempts refused for a TLS reason no retry mends. */
   private tlsRefusals = 0;
   /**
-   * Whether a read-write server ever gave us this session. Until one has, a
-   * read-only server's session is local to it and is not offered to others:
-   * the next server makes a new one (ClientCnxn's seenRwServerBefore).
+   * Whether the session was issued (or last accepted) by a read-write server.
+   * A session a read-only server made is local to that server: it is not
+   * offered to others, the next server makes a new one (ClientCnxn's
+   * seenRwServerBefore, reset whenever a read-only server makes a session, so
+   * that moving back to a read-write server is not reported as an expiry).
    */
-  private seenReadWrite: boolean;
+  private sessionFromReadWrite: boolean;
   private readWriteProbe: ReadWriteProbe | null = null;
 
   constructor(private readonly config: SessionConfig) {
@@ -120,7 +122,7 @@ export class SessionManager implements RequestOwner {
     this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: 0n };
     this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath));
     this.sessionId = config.sessionId ?? 0n;
-    this.seenReadWrite = config.sessionId !== undefined;
+    this.sessionFromReadWrite = config.sessionId !== undefined;
     this.password = config.sessionPassword ?? Buffer.alloc(16);
     for (const { scheme, auth } of config.auth) this.credentials.add(scheme, auth, true);
   }
@@ -366,8 +368,8 @@ export class SessionManager implements RequestOwner {
     sendConnectRequest(conn, {
       lastZxidSeen: this.correlation.lastZxid,
       sessionTimeout: this.config.sessionTimeout,
-      sessionId: this.seenReadWrite ? this.sessionId : 0n,
-      password: this.seenReadWrite ? this.password : Buffer.alloc(16),
+      sessionId: this.sessionFromReadWrite ? this.sessionId : 0n,
+      password: this.sessionFromReadWrite ? this.password : Buffer.alloc(16),
       readOnly: this.config.readOnly,
     });
     this.handshakeTimer = setTimeout(() => {
@@ -393,7 +395,7 @@ export class SessionManager implements RequestOwner {
       this.onExpired();
       return;
     }
-    const resumed = this.sessionId !== 0n && this.sessionId === response.sessionId;
+    const resumed = this.sessionFromReadWrite && this.sessionId !== 0n && this.sessionId === response.sessionId;
     this.sessionId = response.sessionId;
     this.password = response.passwd;
     this.negotiatedTimeout = response.timeOut;
@@ -416,8 +418,11 @@ export class SessionManager implements RequestOwner {
       response.timeOut,
     );
     this.keepalive.start();
-    if (!response.readOnly) this.seenReadWrite = true;
-    else this.startReadWriteProbe(conn);
+    if (!response.readOnly) this.sessionFromReadWrite = true;
+    else {
+      if (!resumed) this.sessionFromReadWrite = false;
+      this.startReadWriteProbe(conn);
+    }
     this.config.logger.info(
       `rxzk: ${resumed ? 'resumed' : 'opened'} session 0x${response.sessionId.toString(16)} on ${conn.server} (timeout ${response.timeOut} ms${response.readOnly ? ', read-only' : ''})`,
     );
@@ -516,6 +521,9 @@ export class SessionManager implements RequestOwner {
     for (const request of this.waiting.drain()) request.fail(error);
     this.watches.expireOneShot();
     if (!this.running) return;
+    // A server answered: this is no outage, so the backoff starts over.
+    this.hosts.connected();
+    this.backoff.reset();
     this.setState(ConnectionState.CONNECTING);
     this.connectNext(true);
   }

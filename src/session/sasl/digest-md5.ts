@@ -128,6 +128,11 @@ export class DigestMd5Client {
 
   /** RFC 2831 §2.1.1 (digest-challenge) and §2.1.2 (digest-response). */
   private answerChallenge(bytes: Uint8Array): Buffer {
+    if (bytes.length === 0) {
+      // What ZooKeeper answers when it has no SASL server for the connection (no JAAS 'Server'
+      // section: it logs "cnxn.saslServer is null") instead of a challenge.
+      throw new SaslError(MECHANISM, "the server sent an empty challenge: SASL is not enabled on it (the server needs a JAAS 'Server' section)");
+    }
     if (bytes.length >= MAX_CHALLENGE_BYTES) {
       throw new SaslError(MECHANISM, `the challenge is ${bytes.length} bytes, not less than ${MAX_CHALLENGE_BYTES}`);
     }

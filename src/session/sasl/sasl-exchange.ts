@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { AuthFailedError } from '../../errors/server-errors';
 import { OpCode } from '../../jute/op-codes';
 import { readSetSASLResponse, writeGetSASLRequest, type GetSASLRequest } from '../../jute/records/sasl';
 import type { Operation } from '../operation';
@@ -24,12 +25,22 @@ export const SASL: Operation<GetSASLRequest, Buffer> = {
 /**
  * Runs a SASL exchange over `send` (ZooKeeperSaslClient's loop): the initial
  * response, then one answer per server token until the mechanism is complete.
- * Completes on success; errors with what the server answered (AuthFailedError
- * for a refused password) or what the mechanism threw (SaslError).
+ * Completes on success; errors with what the server answered (an
+ * AuthFailedError saying so for a refused password, the server's error as its
+ * `cause`) or what the mechanism threw (SaslError).
  */
 export function saslExchange(mechanism: SaslMechanism, send: (token: Buffer) => Observable<Buffer>): Observable<void> {
   return new Observable<void>((subscriber) => {
-    let current = send(mechanism.initialResponse()).subscribe({ next: onToken, error: (e: unknown) => subscriber.error(e) });
+    const onError = (err: unknown): void => {
+      // The server's bare AUTHFAILED reply names nothing; say what was refused.
+      const refused = err instanceof AuthFailedError && err.cause === undefined;
+      subscriber.error(
+        refused
+          ? new AuthFailedError(undefined, `the server refused SASL ${mechanism.mechanism} authentication (unknown user or wrong password?)`, { cause: err })
+          : err,
+      );
+    };
+    let current = send(mechanism.initialResponse()).subscribe({ next: onToken, error: onError });
     function onToken(token: Buffer): void {
       let answer: Buffer;
       try {
@@ -43,7 +54,7 @@ export function saslExchange(mechanism: SaslMechanism, send: (token: Buffer) => 
         subscriber.complete();
         return;
       }
-      current = send(answer).subscribe({ next: onToken, error: (e: unknown) => subscriber.error(e) });
+      current = send(answer).subscribe({ next: onToken, error: onError });
     }
     return () => current.unsubscribe();
   });
