@@ -10,6 +10,7 @@ export class TcpProxy {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private refusing = false;
+  private swallowing = false;
 
   private constructor(private readonly target: { host: string; port: number }) {
     this.server = net.createServer((client) => this.onClient(client));
@@ -45,7 +46,15 @@ export class TcpProxy {
     this.track(client, upstream);
     this.track(upstream, client);
     client.pipe(upstream);
-    upstream.pipe(client);
+    // Server to client by hand, so that replies can be swallowed.
+    upstream.on('data', (chunk: Buffer) => {
+      if (!this.swallowing) client.write(chunk);
+    });
+  }
+
+  /** From now on, bytes from the server are dropped (requests still reach it): a reply lost on the way. */
+  swallowReplies(): void {
+    this.swallowing = true;
   }
 
   private track(socket: net.Socket, peer: net.Socket): void {
@@ -71,6 +80,7 @@ export class TcpProxy {
 
   accept(): void {
     this.refusing = false;
+    this.swallowing = false;
   }
 
   async stop(): Promise<void> {
