@@ -11,7 +11,8 @@ import { FakeZooKeeper, type FakeConnection } from '../support/fake-zookeeper';
 // it reports a ProtocolError (or the connection loss it caused), reconnects,
 // and serves again.
 
-const MAX_FRAME = 0xfffff;
+/** The client's default bound on replies (maxReplySize). */
+const MAX_FRAME = 16 * 1024 * 1024;
 
 const stat: Stat = {
   czxid: 5n, mzxid: 6n, ctime: 1, mtime: 2, version: 3, cversion: 0, aversion: 0,

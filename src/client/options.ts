@@ -1,4 +1,3 @@
-import type { ConnectionOptions } from 'node:tls';
 import { InvalidArgumentError } from '../errors/client-errors';
 import type { Acl } from '../jute/records/data';
 import type { Logger } from '../session/logger';
@@ -6,10 +5,18 @@ import { silentLogger } from '../session/logger';
 import { DEFAULT_RECONNECT_POLICY, resolveRetryPolicy, type RetryPolicy } from '../session/retry-policy';
 import type { SessionConfig } from '../session/session-manager';
 import { parseConnectString } from '../transport/connect-string';
+import { prepareTls, type TlsOptions } from '../transport/socket-connector';
 import { OPEN_ACL_UNSAFE, validateAcl } from './acl';
 import { describe, toBoolean, toData, toPositiveMs } from './arguments';
 
-/** SASL authentication on every connect (API.md `sasl`). */
+export type { TlsOptions };
+
+/**
+ * SASL authentication on every connect (API.md `sasl`), before any other
+ * request: the user and password of the server's JAAS `Server` section
+ * (`user_<name>="<password>"`). The session then holds `sasl:<username>`,
+ * the identity `sasl` ACLs name. A refusal ends the client in AUTH_FAILED.
+ */
 export interface SaslOptions {
   mechanism: 'DIGEST-MD5';
   username: string;
@@ -36,19 +43,37 @@ export interface ClientOptions {
   defaultAcl?: Acl[];
   /** Credentials sent on connect and on every reconnect, before any queued request. */
   auth?: { scheme: string; credential: string | Buffer }[];
-  tls?: boolean | ConnectionOptions;
+  /**
+   * TLS to the servers' secure client port (`secureClientPort`): `true` for
+   * Node's defaults (the system's CAs), or `tls.ConnectionOptions` (`ca`,
+   * `cert`, `key`, …) plus `verifyHostname: false` to skip only the check that
+   * the certificate names the host. Certificate problems no retry can mend
+   * end the client: `start()` rejects with a ConnectError whose `cause` has the TLS `code`.
+   */
+  tls?: boolean | TlsOptions;
+  /** SASL DIGEST-MD5 on every connect, before any other request. */
   sasl?: SaslOptions;
   /** How reconnection backs off (default: forever, 100 ms doubling to 2 s, ±40% jitter). */
   retry?: RetryPolicy;
   /** An unanswered request fails with a TimeoutError after this many ms (default: never). */
   requestTimeout?: number;
   logger?: Logger;
-  /** Largest frame sent or accepted, in bytes (default 1048575, the server's jute.maxbuffer). */
+  /** Largest request sent, in bytes (default 1048575, the server's jute.maxbuffer: it refuses larger ones). */
   maxFrameSize?: number;
+  /**
+   * Largest reply accepted, in bytes (default 16 MiB). Larger than requests: a
+   * value stored at the request limit comes back with a stat and headers, and
+   * getChildren of a big node can exceed 1 MiB. A longer claimed length is a
+   * ProtocolError before anything is allocated.
+   */
+  maxReplySize?: number;
 }
 
 /** ZooKeeper's default jute.maxbuffer (0xfffff): the server refuses larger requests. */
 export const DEFAULT_MAX_FRAME_SIZE = 0xfffff;
+
+/** The default bound on replies (see `maxReplySize`). */
+export const DEFAULT_MAX_REPLY_SIZE = 16 * 1024 * 1024;
 
 /** Options checked and defaulted: what the client and its session run on. */
 export interface ResolvedOptions {
@@ -66,6 +91,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const { endpoints, chroot } = parseConnectString(options.hosts, options.chroot);
   const sessionTimeout = toPositiveMs(options.sessionTimeout, 'sessionTimeout', 10_000);
   const maxFrameSize = toPositiveMs(options.maxFrameSize, 'maxFrameSize', DEFAULT_MAX_FRAME_SIZE);
+  const maxReplySize = toPositiveMs(options.maxReplySize, 'maxReplySize', DEFAULT_MAX_REPLY_SIZE);
   if (options.sessionId !== undefined && typeof options.sessionId !== 'bigint') {
     throw new InvalidArgumentError(`sessionId must be a bigint, not ${describe(options.sessionId)}`);
   }
@@ -81,18 +107,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     }
     return { scheme: entry.scheme, auth: toData(entry.credential, `auth[${i}].credential`) };
   });
-  if (options.tls !== undefined && typeof options.tls !== 'boolean' && (typeof options.tls !== 'object' || options.tls === null)) {
-    throw new InvalidArgumentError(`tls must be a boolean or tls.ConnectionOptions, not ${describe(options.tls)}`);
-  }
-  const sasl = options.sasl;
-  if (sasl !== undefined) {
-    if (typeof sasl !== 'object' || sasl === null || sasl.mechanism !== 'DIGEST-MD5') {
-      throw new InvalidArgumentError("sasl.mechanism must be 'DIGEST-MD5'");
-    }
-    if (typeof sasl.username !== 'string' || typeof sasl.password !== 'string') {
-      throw new InvalidArgumentError('sasl.username and sasl.password must be strings');
-    }
-  }
+  const tls = resolveTls(options.tls);
+  const sasl = resolveSasl(options.sasl);
   const logger = options.logger ?? silentLogger;
   for (const level of ['debug', 'info', 'warn', 'error'] as const) {
     if (typeof logger[level] !== 'function') throw new InvalidArgumentError(`logger.${level} must be a function`);
@@ -111,11 +127,39 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       sessionPassword: options.sessionPassword,
       auth,
       sasl,
-      tls: options.tls,
+      tls,
       reconnect: resolveRetryPolicy(options.retry, DEFAULT_RECONNECT_POLICY),
       requestTimeout: toPositiveMs(options.requestTimeout, 'requestTimeout'),
       maxFrameSize,
+      maxReplySize,
       logger,
     },
   };
+}
+
+/** Checks the `tls` option and prepares it once for every connection (see `prepareTls`). */
+function resolveTls(option: unknown): ReturnType<typeof prepareTls> {
+  if (option !== undefined && typeof option !== 'boolean' && (typeof option !== 'object' || option === null || Array.isArray(option))) {
+    throw new InvalidArgumentError(`tls must be a boolean or tls.ConnectionOptions, not ${describe(option)}`);
+  }
+  try {
+    return prepareTls(option as boolean | TlsOptions | undefined);
+  } catch (err) {
+    // An unreadable certificate, key or CA is the caller's mistake: say so now, not after connectTimeout.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new InvalidArgumentError(`tls: ${reason}`, { cause: err });
+  }
+}
+
+/** Checks the `sasl` option; returns a copy, so a caller mutating its object later cannot change it. */
+function resolveSasl(option: unknown): SaslOptions | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option !== 'object' || option === null) {
+    throw new InvalidArgumentError(`sasl must be { mechanism: 'DIGEST-MD5', username, password }, not ${describe(option)}`);
+  }
+  const { mechanism, username, password } = option as Record<string, unknown>;
+  if (mechanism !== 'DIGEST-MD5') throw new InvalidArgumentError(`sasl.mechanism must be 'DIGEST-MD5', not ${describe(mechanism)}`);
+  if (typeof username !== 'string' || username === '') throw new InvalidArgumentError('sasl.username must be a non-empty string');
+  if (typeof password !== 'string') throw new InvalidArgumentError('sasl.password must be a string');
+  return { mechanism, username, password };
 }

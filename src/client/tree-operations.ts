@@ -1,5 +1,5 @@
 import { Observable, catchError, concat, defer, ignoreElements, map, mergeMap, of, switchMap, throwError, from, last } from 'rxjs';
-import { NoNodeError, NodeExistsError, NotEmptyError } from '../errors/server-errors';
+import { BadVersionError, NoNodeError, NodeExistsError, NotEmptyError } from '../errors/server-errors';
 import type { Acl } from '../jute/records/data';
 import type { ZooKeeperClient } from './zookeeper-client';
 import { joinPath } from './path';
@@ -46,7 +46,10 @@ const DELETE_CONCURRENCY = 64;
 /**
  * Deletes a node and everything under it, children first (kazoo's recursive
  * delete): a node already gone is no error; a node that gained a child while
- * being emptied is listed and emptied again. `version` applies to `path` itself.
+ * being emptied is listed and emptied again. `version` applies to `path` itself,
+ * and is checked before any descendant is deleted: a mismatch fails with
+ * BadVersionError and leaves the tree as it was (the final delete of `path`
+ * checks it again on the server, for a change made meanwhile).
  */
 export function deleteRecursively(client: ZooKeeperClient, path: string, version: number): Observable<void> {
   const deleteTree = (node: string, nodeVersion: number): Observable<void> =>
@@ -70,5 +73,8 @@ export function deleteRecursively(client: ZooKeeperClient, path: string, version
       last(undefined, undefined),
       map(() => undefined),
     );
-  return deleteTree(path, version);
+  if (version === -1) return deleteTree(path, version);
+  return client.exists(path).pipe(
+    switchMap((stat) => (stat !== null && stat.version !== version ? throwError(() => new BadVersionError(path)) : deleteTree(path, version))),
+  );
 }

@@ -45,7 +45,10 @@ export interface SessionConfig {
   tls?: boolean | ConnectionOptions;
   reconnect: ResolvedRetryPolicy;
   requestTimeout?: number;
+  /** Largest request frame sent. */
   maxFrameSize: number;
+  /** Largest reply frame accepted. */
+  maxReplySize: number;
   logger: Logger;
 }
 
@@ -263,7 +266,8 @@ export class SessionManager implements RequestOwner {
    * server answers its auth packet (now, or on the next connection).
    */
   addAuth(scheme: string, auth: Buffer, subscriber: Subscriber<void>): () => void {
-    if (this.closing || !this.running) {
+    // Like any request: refused once closed, kept (and sent on connecting) before start().
+    if (this.closing || (!this.running && this.state === ConnectionState.CLOSED)) {
       subscriber.error(new ClientClosedError());
       return () => undefined;
     }
@@ -345,7 +349,7 @@ export class SessionManager implements RequestOwner {
     this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
       next: (socket) => {
         this.attempt = null;
-        this.onSocket(new Connection(socket, formatEndpoint(endpoint), this.config.maxFrameSize), timeout);
+        this.onSocket(new Connection(socket, formatEndpoint(endpoint), this.config.maxReplySize), timeout);
       },
       error: (err: unknown) => {
         this.attempt = null;

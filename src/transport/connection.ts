@@ -27,7 +27,8 @@ export class Connection {
     private readonly socket: Socket,
     /** 'host:port' of the server. */
     readonly server: string,
-    maxFrameSize: number,
+    /** Largest reply frame accepted. */
+    maxReplySize: number,
   ) {
     const chunks$ = new Observable<Buffer>((subscriber) => {
       const onData = (chunk: Buffer) => {
@@ -46,7 +47,7 @@ export class Connection {
       };
     });
     // Meant for one subscriber (the session): each subscription has its own decoder.
-    this.frames$ = chunks$.pipe(frames(maxFrameSize));
+    this.frames$ = chunks$.pipe(frames(maxReplySize));
   }
 
   get isClosed(): boolean {
