@@ -1,7 +1,5 @@
 // start() and close() against a real ZooKeeper 3.8: what a session leaves behind, and what a closed client does.
-import { createHook } from 'node:async_hooks';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import {
   ClientClosedError,
@@ -13,6 +11,7 @@ import {
   type ZooKeeperClient,
 } from '../../src';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
+import { trackResources } from '../support/resource-tracker';
 
 let zkServer: StartedZooKeeper;
 const clients: ZooKeeperClient[] = [];
@@ -41,32 +40,6 @@ async function deadPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-const SOURCES = path.resolve(__dirname, '../../src') + path.sep;
-
-/**
- * Records the timers and sockets rxzk's own code creates from now on; `live()`
- * lists those not yet destroyed (cleared, fired or closed). Resources made by
- * Jest or this test are not counted: their creation stack has no frame in src/.
- */
-function trackResources(): { live(): string[]; stop(): void } {
-  const alive = new Map<number, string>();
-  const hook = createHook({
-    init(id, type) {
-      if (type !== 'Timeout' && type !== 'Immediate' && !type.startsWith('TCP') && !type.startsWith('TLS')) return;
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 50;
-      const stack = new Error().stack ?? '';
-      Error.stackTraceLimit = limit;
-      const ours = stack.split('\n').find((line) => line.includes(SOURCES));
-      if (ours) alive.set(id, `${type} from ${ours.trim()}`);
-    },
-    destroy(id) {
-      alive.delete(id);
-    },
-  }).enable();
-  return { live: () => [...alive.values()], stop: () => hook.disable() };
 }
 
 /** Lets closed sockets and cleared timers leave the active list. */
