@@ -8,6 +8,7 @@ import {
   writeConnectRequest,
   writeRequestHeader,
 } from '../jute';
+import { FrameDecoder } from '../transport/frame-decoder';
 import { parseHostPort } from './address';
 
 /**
@@ -51,11 +52,16 @@ export async function expireSession(
   if (session === null) throw new Error('expireSession: the client has no session (not connected yet, or closed)');
   const timeout = options.timeout ?? 10000;
   const errors: string[] = [];
-  for (const address of addresses) {
-    try {
-      return await closeSessionVia(address, session.id, session.password, session.timeout ?? 10000, timeout);
-    } catch (err) {
-      errors.push(`${address}: ${err instanceof Error ? err.message : String(err)}`);
+  // Resuming the session on our connection closes the holder's, and the holder
+  // may reconnect and take the session back before our closeSession is read:
+  // then the session lives on, and we try again.
+  for (let round = 0; round < 5; round++) {
+    for (const address of addresses) {
+      try {
+        return await closeSessionVia(address, session.id, session.password, session.timeout ?? 10000, timeout);
+      } catch (err) {
+        errors.push(`${address}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   }
   throw new Error(`expireSession: could not close session 0x${session.id.toString(16)}: ${errors.join('; ')}`);
@@ -66,7 +72,6 @@ function closeSessionVia(address: string, id: bigint, password: Buffer, sessionT
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const reader = new JuteReader();
-    let pending: Buffer = Buffer.alloc(0);
     let handshaken = false;
     let settled = false;
     const finish = (outcome: ExpireOutcome | Error): void => {
@@ -80,41 +85,36 @@ function closeSessionVia(address: string, id: bigint, password: Buffer, sessionT
     const timer = setTimeout(() => finish(new Error(`no answer within ${timeout} ms`)), timeout);
 
     socket.on('connect', () => {
+      // The ConnectRequest and the closeSession in one write: the server reads
+      // both before the holder can reconnect and take its session back.
       const w = new JuteWriter(128);
-      const start = w.beginFrame();
+      let start = w.beginFrame();
       writeConnectRequest(w, { protocolVersion: 0, lastZxidSeen: 0n, timeOut: sessionTimeout, sessionId: id, passwd: password, readOnly: false });
+      w.endFrame(start);
+      start = w.beginFrame();
+      writeRequestHeader(w, { xid: CLOSE_XID, type: OpCode.closeSession });
       w.endFrame(start);
       socket.write(w.take());
     });
 
+    const decoder = new FrameDecoder(1 << 20, (frame) => {
+      reader.reset(frame);
+      if (!handshaken) {
+        handshaken = true;
+        // timeOut <= 0: the server says the session is gone already.
+        if (readConnectResponse(reader).timeOut <= 0) finish('already-expired');
+        return;
+      }
+      const header = readReplyHeader(reader);
+      if (header.xid !== CLOSE_XID) return; // not ours (a notification or a ping)
+      if (header.err !== 0) finish(new Error(`closeSession failed with error code ${header.err}`));
+      else finish('closed');
+    });
     socket.on('data', (chunk: Buffer) => {
-      // Tiny frames, a handful of them: concatenating is fine here.
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 4) {
-        const length = pending.readInt32BE(0);
-        if (pending.length < 4 + length) return;
-        reader.reset(pending, 4, 4 + length);
-        pending = pending.subarray(4 + length);
-        try {
-          if (!handshaken) {
-            handshaken = true;
-            const res = readConnectResponse(reader);
-            // timeOut <= 0: the server says the session is gone already.
-            if (res.timeOut <= 0) return finish('already-expired');
-            const w = new JuteWriter(64);
-            const start = w.beginFrame();
-            writeRequestHeader(w, { xid: CLOSE_XID, type: OpCode.closeSession });
-            w.endFrame(start);
-            socket.write(w.take());
-          } else {
-            const header = readReplyHeader(reader);
-            if (header.xid !== CLOSE_XID) continue; // not ours (a notification or a ping)
-            if (header.err !== 0) return finish(new Error(`closeSession failed with error code ${header.err}`));
-            return finish('closed');
-          }
-        } catch (err) {
-          return finish(err instanceof Error ? err : new Error(String(err)));
-        }
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        finish(err instanceof Error ? err : new Error(String(err)));
       }
     });
 

@@ -131,7 +131,10 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     expect(data.values).toEqual([null, 'born', 'changed', null, 'again']);
     expect(exists.values).toEqual([null, 0, 1, null, 0]);
     await children.until((v) => v.at(-1) !== null && (v.at(-1) as string[]).length === 0 && v.length > 3);
-    expect(children.values).toEqual([null, [], ['kid'], null, []]);
+    // The recursive delete removes the child first: a watcher may see the emptied list before the node goes, or not.
+    const seen = children.values;
+    const withoutIntermediate = seen.length === 6 && JSON.stringify(seen[3]) === '[]' ? [...seen.slice(0, 3), ...seen.slice(4)] : seen;
+    expect(withoutIntermediate).toEqual([null, [], ['kid'], null, []]);
   });
 
   it('ends 100 quick changes on the final value, emitted last, never the same value twice in a row', async () => {
@@ -196,9 +199,12 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     await data.until((v) => v.length === 1);
     await sleep(100);
     const oldSession = zk.session!.id;
+    const states: ConnectionState[] = [];
+    const recording = zk.state$.subscribe((s) => states.push(s));
     await zkServer.expireSession(zk);
-    await until(zk, 'EXPIRED');
-    await until(zk, 'CONNECTED');
+    // The client may be through EXPIRED and on a new session before expireSession resolves: wait on the record.
+    await data.until(() => states.includes('EXPIRED') && zk.state === 'CONNECTED');
+    recording.unsubscribe();
     expect(zk.session!.id).not.toBe(oldSession);
     // The one-shot watch died with the session, and its callback was told so.
     expect(oneShot).toEqual([{ type: 'None', path: '', state: 'Expired' }]);
@@ -292,6 +298,8 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
       });
       await good.until((v) => v.length === 1);
       await firstValueFrom(writer.set(path, 'b'));
+      // Wait for 'b' to be seen: two quick changes may be read once, as their last value.
+      await good.until((v) => v.at(-1) === 'b');
       await firstValueFrom(writer.set(path, 'c'));
       await good.until((v) => v.at(-1) === 'c');
       bad.unsubscribe();
