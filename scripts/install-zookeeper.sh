@@ -1,11 +1,12 @@
 #!/bin/sh
 # Makes sure the tests can start a ZooKeeper (rxzk/testing runs it as child JVMs).
-# Quiet and idempotent: does nothing when a ZooKeeper is already usable.
-#   RXZK_INSTALL_KAZOO=1  also installs python3-kazoo (benchmarks and cross-checks).
+# Quiet and idempotent: does nothing when ZooKeeper (and kazoo) are already usable.
+# The suite also reads rxzk's ACLs back with kazoo, the Python client, so
+# python3-kazoo is installed too; RXZK_INSTALL_KAZOO=0 leaves it out.
 set -eu
 
 want_kazoo() {
-  [ "${RXZK_INSTALL_KAZOO:-0}" = "1" ] && ! /usr/bin/python3 -c 'import kazoo' >/dev/null 2>&1
+  [ "${RXZK_INSTALL_KAZOO:-1}" = "1" ] && ! /usr/bin/python3 -c 'import kazoo' >/dev/null 2>&1
 }
 
 have_zookeeper() {
@@ -26,13 +27,9 @@ fi
 
 if [ "$debian_like" = yes ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   packages=""
-  have_zookeeper || packages="zookeeper"
+  have_zookeeper || packages=" zookeeper"
   want_kazoo && packages="$packages python3-kazoo"
-  if have_zookeeper; then
-    echo "rxzk: installing python3-kazoo (apt-get)..."
-  else
-    echo "rxzk: installing Debian's zookeeper package (apt-get) for the tests..."
-  fi
+  echo "rxzk: installing Debian's${packages} package(s) (apt-get) for the tests..."
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   # shellcheck disable=SC2086 # the package list is meant to split
@@ -50,6 +47,6 @@ rxzk: no ZooKeeper found for the integration tests. Any one of these works:
 MSG
 fi
 if want_kazoo; then
-  echo "rxzk: RXZK_INSTALL_KAZOO=1, but kazoo could not be installed here: pip install kazoo, or apt-get install python3-kazoo as root"
+  echo "rxzk: kazoo (for the ACL cross-checks) could not be installed here: apt-get install python3-kazoo as root, or set RXZK_INSTALL_KAZOO=0 to skip installing it"
 fi
 exit 0

@@ -1,7 +1,7 @@
 // rxzk: the public API (../API.md). Everything else is internal.
 export { ZooKeeperClient, createClient } from './client/zookeeper-client';
 export type { WatchOptions, MultiReadRequest, MultiReadResult } from './client/zookeeper-client';
-export type { ClientOptions, SaslOptions } from './client/options';
+export type { ClientOptions, SaslOptions, TlsOptions } from './client/options';
 export type { CreateOptions } from './client/create-mode';
 export type { Data } from './client/arguments';
 export { Transaction } from './client/transaction';

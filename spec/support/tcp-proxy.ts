@@ -1,69 +1,74 @@
 import * as net from 'node:net';
 
 /**
- * A loopback TCP proxy in front of a real server, so a test can cut a client's
- * connection (as a network failure would) without touching the server.
- * `cut()` resets every open connection; `refuse()` also stops accepting new
- * ones until `accept()`.
+ * A loopback TCP proxy in front of a real server, for what a test needs to do
+ * to the network: cut a client's connection (`cut`, `refuse`), lose the
+ * server's replies (`swallowReplies`), count connection attempts
+ * (`accepted`), or reach the server under another address (listen on
+ * 127.0.0.2, a name a certificate may not carry). Bytes pass through
+ * untouched, so TLS runs end to end; connections are half-open both ways, as a
+ * direct one (a four-letter word is answered after the client's FIN).
  */
 export class TcpProxy {
+  /** Client connections accepted since the start. */
+  accepted = 0;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private refusing = false;
   private swallowing = false;
 
   private constructor(private readonly target: { host: string; port: number }) {
-    this.server = net.createServer((client) => this.onClient(client));
+    this.server = net.createServer({ allowHalfOpen: true }, (client) => this.onClient(client));
   }
 
-  /** Starts a proxy on a free loopback port towards `target` ('host:port'). */
-  static async start(target: string): Promise<TcpProxy> {
+  /** Starts a proxy on a free port of `listenHost` towards `target` ('host:port'). */
+  static async start(target: string, listenHost = '127.0.0.1'): Promise<TcpProxy> {
     const i = target.lastIndexOf(':');
     const proxy = new TcpProxy({ host: target.slice(0, i), port: Number(target.slice(i + 1)) });
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, listenHost, resolve);
+    });
     return proxy;
   }
 
   /** 'host:port' for clients to connect to. */
   get address(): string {
-    const { port } = this.server.address() as net.AddressInfo;
-    return `127.0.0.1:${port}`;
-  }
-
-  /** How many client connections are open now. */
-  get connections(): number {
-    let n = 0;
-    for (const s of this.sockets) if (s.remotePort !== this.target.port) n++;
-    return n;
+    const { address, port } = this.server.address() as net.AddressInfo;
+    return `${address}:${port}`;
   }
 
   private onClient(client: net.Socket): void {
+    this.accepted++;
     if (this.refusing) {
       client.destroy();
       return;
     }
-    const upstream = net.connect(this.target);
-    this.track(client, upstream);
-    this.track(upstream, client);
+    const upstream = net.connect({ ...this.target, allowHalfOpen: true });
+    for (const [socket, peer] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      this.sockets.add(socket);
+      socket.on('error', () => peer.destroy());
+      // An orderly end (FIN) is passed on; a reset or an error ends the peer at once.
+      socket.on('close', (hadError) => {
+        this.sockets.delete(socket);
+        if (hadError) peer.destroy();
+        else peer.end();
+      });
+    }
     client.pipe(upstream);
     // Server to client by hand, so that replies can be swallowed.
     upstream.on('data', (chunk: Buffer) => {
       if (!this.swallowing) client.write(chunk);
     });
+    upstream.on('end', () => client.end());
   }
 
   /** From now on, bytes from the server are dropped (requests still reach it): a reply lost on the way. */
   swallowReplies(): void {
     this.swallowing = true;
-  }
-
-  private track(socket: net.Socket, peer: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on('error', () => peer.destroy());
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      peer.destroy();
-    });
   }
 
   /** Resets every open connection, both sides. */
@@ -78,13 +83,15 @@ export class TcpProxy {
     this.cut();
   }
 
+  /** Accepts connections again, passing replies through. */
   accept(): void {
     this.refusing = false;
     this.swallowing = false;
   }
 
   async stop(): Promise<void> {
-    this.cut();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

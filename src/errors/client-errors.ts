@@ -24,8 +24,8 @@ export class InvalidArgumentError extends ZooKeeperClientError {}
 
 /** The client was closed (or never started and then closed) before the operation could run. */
 export class ClientClosedError extends ZooKeeperClientError {
-  constructor(message = 'the client is closed') {
-    super(message);
+  constructor(message = 'the client is closed', options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 

@@ -173,6 +173,13 @@ export class SessionManager implements RequestOwner {
     this.shutdown(new ClientClosedError());
   }
 
+  /** The error for a request made while closed: ClientClosedError, naming what stopped the client if it was not close(). */
+  private closedError(): ClientClosedError {
+    const reason = this.closeReason;
+    if (reason === null || reason instanceof ClientClosedError) return new ClientClosedError();
+    return new ClientClosedError(`the client is closed: it gave up connecting (${reason.message})`, { cause: reason });
+  }
+
   /** Stops everything at once, failing queued requests with `error`: close() without closeSession, or a failed start(). */
   shutdown(error: Error): void {
     this.closeReason = error;
@@ -206,7 +213,7 @@ export class SessionManager implements RequestOwner {
 
   private submit(request: PendingRequest): void {
     if (this.closing || (!this.running && this.state === ConnectionState.CLOSED)) {
-      request.fail(new ClientClosedError());
+      request.fail(this.closedError());
       return;
     }
     if (this.state === ConnectionState.AUTH_FAILED) {
@@ -268,7 +275,7 @@ export class SessionManager implements RequestOwner {
   addAuth(scheme: string, auth: Buffer, subscriber: Subscriber<void>): () => void {
     // Like any request: refused once closed, kept (and sent on connecting) before start().
     if (this.closing || (!this.running && this.state === ConnectionState.CLOSED)) {
-      subscriber.error(new ClientClosedError());
+      subscriber.error(this.closedError());
       return () => undefined;
     }
     const credential = this.credentials.add(scheme, auth, false);
@@ -355,13 +362,7 @@ export class SessionManager implements RequestOwner {
         this.attempt = null;
         this.lastConnectError = err;
         this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
-        // Every server in a row refused our TLS configuration: retrying would only spin.
-        this.tlsRefusals = isPermanentTlsError(err) ? this.tlsRefusals + 1 : 0;
-        if (this.tlsRefusals >= this.hosts.size) {
-          this.config.logger.error(`rxzk: TLS refused by every server (${err instanceof Error ? err.message : String(err)}); giving up`);
-          this.shutdown(err instanceof Error ? err : new Error(String(err)));
-          return;
-        }
+        if (this.refusedByTls(err)) return;
         this.connectNext(false);
       },
     });
@@ -536,14 +537,29 @@ export class SessionManager implements RequestOwner {
   private onConnectionEnd(conn: Connection, err: unknown): void {
     if (conn !== this.conn) return;
     const wasReady = this.ready;
+    // Under TLS 1.3 a server refusing our certificate says so only after our side of the handshake is done.
+    const beforeConnectResponse = this.handshakeTimer !== undefined;
     if (err) this.config.logger.info(`rxzk: connection to ${conn.server} lost: ${err instanceof Error ? err.message : String(err)}`);
     this.lastConnectError = err ?? new ConnectionLossError(undefined, `${conn.server}: connection closed`);
     this.dropConnection();
     if (!this.running) return;
+    if (beforeConnectResponse && this.refusedByTls(err)) return;
     if (wasReady || this.state === ConnectionState.CONNECTED || this.state === ConnectionState.CONNECTED_READ_ONLY) {
       this.setState(ConnectionState.SUSPENDED);
     }
     this.connectNext(false);
+  }
+
+  /**
+   * Counts a refusal no retry mends (see tls-errors); once every server in a
+   * row has refused, gives up with that error instead of spinning. True when it gave up.
+   */
+  private refusedByTls(err: unknown): boolean {
+    this.tlsRefusals = isPermanentTlsError(err) ? this.tlsRefusals + 1 : 0;
+    if (this.tlsRefusals < this.hosts.size) return false;
+    this.config.logger.error(`rxzk: TLS refused by every server (${err instanceof Error ? err.message : String(err)}); giving up`);
+    this.shutdown(err instanceof Error ? err : new Error(String(err)));
+    return true;
   }
 
   /** Tears the current connection down; requests it carried fail with ConnectionLossError. */

@@ -35,9 +35,14 @@ const TRANSIENT_SSL_CODES = new Set([
   'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR',
 ]);
 
-/** The string `code` of an error or of the first error in its `cause` chain that has one, for `test`. */
+/**
+ * The first string `code` along an error's `cause` chain that passes `test`.
+ * Errors are recognised as objects, not with `instanceof Error`: errors made
+ * by Node's core belong to another realm than code run in a `vm` context
+ * (as under jest), and there `instanceof Error` is false for them.
+ */
 function findCode(err: unknown, test: (code: string) => boolean): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && test(code)) return code;
   }

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { AuthFailedError } from '../../errors/server-errors';
 import { OpCode } from '../../jute/op-codes';
 import { readSetSASLResponse, writeGetSASLRequest, type GetSASLRequest } from '../../jute/records/sasl';
@@ -40,7 +40,12 @@ export function saslExchange(mechanism: SaslMechanism, send: (token: Buffer) => 
           : err,
       );
     };
-    let current = send(mechanism.initialResponse()).subscribe({ next: onToken, error: onError });
+    // Every step's subscription, so that teardown reaches the one in progress even when `send`
+    // answers synchronously (a step then starts inside the previous one's subscribe call).
+    const steps = new Subscription();
+    const step = (token: Buffer): void => {
+      steps.add(send(token).subscribe({ next: onToken, error: onError }));
+    };
     function onToken(token: Buffer): void {
       let answer: Buffer;
       try {
@@ -54,8 +59,9 @@ export function saslExchange(mechanism: SaslMechanism, send: (token: Buffer) => 
         subscriber.complete();
         return;
       }
-      current = send(answer).subscribe({ next: onToken, error: onError });
+      step(answer);
     }
-    return () => current.unsubscribe();
+    step(mechanism.initialResponse());
+    return steps;
   });
 }
