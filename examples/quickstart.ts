@@ -30,7 +30,13 @@ async function main(): Promise<void> {
     console.log(`read ${root}/config = ${data.toString()} (version ${stat.version})`);
     console.log(`children of ${root}/workers: ${(await firstValueFrom(zk.getChildren(`${root}/workers`))).join(', ')}`);
 
-    // A one-shot watch: the callback runs once, on the next change.
+    // Follow the node: watchData$ emits the current value, then one value per change, re-arming ZooKeeper's watch itself.
+    const seen: string[] = [];
+    const following = zk.watchData$(`${root}/config`).subscribe((node) => {
+      seen.push(node === null ? '(absent)' : node.data.toString());
+      console.log(`watchData$: ${seen.at(-1)}`);
+    });
+    // A one-shot watch, for comparison: the callback runs once, on the next change.
     const changed = new Promise<WatchedEvent>((resolve) => {
       void firstValueFrom(zk.get(`${root}/config`, { watch: resolve }));
     });
@@ -41,7 +47,9 @@ async function main(): Promise<void> {
     );
     console.log(`transaction applied: ${results.map((r) => r.type).join(', ')}`);
     const event = await changed;
-    console.log(`watch fired: ${event.type} on ${event.path}`);
+    console.log(`one-shot watch fired: ${event.type} on ${event.path}`);
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 10));
+    following.unsubscribe();
 
     // A second create of the same node fails with a typed error.
     try {
