@@ -11,10 +11,11 @@ import type { Operation } from '../session/operation';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
 import { SessionManager } from '../session/session-manager';
 import type { WatchedEvent, Watcher } from '../session/watched-event';
-import { readChildren, readData, readStat } from './watches/node-readers';
-import { persistentWatch } from './watches/persistent-watch';
+import { readChildren, readData, readStat, sameChildren, sameData, sameStat, type ChildrenReading } from './watches/node-readers';
+import { NodeFollower } from './watches/node-follower';
+import { PersistentWatch } from './watches/persistent-watch';
+import type { SharedStream } from './watches/shared-stream';
 import { SharedWatches, type SharedKind } from './watches/shared-watches';
-import { watchLoop } from './watches/watch-loop';
 import type { WatchRegistration } from '../session/watch-registry';
 import { validateAcl } from './acl';
 import { describe, toData, toVersion, type Data } from './arguments';
@@ -539,9 +540,7 @@ export class ZooKeeperClient {
    * zk.watchData$('/app/config').pipe(map((v) => JSON.parse(v?.data.toString() ?? '{}'))).subscribe(apply);
    */
   watchData$(path: string): Observable<{ data: Buffer; stat: Stat } | null> {
-    return this.follow('data', path, (serverPath, userPath) =>
-      watchLoop(this.sessionManager, (watch) => readData(this, userPath, watch), this.forgetOneShot(serverPath)),
-    );
+    return this.follow('data', path, (userPath, onEnd) => new NodeFollower((watch) => readData(this, userPath, watch), sameData, identity, onEnd));
   }
 
   /**
@@ -552,8 +551,8 @@ export class ZooKeeperClient {
    * zk.watchChildren$('/services/api').subscribe((names) => console.log('instances:', names));
    */
   watchChildren$(path: string): Observable<string[] | null> {
-    return this.follow('children', path, (serverPath, userPath) =>
-      watchLoop(this.sessionManager, (watch) => readChildren(this, userPath, watch), this.forgetOneShot(serverPath)),
+    return this.follow('children', path, (userPath, onEnd) =>
+      new NodeFollower((watch) => readChildren(this, userPath, watch), sameChildren, childrenOf, onEnd),
     );
   }
 
@@ -565,9 +564,7 @@ export class ZooKeeperClient {
    * zk.exists$('/app/leader').pipe(map((stat) => stat !== null)).subscribe((held) => console.log(held));
    */
   exists$(path: string): Observable<Stat | null> {
-    return this.follow('exists', path, (serverPath, userPath) =>
-      watchLoop(this.sessionManager, (watch) => readStat(this, userPath, watch), this.forgetOneShot(serverPath)),
-    );
+    return this.follow('exists', path, (userPath, onEnd) => new NodeFollower((watch) => readStat(this, userPath, watch), sameStat, identity, onEnd));
   }
 
   /**
@@ -581,27 +578,20 @@ export class ZooKeeperClient {
    * zk.watch$('/app', { recursive: true }).subscribe((e) => console.log(e.type, e.path));
    */
   watch$(path: string, opts?: { recursive?: boolean }): Observable<WatchedEvent> {
-    return this.follow(opts?.recursive ? 'persistentRecursive' : 'persistent', path, (serverPath, userPath) =>
-      persistentWatch(this.sessionManager, serverPath, userPath, opts?.recursive === true),
+    const recursive = opts?.recursive === true;
+    return this.onPath(path, (serverPath, userPath) =>
+      this.sharedWatches.observe<WatchedEvent>(recursive ? 'persistentRecursive' : 'persistent', serverPath, (onEnd) =>
+        new PersistentWatch(this.sessionManager, serverPath, userPath, recursive, onEnd),
+      ),
     );
   }
 
-  private follow<T>(kind: SharedKind, path: string, start: (serverPath: string, userPath: string) => Observable<T>): Observable<T> {
-    return this.onPath(path, (serverPath, userPath) => {
-      if (this.state === 'CLOSED') throw new ClientClosedError();
-      const replay = kind !== 'persistent' && kind !== 'persistentRecursive';
-      return this.sharedWatches.get(kind, serverPath, () => start(serverPath, userPath), replay);
-    });
-  }
-
-  /** Takes a follower's watcher out of every one-shot table of a path. */
-  private forgetOneShot(serverPath: string): (watcher: Watcher) => void {
-    const registry = this.sessionManager.watches;
-    return (watcher) => {
-      registry.remove('data', serverPath, watcher);
-      registry.remove('exist', serverPath, watcher);
-      registry.remove('child', serverPath, watcher);
-    };
+  private follow<T>(
+    kind: SharedKind,
+    path: string,
+    create: (userPath: string, onEnd: (stream: SharedStream<T>) => void) => SharedStream<T>,
+  ): Observable<T> {
+    return this.onPath(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, (onEnd) => create(userPath, onEnd)));
   }
 
   // ---- server information ------------------------------------------------------
@@ -679,6 +669,9 @@ export class ZooKeeperClient {
     return this.options.session.endpoints.map(formatEndpoint);
   }
 }
+
+const identity = <T>(value: T): T => value;
+const childrenOf = (reading: ChildrenReading): string[] | null => (reading === null ? null : reading.children);
 
 function watcherOf(opts: WatchOptions | undefined): Watcher | undefined {
   if (opts === undefined || opts === null) return undefined;

@@ -1,4 +1,5 @@
 import type { Watcher, WatchedEvent, WatchedEventType } from './watched-event';
+import { WatcherTable } from './watcher-table';
 
 /** The kinds of server-side watch a client can hold on a path. */
 export type WatchKind = 'data' | 'exist' | 'child' | 'persistent' | 'persistentRecursive';
@@ -32,12 +33,12 @@ const NO_NODE = -101;
  * bad callback can neither skip the others nor break the frame stream.
  */
 export class WatchRegistry {
-  private readonly byKind: Record<WatchKind, Map<string, Set<Watcher>>> = {
-    data: new Map(),
-    exist: new Map(),
-    child: new Map(),
-    persistent: new Map(),
-    persistentRecursive: new Map(),
+  private readonly byKind: Record<WatchKind, WatcherTable> = {
+    data: new WatcherTable(),
+    exist: new WatcherTable(),
+    child: new WatcherTable(),
+    persistent: new WatcherTable(),
+    persistentRecursive: new WatcherTable(),
   };
 
   /** @param toUserPath maps a server path to the caller's (chroot stripped), or null when outside the chroot. */
@@ -56,20 +57,12 @@ export class WatchRegistry {
   }
 
   add(kind: WatchKind, path: string, watcher: Watcher): void {
-    const map = this.byKind[kind];
-    let set = map.get(path);
-    if (!set) map.set(path, (set = new Set()));
-    set.add(watcher);
+    this.byKind[kind].add(path, watcher);
   }
 
   /** Removes one watcher; returns true when it was the path's last of that kind. */
   remove(kind: WatchKind, path: string, watcher: Watcher): boolean {
-    const map = this.byKind[kind];
-    const set = map.get(path);
-    if (!set || !set.delete(watcher)) return false;
-    if (set.size > 0) return false;
-    map.delete(path);
-    return true;
+    return this.byKind[kind].remove(path, watcher);
   }
 
   has(kind: WatchKind, path: string): boolean {
@@ -96,7 +89,7 @@ export class WatchRegistry {
 
   /** Every watched path by kind, for SetWatches after a reconnect. */
   paths(): WatchPaths {
-    const keys = (kind: WatchKind) => [...this.byKind[kind].keys()];
+    const keys = (kind: WatchKind) => this.byKind[kind].paths();
     return {
       data: keys('data'),
       exist: keys('exist'),
@@ -117,12 +110,7 @@ export class WatchRegistry {
     const path = this.toUserPath(serverPath);
     if (path === null) return;
     const woken = new Set<Watcher>();
-    const take = (kind: WatchKind) => {
-      const set = this.byKind[kind].get(serverPath);
-      if (!set) return;
-      this.byKind[kind].delete(serverPath);
-      for (const w of set) woken.add(w);
-    };
+    const take = (kind: WatchKind) => this.byKind[kind].take(serverPath, woken);
     switch (type) {
       case 'NodeCreated':
       case 'NodeDataChanged':
@@ -140,13 +128,9 @@ export class WatchRegistry {
       default:
         break;
     }
-    const persistent = this.byKind.persistent.get(serverPath);
-    if (persistent) for (const w of persistent) woken.add(w);
+    this.byKind.persistent.collect(serverPath, woken);
     if (type !== 'NodeChildrenChanged' && this.byKind.persistentRecursive.size > 0) {
-      for (let p: string | null = serverPath; p !== null; p = parentPath(p)) {
-        const recursive = this.byKind.persistentRecursive.get(p);
-        if (recursive) for (const w of recursive) woken.add(w);
-      }
+      for (let p: string | null = serverPath; p !== null; p = parentPath(p)) this.byKind.persistentRecursive.collect(p, woken);
     }
     if (woken.size > 0) notifyAll(woken, { type, path, state: 'SyncConnected' });
     if (type === 'NodeCreated' || type === 'NodeDeleted') this.childrenChangedUnderRecursive(serverPath);
@@ -161,9 +145,10 @@ export class WatchRegistry {
   private childrenChangedUnderRecursive(serverPath: string): void {
     const parent = parentPath(serverPath);
     if (parent === null || !this.byKind.persistentRecursive.has(parent)) return;
-    const plain = this.byKind.persistent.get(parent);
-    const parentPathForUser = plain ? this.toUserPath(parent) : null;
-    if (plain && parentPathForUser !== null) notifyAll(plain, { type: 'NodeChildrenChanged', path: parentPathForUser, state: 'SyncConnected' });
+    const plain = new Set<Watcher>();
+    this.byKind.persistent.collect(parent, plain);
+    const parentForUser = this.toUserPath(parent);
+    if (plain.size > 0 && parentForUser !== null) notifyAll(plain, { type: 'NodeChildrenChanged', path: parentForUser, state: 'SyncConnected' });
   }
 
   /**
@@ -173,10 +158,7 @@ export class WatchRegistry {
    */
   expireOneShot(): void {
     const woken = new Set<Watcher>();
-    for (const kind of ['data', 'exist', 'child'] as const) {
-      for (const set of this.byKind[kind].values()) for (const w of set) woken.add(w);
-      this.byKind[kind].clear();
-    }
+    for (const kind of ['data', 'exist', 'child'] as const) this.byKind[kind].takeAll(woken);
     notifyAll(woken, { type: 'None', path: '', state: 'Expired' });
   }
 
@@ -188,12 +170,7 @@ export class WatchRegistry {
     const path = this.toUserPath(serverPath) ?? serverPath;
     const pull = (kinds: WatchKind[], type: WatchedEventType) => {
       const woken = new Set<Watcher>();
-      for (const kind of kinds) {
-        const set = this.byKind[kind].get(serverPath);
-        if (!set) continue;
-        this.byKind[kind].delete(serverPath);
-        for (const w of set) woken.add(w);
-      }
+      for (const kind of kinds) this.byKind[kind].take(serverPath, woken);
       notifyAll(woken, { type, path, state: 'SyncConnected' });
     };
     if (which !== 'CHILDREN') pull(['data', 'exist'], 'DataWatchRemoved');

@@ -1,48 +1,54 @@
-import { catchError, map, of, switchMap, throwError, type Observable } from 'rxjs';
+import { catchError, map, switchMap, throwError, of, type Observable } from 'rxjs';
 import { NoNodeError } from '../../errors/server-errors';
 import type { Stat } from '../../jute/records/data';
 import type { Watcher } from '../../session/watched-event';
 import type { ZooKeeperClient } from '../zookeeper-client';
-import type { Reading } from './watch-loop';
 
-const ABSENT = 'absent';
+export type DataReading = { data: Buffer; stat: Stat } | null;
+export type ChildrenReading = { children: string[]; stat: Stat } | null;
 
 /**
  * Reads a node's data with a data watch; a missing node is read with exists
  * instead, which leaves an existence watch (NodeCreated). A node created
  * between the two reads is read again.
  */
-export function readData(client: ZooKeeperClient, path: string, watch: Watcher): Observable<Reading<{ data: Buffer; stat: Stat } | null>> {
+export function readData(client: ZooKeeperClient, path: string, watch: Watcher): Observable<DataReading> {
   return client.get(path, { watch }).pipe(
-    map((value) => ({ value, key: `${value.stat.czxid}:${value.stat.mzxid}` })),
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return client.exists(path, { watch }).pipe(
-        switchMap((stat) => (stat === null ? of({ value: null, key: ABSENT }) : readData(client, path, watch))),
-      );
+      return client.exists(path, { watch }).pipe(switchMap((stat) => (stat === null ? of(null) : readData(client, path, watch))));
     }),
   );
 }
 
-/** Reads a node's children with a child watch; a missing node is watched with exists. */
-export function readChildren(client: ZooKeeperClient, path: string, watch: Watcher): Observable<Reading<string[] | null>> {
+/** Reads a node's children (and stat, to compare readings) with a child watch; a missing node is watched with exists. */
+export function readChildren(client: ZooKeeperClient, path: string, watch: Watcher): Observable<ChildrenReading> {
   return client.getChildrenWithStat(path, { watch }).pipe(
-    map(({ children, stat }) => ({ value: children, key: `${stat.czxid}:${stat.cversion}` })),
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return client.exists(path, { watch }).pipe(
-        switchMap((stat) => (stat === null ? of({ value: null, key: ABSENT }) : readChildren(client, path, watch))),
-      );
+      return client.exists(path, { watch }).pipe(switchMap((stat) => (stat === null ? of(null) : readChildren(client, path, watch))));
     }),
   );
 }
 
 /** Reads a node's stat (or null) with a watch on its creation, deletion and data. */
-export function readStat(client: ZooKeeperClient, path: string, watch: Watcher): Observable<Reading<Stat | null>> {
-  return client.exists(path, { watch }).pipe(
-    map((stat) => ({
-      value: stat,
-      key: stat === null ? ABSENT : `${stat.czxid}:${stat.mzxid}:${stat.cversion}:${stat.aversion}`,
-    })),
-  );
+export function readStat(client: ZooKeeperClient, path: string, watch: Watcher): Observable<Stat | null> {
+  return client.exists(path, { watch }).pipe(map((stat) => stat));
+}
+
+// Equal readings are not emitted twice (API.md: "same version/cversion"); czxid tells a recreated node apart.
+
+export function sameData(a: DataReading, b: DataReading): boolean {
+  if (a === null || b === null) return a === b;
+  return a.stat.czxid === b.stat.czxid && a.stat.mzxid === b.stat.mzxid;
+}
+
+export function sameChildren(a: ChildrenReading, b: ChildrenReading): boolean {
+  if (a === null || b === null) return a === b;
+  return a.stat.czxid === b.stat.czxid && a.stat.cversion === b.stat.cversion;
+}
+
+export function sameStat(a: Stat | null, b: Stat | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.czxid === b.czxid && a.mzxid === b.mzxid && a.cversion === b.cversion && a.aversion === b.aversion;
 }

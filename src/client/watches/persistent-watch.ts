@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { ClientClosedError } from '../../errors/client-errors';
 import { ConnectionLossError, SessionExpiredError } from '../../errors/server-errors';
 import { AddWatchMode } from '../../jute/op-codes';
@@ -6,52 +6,59 @@ import type { SessionManager } from '../../session/session-manager';
 import type { WatchedEvent, Watcher } from '../../session/watched-event';
 import { ADD_WATCH } from '../operations/watch-operations';
 import { RequestObservable } from '../request-observable';
+import { SharedStream } from './shared-stream';
 
-/**
- * A persistent (optionally recursive) watch (addWatch, ZooKeeper 3.6+): every
- * event on the path — and, recursive, on every descendant — until
- * unsubscribed. The watcher is in the registry before addWatch is sent, so it
- * is restored by SetWatches2 after a dropped connection and sent again on the
- * new session after an expiry. Completes when the client closes; errors if
- * the server refuses addWatch.
- */
 /** Sends addWatch for a path, in the given mode. */
 export function addWatch(session: SessionManager, serverPath: string, userPath: string, recursive: boolean): Observable<void> {
   const mode = recursive ? AddWatchMode.PERSISTENT_RECURSIVE : AddWatchMode.PERSISTENT;
   return new RequestObservable(session, ADD_WATCH, { path: serverPath, mode }, userPath);
 }
 
-export function persistentWatch(session: SessionManager, serverPath: string, userPath: string, recursive: boolean): Observable<WatchedEvent> {
-  return new Observable<WatchedEvent>((subscriber) => {
-    const kind = recursive ? 'persistentRecursive' : 'persistent';
-    const watcher: Watcher = (event) => {
-      if (event.type !== 'None') subscriber.next(event);
-    };
-    session.watches.add(kind, serverPath, watcher);
+/**
+ * A persistent (optionally recursive) watch (addWatch, ZooKeeper 3.6+), shared
+ * by its subscribers: every event on the path — and, recursive, on every
+ * descendant — until the last one leaves. The watcher is in the registry
+ * before addWatch is sent, so SetWatches2 restores it after a dropped
+ * connection and adds it again on the new session after an expiry. Errors if
+ * the server refuses addWatch.
+ */
+export class PersistentWatch extends SharedStream<WatchedEvent> {
+  private adding: Subscription | null = null;
+  private readonly kind: 'persistent' | 'persistentRecursive';
+  readonly watcher: Watcher = (event) => {
+    if (event.type !== 'None') this.emit(event);
+  };
+
+  constructor(
+    private readonly session: SessionManager,
+    private readonly serverPath: string,
+    private readonly userPath: string,
+    private readonly recursive: boolean,
+    onEnd: (stream: SharedStream<WatchedEvent>) => void,
+  ) {
+    super(onEnd);
+    this.kind = recursive ? 'persistentRecursive' : 'persistent';
+  }
+
+  protected start(): void {
+    const registry = this.session.watches;
+    registry.add(this.kind, this.serverPath, this.watcher);
     // A recursive watch on the path already serves a plain one (see WatchRegistry.childrenChangedUnderRecursive).
-    if (!recursive && session.watches.has('persistentRecursive', serverPath)) {
-      const closingOnly = session.state$.subscribe((state) => {
-        if (state === 'CLOSED') subscriber.complete();
-      });
-      return () => {
-        closingOnly.unsubscribe();
-        session.watches.remove(kind, serverPath, watcher);
-      };
-    }
-    const adding = addWatch(session, serverPath, userPath, recursive).subscribe({
+    if (!this.recursive && registry.has('persistentRecursive', this.serverPath)) return;
+    this.adding = addWatch(this.session, this.serverPath, this.userPath, this.recursive).subscribe({
       error: (err: unknown) => {
-        if (err instanceof ClientClosedError) subscriber.complete();
+        this.adding = null;
+        if (err instanceof ClientClosedError) this.complete();
         // Lost with the connection or the session: the registry's SetWatches2 adds it on the next one.
-        else if (!(err instanceof ConnectionLossError || err instanceof SessionExpiredError)) subscriber.error(err);
+        else if (!(err instanceof ConnectionLossError || err instanceof SessionExpiredError)) this.fail(err);
       },
+      complete: () => (this.adding = null),
     });
-    const closing = session.state$.subscribe((state) => {
-      if (state === 'CLOSED') subscriber.complete();
-    });
-    return () => {
-      adding.unsubscribe();
-      closing.unsubscribe();
-      session.watches.remove(kind, serverPath, watcher);
-    };
-  });
+  }
+
+  protected stop(): void {
+    this.adding?.unsubscribe();
+    this.adding = null;
+    this.session.watches.remove(this.kind, this.serverPath, this.watcher);
+  }
 }

@@ -1,0 +1,80 @@
+import type { Subscriber, Unsubscribable } from 'rxjs';
+
+/**
+ * One stream of values shared by any number of subscribers, started by the
+ * first and stopped by the last (RxJS' WebSocketSubject.multiplex pattern).
+ * A class with plain fields rather than `share()`: applications follow
+ * thousands of nodes, and a follower and each of its subscribers should cost
+ * a few hundred bytes, not kilobytes of operator chains.
+ */
+export abstract class SharedStream<T> {
+  protected readonly subscribers: Subscriber<T>[] = [];
+  private ended = false;
+
+  /** @param onEnd runs once, when the last subscriber has left or the stream has ended. */
+  constructor(private readonly onEnd: (stream: SharedStream<T>) => void) {}
+
+  /** Adds a subscriber; the first one starts the stream. */
+  attach(subscriber: Subscriber<T>): Unsubscribable {
+    this.subscribers.push(subscriber);
+    this.joined(subscriber);
+    if (this.subscribers.length === 1) this.start();
+    return new Detach(this, subscriber);
+  }
+
+  /** Removes a subscriber; the last one stops the stream. */
+  detach(subscriber: Subscriber<T>): void {
+    const i = this.subscribers.indexOf(subscriber);
+    if (i < 0) return;
+    this.subscribers.splice(i, 1);
+    if (this.subscribers.length === 0) this.end();
+  }
+
+  /** The client closed: every subscriber completes. */
+  complete(): void {
+    const subscribers = this.subscribers.splice(0);
+    this.end();
+    for (const s of subscribers) s.complete();
+  }
+
+  protected fail(err: unknown): void {
+    const subscribers = this.subscribers.splice(0);
+    this.end();
+    for (const s of subscribers) s.error(err);
+  }
+
+  protected emit(value: T): void {
+    // A copy: a subscriber may leave (or another join) from inside its `next`.
+    for (const s of this.subscribers.length === 1 ? this.subscribers : [...this.subscribers]) s.next(value);
+  }
+
+  protected get isEnded(): boolean {
+    return this.ended;
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stop();
+    this.onEnd(this);
+  }
+
+  /** A subscriber joined a running stream (e.g. give it the last value). */
+  protected joined(_subscriber: Subscriber<T>): void {}
+
+  protected abstract start(): void;
+
+  protected abstract stop(): void;
+}
+
+/** A subscriber's teardown: an object, not a closure, to keep subscribers small. */
+class Detach<T> implements Unsubscribable {
+  constructor(
+    private readonly stream: SharedStream<T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {}
+
+  unsubscribe(): void {
+    this.stream.detach(this.subscriber);
+  }
+}
