@@ -206,7 +206,8 @@ describe('requestTimeout', () => {
       const error: unknown = await one(zk.get(base)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       expect(error).toMatchObject({ kind: 'request', timeout: 500 });
-      expect(Date.now() - startedAt).toBeLessThan(1_500);
+      // 500 ms plus the machine's scheduling: loose, it only tells the timeout from the 20 s session timeout.
+      expect(Date.now() - startedAt).toBeLessThan(3_000);
       // Sent while the server is frozen, answered once it resumes.
       late = one(zk.set(base, 'after'));
     } finally {

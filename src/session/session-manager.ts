@@ -58,7 +58,7 @@ const CLOSE_SESSION: Operation<null, null> = {
   read: () => null,
 };
 
-/** How long close() waits for the server to confirm closeSession. */
+/** How long close() waits for the server to confirm closeSession when no read timeout is known yet. */
 const CLOSE_REPLY_TIMEOUT = 2_000;
 
 /**
@@ -594,7 +594,8 @@ export class SessionManager implements RequestOwner {
 
   private sendCloseSession(conn: Connection): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(CLOSE_REPLY_TIMEOUT, this.negotiatedTimeout || CLOSE_REPLY_TIMEOUT));
+      // The reply comes after those of every request sent before it: wait as long as a live connection may be silent.
+      const timer = setTimeout(resolve, this.keepalive?.readTimeout ?? CLOSE_REPLY_TIMEOUT);
       const done = () => {
         clearTimeout(timer);
         resolve();
