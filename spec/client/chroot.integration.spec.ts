@@ -1,5 +1,4 @@
 // A chroot (the hosts suffix or the `chroot` option) and `defaultAcl`, against a real ZooKeeper 3.8.
-import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import {
   NoAuthError,
   NodeExistsError,
@@ -7,29 +6,21 @@ import {
   OPEN_ACL_UNSAFE,
   Perms,
   RolledBackError,
-  createClient,
   makeAcl,
   makeDigestAcl,
   type ClientOptions,
   type WatchedEvent,
   type ZooKeeperClient,
 } from '../../src';
+import { one, done, clientPool } from '../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 
 let zkServer: StartedZooKeeper;
-const clients: ZooKeeperClient[] = [];
+const { connect, closeAll } = clientPool(() => zkServer.connectString);
 /** A client without chroot, to see where things really went. */
 let plain: ZooKeeperClient;
 
-async function connect(options: Partial<ClientOptions> = {}): Promise<ZooKeeperClient> {
-  const client = createClient({ hosts: zkServer.connectString, ...options });
-  clients.push(client);
-  await client.start();
-  return client;
-}
 
-const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
-const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(o, { defaultValue: 'completed without a value' });
 
 let counter = 0;
 
@@ -46,7 +37,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe.each([

@@ -9,27 +9,20 @@ import {
   CREATOR_ALL_ACL,
   NoAuthError,
   Perms,
-  createClient,
   digestCredential,
   makeDigestAcl,
-  type ClientOptions,
   type ConnectionState,
   type ZooKeeperClient,
 } from '../../src';
+import { clientPool } from '../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { TcpProxy } from '../support/tcp-proxy';
 
 const execFileAsync = promisify(execFile);
 
 let zkServer: StartedZooKeeper;
-const clients: ZooKeeperClient[] = [];
+const { connect, closeAll } = clientPool(() => zkServer.connectString);
 
-async function connect(options: Partial<ClientOptions> = {}): Promise<ZooKeeperClient> {
-  const zk = createClient({ hosts: zkServer.connectString, ...options });
-  clients.push(zk);
-  await zk.start();
-  return zk;
-}
 
 async function addAuth(zk: ZooKeeperClient, credential: string): Promise<void> {
   await lastValueFrom(zk.addAuth('digest', credential), { defaultValue: undefined });
@@ -44,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
+  await closeAll();
 });
 
 afterAll(async () => {

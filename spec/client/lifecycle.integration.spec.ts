@@ -1,35 +1,20 @@
 // start() and close() against a real ZooKeeper 3.8: what a session leaves behind, and what a closed client does.
 import * as net from 'node:net';
-import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import {
   ClientClosedError,
   ConnectError,
   TimeoutError,
-  createClient,
-  type ClientOptions,
   type ConnectionState,
-  type ZooKeeperClient,
 } from '../../src';
+import { one, done, clientPool } from '../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { trackResources } from '../support/resource-tracker';
 
 let zkServer: StartedZooKeeper;
-const clients: ZooKeeperClient[] = [];
+const { client, connect, closeAll } = clientPool(() => zkServer.connectString);
 
-function client(options: Partial<ClientOptions> = {}): ZooKeeperClient {
-  const zk = createClient({ hosts: zkServer.connectString, ...options });
-  clients.push(zk);
-  return zk;
-}
 
-async function connect(options: Partial<ClientOptions> = {}): Promise<ZooKeeperClient> {
-  const zk = client(options);
-  await zk.start();
-  return zk;
-}
 
-const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
-const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(o, { defaultValue: 'completed without a value' });
 
 let counter = 0;
 
@@ -54,7 +39,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe('close()', () => {

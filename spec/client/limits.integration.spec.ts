@@ -1,29 +1,20 @@
 // Volume, size limits, argument checking and cancellation against a real ZooKeeper 3.8.
 import { randomBytes } from 'node:crypto';
-import { firstValueFrom, lastValueFrom, type Observable, type Subscription } from 'rxjs';
+import { type Subscription } from 'rxjs';
 import {
   InvalidArgumentError,
   InvalidPathError,
   RequestTooLargeError,
-  createClient,
-  type ClientOptions,
   type ZooKeeperClient,
 } from '../../src';
+import { one, done, clientPool } from '../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 
 let zkServer: StartedZooKeeper;
-const clients: ZooKeeperClient[] = [];
+const { connect, closeAll } = clientPool(() => zkServer.connectString);
 let zk: ZooKeeperClient;
 
-async function connect(options: Partial<ClientOptions> = {}): Promise<ZooKeeperClient> {
-  const client = createClient({ hosts: zkServer.connectString, ...options });
-  clients.push(client);
-  await client.start();
-  return client;
-}
 
-const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
-const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(o, { defaultValue: 'completed without a value' });
 
 let counter = 0;
 async function root(name: string): Promise<string> {
@@ -70,7 +61,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe('volume', () => {

@@ -1,6 +1,5 @@
 // Every client operation against a real ZooKeeper 3.8: its success path and each error the server can answer it with.
 import { randomBytes } from 'node:crypto';
-import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import {
   BadVersionError,
   CREATOR_ALL_ACL,
@@ -17,32 +16,21 @@ import {
   RolledBackError,
   UnimplementedError,
   AuthFailedError,
-  createClient,
   makeAcl,
   makeDigestAcl,
-  type ClientOptions,
   type CreateMode,
   type Stat,
   type WatchedEvent,
   type ZooKeeperClient,
 } from '../../src';
+import { one, done, clientPool } from '../support/fixtures';
 import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../src/testing';
 
 let zkServer: StartedZooKeeper;
-const clients: ZooKeeperClient[] = [];
+const { connect, closeAll } = clientPool(() => zkServer.connectString);
 let zk: ZooKeeperClient;
 
-async function connect(options: Partial<ClientOptions> = {}): Promise<ZooKeeperClient> {
-  const client = createClient({ hosts: zkServer.connectString, ...options });
-  clients.push(client);
-  await client.start();
-  return client;
-}
 
-/** The one value of an operation. */
-const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
-/** Waits for an operation that emits nothing useful (void) to complete. */
-const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(o, { defaultValue: 'completed without a value' });
 
 let counter = 0;
 /** A fresh root path for one test, created empty. */
@@ -75,7 +63,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe('create', () => {

@@ -23,6 +23,7 @@ import {
 } from '../../src';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { generateTlsMaterial, type TlsMaterial } from '../../src/testing/tls-material';
+import { rejectionOf } from '../support/fixtures';
 import { TcpProxy } from '../support/tcp-proxy';
 
 const clients: ZooKeeperClient[] = [];
@@ -37,16 +38,6 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
 });
 
-/** The error a promise rejects with; fails the test if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 /**
  * The first string `code` along an error's cause chain (Node's TLS and socket codes). Not

@@ -124,11 +124,15 @@ export class LocalMember implements ZooKeeperMember {
   }
 
   async pause(): Promise<void> {
-    this.requireRunning('pause').signal('SIGSTOP');
+    const server = this.requireRunning('pause');
+    server.signal('SIGSTOP');
+    await server.settle(true);
   }
 
   async resume(): Promise<void> {
-    this.requireRunning('resume').signal('SIGCONT');
+    const server = this.requireRunning('resume');
+    server.signal('SIGCONT');
+    await server.settle(false);
   }
 
   async mode(): Promise<ServerMode> {

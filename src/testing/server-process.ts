@@ -98,6 +98,30 @@ export class ServerProcess {
     return this.exit === null;
   }
 
+  /**
+   * Resolves once the JVM is stopped (`true`, after SIGSTOP) or running again
+   * (`false`, after SIGCONT), as /proc tells on Linux: a signal takes effect
+   * when the process next leaves the kernel, and a thread in a blocking system
+   * call gets there only when the call ends. Elsewhere it resolves at once.
+   */
+  async settle(stopped: boolean, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.exit) return;
+      let state: string;
+      try {
+        // /proc/<pid>/stat: "pid (comm) S ..." — the state letter follows the last ')'.
+        const stat = await fs.promises.readFile(`/proc/${this.pid}/stat`, 'utf8');
+        state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      } catch {
+        return; // no /proc (not Linux), or the process is gone
+      }
+      if ((state === 'T' || state === 't') === stopped) return;
+      if (Date.now() > deadline) throw new Error(`the server (pid ${this.pid}) did not ${stopped ? 'stop' : 'continue'} within ${timeoutMs} ms (state ${state})`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /** Sends a signal to the JVM; a no-op once it has exited. */
   signal(signal: NodeJS.Signals): void {
     if (this.exit) return;

@@ -13,6 +13,7 @@ import {
   type ZooKeeperClient,
 } from '../../../src';
 import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../../src/testing';
+import { rejectionOf } from '../../support/fixtures';
 import { TcpProxy } from '../../support/tcp-proxy';
 
 let zkServer: StartedZooKeeper;
@@ -32,16 +33,6 @@ function until(zk: ZooKeeperClient, state: ConnectionState): Promise<ConnectionS
   return firstValueFrom(zk.state$.pipe(filter((s) => s === state)));
 }
 
-/** The error a promise rejects with; fails the test if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 /** How many lines of the server's log match. */
 async function logCount(pattern: RegExp): Promise<number> {

@@ -1,0 +1,47 @@
+import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
+import { createClient, type ClientOptions, type ZooKeeperClient } from '../../src';
+
+/** The one value of an operation. */
+export const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
+
+/** Waits for an operation that emits nothing useful (void) to complete. */
+export const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(o, { defaultValue: 'completed without a value' });
+
+/** The error a promise rejects with; fails when it resolves or rejects with a non-Error. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof Error) return err;
+    throw new Error(`rejected with a non-Error: ${String(err)}`);
+  }
+  throw new Error('expected a rejection, but it resolved');
+}
+
+/**
+ * Clients for one spec file, all closed by `closeAll()` (in afterEach):
+ * `client()` makes one, `connect()` makes and starts one.
+ */
+export function clientPool(hosts: () => string): {
+  client(options?: Partial<ClientOptions>): ZooKeeperClient;
+  connect(options?: Partial<ClientOptions>): Promise<ZooKeeperClient>;
+  closeAll(): Promise<void>;
+} {
+  const clients: ZooKeeperClient[] = [];
+  const client = (options: Partial<ClientOptions> = {}): ZooKeeperClient => {
+    const zk = createClient({ hosts: hosts(), ...options });
+    clients.push(zk);
+    return zk;
+  };
+  return {
+    client,
+    async connect(options = {}) {
+      const zk = client(options);
+      await zk.start();
+      return zk;
+    },
+    async closeAll() {
+      await Promise.all(clients.splice(0).map((zk) => zk.close()));
+    },
+  };
+}
