@@ -143,10 +143,6 @@ export class SessionManager implements RequestOwner {
     return this.ready && this.conn ? this.conn.server : null;
   }
 
-  get operationContext(): OperationContext {
-    return this.context;
-  }
-
   /** Starts connecting (again, after close() or a failed start()). */
   start(): void {
     if (this.running) return;
