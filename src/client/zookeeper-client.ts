@@ -144,7 +144,7 @@ export class ZooKeeperClient {
         } else if (state === 'CLOSED') {
           // close() was called, or connecting gave up for good (e.g. TLS refused by every server): say which.
           const reason = manager.closeReason;
-          finish(reason instanceof ClientClosedError || reason === null ? new ClientClosedError('the client was closed before it connected') : reason);
+          finish(reason === null ? new ClientClosedError('the client was closed before it connected') : reason);
         }
       });
     });
@@ -350,6 +350,20 @@ export class ZooKeeperClient {
   }
 
   private createNode(path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: boolean): Observable<unknown> {
+    // The common case, a persistent node with the default ACL, without the option machinery below.
+    if (opts === undefined && typeof path === 'string') {
+      try {
+        const userPath = validatePath(path);
+        const bytes = toData(data);
+        this.checkSize(bytes);
+        const request = { path: prependChroot(this.chroot, userPath), data: bytes, acl: this.options.defaultAcl, flags: 0 };
+        return withStat
+          ? new RequestObservable(this.sessionManager, CREATE2, request, userPath)
+          : new RequestObservable(this.sessionManager, CREATE, request, userPath);
+      } catch (err) {
+        return throwError(() => err);
+      }
+    }
     try {
       if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
         throw new InvalidArgumentError(`create options must be an object, not ${describe(opts)}`);

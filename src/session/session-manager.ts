@@ -166,29 +166,37 @@ export class SessionManager implements RequestOwner {
     this.stopConnecting();
     const conn = this.conn;
     if (conn && this.ready) await this.sendCloseSession(conn);
-    this.shutdown(new ClientClosedError());
+    this.shutdown(null);
   }
 
   /** The error for a request made while closed: ClientClosedError, naming what stopped the client if it was not close(). */
   private closedError(): ClientClosedError {
     const reason = this.closeReason;
-    if (reason === null || reason instanceof ClientClosedError) return new ClientClosedError();
+    if (reason === null) return new ClientClosedError();
     return new ClientClosedError(`the client is closed: it gave up connecting (${reason.message})`, { cause: reason });
   }
 
-  /** Stops everything at once, failing queued requests with `error`: close() without closeSession, or a failed start(). */
-  shutdown(error: Error): void {
+  /**
+   * Stops everything at once, failing queued requests: with ClientClosedError
+   * after close() (`error` null: no Error is built when nothing waits), or with
+   * what made connecting give up (a failed start(), a refused TLS configuration).
+   */
+  shutdown(error: Error | null): void {
     this.closeReason = error;
     this.running = false;
     this.stopConnecting();
     this.dropConnection();
-    for (const request of this.waiting.drain()) request.fail(error);
+    const waiting = this.waiting.drain();
+    if (waiting.length > 0) {
+      const failure = error ?? new ClientClosedError();
+      for (const request of waiting) request.fail(failure);
+    }
     this.watches.clear();
     this.closing = false;
     this.sessionId = 0n;
     this.password = Buffer.alloc(16);
     if (this.session$.value !== null) this.session$.next(null);
-    if (this.state !== ConnectionState.AUTH_FAILED || error instanceof ClientClosedError) this.setState(ConnectionState.CLOSED);
+    if (this.state !== ConnectionState.AUTH_FAILED || error === null) this.setState(ConnectionState.CLOSED);
   }
 
   /**
@@ -330,9 +338,11 @@ export class SessionManager implements RequestOwner {
   private connectNext(immediate: boolean): void {
     if (!this.running) return;
     const { endpoint, passComplete } = this.hosts.next();
-    let wait = 0;
-    if (passComplete && !immediate) {
-      wait = this.backoff.next() ?? this.config.reconnect.maxDelay;
+    const wait = passComplete && !immediate ? (this.backoff.next() ?? this.config.reconnect.maxDelay) : 0;
+    // No timer without a wait: setTimeout(…, 0) costs a millisecond on every connect (the socket work is asynchronous anyway).
+    if (wait === 0) {
+      this.connectTo(endpoint);
+      return;
     }
     this.attemptTimer = setTimeout(() => {
       this.attemptTimer = undefined;

@@ -117,6 +117,9 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
 
     await firstValueFrom(writer.create(path, 'born'));
     await data.until((v) => v.at(-1) === 'born');
+    // Each step waits for every follower to see the last one: ZooKeeper promises the latest value, not every value.
+    await children.until((v) => JSON.stringify(v.at(-1)) === '[]');
+    await exists.until((v) => v.at(-1) === 0);
     await firstValueFrom(writer.create(`${path}/kid`, ''));
     await children.until((v) => JSON.stringify(v.at(-1)) === '["kid"]');
     await firstValueFrom(writer.set(path, 'changed'));

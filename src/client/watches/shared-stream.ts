@@ -8,7 +8,8 @@ import type { Subscriber, Unsubscribable } from 'rxjs';
  * a few hundred bytes, not kilobytes of operator chains.
  */
 export abstract class SharedStream<T> {
-  protected readonly subscribers: Subscriber<T>[] = [];
+  // Made with the first subscriber: `[]` then push() would reserve 16 slots for what is nearly always one.
+  protected subscribers: Subscriber<T>[] | null = null;
   private ended = false;
 
   /** @param onEnd runs once, when the last subscriber has left or the stream has ended. */
@@ -16,7 +17,8 @@ export abstract class SharedStream<T> {
 
   /** Adds a subscriber; the first one starts the stream. */
   attach(subscriber: Subscriber<T>): Unsubscribable {
-    this.subscribers.push(subscriber);
+    if (this.subscribers === null) this.subscribers = [subscriber];
+    else this.subscribers.push(subscriber);
     this.joined(subscriber);
     if (this.subscribers.length === 1) this.start();
     return new Detach(this, subscriber);
@@ -24,28 +26,30 @@ export abstract class SharedStream<T> {
 
   /** Removes a subscriber; the last one stops the stream. */
   detach(subscriber: Subscriber<T>): void {
-    const i = this.subscribers.indexOf(subscriber);
-    if (i < 0) return;
+    const i = this.subscribers === null ? -1 : this.subscribers.indexOf(subscriber);
+    if (this.subscribers === null || i < 0) return;
     this.subscribers.splice(i, 1);
     if (this.subscribers.length === 0) this.end();
   }
 
   /** The client closed: every subscriber completes. */
   complete(): void {
-    const subscribers = this.subscribers.splice(0);
+    const subscribers = this.subscribers?.splice(0) ?? [];
     this.end();
     for (const s of subscribers) s.complete();
   }
 
   protected fail(err: unknown): void {
-    const subscribers = this.subscribers.splice(0);
+    const subscribers = this.subscribers?.splice(0) ?? [];
     this.end();
     for (const s of subscribers) s.error(err);
   }
 
   protected emit(value: T): void {
+    const subscribers = this.subscribers;
+    if (subscribers === null) return;
     // A copy: a subscriber may leave (or another join) from inside its `next`.
-    for (const s of this.subscribers.length === 1 ? this.subscribers : [...this.subscribers]) s.next(value);
+    for (const s of subscribers.length === 1 ? subscribers : [...subscribers]) s.next(value);
   }
 
   protected get isEnded(): boolean {
