@@ -97,7 +97,7 @@ export class FakeZooKeeper {
       this.connections.push(conn);
       const reader = new JuteReader();
       const decoder = new FrameDecoder(1 << 21, (frame) => {
-        reader.reset(frame);
+        reader.reset(frame.buffer, frame.start, frame.end);
         if (conn.connectRequest === null) {
           conn.connectRequest = readConnectRequest(reader);
           onConnection(conn);
@@ -112,7 +112,7 @@ export class FakeZooKeeper {
           socket.end();
           return;
         }
-        conn.requests.push({ xid, type, body: Buffer.from(frame.subarray(8)) });
+        conn.requests.push({ xid, type, body: Buffer.from(frame.buffer.subarray(frame.start + 8, frame.end)) });
         conn.received();
       });
       socket.on('data', (chunk: Buffer) => decoder.push(chunk));

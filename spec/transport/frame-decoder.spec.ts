@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ProtocolError } from '../../src/errors';
 import { FrameDecoder } from '../../src/transport/frame-decoder';
+import { frameBytes } from '../../src/transport/frame-view';
 
 /** A deliberately simple encoder, separate from JuteWriter: 4-byte big-endian length, then the body. */
 function frame(body: Buffer): Buffer {
@@ -12,7 +13,7 @@ function frame(body: Buffer): Buffer {
 
 function decodeAll(chunks: Buffer[], max = 1 << 20): Buffer[] {
   const out: Buffer[] = [];
-  const decoder = new FrameDecoder(max, (f) => out.push(Buffer.from(f)));
+  const decoder = new FrameDecoder(max, (f) => out.push(frameBytes(f)));
   for (const c of chunks) decoder.push(c);
   return out;
 }
@@ -83,12 +84,20 @@ describe('FrameDecoder', () => {
     );
   });
 
-  it('hands out whole frames without copying them out of the chunk', () => {
+  it('hands out whole frames where they lie in the chunk, and split ones assembled into a buffer of their own', () => {
     const chunk = Buffer.concat([frame(Buffer.from('abc')), frame(Buffer.from('de'))]);
-    const frames: Buffer[] = [];
-    new FrameDecoder(100, (f) => frames.push(f)).push(chunk);
-    expect(frames[0].buffer).toBe(chunk.buffer);
-    expect(frames[1].toString()).toBe('de');
+    const seen: { buffer: Buffer; start: number; end: number; owned: boolean }[] = [];
+    const decoder = new FrameDecoder(100, (f) => seen.push({ ...f }));
+    decoder.push(chunk);
+    expect(seen.map((f) => [f.buffer === chunk, f.start, f.end, f.owned])).toEqual([
+      [true, 4, 7, false],
+      [true, 11, 13, false],
+    ]);
+    const split = frame(Buffer.from('split'));
+    decoder.push(split.subarray(0, 6));
+    decoder.push(split.subarray(6));
+    const last = seen[2];
+    expect([last.buffer.toString(), last.start, last.end, last.owned]).toEqual(['split', 0, 5, true]);
   });
 
   it('refuses a negative length with a ProtocolError', () => {
@@ -119,7 +128,7 @@ describe('FrameDecoder', () => {
     const body = Buffer.alloc(64, 9);
     const stream = frame(body);
     const out: Buffer[] = [];
-    const decoder = new FrameDecoder(64, (f) => out.push(f));
+    const decoder = new FrameDecoder(64, (f) => out.push(frameBytes(f)));
     decoder.push(stream.subarray(0, 10));
     expect(decoder.hasPartialFrame).toBe(true);
     decoder.push(stream.subarray(10));

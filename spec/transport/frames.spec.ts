@@ -1,5 +1,6 @@
-import { Subject, toArray, firstValueFrom } from 'rxjs';
+import { Subject, firstValueFrom, map, toArray } from 'rxjs';
 import { ProtocolError } from '../../src/errors';
+import { frameBytes } from '../../src/transport/frame-view';
 import { frames } from '../../src/transport/frames';
 
 function frame(text: string): Buffer {
@@ -12,7 +13,7 @@ function frame(text: string): Buffer {
 describe('frames()', () => {
   it('turns chunks into frames and completes with its source', async () => {
     const chunks = new Subject<Buffer>();
-    const result = firstValueFrom(chunks.pipe(frames(100), toArray()));
+    const result = firstValueFrom(chunks.pipe(frames(100), map(frameBytes), toArray()));
     const stream = Buffer.concat([frame('one'), frame('two')]);
     chunks.next(stream.subarray(0, 5));
     chunks.next(stream.subarray(5));
@@ -24,7 +25,7 @@ describe('frames()', () => {
     const chunks = new Subject<Buffer>();
     const seen: string[] = [];
     const errored = new Promise<unknown>((resolve) =>
-      chunks.pipe(frames(100)).subscribe({ next: (f) => seen.push(String(f)), error: resolve }),
+      chunks.pipe(frames(100)).subscribe({ next: (f) => seen.push(frameBytes(f).toString()), error: resolve }),
     );
     const bad = Buffer.alloc(4);
     bad.writeInt32BE(101, 0);

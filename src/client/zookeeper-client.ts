@@ -11,11 +11,8 @@ import type { Operation } from '../session/operation';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
 import { SessionManager } from '../session/session-manager';
 import type { WatchedEvent, Watcher } from '../session/watched-event';
-import { readChildren, readData, readStat, sameChildren, sameData, sameStat, type ChildrenReading } from './watches/node-readers';
-import { NodeFollower } from './watches/node-follower';
-import { PersistentWatch } from './watches/persistent-watch';
-import type { SharedStream } from './watches/shared-stream';
-import { SharedWatches, type SharedKind } from './watches/shared-watches';
+import type { SharedKind } from './watches/shared-stream';
+import { SharedWatches } from './watches/shared-watches';
 import type { WatchRegistration } from '../session/watch-registry';
 import { validateAcl } from './acl';
 import { describe, toData, toVersion, type Data } from './arguments';
@@ -89,7 +86,7 @@ export class ZooKeeperClient {
     this.sessionManager = new SessionManager(this.options.session);
     this.state$ = this.sessionManager.state$.asObservable();
     this.session$ = this.sessionManager.session$.asObservable();
-    this.sharedWatches = new SharedWatches(this.sessionManager);
+    this.sharedWatches = new SharedWatches(this, this.sessionManager);
   }
 
   get state(): ConnectionState {
@@ -554,7 +551,7 @@ export class ZooKeeperClient {
    * zk.watchData$('/app/config').pipe(map((v) => JSON.parse(v?.data.toString() ?? '{}'))).subscribe(apply);
    */
   watchData$(path: string): Observable<{ data: Buffer; stat: Stat } | null> {
-    return this.follow('data', path, (userPath, onEnd) => new NodeFollower((watch) => readData(this, userPath, watch), sameData, identity, onEnd));
+    return this.follow('data', path);
   }
 
   /**
@@ -565,9 +562,7 @@ export class ZooKeeperClient {
    * zk.watchChildren$('/services/api').subscribe((names) => console.log('instances:', names));
    */
   watchChildren$(path: string): Observable<string[] | null> {
-    return this.follow('children', path, (userPath, onEnd) =>
-      new NodeFollower((watch) => readChildren(this, userPath, watch), sameChildren, childrenOf, onEnd),
-    );
+    return this.follow('children', path);
   }
 
   /**
@@ -578,7 +573,7 @@ export class ZooKeeperClient {
    * zk.exists$('/app/leader').pipe(map((stat) => stat !== null)).subscribe((held) => console.log(held));
    */
   exists$(path: string): Observable<Stat | null> {
-    return this.follow('exists', path, (userPath, onEnd) => new NodeFollower((watch) => readStat(this, userPath, watch), sameStat, identity, onEnd));
+    return this.follow('exists', path);
   }
 
   /**
@@ -592,20 +587,11 @@ export class ZooKeeperClient {
    * zk.watch$('/app', { recursive: true }).subscribe((e) => console.log(e.type, e.path));
    */
   watch$(path: string, opts?: { recursive?: boolean }): Observable<WatchedEvent> {
-    const recursive = opts?.recursive === true;
-    return this.onPath(path, (serverPath, userPath) =>
-      this.sharedWatches.observe<WatchedEvent>(recursive ? 'persistentRecursive' : 'persistent', serverPath, (onEnd) =>
-        new PersistentWatch(this.sessionManager, serverPath, userPath, recursive, onEnd),
-      ),
-    );
+    return this.follow(opts?.recursive === true ? 'persistentRecursive' : 'persistent', path);
   }
 
-  private follow<T>(
-    kind: SharedKind,
-    path: string,
-    create: (userPath: string, onEnd: (stream: SharedStream<T>) => void) => SharedStream<T>,
-  ): Observable<T> {
-    return this.onPath(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, (onEnd) => create(userPath, onEnd)));
+  private follow<T>(kind: SharedKind, path: string): Observable<T> {
+    return this.onPath(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, userPath));
   }
 
   // ---- server information ------------------------------------------------------
@@ -683,9 +669,6 @@ export class ZooKeeperClient {
     return this.options.session.endpoints.map(formatEndpoint);
   }
 }
-
-const identity = <T>(value: T): T => value;
-const childrenOf = (reading: ChildrenReading): string[] | null => (reading === null ? null : reading.children);
 
 function watcherOf(opts: WatchOptions | undefined): Watcher | undefined {
   if (opts === undefined || opts === null) return undefined;

@@ -1,6 +1,9 @@
 import { ProtocolError } from '../errors/client-errors';
 
 const TWO_POW_32 = 4294967296;
+
+/** From this size, a byte array in an owned frame is handed out as a view, not copied. */
+const OWNED_VIEW_MIN = 64 * 1024;
 /** Until the first reset: shared, since a reader may be made per frame. */
 const NO_BYTES = Buffer.alloc(0);
 
@@ -17,13 +20,19 @@ export class JuteReader {
   private buf: Buffer = NO_BYTES;
   private pos = 0;
   private end = 0;
+  private owned = false;
 
   constructor(buf?: Buffer) {
     if (buf) this.reset(buf);
   }
 
   /** Reads `buf[offset, end)` from now on. */
-  reset(buf: Buffer, offset = 0, end = buf.length): this {
+  /**
+   * Reads `buf[offset, end)`. `owned`: nothing else uses `buf` (a frame
+   * assembled into a buffer of its own), so large byte arrays may be handed
+   * out as views of it instead of copies.
+   */
+  reset(buf: Buffer, offset = 0, end = buf.length, owned = false): this {
     // A window outside the buffer is the caller's bug; left unchecked it would surface
     // later as Node's ERR_OUT_OF_RANGE instead of a ProtocolError.
     if (!(offset >= 0 && offset <= end && end <= buf.length)) {
@@ -32,6 +41,7 @@ export class JuteReader {
     this.buf = buf;
     this.pos = offset;
     this.end = end;
+    this.owned = owned;
     return this;
   }
 
@@ -56,9 +66,20 @@ export class JuteReader {
     return v;
   }
 
+  /** An unsigned 32-bit int (the low half of a long read in halves). */
+  uint(): number {
+    this.need(4, 'int');
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
   long(): bigint {
     this.need(8, 'long');
-    const v = this.buf.readBigInt64BE(this.pos);
+    const hi = this.buf.readInt32BE(this.pos);
+    // Zxids and times fit 53 bits: one exact double, one BigInt. readBigInt64BE makes
+    // several intermediate BigInts per call, and every reply carries a few longs.
+    const v = hi >= -0x200000 && hi < 0x200000 ? BigInt(hi * TWO_POW_32 + this.buf.readUInt32BE(this.pos + 4)) : this.buf.readBigInt64BE(this.pos);
     this.pos += 8;
     return v;
   }
@@ -86,10 +107,19 @@ export class JuteReader {
     return n;
   }
 
-  /** A jute `buffer` as a copy the caller owns; length -1 (null) reads as an empty buffer. */
+  /**
+   * A jute `buffer` the caller owns; length -1 (null) reads as an empty buffer.
+   * A copy, except a large one in an owned frame: a view of it then, since
+   * nothing else will use that memory (a 1 MB value is not copied twice).
+   */
   buffer(): Buffer {
     const n = this.length('buffer');
     if (n <= 0) return Buffer.alloc(0);
+    if (this.owned && n >= OWNED_VIEW_MIN) {
+      const view = this.buf.subarray(this.pos, this.pos + n);
+      this.pos += n;
+      return view;
+    }
     const out = Buffer.allocUnsafe(n);
     this.buf.copy(out, 0, this.pos, this.pos + n);
     this.pos += n;

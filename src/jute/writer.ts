@@ -1,5 +1,8 @@
 const TWO_POW_32 = 4294967296;
 
+/** From this size, take() hands the written bytes over instead of copying them. */
+const HAND_OVER_MIN = 64 * 1024;
+
 /**
  * A growable big-endian writer for ZooKeeper's jute encoding.
  *
@@ -11,7 +14,7 @@ export class JuteWriter {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(initialSize = 16 * 1024) {
+  constructor(private readonly initialSize = 16 * 1024) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
@@ -118,13 +121,19 @@ export class JuteWriter {
 
   /**
    * Returns the bytes written so far as a buffer the caller owns, and starts over.
-   * The internal buffer is kept for the next batch; it shrinks back after a huge one.
+   * A small batch is copied out and the internal buffer kept; a large one (a big
+   * value) is handed over as it is, and a fresh buffer started: no second copy.
    */
   take(): Buffer {
+    if (this.pos >= HAND_OVER_MIN) {
+      const out = this.buf.subarray(0, this.pos);
+      this.buf = Buffer.allocUnsafe(this.initialSize);
+      this.pos = 0;
+      return out;
+    }
     const out = Buffer.allocUnsafe(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
     this.pos = 0;
-    if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(64 * 1024);
     return out;
   }
 }

@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { JuteReader } from '../jute/reader';
 import { readConnectResponse, writeConnectRequest, type ConnectResponse } from '../jute/records/session';
 import type { Connection } from '../transport/connection';
+import type { FrameView } from '../transport/frame-view';
 
 /** What the client offers when it opens or resumes a session. */
 export interface HandshakeOffer {
@@ -33,9 +34,9 @@ export function sendConnectRequest(conn: Connection, offer: HandshakeOffer): voi
  * reply header) to `onResponse`, and passes every later frame through. A
  * malformed response, or `onResponse` throwing, errors the stream.
  */
-export function afterHandshake(onResponse: (response: ConnectResponse) => void): OperatorFunction<Buffer, Buffer> {
+export function afterHandshake(onResponse: (response: ConnectResponse) => void): OperatorFunction<FrameView, FrameView> {
   return (frames$) =>
-    new Observable<Buffer>((subscriber) => {
+    new Observable<FrameView>((subscriber) => {
       let handshaken = false;
       return frames$.subscribe({
         next(frame) {
@@ -45,7 +46,7 @@ export function afterHandshake(onResponse: (response: ConnectResponse) => void):
           }
           handshaken = true;
           try {
-            onResponse(readConnectResponse(new JuteReader(frame)));
+            onResponse(readConnectResponse(new JuteReader().reset(frame.buffer, frame.start, frame.end)));
           } catch (err) {
             subscriber.error(err);
           }

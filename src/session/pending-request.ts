@@ -21,7 +21,6 @@ export interface RequestOwner {
 export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscribable {
   /** Assigned when sent; 0 while waiting. */
   xid = 0;
-  sent = false;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(
@@ -32,7 +31,6 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     readonly path: string | undefined,
     /** The watch to record if the server accepts the request. */
     readonly watch: WatchRegistration | null,
-    private readonly owner: RequestOwner,
   ) {}
 
   /**
@@ -49,7 +47,7 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
    * Completes the request from its reply (`r` positioned after the reply
    * header). A malformed body throws a ProtocolError after failing the request.
    */
-  settle(err: number, r: JuteReader, ctx: OperationContext): void {
+  settle(err: number, r: JuteReader, ctx: OperationContext, owner: RequestOwner): void {
     let outcome: { value: Res } | undefined;
     try {
       if (err === 0) outcome = { value: this.op.read(r, this.args, ctx) };
@@ -58,7 +56,7 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
       this.fail(decodeError);
       throw decodeError;
     }
-    if (this.watch !== null && this.subscriber !== null) this.owner.registerWatch(this.watch, err);
+    if (this.watch !== null && this.subscriber !== null) owner.registerWatch(this.watch, err);
     if (outcome === undefined) this.fail(errorForCode(err, this.path));
     else this.resolve(outcome.value);
   }

@@ -4,8 +4,10 @@ import { SpecialXid } from '../jute/op-codes';
 import { JuteReader } from '../jute/reader';
 import { readWatcherEvent, type WatcherEvent } from '../jute/records/session';
 import type { OperationContext } from './operation';
-import type { PendingRequest } from './pending-request';
+import type { FrameView } from '../transport/frame-view';
+import type { PendingRequest, RequestOwner } from './pending-request';
 import type { RequestQueue } from './request-queue';
+import type { ZxidTracker } from './zxid-tracker';
 
 /** A frame that answers no numbered request, passed on to the session. */
 export type ServerPush =
@@ -18,7 +20,9 @@ export interface CorrelationState {
   readonly inFlight: RequestQueue<PendingRequest>;
   readonly context: OperationContext;
   /** The highest zxid seen in a reply: sent as lastZxidSeen when reconnecting. */
-  lastZxid: bigint;
+  readonly lastZxid: ZxidTracker;
+  /** Records the watches that answered requests set. */
+  readonly owner: RequestOwner;
 }
 
 /**
@@ -33,18 +37,18 @@ export interface CorrelationState {
  *
  * Replies are decoded in place on one reused reader.
  */
-export function correlateReplies(state: CorrelationState): OperatorFunction<Buffer, ServerPush> {
+export function correlateReplies(state: CorrelationState): OperatorFunction<FrameView, ServerPush> {
   return (frames$) =>
     new Observable<ServerPush>((subscriber) => {
       const r = new JuteReader();
       return frames$.subscribe({
         next(frame) {
           try {
-            r.reset(frame);
+            r.reset(frame.buffer, frame.start, frame.end, frame.owned);
             const xid = r.int();
-            const zxid = r.long();
+            // The zxid in halves: no BigInt per reply (ZxidTracker).
+            state.lastZxid.observe(r.int(), r.uint());
             const err = r.int();
-            if (zxid > 0n && zxid > state.lastZxid) state.lastZxid = zxid;
             if (xid >= 0) {
               const request = state.inFlight.shift();
               if (request === undefined) throw new ProtocolError(`reply for xid ${xid} with no request in flight`);
@@ -53,7 +57,7 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Buff
                 request.fail(error);
                 throw error;
               }
-              request.settle(err, r, state.context);
+              request.settle(err, r, state.context, state.owner);
               return;
             }
             switch (xid) {

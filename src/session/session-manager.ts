@@ -26,6 +26,7 @@ import { eventTypeName } from './watched-event';
 import { WatchRegistry, type WatchRegistration } from './watch-registry';
 import { restoreWatches } from './watch-restore';
 import { ReadWriteProbe } from './read-write-probe';
+import { ZxidTracker } from './zxid-tracker';
 import { DigestMd5Client } from './sasl/digest-md5';
 import { SASL, saslExchange } from './sasl/sasl-exchange';
 
@@ -122,7 +123,7 @@ export class SessionManager implements RequestOwner {
     this.context = { chroot: config.chroot };
     this.hosts = new HostProvider(config.endpoints, config.randomizeHosts);
     this.backoff = new Backoff(config.reconnect);
-    this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: 0n };
+    this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: new ZxidTracker(), owner: this };
     this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath));
     this.sessionId = config.sessionId ?? 0n;
     this.sessionFromReadWrite = config.sessionId !== undefined;
@@ -210,7 +211,7 @@ export class SessionManager implements RequestOwner {
     path: string | undefined,
     watch: WatchRegistration | null = null,
   ): PendingRequest<Req, Res> {
-    const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch, this);
+    const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch);
     this.submit(request as PendingRequest);
     return request;
   }
@@ -245,7 +246,6 @@ export class SessionManager implements RequestOwner {
     const w = conn.writer;
     const start = w.beginFrame();
     request.xid = this.nextXid();
-    request.sent = true;
     w.int(request.xid).int(request.op.type);
     try {
       request.op.write(w, request.args);
@@ -377,7 +377,7 @@ export class SessionManager implements RequestOwner {
   private onSocket(conn: Connection, timeout: number): void {
     this.conn = conn;
     sendConnectRequest(conn, {
-      lastZxidSeen: this.correlation.lastZxid,
+      lastZxidSeen: this.correlation.lastZxid.value,
       sessionTimeout: this.config.sessionTimeout,
       sessionId: this.sessionFromReadWrite ? this.sessionId : 0n,
       password: this.sessionFromReadWrite ? this.password : Buffer.alloc(16),
@@ -454,7 +454,7 @@ export class SessionManager implements RequestOwner {
     const mechanism = new DigestMd5Client({ username: sasl.username, password: sasl.password });
     this.saslSubscription = saslExchange(mechanism, (token) =>
       new Observable<Buffer>((subscriber) => {
-        const request = new PendingRequest(SASL, { token }, subscriber, undefined, null, this);
+        const request = new PendingRequest(SASL, { token }, subscriber, undefined, null);
         this.send(conn, request as PendingRequest);
         return request;
       }),
@@ -480,7 +480,7 @@ export class SessionManager implements RequestOwner {
   /** Ready: credentials, then watches, then the queued requests — all before anything new. */
   private finishReady(conn: Connection, readOnly: boolean): void {
     for (const credential of this.credentials.all) this.sendAuth(conn, credential);
-    restoreWatches(conn, this.watches, this.correlation.lastZxid);
+    restoreWatches(conn, this.watches, this.correlation.lastZxid.value);
     this.ready = true;
     this.flushWaiting(conn);
     conn.flush();
@@ -612,7 +612,6 @@ export class SessionManager implements RequestOwner {
         { next: () => undefined, error: done, complete: done },
         undefined,
         null,
-        this,
       );
       this.send(conn, request as PendingRequest);
     });

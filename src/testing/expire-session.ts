@@ -98,7 +98,7 @@ function closeSessionVia(address: string, id: bigint, password: Buffer, sessionT
     });
 
     const decoder = new FrameDecoder(1 << 20, (frame) => {
-      reader.reset(frame);
+      reader.reset(frame.buffer, frame.start, frame.end);
       if (!handshaken) {
         handshaken = true;
         // timeOut <= 0: the server says the session is gone already.

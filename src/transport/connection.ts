@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { ConnectionLossError } from '../errors/server-errors';
 import { JuteWriter } from '../jute/writer';
+import type { FrameView } from './frame-view';
 import { frames } from './frames';
 
 /**
@@ -15,8 +16,8 @@ import { frames } from './frames';
  */
 export class Connection {
   readonly writer = new JuteWriter();
-  /** Frames from the server. Completes when the socket closes; errors on a socket or framing error. */
-  readonly frames$: Observable<Buffer>;
+  /** Frames from the server, each read at once (FrameView). Completes when the socket closes; errors on a socket or framing error. */
+  readonly frames$: Observable<FrameView>;
   /** `Date.now()` when bytes last arrived / were last written: read by the keepalive. */
   lastReceived = Date.now();
   lastSent = Date.now();

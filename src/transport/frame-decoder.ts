@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors/client-errors';
+import type { FrameView } from './frame-view';
 
 /**
  * Reassembles ZooKeeper's length-prefixed frames (a 4-byte big-endian length,
@@ -6,10 +7,11 @@ import { ProtocolError } from '../errors/client-errors';
  *
  * Every byte is copied at most once, so decoding is linear in the input
  * whatever the chunking (pg-protocol's parser has the same property):
- * - a frame wholly inside a chunk is handed out as a view of that chunk (no copy;
- *   socket chunks are fresh buffers, never reused by Node);
+ * - a frame wholly inside a chunk is handed out where it lies in that chunk (no
+ *   copy; socket chunks are fresh buffers, never reused by Node);
  * - a frame split across chunks is assembled into a buffer of exactly its size,
- *   allocated once its length is known and checked.
+ *   allocated once its length is known and checked (an `owned` frame).
+ * Frames are handed out as one reused FrameView: no allocation per frame.
  * A negative length, or one over `maxFrameSize`, is a `ProtocolError` thrown
  * before anything of the claimed size is allocated.
  */
@@ -20,10 +22,11 @@ export class FrameDecoder {
   /** The frame being assembled across chunks, and how much of it has arrived. */
   private partial: Buffer | null = null;
   private partialFilled = 0;
+  private readonly view: FrameView = { buffer: Buffer.alloc(0), start: 0, end: 0, owned: false };
 
   constructor(
     private readonly maxFrameSize: number,
-    private readonly onFrame: (frame: Buffer) => void,
+    private readonly onFrame: (frame: FrameView) => void,
   ) {}
 
   /** True while part of a frame is held back waiting for more bytes. */
@@ -47,7 +50,7 @@ export class FrameDecoder {
       const start = pos + 4;
       if (end - start >= length) {
         pos = start + length;
-        this.onFrame(chunk.subarray(start, pos));
+        this.emit(chunk, start, pos, false);
       } else {
         this.startPartial(length);
         pos = this.fillPartial(chunk, start);
@@ -85,7 +88,16 @@ export class FrameDecoder {
     const frame = this.partial as Buffer;
     this.partial = null;
     this.partialFilled = 0;
-    this.onFrame(frame);
+    this.emit(frame, 0, frame.length, true);
+  }
+
+  private emit(buffer: Buffer, start: number, end: number, owned: boolean): void {
+    const view = this.view;
+    view.buffer = buffer;
+    view.start = start;
+    view.end = end;
+    view.owned = owned;
+    this.onFrame(view);
   }
 
   private checkedLength(length: number): number {

@@ -1,8 +1,10 @@
-import type { Observable, Subscriber, Subscription } from 'rxjs';
+import type { Subscriber, Subscription } from 'rxjs';
 import { ClientClosedError } from '../../errors/client-errors';
 import { ConnectionLossError, OperationTimeoutError, SessionExpiredError } from '../../errors/server-errors';
 import type { Watcher } from '../../session/watched-event';
-import { SharedStream } from './shared-stream';
+import type { ZooKeeperClient } from '../zookeeper-client';
+import type { NodeReader } from './node-readers';
+import { SharedStream, type SharedKind, type StreamOwner } from './shared-stream';
 
 /** Wait before reading again after the server answered OperationTimeout (the connection is up: do not spin). */
 const TIMEOUT_RETRY_DELAY = 100;
@@ -33,16 +35,18 @@ export class NodeFollower<R, T> extends SharedStream<T> {
   readonly watcher: Watcher = () => this.refresh();
 
   constructor(
-    private readonly read: (watcher: Watcher) => Observable<R>,
-    private readonly same: (a: R, b: R) => boolean,
-    private readonly project: (reading: R) => T,
-    onEnd: (stream: SharedStream<T>) => void,
+    owner: StreamOwner,
+    kind: SharedKind,
+    serverPath: string,
+    private readonly client: ZooKeeperClient,
+    private readonly userPath: string,
+    private readonly reader: NodeReader<R, T>,
   ) {
-    super(onEnd);
+    super(owner, kind, serverPath);
   }
 
   protected override joined(subscriber: Subscriber<T>): void {
-    if (this.hasValue) subscriber.next(this.project(this.value as R));
+    if (this.hasValue) subscriber.next(this.reader.project(this.value as R));
   }
 
   protected start(): void {
@@ -63,12 +67,12 @@ export class NodeFollower<R, T> extends SharedStream<T> {
     }
     this.stale = false;
     let done = false;
-    const subscription = this.read(this.watcher).subscribe({
+    const subscription = this.reader.read(this.client, this.userPath, this.watcher).subscribe({
       next: (value) => {
-        if (this.hasValue && this.same(this.value as R, value)) return;
+        if (this.hasValue && this.reader.same(this.value as R, value)) return;
         this.hasValue = true;
         this.value = value;
-        this.emit(this.project(value));
+        this.emit(this.reader.project(value));
       },
       error: (err: unknown) => {
         done = true;

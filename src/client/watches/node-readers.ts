@@ -52,3 +52,20 @@ export function sameStat(a: Stat | null, b: Stat | null): boolean {
   if (a === null || b === null) return a === b;
   return a.czxid === b.czxid && a.mzxid === b.mzxid && a.cversion === b.cversion && a.aversion === b.aversion;
 }
+
+/** How a follower of one kind reads its node, compares readings and shows them to subscribers. */
+export interface NodeReader<R, T> {
+  read(client: ZooKeeperClient, path: string, watch: Watcher): Observable<R>;
+  same(a: R, b: R): boolean;
+  project(reading: R): T;
+}
+
+export const DATA_READER: NodeReader<DataReading, DataReading> = { read: readData, same: sameData, project: (r) => r };
+
+export const CHILDREN_READER: NodeReader<ChildrenReading, string[] | null> = {
+  read: readChildren,
+  same: sameChildren,
+  project: (r) => (r === null ? null : r.children),
+};
+
+export const STAT_READER: NodeReader<Stat | null, Stat | null> = { read: readStat, same: sameStat, project: (r) => r };

@@ -6,7 +6,7 @@ import type { SessionManager } from '../../session/session-manager';
 import type { WatchedEvent, Watcher } from '../../session/watched-event';
 import { ADD_WATCH } from '../operations/watch-operations';
 import { RequestObservable } from '../request-observable';
-import { SharedStream } from './shared-stream';
+import { SharedStream, type StreamOwner } from './shared-stream';
 
 /** Sends addWatch for a path, in the given mode. */
 export function addWatch(session: SessionManager, serverPath: string, userPath: string, recursive: boolean): Observable<void> {
@@ -24,25 +24,27 @@ export function addWatch(session: SessionManager, serverPath: string, userPath: 
  */
 export class PersistentWatch extends SharedStream<WatchedEvent> {
   private adding: Subscription | null = null;
-  private readonly kind: 'persistent' | 'persistentRecursive';
   readonly watcher: Watcher = (event) => {
     if (event.type !== 'None') this.emit(event);
   };
 
   constructor(
+    owner: StreamOwner,
     private readonly session: SessionManager,
-    private readonly serverPath: string,
+    serverPath: string,
     private readonly userPath: string,
     private readonly recursive: boolean,
-    onEnd: (stream: SharedStream<WatchedEvent>) => void,
   ) {
-    super(onEnd);
-    this.kind = recursive ? 'persistentRecursive' : 'persistent';
+    super(owner, recursive ? 'persistentRecursive' : 'persistent', serverPath);
+  }
+
+  private get table(): 'persistent' | 'persistentRecursive' {
+    return this.recursive ? 'persistentRecursive' : 'persistent';
   }
 
   protected start(): void {
     const registry = this.session.watches;
-    registry.add(this.kind, this.serverPath, this.watcher);
+    registry.add(this.table, this.serverPath, this.watcher);
     // A recursive watch on the path already serves a plain one (see WatchRegistry.childrenChangedUnderRecursive).
     if (!this.recursive && registry.has('persistentRecursive', this.serverPath)) return;
     this.adding = addWatch(this.session, this.serverPath, this.userPath, this.recursive).subscribe({
@@ -59,6 +61,6 @@ export class PersistentWatch extends SharedStream<WatchedEvent> {
   protected stop(): void {
     this.adding?.unsubscribe();
     this.adding = null;
-    this.session.watches.remove(this.kind, this.serverPath, this.watcher);
+    this.session.watches.remove(this.table, this.serverPath, this.watcher);
   }
 }

@@ -1,19 +1,30 @@
 import type { Subscriber, Unsubscribable } from 'rxjs';
 
+/** Who keeps a shared stream: told once when it ends (its last subscriber left, or it completed or failed). */
+export interface StreamOwner {
+  ended(stream: SharedStream<unknown>): void;
+}
+
+/** What a shared stream follows: a kind of watch on a server path. */
+export type SharedKind = 'data' | 'children' | 'exists' | 'persistent' | 'persistentRecursive';
+
 /**
  * One stream of values shared by any number of subscribers, started by the
  * first and stopped by the last (RxJS' WebSocketSubject.multiplex pattern).
- * A class with plain fields rather than `share()`: applications follow
- * thousands of nodes, and a follower and each of its subscribers should cost
- * a few hundred bytes, not kilobytes of operator chains.
+ * A class with plain fields rather than `share()` or closures: applications
+ * follow thousands of nodes, and a follower and each of its subscribers
+ * should cost a few hundred bytes, not kilobytes of operator chains.
  */
 export abstract class SharedStream<T> {
   // Made with the first subscriber: `[]` then push() would reserve 16 slots for what is nearly always one.
   protected subscribers: Subscriber<T>[] | null = null;
   private ended = false;
 
-  /** @param onEnd runs once, when the last subscriber has left or the stream has ended. */
-  constructor(private readonly onEnd: (stream: SharedStream<T>) => void) {}
+  constructor(
+    private readonly owner: StreamOwner,
+    readonly kind: SharedKind,
+    readonly serverPath: string,
+  ) {}
 
   /** Adds a subscriber; the first one starts the stream. */
   attach(subscriber: Subscriber<T>): Unsubscribable {
@@ -26,10 +37,11 @@ export abstract class SharedStream<T> {
 
   /** Removes a subscriber; the last one stops the stream. */
   detach(subscriber: Subscriber<T>): void {
-    const i = this.subscribers === null ? -1 : this.subscribers.indexOf(subscriber);
-    if (this.subscribers === null || i < 0) return;
-    this.subscribers.splice(i, 1);
-    if (this.subscribers.length === 0) this.end();
+    const subscribers = this.subscribers;
+    const i = subscribers === null ? -1 : subscribers.indexOf(subscriber);
+    if (subscribers === null || i < 0) return;
+    subscribers.splice(i, 1);
+    if (subscribers.length === 0) this.end();
   }
 
   /** The client closed: every subscriber completes. */
@@ -60,7 +72,7 @@ export abstract class SharedStream<T> {
     if (this.ended) return;
     this.ended = true;
     this.stop();
-    this.onEnd(this);
+    this.owner.ended(this as SharedStream<unknown>);
   }
 
   /** A subscriber joined a running stream (e.g. give it the last value). */

@@ -1,16 +1,21 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { ClientClosedError } from '../../errors/client-errors';
 import { WatcherType, type WatcherTypeName } from '../../jute/op-codes';
 import type { SessionManager } from '../../session/session-manager';
-import type { Watcher } from '../../session/watched-event';
+import type { WatchedEvent } from '../../session/watched-event';
 import { REMOVE_WATCHES } from '../operations/watch-operations';
 import { RequestObservable } from '../request-observable';
+import type { ZooKeeperClient } from '../zookeeper-client';
 import { NodeFollower } from './node-follower';
-import { addWatch } from './persistent-watch';
-import type { SharedStream } from './shared-stream';
+import { CHILDREN_READER, DATA_READER, STAT_READER, type NodeReader } from './node-readers';
+import { addWatch, PersistentWatch } from './persistent-watch';
+import type { SharedKind, SharedStream, StreamOwner } from './shared-stream';
 
-/** What a shared watch follows: a kind of watch on a server path. */
-export type SharedKind = 'data' | 'children' | 'exists' | 'persistent' | 'persistentRecursive';
+const READERS: Record<'data' | 'children' | 'exists', NodeReader<never, unknown>> = {
+  data: DATA_READER as NodeReader<never, unknown>,
+  children: CHILDREN_READER as NodeReader<never, unknown>,
+  exists: STAT_READER as NodeReader<never, unknown>,
+};
 
 /**
  * The client's shared watches: one follower per path and kind, whatever the
@@ -22,7 +27,7 @@ export type SharedKind = 'data' | 'children' | 'exists' | 'persistent' | 'persis
  * with ANY once nothing else on the client watches that path, and left to
  * linger until then (its extra events reach only the watchers still there).
  */
-export class SharedWatches {
+export class SharedWatches implements StreamOwner {
   private readonly streams: Record<SharedKind, Map<string, SharedStream<unknown>>> = {
     data: new Map(),
     children: new Map(),
@@ -33,7 +38,10 @@ export class SharedWatches {
   /** Paths on which the server may still hold a persistent watch of ours. */
   private readonly persistentOnServer = new Set<string>();
 
-  constructor(private readonly session: SessionManager) {
+  constructor(
+    private readonly client: ZooKeeperClient,
+    private readonly session: SessionManager,
+  ) {
     // One subscription for every follower: they all complete when the client closes.
     session.state$.subscribe((state) => {
       if (state !== 'CLOSED') return;
@@ -41,22 +49,32 @@ export class SharedWatches {
     });
   }
 
-  /** A cold Observable of the shared stream of `kind` on `serverPath`, made by `create` when nobody follows it yet. */
-  observe<T>(kind: SharedKind, serverPath: string, create: (onEnd: (stream: SharedStream<T>) => void) => SharedStream<T>): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      if (this.session.state === 'CLOSED') {
-        subscriber.error(new ClientClosedError());
-        return;
-      }
-      const map = this.streams[kind] as Map<string, SharedStream<T>>;
-      let stream = map.get(serverPath);
-      if (stream === undefined) {
-        stream = create((ended) => this.ended(kind, serverPath, ended as SharedStream<unknown>));
-        map.set(serverPath, stream);
-        if (kind === 'persistent' || kind === 'persistentRecursive') this.persistentOnServer.add(serverPath);
-      }
-      return stream.attach(subscriber);
-    });
+  /** A cold Observable of the shared stream of `kind` on a path: subscribing joins it, or starts it. */
+  observe<T>(kind: SharedKind, serverPath: string, userPath: string): Observable<T> {
+    return new SharedObservable<T>(this, kind, serverPath, userPath);
+  }
+
+  /** @internal Attaches a subscriber to the stream of `kind` on `serverPath`, made when nobody follows it yet. */
+  attach<T>(kind: SharedKind, serverPath: string, userPath: string, subscriber: Subscriber<T>): TeardownLogic {
+    if (this.session.state === 'CLOSED') {
+      subscriber.error(new ClientClosedError());
+      return;
+    }
+    const map = this.streams[kind];
+    let stream = map.get(serverPath);
+    if (stream === undefined) {
+      stream = this.create(kind, serverPath, userPath);
+      map.set(serverPath, stream);
+      if (kind === 'persistent' || kind === 'persistentRecursive') this.persistentOnServer.add(serverPath);
+    }
+    return (stream as SharedStream<T>).attach(subscriber);
+  }
+
+  private create(kind: SharedKind, serverPath: string, userPath: string): SharedStream<unknown> {
+    if (kind === 'persistent' || kind === 'persistentRecursive') {
+      return new PersistentWatch(this, this.session, serverPath, userPath, kind === 'persistentRecursive') as SharedStream<WatchedEvent> as SharedStream<unknown>;
+    }
+    return new NodeFollower(this, kind, serverPath, this.client, userPath, READERS[kind]);
   }
 
   /** How many paths and kinds are followed now (for tests and diagnostics). */
@@ -66,22 +84,22 @@ export class SharedWatches {
     return n;
   }
 
-  private ended(kind: SharedKind, serverPath: string, stream: SharedStream<unknown>): void {
+  /** StreamOwner: a stream ended; forget it and release what the server holds for it. */
+  ended(stream: SharedStream<unknown>): void {
+    const { kind, serverPath } = stream;
     const map = this.streams[kind];
     if (map.get(serverPath) === stream) map.delete(serverPath);
-    if (stream instanceof NodeFollower) this.forgetOneShot(serverPath, stream.watcher as Watcher);
+    if (stream instanceof NodeFollower) {
+      // Take the follower's watcher out of every one-shot table of its path.
+      const registry = this.session.watches;
+      registry.remove('data', serverPath, stream.watcher);
+      registry.remove('exist', serverPath, stream.watcher);
+      registry.remove('child', serverPath, stream.watcher);
+    }
     this.release(serverPath, kind);
   }
 
-  /** Takes a follower's watcher out of every one-shot table of its path. */
-  private forgetOneShot(serverPath: string, watcher: Watcher): void {
-    const registry = this.session.watches;
-    registry.remove('data', serverPath, watcher);
-    registry.remove('exist', serverPath, watcher);
-    registry.remove('child', serverPath, watcher);
-  }
-
-  /** A follower stopped: remove what the server holds for `serverPath` that no watcher on the client still needs. */
+  /** Removes what the server holds for `serverPath` that no watcher on the client still needs. */
   private release(serverPath: string, kind: SharedKind): void {
     if (!this.session.connected) return; // the server dropped the connection's watches; only the registry is restored
     const registry = this.session.watches;
@@ -108,4 +126,20 @@ export class SharedWatches {
       error: () => undefined,
     });
   }
+}
+
+/** What `watchData$()` and its siblings return: its data on the Observable, one subscribe function for all (no closure). */
+class SharedObservable<T> extends Observable<T> {
+  constructor(
+    readonly watches: SharedWatches,
+    readonly kind: SharedKind,
+    readonly serverPath: string,
+    readonly userPath: string,
+  ) {
+    super(subscribeShared as (this: Observable<T>, subscriber: Subscriber<T>) => TeardownLogic);
+  }
+}
+
+function subscribeShared(this: SharedObservable<unknown>, subscriber: Subscriber<unknown>): TeardownLogic {
+  return this.watches.attach(this.kind, this.serverPath, this.userPath, subscriber);
 }
