@@ -27,19 +27,22 @@ export const bytesOrNull = fc.option(bytes, { nil: null });
 export const acl: fc.Arbitrary<Acl> = fc.record({ perms: int32, scheme: text, id: text });
 export const acls = fc.array(acl, { maxLength: 4 });
 
-export const stat: fc.Arbitrary<Stat> = fc.record({
-  czxid: int64,
-  mzxid: int64,
-  ctime: safeLong,
-  mtime: safeLong,
-  version: int32,
-  cversion: int32,
-  aversion: int32,
-  ephemeralOwner: int64,
-  dataLength: int32,
-  numChildren: int32,
-  pzxid: int64,
-});
+// mzxid and pzxid often repeat czxid on a real server (the reader shares the BigInt then): both cases drawn.
+export const stat: fc.Arbitrary<Stat> = fc
+  .record({
+    czxid: int64,
+    mzxid: fc.option(int64),
+    ctime: safeLong,
+    mtime: safeLong,
+    version: int32,
+    cversion: int32,
+    aversion: int32,
+    ephemeralOwner: fc.oneof(fc.constant(0n), int64),
+    dataLength: int32,
+    numChildren: int32,
+    pzxid: fc.option(int64),
+  })
+  .map((s) => ({ ...s, mzxid: s.mzxid ?? s.czxid, pzxid: s.pzxid ?? s.czxid }));
 
 export const createRequest: fc.Arbitrary<CreateRequest> = fc.record({
   path,

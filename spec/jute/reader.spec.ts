@@ -28,6 +28,25 @@ describe('JuteReader primitives', () => {
     );
   });
 
+  it('reads a repeated long as the earlier BigInt, and a long differing in either half as itself', () => {
+    fc.assert(
+      fc.property(fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n), fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n), fc.nat(2), (first, other, how) => {
+        const b = Buffer.alloc(16);
+        b.writeBigInt64BE(first);
+        // 0: the same long; 1: the same high half; 2: the same low half.
+        const second = how === 0 ? first : BigInt.asIntN(64, how === 1 ? (first & ~0xffffffffn) | (other & 0xffffffffn) : (other & ~0xffffffffn) | (first & 0xffffffffn));
+        b.writeBigInt64BE(second, 8);
+        const r = new JuteReader(b);
+        const a = r.long();
+        expect(r.longRepeating(0, a)).toBe(second);
+        expect(r.remaining).toBe(0);
+      }),
+    );
+    const truncated = reader('0000000000000001' + '000000');
+    truncated.long();
+    expect(() => truncated.longRepeating(0, 1n)).toThrow(ProtocolError);
+  });
+
   it('reads buffers as copies, null (-1) as empty', () => {
     const src = Buffer.from('00000002cafe' + 'ffffffff' + '00000000', 'hex');
     const r = new JuteReader(src);

@@ -1,5 +1,6 @@
 import { ProtocolError } from '../errors/client-errors';
 
+const ZERO = BigInt(0);
 const TWO_POW_32 = 4294967296;
 
 /** From this size, a byte array in an owned frame is handed out as a view, not copied. */
@@ -77,11 +78,28 @@ export class JuteReader {
   long(): bigint {
     this.need(8, 'long');
     const hi = this.buf.readInt32BE(this.pos);
+    const lo = this.buf.readUInt32BE(this.pos + 4);
     // Zxids and times fit 53 bits: one exact double, one BigInt. readBigInt64BE makes
     // several intermediate BigInts per call, and every reply carries a few longs.
-    const v = hi >= -0x200000 && hi < 0x200000 ? BigInt(hi * TWO_POW_32 + this.buf.readUInt32BE(this.pos + 4)) : this.buf.readBigInt64BE(this.pos);
+    // Zero (a persistent node's ephemeralOwner) is one shared BigInt: they are immutable.
+    const v = hi === 0 && lo === 0 ? ZERO : hi >= -0x200000 && hi < 0x200000 ? BigInt(hi * TWO_POW_32 + lo) : this.buf.readBigInt64BE(this.pos);
     this.pos += 8;
     return v;
+  }
+
+  /**
+   * The next long; `repeat` itself, not a new BigInt, when its 8 bytes equal
+   * those at offset `at`, where `repeat` was read. A Stat's zxids often repeat
+   * (mzxid and pzxid equal czxid until the node changes), and followers keep
+   * thousands of Stats.
+   */
+  longRepeating(at: number, repeat: bigint): bigint {
+    this.need(8, 'long');
+    const buf = this.buf;
+    const p = this.pos;
+    if (buf.readInt32BE(p) !== buf.readInt32BE(at) || buf.readInt32BE(p + 4) !== buf.readInt32BE(at + 4)) return this.long();
+    this.pos = p + 8;
+    return repeat;
   }
 
   /** A jute long known to fit a double exactly (timestamps in ms); avoids a BigInt. */

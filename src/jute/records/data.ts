@@ -54,17 +54,17 @@ export function writeStat(w: JuteWriter, s: Stat): void {
 
 /** Reads a jute `Stat`. */
 export function readStat(r: JuteReader): Stat {
-  return {
-    czxid: r.long(),
-    mzxid: r.long(),
-    ctime: r.longAsNumber(),
-    mtime: r.longAsNumber(),
-    version: r.int(),
-    cversion: r.int(),
-    aversion: r.int(),
-    ephemeralOwner: r.long(),
-    dataLength: r.int(),
-    numChildren: r.int(),
-    pzxid: r.long(),
-  };
+  const at = r.offset;
+  const czxid = r.long();
+  const mzxid = r.longRepeating(at, czxid);
+  const ctime = r.longAsNumber();
+  const mtime = r.longAsNumber();
+  const version = r.int();
+  const cversion = r.int();
+  const aversion = r.int();
+  const ephemeralOwner = r.long();
+  const dataLength = r.int();
+  const numChildren = r.int();
+  const pzxid = r.longRepeating(at, czxid);
+  return { czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid };
 }
