@@ -4,17 +4,16 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
 import {
   CREATOR_ALL_ACL,
   NoAuthError,
   Perms,
   digestCredential,
   makeDigestAcl,
-  type ConnectionState,
   type ZooKeeperClient,
 } from '../../src';
-import { clientPool } from '../support/fixtures';
+import { clientPool, until } from '../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { TcpProxy } from '../support/tcp-proxy';
 
@@ -26,10 +25,6 @@ const { connect, closeAll } = clientPool(() => zkServer.connectString);
 
 async function addAuth(zk: ZooKeeperClient, credential: string): Promise<void> {
   await lastValueFrom(zk.addAuth('digest', credential), { defaultValue: undefined });
-}
-
-function until(zk: ZooKeeperClient, state: ConnectionState): Promise<ConnectionState> {
-  return firstValueFrom(zk.state$.pipe(filter((s) => s === state)));
 }
 
 beforeAll(async () => {

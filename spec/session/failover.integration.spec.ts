@@ -1,14 +1,8 @@
 import * as net from 'node:net';
-import { filter, firstValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, type Subscription } from 'rxjs';
 import { createClient, NotReadOnlyCallError, type ClientOptions, type ConnectionState, type ZooKeeperClient } from '../../src';
+import { until } from '../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
-
-function until(zk: ZooKeeperClient, state: ConnectionState, timeout = 30_000): Promise<ConnectionState> {
-  return Promise.race([
-    firstValueFrom(zk.state$.pipe(filter((s) => s === state))),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${state} within ${timeout} ms (now ${zk.state})`)), timeout)),
-  ]);
-}
 
 /** A client with its state sequence and the servers it tried to connect to. */
 function tracked(options: ClientOptions): { zk: ZooKeeperClient; states: ConnectionState[]; attempts: string[]; stop: () => void } {

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import {
   ConnectionLossError,
   createClient,
@@ -8,6 +8,7 @@ import {
   type ConnectionState,
   type ZooKeeperClient,
 } from '../../src';
+import { until } from '../support/fixtures';
 import { startZooKeeper } from '../../src/testing';
 import type { StartedZooKeeper } from '../../src/testing';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -18,10 +19,6 @@ async function waitUntil(condition: () => boolean, timeout = 20_000): Promise<vo
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function until(zk: ZooKeeperClient, state: ConnectionState): Promise<ConnectionState> {
-  return firstValueFrom(zk.state$.pipe(filter((s) => s === state)));
 }
 
 describe('session against a real ZooKeeper', () => {

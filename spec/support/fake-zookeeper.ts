@@ -25,6 +25,8 @@ export class FakeConnection {
     const deadline = Date.now() + timeout;
     while (this.requests.length < count) {
       if (Date.now() > deadline) throw new Error(`fake server: ${this.requests.length} of ${count} requests arrived`);
+      // No more can arrive: stop polling (a poll loop left running keeps jest from exiting).
+      if (this.socket.destroyed) throw new Error(`fake server: connection closed after ${this.requests.length} of ${count} requests`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 20);

@@ -1,11 +1,21 @@
-import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
-import { createClient, type ClientOptions, type ZooKeeperClient } from '../../src';
+import { filter, firstValueFrom, lastValueFrom, throwError, timeout, type Observable } from 'rxjs';
+import { createClient, type ClientOptions, type ConnectionState, type ZooKeeperClient } from '../../src';
 
 /** The one value of an operation. */
 export const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
 
 /** Waits for an operation that emits nothing useful (void) to complete. */
 export const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(o, { defaultValue: 'completed without a value' });
+
+/** Resolves when the client reaches `state`; rejects after `ms` (its timer cleared either way: no handle left for jest). */
+export function until(zk: ZooKeeperClient, state: ConnectionState, ms = 30_000): Promise<ConnectionState> {
+  return firstValueFrom(
+    zk.state$.pipe(
+      filter((s) => s === state),
+      timeout({ first: ms, with: () => throwError(() => new Error(`no ${state} within ${ms} ms (now ${zk.state})`)) }),
+    ),
+  );
+}
 
 /** The error a promise rejects with; fails when it resolves or rejects with a non-Error. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {

@@ -1,5 +1,6 @@
-import { config, filter, firstValueFrom, lastValueFrom, map, take, toArray, type Observable, type Subscription } from 'rxjs';
+import { config, firstValueFrom, lastValueFrom, map, take, toArray, type Observable, type Subscription } from 'rxjs';
 import { createClient, makeDigestAcl, NoAuthError, Perms, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../../../src';
+import { until } from '../../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
 import { TcpProxy } from '../../support/tcp-proxy';
 
@@ -49,10 +50,6 @@ function replacer(_key: string, value: unknown): unknown {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (v: { data: Buffer } | null) => (v === null ? null : v.data.toString());
-
-function until(zk: ZooKeeperClient, state: ConnectionState): Promise<ConnectionState> {
-  return firstValueFrom(zk.state$.pipe(filter((s) => s === state)));
-}
 
 /** The server's watch count for a path, from `wchp` (data and exist watches). */
 async function serverWatchesOn(zk: ZooKeeperClient, path: string): Promise<number> {

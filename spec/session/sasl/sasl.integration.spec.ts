@@ -1,7 +1,7 @@
 // SASL DIGEST-MD5 against a real ZooKeeper 3.8 (JAAS `Server` section, SASLAuthenticationProvider):
 // the identity it gives, `sasl:` ACLs, a refused password (AUTH_FAILED, no reconnection storm),
 // and the exchange repeated on every reconnect before anything queued meanwhile.
-import { filter, firstValueFrom } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import {
   AuthFailedError,
   NoAuthError,
@@ -9,11 +9,10 @@ import {
   createClient,
   makeAcl,
   type ClientOptions,
-  type ConnectionState,
   type ZooKeeperClient,
 } from '../../../src';
 import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../../src/testing';
-import { rejectionOf } from '../../support/fixtures';
+import { rejectionOf, until } from '../../support/fixtures';
 import { TcpProxy } from '../../support/tcp-proxy';
 
 let zkServer: StartedZooKeeper;
@@ -27,10 +26,6 @@ function client(options: ClientOptions): ZooKeeperClient {
 
 function sasl(username: string, password = zkServer.sasl!.users[username]): ClientOptions['sasl'] {
   return { mechanism: 'DIGEST-MD5', username, password };
-}
-
-function until(zk: ZooKeeperClient, state: ConnectionState): Promise<ConnectionState> {
-  return firstValueFrom(zk.state$.pipe(filter((s) => s === state)));
 }
 
 
