@@ -4,6 +4,9 @@ import type { JuteReader } from '../jute/reader';
 import type { Operation, OperationContext } from './operation';
 import type { WatchRegistration } from './watch-registry';
 
+/** Who waits for a reply: an rxjs Subscriber, whose `closed` tells that it left. */
+export type ReplySubscriber<T> = Observer<T> & { readonly closed?: boolean };
+
 /** What a pending request needs of the session that owns it. */
 export interface RequestOwner {
   /** Records a watch the server has set for a request that succeeded. */
@@ -13,10 +16,11 @@ export interface RequestOwner {
 /**
  * One request from subscription to reply.
  *
- * It is the teardown of the subscription that made it (`Unsubscribable`), so
- * a request allocates no closure. Unsubscribing before the reply drops the
- * subscriber but keeps the request's place in the in-flight FIFO: ZooKeeper
- * still answers it, in order, and the answer is discarded.
+ * A subscriber that leaves before the reply is seen through its `closed`
+ * flag; the request is its teardown (`Unsubscribable`) only when it holds a
+ * timer to clear (SessionManager.request). Either way the request keeps its
+ * place in the in-flight FIFO: ZooKeeper still answers it, in order, and the
+ * answer is discarded.
  */
 export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscribable {
   /** Assigned when sent; 0 while waiting. */
@@ -26,12 +30,18 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
   constructor(
     readonly op: Operation<Req, Res>,
     readonly args: Req,
-    public subscriber: Observer<Res> | null,
+    public subscriber: ReplySubscriber<Res> | null,
     /** The caller's path (without chroot), named in errors. */
     readonly path: string | undefined,
     /** The watch to record if the server accepts the request. */
     readonly watch: WatchRegistration | null,
   ) {}
+
+  /** Whether the caller still wants the reply. */
+  get wanted(): boolean {
+    const subscriber = this.subscriber;
+    return subscriber !== null && subscriber.closed !== true;
+  }
 
   /**
    * Teardown: the caller no longer wants the reply. A request not sent yet
@@ -56,7 +66,7 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
       this.fail(decodeError);
       throw decodeError;
     }
-    if (this.watch !== null && this.subscriber !== null) owner.registerWatch(this.watch, err);
+    if (this.watch !== null && this.wanted) owner.registerWatch(this.watch, err);
     if (outcome === undefined) this.fail(errorForCode(err, this.path));
     else this.resolve(outcome.value);
   }
@@ -66,6 +76,7 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     if (subscriber === null) return;
     this.subscriber = null;
     this.clearTimer();
+    if (subscriber.closed === true) return;
     subscriber.next(value);
     subscriber.complete();
   }
@@ -75,6 +86,7 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     if (subscriber === null) return;
     this.subscriber = null;
     this.clearTimer();
+    if (subscriber.closed === true) return;
     subscriber.error(error);
   }
 

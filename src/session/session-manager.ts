@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { BehaviorSubject, Observable, type Observer, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscriber, type Subscription } from 'rxjs';
 import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
 import { ClientClosedError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
 import { ErrorCode } from '../jute/error-codes';
@@ -18,7 +18,7 @@ import { HostProvider } from './host-provider';
 import { Keepalive } from './keepalive';
 import type { Logger } from './logger';
 import type { Operation, OperationContext } from './operation';
-import { PendingRequest, type RequestOwner } from './pending-request';
+import { PendingRequest, type ReplySubscriber, type RequestOwner } from './pending-request';
 import { correlateReplies, type CorrelationState, type ServerPush } from './reply-correlation';
 import { RequestQueue } from './request-queue';
 import { Backoff, type ResolvedRetryPolicy } from './retry-policy';
@@ -207,13 +207,16 @@ export class SessionManager implements RequestOwner {
   request<Req, Res>(
     op: Operation<Req, Res>,
     args: Req,
-    subscriber: Observer<Res>,
+    subscriber: ReplySubscriber<Res>,
     path: string | undefined,
     watch: WatchRegistration | null = null,
-  ): PendingRequest<Req, Res> {
+  ): PendingRequest<Req, Res> | undefined {
     const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch);
     this.submit(request as PendingRequest);
-    return request;
+    // The teardown only where there is a timer to clear: rxjs allocates an array of
+    // finalizers per subscription for a teardown, and the subscriber's `closed` flag
+    // already tells the request that its caller left.
+    return request.timer === undefined ? undefined : request;
   }
 
   private submit(request: PendingRequest): void {
@@ -266,7 +269,7 @@ export class SessionManager implements RequestOwner {
 
   private flushWaiting(conn: Connection): void {
     for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
-      if (request.subscriber !== null) this.send(conn, request);
+      if (request.wanted) this.send(conn, request);
     }
   }
 
