@@ -2,7 +2,7 @@ import type { ContainerRuntimeClient, StartedNetwork, StartedTestContainer } fro
 import * as fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { fourLetterWord, parseMode, type ServerMode } from './four-letter-word';
+import { fourLetterWord, parseMode, serverMode, type ServerMode } from './four-letter-word';
 import { freePorts } from './free-port';
 import { makeTempDir } from './temp-dir';
 import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
@@ -115,11 +115,8 @@ class DockerMember implements ZooKeeperMember {
     await this.container.unpause();
   }
 
-  async mode(): Promise<ServerMode> {
-    const srvr = await this.fourLetterWord('srvr');
-    const mode = parseMode(srvr);
-    if (mode === null) throw new Error(`server ${this.id} (${this.connectString}) is not serving: ${srvr.trim()}`);
-    return mode;
+  mode(): Promise<ServerMode> {
+    return serverMode(`server ${this.id}`, this.connectString);
   }
 
   fourLetterWord(word: string): Promise<string> {

@@ -69,3 +69,11 @@ export function parseMode(srvr: string): ServerMode | null {
       return null;
   }
 }
+
+/** The mode of the server at `connectString` (from `srvr`); rejects when it is not serving. */
+export async function serverMode(name: string, connectString: string): Promise<ServerMode> {
+  const srvr = await fourLetterWord(connectString, 'srvr');
+  const mode = parseMode(srvr);
+  if (mode === null) throw new Error(`${name} (${connectString}) is not serving: ${srvr.trim()}`);
+  return mode;
+}

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fourLetterWord, parseMode, type ServerMode } from './four-letter-word';
+import { fourLetterWord, parseMode, serverMode, type ServerMode } from './four-letter-word';
 import type { LocalInstallation } from './local-installation';
 import { ServerProcess } from './server-process';
 import { PortCollisionError, ZooKeeperStartError, showsBindFailure, tail } from './start-errors';
@@ -135,11 +135,8 @@ export class LocalMember implements ZooKeeperMember {
     await server.settle(false);
   }
 
-  async mode(): Promise<ServerMode> {
-    const srvr = await this.fourLetterWord('srvr');
-    const mode = parseMode(srvr);
-    if (mode === null) throw new Error(`server ${this.id} (${this.connectString}) is not serving: ${srvr.trim()}`);
-    return mode;
+  mode(): Promise<ServerMode> {
+    return serverMode(`server ${this.id}`, this.connectString);
   }
 
   fourLetterWord(word: string): Promise<string> {
