@@ -56,11 +56,12 @@ describe('session against a real ZooKeeper', () => {
     await until(zk, 'SUSPENDED');
     await zkServer.members[0].start();
     await until(zk, 'CONNECTED');
+    // The states first: on a failure they tell whether the server reported the session expired.
+    expect(states).toEqual(['CONNECTING', 'CONNECTED', 'SUSPENDED', 'CONNECTED']);
     expect(zk.session?.id).toBe(session?.id);
     expect(zk.session?.password.equals(session!.password)).toBe(true);
     const stat = await firstValueFrom(zk.exists(ephemeral));
     expect(stat?.ephemeralOwner).toBe(session?.id);
-    expect(states).toEqual(['CONNECTING', 'CONNECTED', 'SUSPENDED', 'CONNECTED']);
   }, 60_000);
 
   it('reports EXPIRED on a real server-side expiry, then makes a new session by itself', async () => {
