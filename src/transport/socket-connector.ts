@@ -26,6 +26,8 @@ export interface SocketOptions {
   tls?: boolean | tls.ConnectionOptions;
   /** Give up on this endpoint after this many ms without a connected (and, with TLS, handshaken) socket. */
   timeout: number;
+  /** The local port to connect from (Node's `localPort`); the kernel picks one when absent, as it should. */
+  localPort?: number;
 }
 
 /** Node's checkServerIdentity, minus the hostname: `undefined` is "this certificate names the host". */
@@ -81,7 +83,10 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
     const useTls = options.tls !== undefined && options.tls !== false;
     let socket: net.Socket;
     try {
-      socket = useTls ? connectTls(endpoint, options.tls === true ? {} : (options.tls as tls.ConnectionOptions)) : net.connect({ host: endpoint.host, port: endpoint.port });
+      const local = options.localPort === undefined ? {} : { localPort: options.localPort };
+      socket = useTls
+        ? connectTls(endpoint, { ...(options.tls === true ? {} : (options.tls as tls.ConnectionOptions)), ...local })
+        : net.connect({ host: endpoint.host, port: endpoint.port, ...local });
     } catch (err) {
       // tls.connect throws at once for options OpenSSL refuses (an unreadable PEM): same typed error as any other failure.
       subscriber.error(new ConnectError(server, describeFailure(err, useTls), { cause: err }));
@@ -95,7 +100,14 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
     };
     const onError = (err: Error) => fail(describeFailure(err, useTls), err);
     const onClose = () => fail('connection closed during connect');
+    const onTcpConnected = () => {
+      if (connectedToItself(socket)) fail(SELF_CONNECTED);
+    };
     const onConnected = () => {
+      if (connectedToItself(socket)) {
+        fail(SELF_CONNECTED);
+        return;
+      }
       cleanup();
       socket.setNoDelay(true);
       handedOver = true;
@@ -108,10 +120,13 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
       socket.off('error', onError);
       socket.off('close', onClose);
       socket.off(useTls ? 'secureConnect' : 'connect', onConnected);
+      if (useTls) socket.off('connect', onTcpConnected);
     };
     socket.once('error', onError);
     socket.once('close', onClose);
     socket.once(useTls ? 'secureConnect' : 'connect', onConnected);
+    // With TLS, look before the handshake: a socket paired with itself would only time out.
+    if (useTls) socket.once('connect', onTcpConnected);
 
     return () => {
       if (!handedOver) {
@@ -120,6 +135,19 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
       }
     };
   });
+}
+
+const SELF_CONNECTED = 'connected to itself: no server listens on this port (the kernel paired the socket with its own port)';
+
+/**
+ * Whether a socket is connected to itself. Connecting to a local port on which
+ * nothing listens, from that same port, succeeds (TCP simultaneous open): the
+ * kernel may pick it as the local port when it lies in the ephemeral range
+ * (Docker-mapped ports often do). The socket then reads back what it writes,
+ * and a ConnectRequest read as a ConnectResponse says "session expired".
+ */
+export function connectedToItself(socket: net.Socket): boolean {
+  return socket.localPort !== undefined && socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress;
 }
 
 function connectTls(endpoint: Endpoint, options: tls.ConnectionOptions): tls.TLSSocket {
