@@ -21,8 +21,6 @@ import type { HeapProfiler, Profiler } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createClient } from '../src';
 import { bigValues, createPipelined, getPipelined, getSequential, memory, type NodeClientKind, type NodeZk } from './clients/node-workloads';
 import { nzcKind } from './clients/nzc';
@@ -30,6 +28,7 @@ import { rxzkKind } from './clients/rxzk';
 import type { FanoutWriter, RunContext } from './driver';
 import type { ZooKeeperClient } from '../src';
 import { makeCreateParent, makeFixtures, removeCreateParent, removeFixtures } from './fixtures';
+import { gcFunction } from './heap';
 import { startBenchServer } from './server';
 import { median } from './stats';
 import { params } from './workloads';
@@ -52,19 +51,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`usage: profile.ts [--only a,b,f,g] [--clients rxzk,nzc] [--dir DIR]`);
   }
   return a;
-}
-
-function gcFunction(): () => void {
-  let gc: unknown = (globalThis as { gc?: unknown }).gc;
-  if (typeof gc !== 'function') {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc');
-  }
-  const f = gc as () => void;
-  return () => {
-    f();
-    f();
-  };
 }
 
 // ---- profile summaries ---------------------------------------------------------

@@ -17,8 +17,6 @@ import { SRC_LOADER } from './compile-hook';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { createClient } from '../src';
@@ -29,6 +27,7 @@ import { loadNative, nativeDriver } from './clients/native';
 import { startKazoo } from './clients/kazoo';
 import { errorMessage, type Driver, type RunContext } from './driver';
 import { makeCreateParent, makeFixtures, removeCreateParent, removeFixtures } from './fixtures';
+import { gcFunction } from './heap';
 import { formatNumber, median } from './stats';
 import { startBenchServer } from './server';
 import { WriterProcess } from './writer-proxy';
@@ -120,22 +119,6 @@ function parseOptions(argv: string[]): Options {
 }
 
 // ---- helpers -------------------------------------------------------------------
-
-/** A full GC: --expose-gc's gc(), or one exposed at run time when the flag was not given. */
-function gcFunction(): () => void {
-  const existing: unknown = (globalThis as { gc?: unknown }).gc;
-  let gc: unknown = existing;
-  if (typeof gc !== 'function') {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc');
-  }
-  if (typeof gc !== 'function') throw new Error('no gc(): run node with --expose-gc');
-  const f = gc as () => void;
-  return () => {
-    f();
-    f();
-  };
-}
 
 /** The commit measured, and src/ files that differ from it (read-only git queries; 'unknown' without git). */
 function sourceState(): { commit: string; dirtySrc: string[] } {

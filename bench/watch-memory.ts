@@ -8,20 +8,18 @@ import { firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { createClient } from '../src';
 import { startZooKeeper } from '../src/testing';
 import { pipelined } from './fixtures';
+import { gcFunction, settle } from './heap';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : Number(process.argv[i + 1]);
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
+const gc = gcFunction();
 
 async function settledHeap(): Promise<number> {
-  if (gc === undefined) throw new Error('run with node --expose-gc');
-  for (let i = 0; i < 4; i++) {
-    gc();
-    await new Promise((r) => setImmediate(r));
-  }
+  await settle();
+  gc();
   return process.memoryUsage().heapUsed;
 }
 

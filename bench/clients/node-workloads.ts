@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import type { Driver, RunContext } from '../driver';
 import { ns, withTimeout } from '../driver';
+import { settle } from '../heap';
 import { percentile } from '../stats';
 import type { ClientName, Metrics, WorkloadId } from '../workloads';
 
@@ -284,12 +285,6 @@ export async function memory(zk: NodeZk, ctx: RunContext): Promise<Metrics> {
   const heap = after.heapUsed - before.heapUsed;
   const total = heap + (after.external - before.external);
   return { heapBytesPerWatch: heap / n, totalBytesPerWatch: total / n, setupMs };
-}
-
-/** Lets pending callbacks and socket events run before a measurement. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  await new Promise<void>((resolve) => setTimeout(resolve, 20));
 }
 
 function openFds(): number {

@@ -55,7 +55,8 @@ async function listenBelow(server: net.Server, host: string, high: number): Prom
     try {
       return await listen(server, host, port);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
       lastError = err;
     }
   }

@@ -100,33 +100,31 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
     };
     const onError = (err: Error) => fail(describeFailure(err, useTls), err);
     const onClose = () => fail('connection closed during connect');
-    const onTcpConnected = () => {
-      if (connectedToItself(socket)) fail(SELF_CONNECTED);
-    };
     const onConnected = () => {
-      if (connectedToItself(socket)) {
-        fail(SELF_CONNECTED);
-        return;
-      }
       cleanup();
       socket.setNoDelay(true);
       handedOver = true;
       subscriber.next(socket);
       subscriber.complete();
     };
+    // The TCP connection, checked before anything else (with TLS, before a
+    // handshake that, paired with itself, could only time out).
+    const onTcpConnected = () => {
+      if (connectedToItself(socket)) fail(SELF_CONNECTED);
+      else if (!useTls) onConnected();
+    };
     const timer = setTimeout(() => fail(`no connection within ${options.timeout} ms`), options.timeout);
     const cleanup = () => {
       clearTimeout(timer);
       socket.off('error', onError);
       socket.off('close', onClose);
-      socket.off(useTls ? 'secureConnect' : 'connect', onConnected);
-      if (useTls) socket.off('connect', onTcpConnected);
+      socket.off('connect', onTcpConnected);
+      socket.off('secureConnect', onConnected);
     };
     socket.once('error', onError);
     socket.once('close', onClose);
-    socket.once(useTls ? 'secureConnect' : 'connect', onConnected);
-    // With TLS, look before the handshake: a socket paired with itself would only time out.
-    if (useTls) socket.once('connect', onTcpConnected);
+    socket.once('connect', onTcpConnected);
+    if (useTls) socket.once('secureConnect', onConnected);
 
     return () => {
       if (!handedOver) {
@@ -146,7 +144,7 @@ const SELF_CONNECTED = 'connected to itself: no server listens on this port (the
  * (Docker-mapped ports often do). The socket then reads back what it writes,
  * and a ConnectRequest read as a ConnectResponse says "session expired".
  */
-export function connectedToItself(socket: net.Socket): boolean {
+function connectedToItself(socket: net.Socket): boolean {
   return socket.localPort !== undefined && socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress;
 }
 
