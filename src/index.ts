@@ -3,7 +3,7 @@ export { ZooKeeperClient, createClient } from './client/zookeeper-client';
 export type { WatchOptions, MultiReadRequest, MultiReadResult } from './client/zookeeper-client';
 export type { ClientOptions, SaslOptions, TlsOptions } from './client/options';
 export type { CreateOptions } from './client/create-mode';
-export type { Data } from './client/arguments';
+export type { Data } from './common/arguments';
 export { Transaction } from './client/transaction';
 export { withRetry } from './client/with-retry';
 export type { OpResult } from './client/transaction';

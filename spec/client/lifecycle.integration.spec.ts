@@ -2,11 +2,15 @@
 import * as net from 'node:net';
 import {
   ClientClosedError,
+  ClientNotStartedError,
   ConnectError,
   TimeoutError,
   type ConnectionState,
+  type ZooKeeperClient,
 } from '../../src';
-import { one, done, clientPool } from '../support/fixtures';
+import { one, done, clientPool, rejectionOf, until } from '../support/fixtures';
+import { Recorder } from '../support/recorder';
+import { TcpProxy } from '../support/tcp-proxy';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { trackResources } from '../support/resource-tracker';
 
@@ -25,6 +29,59 @@ async function deadPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Every one-shot operation of the client, each as a promise of its outcome. */
+function everyOperation(zk: ZooKeeperClient, base: string): (readonly [string, () => Promise<unknown>])[] {
+  return [
+    ['create', () => one(zk.create(`${base}/a`))],
+    ['create makePath', () => one(zk.create(`${base}/b/c`, '', { makePath: true }))],
+    ['create protected', () => one(zk.create(`${base}/d`, '', { protected: true }))],
+    ['create container', () => one(zk.create(`${base}/c`, '', { container: true }))],
+    ['create ttl', () => one(zk.create(`${base}/t`, '', { ttl: 1000 }))],
+    ['createWithStat', () => one(zk.createWithStat(`${base}/a`))],
+    ['ensurePath', () => done(zk.ensurePath(`${base}/e/f`))],
+    ['get', () => one(zk.get(base))],
+    ['get with watch', () => one(zk.get(base, { watch: () => undefined }))],
+    ['exists', () => one(zk.exists(base))],
+    ['getChildren', () => one(zk.getChildren(base))],
+    ['getChildrenWithStat', () => one(zk.getChildrenWithStat(base))],
+    ['set', () => one(zk.set(base, 'x'))],
+    ['delete', () => done(zk.delete(base))],
+    ['delete recursive', () => done(zk.delete(base, { recursive: true }))],
+    ['getAcl', () => one(zk.getAcl(base))],
+    ['setAcl', () => one(zk.setAcl(base, [{ perms: 31, scheme: 'world', id: 'anyone' }]))],
+    ['sync', () => one(zk.sync(base))],
+    ['transaction', () => one(zk.transaction().create(`${base}/a`).commit())],
+    ['multiRead', () => one(zk.multiRead([{ type: 'get', path: base }]))],
+    ['addAuth', () => done(zk.addAuth('digest', 'u:p'))],
+    ['whoAmI', () => one(zk.whoAmI())],
+    ['getEphemerals', () => one(zk.getEphemerals())],
+    ['getAllChildrenNumber', () => one(zk.getAllChildrenNumber(base))],
+    ['getConfig', () => one(zk.getConfig())],
+    ['reconfig', () => one(zk.reconfig({ leaving: '1' }))],
+    ['removeWatches', () => done(zk.removeWatches(base, 'ANY'))],
+    ['serverVersion', () => one(zk.serverVersion())],
+    ['command', () => one(zk.command('ruok'))],
+  ];
+}
+
+/** The operations that did not fail at once (within 2 s) with an `expected` error, and what they did instead. */
+async function wrongOutcomes(attempts: readonly (readonly [string, () => Promise<unknown>])[], expected: new (...args: never[]) => Error): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const [name, attempt] of attempts) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      attempt().then(
+        (value) => `succeeded with ${String(value)}`,
+        (e: unknown) => (e instanceof expected ? null : `failed with ${String(e)}`),
+      ),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve('did not settle within 2 s'), 2000))),
+    ]);
+    clearTimeout(timer);
+    if (outcome !== null) wrong.push(`${name} ${outcome}`);
+  }
+  return wrong;
 }
 
 /** Lets closed sockets and cleared timers leave the active list. */
@@ -100,52 +157,8 @@ describe('close()', () => {
     await one(zk.create(base));
     const coldBeforeClose = zk.get(base);
     await zk.close();
-    const attempts: [string, () => Promise<unknown>][] = [
-      ['create', () => one(zk.create(`${base}/a`))],
-      ['create makePath', () => one(zk.create(`${base}/b/c`, '', { makePath: true }))],
-      ['create protected', () => one(zk.create(`${base}/d`, '', { protected: true }))],
-      ['create container', () => one(zk.create(`${base}/c`, '', { container: true }))],
-      ['create ttl', () => one(zk.create(`${base}/t`, '', { ttl: 1000 }))],
-      ['createWithStat', () => one(zk.createWithStat(`${base}/a`))],
-      ['ensurePath', () => done(zk.ensurePath(`${base}/e/f`))],
-      ['get', () => one(zk.get(base))],
-      ['get subscribed after close', () => one(coldBeforeClose)],
-      ['get with watch', () => one(zk.get(base, { watch: () => undefined }))],
-      ['exists', () => one(zk.exists(base))],
-      ['getChildren', () => one(zk.getChildren(base))],
-      ['getChildrenWithStat', () => one(zk.getChildrenWithStat(base))],
-      ['set', () => one(zk.set(base, 'x'))],
-      ['delete', () => done(zk.delete(base))],
-      ['delete recursive', () => done(zk.delete(base, { recursive: true }))],
-      ['getAcl', () => one(zk.getAcl(base))],
-      ['setAcl', () => one(zk.setAcl(base, [{ perms: 31, scheme: 'world', id: 'anyone' }]))],
-      ['sync', () => one(zk.sync(base))],
-      ['transaction', () => one(zk.transaction().create(`${base}/a`).commit())],
-      ['multiRead', () => one(zk.multiRead([{ type: 'get', path: base }]))],
-      ['addAuth', () => done(zk.addAuth('digest', 'u:p'))],
-      ['whoAmI', () => one(zk.whoAmI())],
-      ['getEphemerals', () => one(zk.getEphemerals())],
-      ['getAllChildrenNumber', () => one(zk.getAllChildrenNumber(base))],
-      ['getConfig', () => one(zk.getConfig())],
-      ['reconfig', () => one(zk.reconfig({ leaving: '1' }))],
-      ['removeWatches', () => done(zk.removeWatches(base, 'ANY'))],
-      ['serverVersion', () => one(zk.serverVersion())],
-      ['command', () => one(zk.command('ruok'))],
-    ];
-    const wrong: string[] = [];
-    for (const [name, attempt] of attempts) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const outcome = await Promise.race([
-        attempt().then(
-          (value) => `succeeded with ${String(value)}`,
-          (e: unknown) => (e instanceof ClientClosedError ? null : `failed with ${String(e)}`),
-        ),
-        new Promise<string>((resolve) => (timer = setTimeout(() => resolve('did not settle within 2 s'), 2000))),
-      ]);
-      clearTimeout(timer);
-      if (outcome !== null) wrong.push(`${name} ${outcome}`);
-    }
-    expect(wrong).toEqual([]);
+    const attempts = [...everyOperation(zk, base), ['get subscribed after close', () => one(coldBeforeClose)] as const];
+    expect(await wrongOutcomes(attempts, ClientClosedError)).toEqual([]);
     expect(zk.state).toBe('CLOSED');
     const observer = await connect();
     expect(await one(observer.getChildren(base))).toEqual([]);
@@ -269,19 +282,118 @@ describe('start()', () => {
     expect(zk.session!.timeout).toBe(10_000);
   });
 
-  it('requests made before start() wait for the connection, then succeed', async () => {
+  it('fails every operation subscribed before the first start() at once with ClientNotStartedError, sending nothing', async () => {
+    const base = `/t-not-started-${++counter}`;
+    const observer = await connect();
+    await one(observer.create(base));
     const zk = client();
-    const early = one(zk.exists('/'));
+    expect(await wrongOutcomes(everyOperation(zk, base), ClientNotStartedError)).toEqual([]);
+    // Nothing was kept to be sent once it starts.
     await zk.start();
-    expect(await early).not.toBeNull();
+    await one(zk.sync(base));
+    expect(await one(observer.getChildren(base))).toEqual([]);
+    expect(await one(observer.exists(base))).toMatchObject({ version: 0 });
   });
 
-  // Fails today: addAuth alone refuses to wait, with ClientClosedError, though the client was never closed (see the report).
-  it('addAuth made before start() waits for the connection like any request, then succeeds', async () => {
+  it('lets the long-lived observables be subscribed before start(): they begin once it connects', async () => {
+    const base = `/t-early-watch-${++counter}`;
+    const observer = await connect();
+    await one(observer.create(base, 'v0'));
     const zk = client();
-    const auth = done(zk.addAuth('digest', 'early:bird')).catch((e: unknown) => e);
+    const states = new Recorder(zk.state$);
+    const data = new Recorder(zk.watchData$(base));
+    const children = new Recorder(zk.watchChildren$(base));
+    const exists = new Recorder(zk.exists$(`${base}/later`));
+    const events = new Recorder(zk.watch$(base, { recursive: true }));
+    try {
+      expect(data.values).toEqual([]);
+      await zk.start();
+      expect((await data.last((v) => v !== null))?.data.toString()).toBe('v0');
+      expect(await children.last((v) => v !== null)).toEqual([]);
+      expect(await exists.last((v) => v === null)).toBeNull();
+      await one(observer.create(`${base}/later`));
+      await exists.last((v) => v !== null);
+      expect(await children.last((v) => v?.length === 1)).toEqual(['later']);
+      await events.until((es) => es.some((e) => e.type === 'NodeCreated' && e.path === `${base}/later`));
+      expect(states.values).toEqual(['CONNECTING', 'CONNECTED']);
+    } finally {
+      for (const r of [states, data, children, exists, events]) r.subscription.unsubscribe();
+    }
+  });
+
+  it('after close() starts afresh: a new session, and only the configured credentials', async () => {
+    const zk = await connect({ auth: [{ scheme: 'digest', credential: 'configured:pw' }] });
+    await done(zk.addAuth('digest', 'added:pw'));
+    const first = zk.session!.id;
+    await zk.close();
     await zk.start();
-    expect(await auth).toBeUndefined();
-    expect(await one(zk.whoAmI())).toContainEqual({ scheme: 'digest', id: 'early' });
+    expect(zk.state).toBe('CONNECTED');
+    expect(zk.session!.id).not.toBe(first);
+    const ids = await one(zk.whoAmI());
+    expect(ids).toContainEqual({ scheme: 'digest', id: 'configured' });
+    expect(ids).not.toContainEqual({ scheme: 'digest', id: 'added' });
+  });
+
+  it('after close() forgets the last zxid: a wiped server behind the same address accepts it', async () => {
+    const fresh = await startZooKeeper();
+    const proxy = await TcpProxy.start(zkServer.connectString);
+    try {
+      const zk = client({ hosts: proxy.address, connectTimeout: 5_000 });
+      await zk.start();
+      // Move the zxid well past a fresh server's.
+      const base = `/t-zxid-${++counter}`;
+      await one(zk.create(base));
+      for (let i = 0; i < 20; i++) await one(zk.set(base, String(i)));
+      await zk.close();
+      proxy.retarget(fresh.connectString);
+      await zk.start();
+      expect(zk.state).toBe('CONNECTED');
+      expect(await one(zk.exists(base))).toBeNull();
+    } finally {
+      await proxy.stop();
+      await fresh.stop();
+    }
+  });
+
+  it('waits for a close() in progress instead of losing to it', async () => {
+    const zk = await connect();
+    const first = zk.session!.id;
+    const closing = zk.close();
+    const starting = zk.start();
+    await closing;
+    await starting;
+    expect(zk.state).toBe('CONNECTED');
+    expect(zk.session!.id).not.toBe(first);
+    expect(await one(zk.exists('/'))).not.toBeNull();
+  });
+
+  it('on a running client that times out rejects only that promise: the client keeps reconnecting, its session and queued requests intact', async () => {
+    const base = `/t-restart-timeout-${++counter}`;
+    const proxy = await TcpProxy.start(zkServer.connectString);
+    try {
+      const zk = client({ hosts: proxy.address, connectTimeout: 1_000, sessionTimeout: 20_000 });
+      await zk.start();
+      const session = zk.session!.id;
+      const watched = new Recorder(zk.watchData$(base));
+      try {
+        await watched.until((vs) => vs.length === 1);
+        proxy.refuse();
+        await until(zk, 'SUSPENDED');
+        const queued = one(zk.create(base, 'queued'));
+        const error = await rejectionOf(zk.start());
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect(zk.state).not.toBe('CLOSED');
+        expect(watched.completed).toBe(false);
+        proxy.accept();
+        await until(zk, 'CONNECTED');
+        expect(zk.session!.id).toBe(session);
+        expect(await queued).toBe(base);
+        expect((await watched.last((v) => v !== null))?.data.toString()).toBe('queued');
+      } finally {
+        watched.subscription.unsubscribe();
+      }
+    } finally {
+      await proxy.stop();
+    }
   });
 });

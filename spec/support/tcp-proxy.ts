@@ -17,7 +17,7 @@ export class TcpProxy {
   private refusing = false;
   private swallowing = false;
 
-  private constructor(private readonly target: { host: string; port: number }) {
+  private constructor(private target: { host: string; port: number }) {
     this.server = net.createServer({ allowHalfOpen: true }, (client) => this.onClient(client));
   }
 
@@ -64,6 +64,12 @@ export class TcpProxy {
       if (!this.swallowing) client.write(chunk);
     });
     upstream.on('end', () => client.end());
+  }
+
+  /** New connections go to `target` ('host:port') from now on (e.g. a fresh server behind the same address); open ones stay. */
+  retarget(target: string): void {
+    const i = target.lastIndexOf(':');
+    this.target = { host: target.slice(0, i), port: Number(target.slice(i + 1)) };
   }
 
   /** From now on, bytes from the server are dropped (requests still reach it): a reply lost on the way. */

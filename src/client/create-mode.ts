@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/client-errors';
 import { CreateFlag, type CreateMode } from '../jute/op-codes';
 import type { Acl } from '../jute/records/data';
-import { describe } from './arguments';
+import { describe } from '../common/arguments';
 
 /** Options of `create` (API.md); `mode` wins over the boolean flags when given. */
 export interface CreateOptions {

@@ -7,7 +7,7 @@ import type { SessionConfig } from '../session/session-manager';
 import { parseConnectString } from '../transport/connect-string';
 import { prepareTls, type TlsOptions } from '../transport/socket-connector';
 import { OPEN_ACL_UNSAFE, validateAcl } from './acl';
-import { describe, toBoolean, toData, toPositiveMs } from './arguments';
+import { describe, toBoolean, toNumberIn, toPositiveMs, toRequiredData } from '../common/arguments';
 
 export type { TlsOptions };
 
@@ -89,11 +89,18 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     throw new InvalidArgumentError(`options must be an object with at least 'hosts', not ${describe(options)}`);
   }
   const { endpoints, chroot } = parseConnectString(options.hosts, options.chroot);
-  const sessionTimeout = toPositiveMs(options.sessionTimeout, 'sessionTimeout', 10_000);
-  const maxFrameSize = toPositiveMs(options.maxFrameSize, 'maxFrameSize', DEFAULT_MAX_FRAME_SIZE);
-  const maxReplySize = toPositiveMs(options.maxReplySize, 'maxReplySize', DEFAULT_MAX_REPLY_SIZE);
+  // ConnectRequest.timeOut is a signed 32-bit int; a larger value crashed the encoder inside a socket callback.
+  const sessionTimeout = toNumberIn(options.sessionTimeout, 'sessionTimeout (ms)', { min: 1, max: INT32_MAX, integer: true }, 10_000);
+  const maxFrameSize = toNumberIn(options.maxFrameSize, 'maxFrameSize (bytes)', { min: 1, max: INT32_MAX, integer: true }, DEFAULT_MAX_FRAME_SIZE);
+  const maxReplySize = toNumberIn(options.maxReplySize, 'maxReplySize (bytes)', { min: 1, max: INT32_MAX, integer: true }, DEFAULT_MAX_REPLY_SIZE);
   if (options.sessionId !== undefined && typeof options.sessionId !== 'bigint') {
     throw new InvalidArgumentError(`sessionId must be a bigint, not ${describe(options.sessionId)}`);
+  }
+  if (options.sessionId !== undefined && BigInt.asIntN(64, options.sessionId) !== options.sessionId) {
+    // ConnectRequest.sessionId is a signed long: an id read unsigned (from a log, as hex) is the same bits as BigInt.asIntN(64, id).
+    throw new InvalidArgumentError(
+      `sessionId must fit a signed 64-bit integer, not ${describe(options.sessionId)}; for an id read as unsigned use BigInt.asIntN(64, id)`,
+    );
   }
   if (options.sessionPassword !== undefined && !Buffer.isBuffer(options.sessionPassword)) {
     throw new InvalidArgumentError(`sessionPassword must be a Buffer, not ${describe(options.sessionPassword)}`);
@@ -101,12 +108,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if ((options.sessionId === undefined) !== (options.sessionPassword === undefined)) {
     throw new InvalidArgumentError('sessionId and sessionPassword go together');
   }
-  const auth = (options.auth ?? []).map((entry, i) => {
-    if (typeof entry !== 'object' || entry === null || typeof entry.scheme !== 'string' || entry.scheme === '') {
-      throw new InvalidArgumentError(`auth[${i}] must be { scheme, credential }`);
-    }
-    return { scheme: entry.scheme, auth: toData(entry.credential, `auth[${i}].credential`) };
-  });
+  const auth = resolveAuth(options.auth);
   const tls = resolveTls(options.tls);
   const sasl = resolveSasl(options.sasl);
   const logger = options.logger ?? silentLogger;
@@ -135,6 +137,23 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       logger,
     },
   };
+}
+
+/** The largest value of a signed 32-bit wire field. */
+const INT32_MAX = 0x7fffffff;
+
+/** Checks `auth`: an array of `{ scheme, credential }`, every credential given and non-empty (an empty one authenticates nobody). */
+function resolveAuth(option: unknown): { scheme: string; auth: Buffer }[] {
+  if (option === undefined) return [];
+  if (!Array.isArray(option)) throw new InvalidArgumentError(`auth must be an array of { scheme, credential }, not ${describe(option)}`);
+  return option.map((entry: unknown, i) => {
+    if (typeof entry !== 'object' || entry === null) throw new InvalidArgumentError(`auth[${i}] must be { scheme, credential }, not ${describe(entry)}`);
+    const { scheme, credential } = entry as Record<string, unknown>;
+    if (typeof scheme !== 'string' || scheme === '') throw new InvalidArgumentError(`auth[${i}].scheme must be a non-empty string, not ${describe(scheme)}`);
+    const auth = toRequiredData(credential, `auth[${i}].credential`);
+    if (auth.length === 0) throw new InvalidArgumentError(`auth[${i}].credential must not be empty`);
+    return { scheme, auth };
+  });
 }
 
 /** Checks the `tls` option and prepares it once for every connection (see `prepareTls`). */

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Observable, catchError, defer, map, switchMap, throwError, of } from 'rxjs';
 import { ConnectionLossError, NoNodeError } from '../errors/server-errors';
 import type { Stat } from '../jute/records/data';
-import { joinPath } from './path';
-import { waitUntilConnected } from './wait-until-connected';
+import { joinPath } from '../common/path';
 import type { ZooKeeperClient } from './zookeeper-client';
 
 /** Curator's protected-name prefix: `_c_` + a UUID + `-` before the node's own name. */
@@ -25,9 +24,15 @@ function splitPath(path: string): [parent: string, name: string] {
  * it is not there. Re-subscribing (e.g. withRetry) reuses the same prefix and
  * searches first, so retries never leave a second node.
  *
+ * @param connected emits once the client is connected (the search needs a live session)
  * @param create sends the create for a path (create2, container or TTL) and emits its path and stat
  */
-export function protectedCreate(client: ZooKeeperClient, path: string, create: (target: string) => Observable<Created>): Observable<Created> {
+export function protectedCreate(
+  client: ZooKeeperClient,
+  connected: Observable<unknown>,
+  path: string,
+  create: (target: string) => Observable<Created>,
+): Observable<Created> {
   const [parent, name] = splitPath(path);
   const prefix = `${PROTECTED_PREFIX}${randomUUID()}-`;
   const target = joinPath(parent, prefix + name);
@@ -35,7 +40,7 @@ export function protectedCreate(client: ZooKeeperClient, path: string, create: (
 
   /** The node a previous attempt made, with its stat, or null. */
   const findOwn = (): Observable<Created | null> =>
-    waitUntilConnected(client.sessionManager).pipe(
+    connected.pipe(
       switchMap(() => client.getChildren(parent)),
       switchMap((children) => {
         const own = children.find((child) => child.startsWith(prefix));

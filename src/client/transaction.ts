@@ -8,10 +8,10 @@ import { OpCode } from '../jute/op-codes';
 import type { Acl, Stat } from '../jute/records/data';
 import type { MultiResult, TransactionOp } from '../jute/records/multi';
 import type { SessionManager } from '../session/session-manager';
-import { toData, toVersion, type Data } from './arguments';
+import { toData, toRequiredData, toVersion, type Data } from '../common/arguments';
 import { resolveCreateMode, type CreateOptions } from './create-mode';
 import { MULTI } from './operations/multi-operations';
-import { prependChroot, stripChroot, validatePath } from './path';
+import { prependChroot, stripChroot, validatePath } from '../common/path';
 import { RequestObservable } from './request-observable';
 
 /** The outcome of one op of a committed transaction. */
@@ -73,7 +73,7 @@ export class Transaction {
   set(path: string, data: Data, version = -1): this {
     return this.add(() => {
       const userPath = validatePath(path);
-      const request = { path: prependChroot(this.chroot, userPath), data: toData(data), version: toVersion(version) };
+      const request = { path: prependChroot(this.chroot, userPath), data: toRequiredData(data), version: toVersion(version) };
       return [userPath, { type: OpCode.setData, request }];
     });
   }

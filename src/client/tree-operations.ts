@@ -2,7 +2,7 @@ import { Observable, catchError, concat, defer, ignoreElements, map, mergeMap, o
 import { BadVersionError, NoNodeError, NodeExistsError, NotEmptyError } from '../errors/server-errors';
 import type { Acl } from '../jute/records/data';
 import type { ZooKeeperClient } from './zookeeper-client';
-import { joinPath } from './path';
+import { joinPath } from '../common/path';
 
 /** The parent of a path, tolerating the trailing '/' a sequential path may have. */
 function parentPath(path: string): string {

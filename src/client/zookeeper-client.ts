@@ -11,11 +11,11 @@ import type { Operation } from '../session/operation';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
 import { SessionManager } from '../session/session-manager';
 import type { WatchedEvent, Watcher } from '../session/watched-event';
-import type { SharedKind } from './watches/shared-stream';
+import type { WatchKind } from '../session/watch-kind';
 import { SharedWatches } from './watches/shared-watches';
 import type { WatchRegistration } from '../session/watch-registry';
 import { validateAcl } from './acl';
-import { describe, toData, toVersion, type Data } from './arguments';
+import { describe, toBoolean, toData, toOptions, toRequiredData, toVersion, type Data } from '../common/arguments';
 import { resolveCreateMode, type CreateOptions } from './create-mode';
 import { MULTI_READ } from './operations/multi-operations';
 import {
@@ -32,7 +32,7 @@ import {
 import { REMOVE_WATCHES } from './operations/watch-operations';
 import { CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, RECONFIG, SET_ACL, SET_DATA } from './operations/write-operations';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
-import { prependChroot, validatePath } from './path';
+import { prependChroot, validatePath } from '../common/path';
 import { RequestObservable } from './request-observable';
 import { Transaction } from './transaction';
 import { createWithParents, deleteRecursively, ensurePath } from './tree-operations';
@@ -74,8 +74,8 @@ export class ZooKeeperClient {
   /** The session (`null` while there is none); replays the current one. */
   readonly session$: Observable<Session | null>;
 
-  /** @internal the protocol handler; not part of the public API. */
-  readonly sessionManager: SessionManager;
+  /** The protocol handler: connection, session, requests, watches. Never exposed (API.md's surface only). */
+  private readonly sessionManager: SessionManager;
   private readonly options: ResolvedOptions;
   private readonly chroot: string;
   private readonly sharedWatches: SharedWatches;
@@ -103,17 +103,29 @@ export class ZooKeeperClient {
   }
 
   /**
-   * Connects. Resolves once connected (read-write, or read-only when allowed);
-   * rejects after `connectTimeout` with a TimeoutError (whose `cause` is the
-   * last connection failure), or with AuthFailedError, and then leaves no
-   * socket or timer behind.
+   * Connects. Resolves once connected (read-write, or read-only when allowed).
+   *
+   * - The start that starts the client rejects after `connectTimeout` with a
+   *   TimeoutError (whose `cause` is the last connection failure), or with
+   *   AuthFailedError, and then leaves no socket or timer behind.
+   * - On a client already running (connected or reconnecting) it resolves once
+   *   connected; if that takes longer than `connectTimeout`, only this promise
+   *   rejects: the client keeps reconnecting.
+   * - After `close()` it starts afresh, as a new client would (a new session,
+   *   nothing remembered of the old one), once a close in progress has finished.
    *
    * @example
    * await zk.start();
    */
   start(): Promise<void> {
+    const closing = this.sessionManager.closeInProgress;
+    return closing === null ? this.connect() : closing.then(() => this.connect());
+  }
+
+  private connect(): Promise<void> {
     const manager = this.sessionManager;
-    manager.start();
+    const startedHere = manager.start();
+    if (startedHere) this.sharedWatches.clientStarted();
     const timeout = this.options.connectTimeout;
     return new Promise<void>((resolve, reject) => {
       let subscription: Subscription | undefined;
@@ -131,7 +143,8 @@ export class ZooKeeperClient {
         const reason = cause instanceof Error ? `: ${cause.message}` : '';
         const error = new TimeoutError('connect', timeout, `no connection within ${timeout} ms${reason}`, { cause });
         finish(error);
-        manager.shutdown(error);
+        // Only the start() that started the client gives up on it; a running client goes on reconnecting.
+        if (startedHere) manager.shutdown(error);
       }, timeout);
       subscription = manager.state$.subscribe((state) => {
         if (isConnected(state)) finish();
@@ -385,7 +398,7 @@ export class ZooKeeperClient {
       const withParents = <T>(target: string, make: (t: string) => Observable<T>) =>
         options.makePath ? createWithParents(this, target, acl, () => make(target)) : make(target);
       if (options.protected) {
-        const created = protectedCreate(this, userPath, (target) => withParents(target, createWithStat));
+        const created = protectedCreate(this, waitUntilConnected(this.sessionManager), userPath, (target) => withParents(target, createWithStat));
         return withStat ? created : created.pipe(map((c) => c.path));
       }
       const created = withParents(userPath, send);
@@ -419,7 +432,8 @@ export class ZooKeeperClient {
    */
   set(path: string, data: Data, version = -1): Observable<Stat> {
     return this.onPath(path, (serverPath, userPath) => {
-      const bytes = toData(data);
+      // Required: `set(path, null)` must not quietly empty the node.
+      const bytes = toRequiredData(data);
       this.checkSize(bytes);
       return new RequestObservable(this.sessionManager, SET_DATA, { path: serverPath, data: bytes, version: toVersion(version) }, userPath);
     });
@@ -433,11 +447,10 @@ export class ZooKeeperClient {
    */
   delete(path: string, opts?: { version?: number; recursive?: boolean }): Observable<void> {
     return this.onPath(path, (serverPath, userPath) => {
-      if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-        throw new InvalidArgumentError(`delete options must be an object, not ${describe(opts)}`);
-      }
-      const version = toVersion(opts?.version);
-      if (opts?.recursive) return deleteRecursively(this, userPath, version);
+      const options = toOptions(opts, 'delete options');
+      const version = toVersion(options.version);
+      // A boolean, not truthiness: `{ recursive: 'false' }` must not delete a whole subtree.
+      if (toBoolean(options.recursive, 'delete option recursive', false)) return deleteRecursively(this, userPath, version);
       return new RequestObservable(this.sessionManager, DELETE, { path: serverPath, version }, userPath);
     });
   }
@@ -479,7 +492,7 @@ export class ZooKeeperClient {
       }
       let auth: Buffer;
       try {
-        auth = toData(credential, 'credential');
+        auth = toRequiredData(credential, 'credential');
       } catch (err) {
         subscriber.error(err);
         return;
@@ -562,7 +575,7 @@ export class ZooKeeperClient {
    * zk.watchChildren$('/services/api').subscribe((names) => console.log('instances:', names));
    */
   watchChildren$(path: string): Observable<string[] | null> {
-    return this.follow('children', path);
+    return this.follow('child', path);
   }
 
   /**
@@ -573,7 +586,7 @@ export class ZooKeeperClient {
    * zk.exists$('/app/leader').pipe(map((stat) => stat !== null)).subscribe((held) => console.log(held));
    */
   exists$(path: string): Observable<Stat | null> {
-    return this.follow('exists', path);
+    return this.follow('exist', path);
   }
 
   /**
@@ -587,10 +600,15 @@ export class ZooKeeperClient {
    * zk.watch$('/app', { recursive: true }).subscribe((e) => console.log(e.type, e.path));
    */
   watch$(path: string, opts?: { recursive?: boolean }): Observable<WatchedEvent> {
-    return this.follow(opts?.recursive === true ? 'persistentRecursive' : 'persistent', path);
+    try {
+      const recursive = toBoolean(toOptions(opts, 'watch$ options').recursive, 'watch$ option recursive', false);
+      return this.follow(recursive ? 'persistentRecursive' : 'persistent', path);
+    } catch (err) {
+      return throwError(() => err);
+    }
   }
 
-  private follow<T>(kind: SharedKind, path: string): Observable<T> {
+  private follow<T>(kind: WatchKind, path: string): Observable<T> {
     return this.onPath(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, userPath));
   }
 

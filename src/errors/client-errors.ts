@@ -29,6 +29,21 @@ export class ClientClosedError extends ZooKeeperClientError {
   }
 }
 
+/**
+ * An operation was subscribed before the client's first `start()`: it fails at
+ * once instead of waiting for a connection nobody asked for. (The long-lived
+ * observables — `state$`, `watchData$`, … — may be subscribed before `start()`.)
+ *
+ * @example
+ * const zk = createClient({ hosts: '127.0.0.1:2181' });
+ * zk.get('/a').subscribe({ error: (e) => console.log(e instanceof ClientNotStartedError) }); // true
+ */
+export class ClientNotStartedError extends ZooKeeperClientError {
+  constructor(message = 'the client has not been started: call start() first', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** The server sent bytes that do not form a valid reply; the connection is dropped and re-established. */
 export class ProtocolError extends ZooKeeperClientError {}
 
@@ -42,10 +57,21 @@ export class RequestTooLargeError extends ZooKeeperClientError {
   }
 }
 
-/** `connectTimeout` (kind 'connect') or `requestTimeout` (kind 'request') ran out. */
+/** A server's answer passed the size the client accepts (a four-letter word's answer; the frame limit has ProtocolError). */
+export class ResponseTooLargeError extends ZooKeeperClientError {
+  constructor(
+    message: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `connectTimeout` (kind 'connect'), `requestTimeout` (kind 'request') or a `withRetry` deadline (kind 'deadline') ran out. */
 export class TimeoutError extends ZooKeeperClientError {
   constructor(
-    readonly kind: 'connect' | 'request',
+    readonly kind: 'connect' | 'request' | 'deadline',
     readonly timeout: number,
     message?: string,
     options?: { cause?: unknown },

@@ -19,6 +19,13 @@ export class CredentialStore {
   readonly all: Credential[] = [];
   private readonly unanswered: Credential[] = [];
 
+  /** Starts over with the configured credentials only (trusted from the start, as the `auth` option's are). */
+  reset(configured: readonly { scheme: string; auth: Buffer }[]): void {
+    this.all.length = 0;
+    this.unanswered.length = 0;
+    for (const { scheme, auth } of configured) this.add(scheme, auth, true);
+  }
+
   add(scheme: string, auth: Buffer, confirmed: boolean): Credential {
     const existing = this.all.find((c) => c.scheme === scheme && c.auth.equals(auth));
     if (existing) return existing;

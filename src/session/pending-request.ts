@@ -2,7 +2,8 @@ import type { Observer, Unsubscribable } from 'rxjs';
 import { errorForCode } from '../errors/server-errors';
 import type { JuteReader } from '../jute/reader';
 import type { Operation, OperationContext } from './operation';
-import type { WatchRegistration } from './watch-registry';
+import { rethrowOutside } from './user-code';
+import type { WatchBeingSet, WatchRegistration, WatchRegistry } from './watch-registry';
 
 /** Who waits for a reply: an rxjs Subscriber, whose `closed` tells that it left. */
 export type ReplySubscriber<T> = Observer<T> & { readonly closed?: boolean };
@@ -22,10 +23,12 @@ export interface RequestOwner {
  * place in the in-flight FIFO: ZooKeeper still answers it, in order, and the
  * answer is discarded.
  */
-export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscribable {
+export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscribable, WatchBeingSet {
   /** Assigned when sent; 0 while waiting. */
   xid = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
+  tracker: WatchRegistry | null = null;
 
   constructor(
     readonly op: Operation<Req, Res>,
@@ -50,32 +53,48 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
   unsubscribe(): void {
     if (this.subscriber === null) return;
     this.subscriber = null;
-    this.clearTimer();
+    this.ended();
   }
 
   /**
    * Completes the request from its reply (`r` positioned after the reply
-   * header). A malformed body throws a ProtocolError after failing the request.
+   * header). Decoding and delivery are kept apart: a malformed body throws a
+   * ProtocolError (after failing the request), while whatever the caller's
+   * code throws on delivery is re-thrown on a later tick, so it is never taken
+   * for bad bytes from the server and never fails the other requests in flight.
    */
   settle(err: number, r: JuteReader, ctx: OperationContext, owner: RequestOwner): void {
-    let outcome: { value: Res } | undefined;
+    let value: Res | undefined;
+    let ok = false;
     try {
-      if (err === 0) outcome = { value: this.op.read(r, this.args, ctx) };
-      else outcome = this.op.readError?.(err, r, this.args, ctx);
+      if (err === 0) {
+        value = this.op.read(r, this.args, ctx);
+        ok = true;
+      } else {
+        const outcome = this.op.readError?.(err, r, this.args, ctx);
+        if (outcome !== undefined) {
+          value = outcome.value;
+          ok = true;
+        }
+      }
     } catch (decodeError) {
       this.fail(decodeError);
       throw decodeError;
     }
-    if (this.watch !== null && this.wanted) owner.registerWatch(this.watch, err);
-    if (outcome === undefined) this.fail(errorForCode(err, this.path));
-    else this.resolve(outcome.value);
+    try {
+      if (this.watch !== null && this.wanted) owner.registerWatch(this.watch, err);
+      if (ok) this.resolve(value as Res);
+      else this.fail(errorForCode(err, this.path));
+    } catch (userError) {
+      rethrowOutside(userError);
+    }
   }
 
   resolve(value: Res): void {
     const subscriber = this.subscriber;
     if (subscriber === null) return;
     this.subscriber = null;
-    this.clearTimer();
+    this.ended();
     if (subscriber.closed === true) return;
     subscriber.next(value);
     subscriber.complete();
@@ -85,15 +104,20 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     const subscriber = this.subscriber;
     if (subscriber === null) return;
     this.subscriber = null;
-    this.clearTimer();
+    this.ended();
     if (subscriber.closed === true) return;
     subscriber.error(error);
   }
 
-  private clearTimer(): void {
+  /** The request is over for its caller: its timer and its place among the watches being set go. */
+  private ended(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.tracker !== null) {
+      this.tracker.settingEnded(this);
+      this.tracker = null;
     }
   }
 }

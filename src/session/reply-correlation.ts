@@ -43,6 +43,9 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
       const r = new JuteReader();
       return frames$.subscribe({
         next(frame) {
+          // Only decoding is inside the try: what the session does with a push runs after it, so a failure
+          // there is never reported as malformed bytes (PendingRequest.settle keeps its delivery apart too).
+          let push: ServerPush | null = null;
           try {
             r.reset(frame.buffer, frame.start, frame.end, frame.owned);
             const xid = r.int();
@@ -62,11 +65,11 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
             }
             switch (xid) {
               case SpecialXid.notification:
-                subscriber.next({ kind: 'notification', event: readWatcherEvent(r) });
-                return;
+                push = { kind: 'notification', event: readWatcherEvent(r) };
+                break;
               case SpecialXid.auth:
-                subscriber.next({ kind: 'auth', err });
-                return;
+                push = { kind: 'auth', err };
+                break;
               case SpecialXid.ping:
               case SpecialXid.setWatches:
                 return;
@@ -75,7 +78,9 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
             }
           } catch (e) {
             subscriber.error(e instanceof ProtocolError ? e : new ProtocolError(String(e), { cause: e }));
+            return;
           }
+          subscriber.next(push);
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS, toBoolean, toNumberIn, toOptions, toPositiveMs } from '../common/arguments';
+
 /**
  * How to space out repeated attempts (kazoo's KazooRetry, with times in ms).
  * - `maxTries`: retries after the first attempt; -1 for no limit.
@@ -68,16 +70,23 @@ export class Backoff {
   }
 }
 
-/** Fills a partial policy with defaults (`base` for the reconnection policy). */
-export function resolveRetryPolicy(policy: RetryPolicy | undefined, base: ResolvedRetryPolicy = DEFAULT_RETRY_POLICY): ResolvedRetryPolicy {
+/**
+ * Checks a policy a JavaScript caller may get wrong and fills it with defaults
+ * (`base` for the reconnection policy). A wrong type or an out-of-range value
+ * throws InvalidArgumentError here: `delay: -5`, `'x'` or `NaN` must not turn
+ * into reconnecting every millisecond later.
+ */
+export function resolveRetryPolicy(policy: RetryPolicy | undefined, base: ResolvedRetryPolicy = DEFAULT_RETRY_POLICY, what = 'retry'): ResolvedRetryPolicy {
+  const p = toOptions(policy, what);
+  const deadline = p.deadline === undefined ? base.deadline : toPositiveMs(p.deadline, `${what}.deadline`);
   return {
-    maxTries: policy?.maxTries ?? base.maxTries,
-    delay: policy?.delay ?? base.delay,
-    backoff: policy?.backoff ?? base.backoff,
-    maxJitter: Math.min(1, Math.max(0, policy?.maxJitter ?? base.maxJitter)),
-    maxDelay: policy?.maxDelay ?? base.maxDelay,
-    deadline: policy?.deadline ?? base.deadline,
-    retryOnExpired: policy?.retryOnExpired ?? base.retryOnExpired,
+    maxTries: toNumberIn(p.maxTries, `${what}.maxTries`, { min: -1, max: Number.MAX_SAFE_INTEGER, integer: true }, base.maxTries),
+    delay: toNumberIn(p.delay, `${what}.delay`, { min: 0, max: MAX_TIMER_MS }, base.delay),
+    backoff: toNumberIn(p.backoff, `${what}.backoff`, { min: 1, max: Number.MAX_SAFE_INTEGER }, base.backoff),
+    maxJitter: toNumberIn(p.maxJitter, `${what}.maxJitter`, { min: 0, max: 1 }, base.maxJitter),
+    maxDelay: toNumberIn(p.maxDelay, `${what}.maxDelay`, { min: 0, max: MAX_TIMER_MS }, base.maxDelay),
+    deadline,
+    retryOnExpired: toBoolean(p.retryOnExpired, `${what}.retryOnExpired`, base.retryOnExpired),
   };
 }
 

@@ -1,11 +1,11 @@
 import type { ConnectionOptions } from 'node:tls';
 import { BehaviorSubject, Observable, type Subscriber, type Subscription } from 'rxjs';
 import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
-import { ClientClosedError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
+import { ClientClosedError, ClientNotStartedError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
 import { ErrorCode } from '../jute/error-codes';
 import { OpCode, SpecialXid } from '../jute/op-codes';
-import { writeAuthPacket, type ConnectResponse } from '../jute/records/session';
-import { clientPathOrNull } from '../client/path';
+import { writeAuthPacket, writeRequestHeaderFields, type ConnectResponse } from '../jute/records/session';
+import { clientPathOrNull } from '../common/path';
 import { Connection } from '../transport/connection';
 import { formatEndpoint } from '../transport/connect-string';
 import type { Endpoint } from '../transport/endpoint';
@@ -26,6 +26,7 @@ import { eventTypeName } from './watched-event';
 import { WatchRegistry, type WatchRegistration } from './watch-registry';
 import { restoreWatches } from './watch-restore';
 import { ReadWriteProbe } from './read-write-probe';
+import { ReconnectPacing } from './reconnect-pacing';
 import { ZxidTracker } from './zxid-tracker';
 import { DigestMd5Client } from './sasl/digest-md5';
 import { SASL, saslExchange } from './sasl/sasl-exchange';
@@ -91,9 +92,13 @@ export class SessionManager implements RequestOwner {
   private readonly correlation: CorrelationState;
   private readonly credentials = new CredentialStore();
   private readonly context: OperationContext;
+  private readonly pacing = new ReconnectPacing();
 
+  /** Whether start() was ever called: before it, requests fail with ClientNotStartedError. */
+  private everStarted = false;
   private running = false;
-  private closing = false;
+  /** The close() in progress (waiting for closeSession's reply), which a start() waits for. */
+  private closingDone: Promise<void> | null = null;
   private conn: Connection | null = null;
   private connSubscription: Subscription | null = null;
   private attempt: Subscription | null = null;
@@ -128,7 +133,7 @@ export class SessionManager implements RequestOwner {
     this.sessionId = config.sessionId ?? 0n;
     this.sessionFromReadWrite = config.sessionId !== undefined;
     this.password = config.sessionPassword ?? Buffer.alloc(16);
-    for (const { scheme, auth } of config.auth) this.credentials.add(scheme, auth, true);
+    this.credentials.reset(config.auth);
   }
 
   get state(): ConnectionState {
@@ -144,26 +149,69 @@ export class SessionManager implements RequestOwner {
     return this.ready && this.conn ? this.conn.server : null;
   }
 
-  /** Starts connecting (again, after close() or a failed start()). */
-  start(): void {
-    if (this.running) return;
+  /** Whether start() was ever called (the long-lived observables wait for it; requests fail without it). */
+  get hasStarted(): boolean {
+    return this.everStarted;
+  }
+
+  /** The close() in progress, if any: start() waits for it rather than lose to it. */
+  get closeInProgress(): Promise<void> | null {
+    return this.closingDone;
+  }
+
+  /**
+   * Starts connecting. True when this call started the client; false when it
+   * was running already. After close() (or a start that gave up) it starts
+   * afresh, as a new client would: a new session, no zxid seen, only the
+   * configured credentials.
+   */
+  start(): boolean {
+    if (this.running || this.closingDone !== null) return false;
+    if (this.everStarted) this.forgetSession();
+    this.everStarted = true;
     this.running = true;
-    this.closing = false;
+    this.closeReason = null;
     this.lastConnectError = null;
     this.tlsRefusals = 0;
     this.backoff.reset();
+    this.pacing.reset();
     this.setState(ConnectionState.CONNECTING);
     this.connectNext(false);
+    return true;
+  }
+
+  /**
+   * What a closed client forgets before it starts again. The last zxid above
+   * all: a server wiped and restarted at the same address is behind it, and
+   * refuses every session offered with it ("has seen zxid … our last zxid is …").
+   * The session given in the options is not offered again either: close() ended it.
+   */
+  private forgetSession(): void {
+    this.sessionId = 0n;
+    this.password = Buffer.alloc(16);
+    this.sessionFromReadWrite = false;
+    this.negotiatedTimeout = 0;
+    this.xid = 0;
+    this.correlation.lastZxid.reset();
+    this.credentials.reset(this.config.auth);
   }
 
   /**
    * Closes the session: a closeSession request when connected (so ephemerals go
    * at once), then the socket. Queued requests fail with ClientClosedError.
+   * Concurrent calls share one close.
    */
-  async close(): Promise<void> {
-    if (!this.running && this.state === ConnectionState.CLOSED) return;
+  close(): Promise<void> {
+    if (this.closingDone !== null) return this.closingDone;
+    if (!this.running && this.state === ConnectionState.CLOSED) return Promise.resolve();
+    this.closingDone = this.closeNow().finally(() => {
+      this.closingDone = null;
+    });
+    return this.closingDone;
+  }
+
+  private async closeNow(): Promise<void> {
     this.running = false;
-    this.closing = true;
     this.stopConnecting();
     const conn = this.conn;
     if (conn && this.ready) await this.sendCloseSession(conn);
@@ -193,7 +241,6 @@ export class SessionManager implements RequestOwner {
       for (const request of waiting) request.fail(failure);
     }
     this.watches.clear();
-    this.closing = false;
     this.sessionId = 0n;
     this.password = Buffer.alloc(16);
     if (this.session$.value !== null) this.session$.next(null);
@@ -219,14 +266,23 @@ export class SessionManager implements RequestOwner {
     return request.timer === undefined ? undefined : request;
   }
 
+  /** Why a request cannot be sent now (never started, closing or closed, credentials refused), or null. */
+  private refusal(): Error | null {
+    if (!this.everStarted) return new ClientNotStartedError();
+    if (this.closingDone !== null || (!this.running && this.state === ConnectionState.CLOSED)) return this.closedError();
+    if (this.state === ConnectionState.AUTH_FAILED) return new AuthFailedError(undefined, 'authentication failed: the client no longer connects');
+    return null;
+  }
+
   private submit(request: PendingRequest): void {
-    if (this.closing || (!this.running && this.state === ConnectionState.CLOSED)) {
-      request.fail(this.closedError());
+    const refusal = this.refusal();
+    if (refusal !== null) {
+      request.fail(refusal);
       return;
     }
-    if (this.state === ConnectionState.AUTH_FAILED) {
-      request.fail(new AuthFailedError(undefined, 'authentication failed: the client no longer connects'));
-      return;
+    if (request.watch !== null) {
+      request.tracker = this.watches;
+      this.watches.settingStarted(request);
     }
     const timeout = this.config.requestTimeout;
     if (timeout !== undefined) {
@@ -249,7 +305,7 @@ export class SessionManager implements RequestOwner {
     const w = conn.writer;
     const start = w.beginFrame();
     request.xid = this.nextXid();
-    w.int(request.xid).int(request.op.type);
+    writeRequestHeaderFields(w, request.xid, request.op.type);
     try {
       request.op.write(w, request.args);
     } catch (err) {
@@ -280,9 +336,10 @@ export class SessionManager implements RequestOwner {
    * server answers its auth packet (now, or on the next connection).
    */
   addAuth(scheme: string, auth: Buffer, subscriber: Subscriber<void>): () => void {
-    // Like any request: refused once closed, kept (and sent on connecting) before start().
-    if (this.closing || (!this.running && this.state === ConnectionState.CLOSED)) {
-      subscriber.error(this.closedError());
+    // Like any request: refused before start() and once closed; kept (and sent on connecting) while disconnected.
+    const refusal = this.refusal();
+    if (refusal !== null) {
+      subscriber.error(refusal);
       return () => undefined;
     }
     const credential = this.credentials.add(scheme, auth, false);
@@ -303,7 +360,7 @@ export class SessionManager implements RequestOwner {
   private sendAuth(conn: Connection, credential: Credential): void {
     const w = conn.writer;
     const start = w.beginFrame();
-    w.int(SpecialXid.auth).int(OpCode.auth);
+    writeRequestHeaderFields(w, SpecialXid.auth, OpCode.auth);
     writeAuthPacket(w, { type: 0, scheme: credential.scheme, auth: credential.auth });
     w.endFrame(start);
     this.credentials.sent(credential);
@@ -338,10 +395,15 @@ export class SessionManager implements RequestOwner {
 
   // ---- connecting -----------------------------------------------------------
 
-  private connectNext(immediate: boolean): void {
+  /**
+   * Connects to the next server: at once, or after the backoff once every
+   * server has been tried in vain, and never sooner than `pause` (see ReconnectPacing).
+   */
+  private connectNext(immediate: boolean, pause = 0): void {
     if (!this.running) return;
     const { endpoint, passComplete } = this.hosts.next();
-    const wait = passComplete && !immediate ? (this.backoff.next() ?? this.config.reconnect.maxDelay) : 0;
+    const backoff = passComplete && !immediate ? (this.backoff.next() ?? this.config.reconnect.maxDelay) : 0;
+    const wait = Math.max(backoff, pause);
     // No timer without a wait: setTimeout(…, 0) costs a millisecond on every connect (the socket work is asynchronous anyway).
     if (wait === 0) {
       this.connectTo(endpoint);
@@ -405,6 +467,7 @@ export class SessionManager implements RequestOwner {
   private onConnectResponse(conn: Connection, response: ConnectResponse): void {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
+    this.pacing.handshake();
     if (response.timeOut <= 0) {
       this.onExpired();
       return;
@@ -507,7 +570,7 @@ export class SessionManager implements RequestOwner {
   private sendPing(conn: Connection): void {
     const w = conn.writer;
     const start = w.beginFrame();
-    w.int(SpecialXid.ping).int(OpCode.ping);
+    writeRequestHeaderFields(w, SpecialXid.ping, OpCode.ping);
     w.endFrame(start);
     conn.flush();
   }
@@ -535,11 +598,12 @@ export class SessionManager implements RequestOwner {
     for (const request of this.waiting.drain()) request.fail(error);
     this.watches.expireOneShot();
     if (!this.running) return;
-    // A server answered: this is no outage, so the backoff starts over.
+    // A server answered: this is no outage, so the backoff starts over (but a server that answers every
+    // handshake with an expiry is not reconnected to in a tight loop: ReconnectPacing).
     this.hosts.connected();
     this.backoff.reset();
     this.setState(ConnectionState.CONNECTING);
-    this.connectNext(true);
+    this.connectNext(true, this.pacing.ended());
   }
 
   /** A connection ended (closed, reset, malformed frame, silent server). */
@@ -551,12 +615,13 @@ export class SessionManager implements RequestOwner {
     if (err) this.config.logger.info(`rxzk: connection to ${conn.server} lost: ${err instanceof Error ? err.message : String(err)}`);
     this.lastConnectError = err ?? new ConnectionLossError(undefined, `${conn.server}: connection closed`);
     this.dropConnection();
+    const pause = this.pacing.ended();
     if (!this.running) return;
     if (beforeConnectResponse && this.refusedByTls(err)) return;
     if (wasReady || this.state === ConnectionState.CONNECTED || this.state === ConnectionState.CONNECTED_READ_ONLY) {
       this.setState(ConnectionState.SUSPENDED);
     }
-    this.connectNext(false);
+    this.connectNext(false, pause);
   }
 
   /**

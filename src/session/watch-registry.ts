@@ -1,12 +1,21 @@
 import type { Watcher, WatchedEvent, WatchedEventType } from './watched-event';
 import { WatcherTable } from './watcher-table';
+import { rethrowOutside } from './user-code';
+import { serverTableOf, type OneShotWatchKind, type WatchKind } from './watch-kind';
 
-/** The kinds of server-side watch a client can hold on a path. */
-export type WatchKind = 'data' | 'exist' | 'child' | 'persistent' | 'persistentRecursive';
+export type { WatchKind } from './watch-kind';
+
+/** A request that sets a one-shot watch, from its submission to its reply: the server may set the watch any moment. */
+export interface WatchBeingSet {
+  /** The watch it sets (never null for the requests tracked here; typed as PendingRequest holds it). */
+  readonly watch: WatchRegistration | null;
+  /** False once its caller has left: its watch will not be recorded, so nobody needs it. */
+  readonly wanted: boolean;
+}
 
 /** A watch to record once the server has answered the request that set it. */
 export interface WatchRegistration {
-  kind: 'data' | 'exist' | 'child';
+  kind: OneShotWatchKind;
   /** The server path (chroot included). */
   path: string;
   watcher: Watcher;
@@ -41,8 +50,46 @@ export class WatchRegistry {
     persistentRecursive: new WatcherTable(),
   };
 
+  /**
+   * Requests in flight that set a one-shot watch, by server path. They count as
+   * needing their watch: a removeWatches decided from the recorded watches
+   * alone would go out behind them and delete what they set (issue: a get with
+   * a watch made in the tick a watchData$ on the path ends never fired).
+   */
+  private readonly beingSet = new Map<string, WatchBeingSet[]>();
+
   /** @param toUserPath maps a server path to the caller's (chroot stripped), or null when outside the chroot. */
   constructor(private readonly toUserPath: (serverPath: string) => string | null) {}
+
+  /** A request that sets a watch was submitted. */
+  settingStarted(request: WatchBeingSet): void {
+    if (request.watch === null) return;
+    const path = request.watch.path;
+    const list = this.beingSet.get(path);
+    if (list === undefined) this.beingSet.set(path, [request]);
+    else list.push(request);
+  }
+
+  /** That request was answered, failed or abandoned (after `register`, so its watch is never unaccounted for). */
+  settingEnded(request: WatchBeingSet): void {
+    if (request.watch === null) return;
+    const list = this.beingSet.get(request.watch.path);
+    if (list === undefined) return;
+    const i = list.indexOf(request);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.beingSet.delete(request.watch.path);
+  }
+
+  /**
+   * Whether anyone on the client still needs the server's `table` of one-shot
+   * watches on `path`: a recorded watcher, or a request setting one whose
+   * caller is still there.
+   */
+  needs(path: string, table: 'DATA' | 'CHILDREN'): boolean {
+    if (table === 'DATA' ? this.has('data', path) || this.has('exist', path) : this.has('child', path)) return true;
+    const list = this.beingSet.get(path);
+    return list !== undefined && list.some((r) => r.wanted && r.watch !== null && serverTableOf(r.watch.kind) === table);
+  }
 
   /**
    * Records the watch a request set, given the request's reply code: like
@@ -77,7 +124,7 @@ export class WatchRegistry {
    * connection and path, and a one-shot watch set on the server would replace
    * the persistent one (ZOOKEEPER-4466).
    */
-  coveredByPersistent(path: string, kind: 'data' | 'exist' | 'child'): boolean {
+  coveredByPersistent(path: string, kind: OneShotWatchKind): boolean {
     if (this.byKind.persistent.has(path)) return true;
     return kind !== 'child' && this.byKind.persistentRecursive.has(path);
   }
@@ -137,18 +184,21 @@ export class WatchRegistry {
   }
 
   /**
-   * While a path has both a plain and a recursive persistent watch, the server
-   * holds the recursive one (it keeps one mode per path before 3.9,
-   * ZOOKEEPER-4466) and sends no NodeChildrenChanged: the plain watchers get it
-   * from the creation or deletion of a direct child, which is what it means.
+   * While a path has a recursive persistent watch, the server holds that mode
+   * for it in its child table too (one mode per connection and path before
+   * 3.9, ZOOKEEPER-4466) and sends no NodeChildrenChanged for it: neither to a
+   * plain persistent watch nor to a one-shot child watch set before the
+   * recursive one. Those watchers get it from the creation or deletion of a
+   * direct child, which is what it means (a one-shot child watch is used up by it).
    */
   private childrenChangedUnderRecursive(serverPath: string): void {
     const parent = parentPath(serverPath);
     if (parent === null || !this.byKind.persistentRecursive.has(parent)) return;
-    const plain = new Set<Watcher>();
-    this.byKind.persistent.collect(parent, plain);
+    const woken = new Set<Watcher>();
+    this.byKind.persistent.collect(parent, woken);
+    this.byKind.child.take(parent, woken);
     const parentForUser = this.toUserPath(parent);
-    if (plain.size > 0 && parentForUser !== null) notifyAll(plain, { type: 'NodeChildrenChanged', path: parentForUser, state: 'SyncConnected' });
+    if (woken.size > 0 && parentForUser !== null) notifyAll(woken, { type: 'NodeChildrenChanged', path: parentForUser, state: 'SyncConnected' });
   }
 
   /**
@@ -180,6 +230,7 @@ export class WatchRegistry {
   /** Forgets everything (the client closed). */
   clear(): void {
     for (const kind of Object.keys(this.byKind) as WatchKind[]) this.byKind[kind].clear();
+    this.beingSet.clear();
   }
 }
 
@@ -195,10 +246,7 @@ export function notifyAll(watchers: Iterable<Watcher>, event: WatchedEvent): voi
     try {
       watcher(event);
     } catch (err) {
-      // Surface the user's bug where it can be seen, outside our frame stream (ioredis does the same).
-      process.nextTick(() => {
-        throw err;
-      });
+      rethrowOutside(err);
     }
   }
 }

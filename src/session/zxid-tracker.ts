@@ -18,6 +18,12 @@ export class ZxidTracker {
     }
   }
 
+  /** Forgets every zxid seen (a client started afresh after close()). */
+  reset(): void {
+    this.hi = 0;
+    this.lo = 0;
+  }
+
   get value(): bigint {
     return BigInt(this.hi) * TWO_POW_32 + BigInt(this.lo);
   }

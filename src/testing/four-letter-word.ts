@@ -1,6 +1,6 @@
-import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { parseConnectString } from './address';
+import type * as tls from 'node:tls';
+import { firstValueFrom } from 'rxjs';
+import { fourLetterWord as askServer } from '../transport/four-letter-word';
 
 /** Options of `fourLetterWord`. */
 export interface FourLetterWordOptions {
@@ -13,7 +13,8 @@ export interface FourLetterWordOptions {
 /**
  * Sends a four-letter word ('srvr', 'ruok', 'mntr', 'wchp', 'isro', …) to a
  * server and resolves with its whole answer as text. The server answers and
- * closes the connection; a paused or dead server makes this reject.
+ * closes the connection; a paused or dead server makes this reject, and so
+ * does an answer longer than 4 MiB (the client's own bound).
  *
  * `address` is 'host:port' or a connect string, whose first server is used.
  * The server must allow the word (`4lw.commands.whitelist`; servers started by
@@ -25,27 +26,7 @@ export interface FourLetterWordOptions {
  */
 export function fourLetterWord(address: string, word: string, options: FourLetterWordOptions = {}): Promise<string> {
   if (!/^[a-z]{4}$/.test(word)) return Promise.reject(new Error(`not a four-letter word: ${JSON.stringify(word)}`));
-  const { host, port } = parseConnectString(address)[0];
-  const timeout = options.timeout ?? 2000;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let settled = false;
-    const socket: net.Socket = options.tls
-      ? tls.connect({ ...options.tls, host, port }, () => socket.end(word))
-      : net.connect({ host, port }, () => socket.end(word));
-    const finish = (err?: Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(() => finish(new Error(`no answer to '${word}' from ${host}:${port} within ${timeout} ms`)), timeout);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', (err) => finish(new Error(`'${word}' to ${host}:${port} failed: ${err.message}`, { cause: err })));
-    socket.on('close', () => finish());
-  });
+  return firstValueFrom(askServer(address, word, { timeout: options.timeout ?? 2000, tls: options.tls }));
 }
 
 /** The mode a server reports in its `srvr` answer (observers are never started by this module). */

@@ -28,6 +28,8 @@ const STOP_GRACE_MS = 5000;
 /** One server JVM started by this module. */
 export class LocalMember implements ZooKeeperMember {
   private proc: ServerProcess | null = null;
+  /** A stop() or kill() still waiting for the JVM to exit: start() waits for it rather than race it. */
+  private stopping: Promise<unknown> | null = null;
   /** Log size when the current process started: only newer lines say why it failed. */
   private logStart = 0;
 
@@ -58,6 +60,7 @@ export class LocalMember implements ZooKeeperMember {
 
   /** Spawns the JVM without waiting for it to serve (the ensemble starts all members at once). */
   async launch(): Promise<void> {
+    if (this.stopping !== null) await this.stopping;
     if (this.running) return;
     this.logStart = fileSize(this.spec.logFile);
     fs.appendFileSync(this.spec.logFile, `--- rxzk: starting server ${this.spec.id} at ${new Date().toISOString()} ---\n`);
@@ -115,12 +118,23 @@ export class LocalMember implements ZooKeeperMember {
 
   async stop(): Promise<void> {
     const proc = this.proc;
-    if (proc) await proc.stop(STOP_GRACE_MS);
+    if (proc) await this.untilExited(proc.stop(STOP_GRACE_MS));
   }
 
   async kill(): Promise<void> {
     const proc = this.proc;
-    if (proc) await proc.kill();
+    if (proc) await this.untilExited(proc.kill());
+  }
+
+  /** Records a stop or kill in progress until the JVM has exited. */
+  private async untilExited(exit: Promise<unknown>): Promise<void> {
+    const stopping = exit.catch(() => undefined);
+    this.stopping = stopping;
+    try {
+      await exit;
+    } finally {
+      if (this.stopping === stopping) this.stopping = null;
+    }
   }
 
   async pause(): Promise<void> {

@@ -1,4 +1,4 @@
-import { validateChroot } from '../client/path';
+import { validateChroot } from '../common/path';
 import { InvalidArgumentError } from '../errors/client-errors';
 
 /** One server of a connect string; `host` holds an IPv6 address without brackets. */

@@ -23,7 +23,7 @@ import {
   type SyncRequest,
 } from '../../jute/records/read';
 import type { Operation } from '../../session/operation';
-import { stripChroot } from '../path';
+import { stripChroot } from '../../common/path';
 
 // One static Operation per read op. Request paths arrive chrooted from the
 // client; every path the server returns is stripped of the chroot here.

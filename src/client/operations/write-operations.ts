@@ -13,7 +13,7 @@ import type { Stat } from '../../jute/records/data';
 import { readGetDataResponse } from '../../jute/records/read';
 import { readSetDataResponse, writeDeleteRequest, writeSetDataRequest, type DeleteRequest, type SetDataRequest } from '../../jute/records/write';
 import type { Operation, OperationContext } from '../../session/operation';
-import { stripChroot } from '../path';
+import { stripChroot } from '../../common/path';
 
 // One static Operation per write op. Created paths come back chrooted (with
 // the sequence suffix): they are stripped here.

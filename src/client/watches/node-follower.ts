@@ -4,7 +4,8 @@ import { ConnectionLossError, OperationTimeoutError, SessionExpiredError } from 
 import type { Watcher } from '../../session/watched-event';
 import type { ZooKeeperClient } from '../zookeeper-client';
 import type { NodeReader } from './node-readers';
-import { SharedStream, type SharedKind, type StreamOwner } from './shared-stream';
+import type { WatchKind } from '../../session/watch-kind';
+import { SharedStream, type StreamOwner } from './shared-stream';
 
 /** Wait before reading again after the server answered OperationTimeout (the connection is up: do not spin). */
 const TIMEOUT_RETRY_DELAY = 100;
@@ -36,7 +37,7 @@ export class NodeFollower<R, T> extends SharedStream<T> {
 
   constructor(
     owner: StreamOwner,
-    kind: SharedKind,
+    kind: WatchKind,
     serverPath: string,
     private readonly client: ZooKeeperClient,
     private readonly userPath: string,

@@ -1,12 +1,12 @@
 import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { WatchKind } from '../../session/watch-kind';
 
 /** Who keeps a shared stream: told once when it ends (its last subscriber left, or it completed or failed). */
 export interface StreamOwner {
+  /** False until the client's first start(): a stream subscribed before waits for it (API.md "Client"). */
+  readonly canStart: boolean;
   ended(stream: SharedStream<unknown>): void;
 }
-
-/** What a shared stream follows: a kind of watch on a server path. */
-export type SharedKind = 'data' | 'children' | 'exists' | 'persistent' | 'persistentRecursive';
 
 /**
  * One stream of values shared by any number of subscribers, started by the
@@ -19,20 +19,28 @@ export abstract class SharedStream<T> {
   // Made with the first subscriber: `[]` then push() would reserve 16 slots for what is nearly always one.
   protected subscribers: Subscriber<T>[] | null = null;
   private ended = false;
+  private running = false;
 
   constructor(
     private readonly owner: StreamOwner,
-    readonly kind: SharedKind,
+    readonly kind: WatchKind,
     readonly serverPath: string,
   ) {}
 
-  /** Adds a subscriber; the first one starts the stream. */
+  /** Adds a subscriber; the first one starts the stream (once the client has been started). */
   attach(subscriber: Subscriber<T>): Unsubscribable {
     if (this.subscribers === null) this.subscribers = [subscriber];
     else this.subscribers.push(subscriber);
     this.joined(subscriber);
-    if (this.subscribers.length === 1) this.start();
+    if (this.subscribers.length === 1 && this.owner.canStart) this.begin();
     return new Detach(this, subscriber);
+  }
+
+  /** Starts the stream if it has subscribers and has not started yet (called again when the client starts). */
+  begin(): void {
+    if (this.running || this.ended || this.subscribers === null || this.subscribers.length === 0) return;
+    this.running = true;
+    this.start();
   }
 
   /** Removes a subscriber; the last one stops the stream. */
@@ -71,7 +79,7 @@ export abstract class SharedStream<T> {
   private end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.stop();
+    if (this.running) this.stop();
     this.owner.ended(this as SharedStream<unknown>);
   }
 

@@ -9,12 +9,13 @@ import type { ZooKeeperClient } from '../zookeeper-client';
 import { NodeFollower } from './node-follower';
 import { CHILDREN_READER, DATA_READER, STAT_READER, type NodeReader } from './node-readers';
 import { addWatch, PersistentWatch } from './persistent-watch';
-import type { SharedKind, SharedStream, StreamOwner } from './shared-stream';
+import type { WatchKind } from '../../session/watch-kind';
+import type { SharedStream, StreamOwner } from './shared-stream';
 
-const READERS: Record<'data' | 'children' | 'exists', NodeReader<never, unknown>> = {
+const READERS: Record<'data' | 'child' | 'exist', NodeReader<never, unknown>> = {
   data: DATA_READER as NodeReader<never, unknown>,
-  children: CHILDREN_READER as NodeReader<never, unknown>,
-  exists: STAT_READER as NodeReader<never, unknown>,
+  child: CHILDREN_READER as NodeReader<never, unknown>,
+  exist: STAT_READER as NodeReader<never, unknown>,
 };
 
 /**
@@ -28,10 +29,10 @@ const READERS: Record<'data' | 'children' | 'exists', NodeReader<never, unknown>
  * linger until then (its extra events reach only the watchers still there).
  */
 export class SharedWatches implements StreamOwner {
-  private readonly streams: Record<SharedKind, Map<string, SharedStream<unknown>>> = {
+  private readonly streams: Record<WatchKind, Map<string, SharedStream<unknown>>> = {
     data: new Map(),
-    children: new Map(),
-    exists: new Map(),
+    child: new Map(),
+    exist: new Map(),
     persistent: new Map(),
     persistentRecursive: new Map(),
   };
@@ -49,13 +50,23 @@ export class SharedWatches implements StreamOwner {
     });
   }
 
+  /** StreamOwner: streams subscribed before the client's first start() wait for it. */
+  get canStart(): boolean {
+    return this.session.hasStarted;
+  }
+
+  /** The client started: streams subscribed before it begin now. */
+  clientStarted(): void {
+    for (const map of Object.values(this.streams)) for (const stream of [...map.values()]) stream.begin();
+  }
+
   /** A cold Observable of the shared stream of `kind` on a path: subscribing joins it, or starts it. */
-  observe<T>(kind: SharedKind, serverPath: string, userPath: string): Observable<T> {
+  observe<T>(kind: WatchKind, serverPath: string, userPath: string): Observable<T> {
     return new SharedObservable<T>(this, kind, serverPath, userPath);
   }
 
-  /** @internal Attaches a subscriber to the stream of `kind` on `serverPath`, made when nobody follows it yet. */
-  attach<T>(kind: SharedKind, serverPath: string, userPath: string, subscriber: Subscriber<T>): TeardownLogic {
+  /** Attaches a subscriber to the stream of `kind` on `serverPath`, made when nobody follows it yet. */
+  attach<T>(kind: WatchKind, serverPath: string, userPath: string, subscriber: Subscriber<T>): TeardownLogic {
     if (this.session.state === 'CLOSED') {
       subscriber.error(new ClientClosedError());
       return;
@@ -70,7 +81,7 @@ export class SharedWatches implements StreamOwner {
     return (stream as SharedStream<T>).attach(subscriber);
   }
 
-  private create(kind: SharedKind, serverPath: string, userPath: string): SharedStream<unknown> {
+  private create(kind: WatchKind, serverPath: string, userPath: string): SharedStream<unknown> {
     if (kind === 'persistent' || kind === 'persistentRecursive') {
       return new PersistentWatch(this, this.session, serverPath, userPath, kind === 'persistentRecursive') as SharedStream<WatchedEvent> as SharedStream<unknown>;
     }
@@ -100,7 +111,7 @@ export class SharedWatches implements StreamOwner {
   }
 
   /** Removes what the server holds for `serverPath` that no watcher on the client still needs. */
-  private release(serverPath: string, kind: SharedKind): void {
+  private release(serverPath: string, kind: WatchKind): void {
     if (!this.session.connected) return; // the server dropped the connection's watches; only the registry is restored
     const registry = this.session.watches;
     if (kind === 'persistentRecursive' && registry.has('persistent', serverPath)) {
@@ -108,8 +119,9 @@ export class SharedWatches implements StreamOwner {
       addWatch(this.session, serverPath, serverPath, false).subscribe({ error: () => undefined });
       return;
     }
-    const data = registry.has('data', serverPath) || registry.has('exist', serverPath);
-    const child = registry.has('child', serverPath);
+    // Watches still being set count as needed: a removeWatches sent now would go out behind them and delete them.
+    const data = registry.needs(serverPath, 'DATA');
+    const child = registry.needs(serverPath, 'CHILDREN');
     const persistent = registry.has('persistent', serverPath) || registry.has('persistentRecursive', serverPath);
     let type: WatcherTypeName | null = null;
     if (!data && !child && !persistent) {
@@ -132,7 +144,7 @@ export class SharedWatches implements StreamOwner {
 class SharedObservable<T> extends Observable<T> {
   constructor(
     readonly watches: SharedWatches,
-    readonly kind: SharedKind,
+    readonly kind: WatchKind,
     readonly serverPath: string,
     readonly userPath: string,
   ) {

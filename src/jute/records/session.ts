@@ -62,7 +62,12 @@ export interface RequestHeader {
 }
 
 export function writeRequestHeader(w: JuteWriter, h: RequestHeader): void {
-  w.int(h.xid).int(h.type);
+  writeRequestHeaderFields(w, h.xid, h.type);
+}
+
+/** The same header from its two fields: the request path writes one per request and builds no record for it. */
+export function writeRequestHeaderFields(w: JuteWriter, xid: number, type: number): void {
+  w.int(xid).int(type);
 }
 
 export function readRequestHeader(r: JuteReader): RequestHeader {

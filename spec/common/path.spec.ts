@@ -10,7 +10,7 @@ import {
   stripChroot,
   validateChroot,
   validatePath,
-} from '../../src/client/path';
+} from '../../src/common/path';
 import { InvalidPathError } from '../../src/errors';
 
 /** The reason part of an InvalidPathError's message, as Java's IllegalArgumentException gives it. */
