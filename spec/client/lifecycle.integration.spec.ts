@@ -321,6 +321,20 @@ describe('start()', () => {
     }
   });
 
+  it('connects with the extreme values createClient() accepts: the largest session timeout, a negative session id', async () => {
+    const zk = client({ sessionTimeout: 2 ** 31 - 1, sessionId: BigInt.asIntN(64, 0x80000123abcd0000n), sessionPassword: Buffer.alloc(16) });
+    const states = new Recorder(zk.state$);
+    try {
+      await zk.start();
+      // The server bounds the timeout (the harness allows 1 s to 60 s) and refuses the unknown session: a new one is made.
+      expect(zk.session!.timeout).toBe(60_000);
+      expect(states.values).toContain('EXPIRED');
+      expect(zk.state).toBe('CONNECTED');
+    } finally {
+      states.subscription.unsubscribe();
+    }
+  });
+
   it('after close() starts afresh: a new session, and only the configured credentials', async () => {
     const zk = await connect({ auth: [{ scheme: 'digest', credential: 'configured:pw' }] });
     await done(zk.addAuth('digest', 'added:pw'));

@@ -1,6 +1,6 @@
 // Volume, size limits, argument checking and cancellation against a real ZooKeeper 3.8.
 import { randomBytes } from 'node:crypto';
-import { type Subscription } from 'rxjs';
+import { type Observable, type Subscription } from 'rxjs';
 import {
   InvalidArgumentError,
   InvalidPathError,
@@ -260,6 +260,13 @@ describe('wrong argument types from JavaScript callers fail with InvalidArgument
     ['create container and sequential', () => one(js().create(x(), 'd', { container: true, sequential: true }))],
     ['createWithStat data as a boolean', () => one(js().createWithStat(x(), true))],
     ['set data as a number', () => one(js().set('/', 42))],
+    ['set data as null', () => one(js().set(x(), null))],
+    ['set data missing', () => one(js().set(x()))],
+    ['delete recursive as a string', () => done(js().delete(x(), { recursive: 'false' }))],
+    ['watch$ recursive as a string', () => one(js().watch$(x(), { recursive: 'yes' }))],
+    ['watch$ options as a string', () => one(js().watch$(x(), 'recursive'))],
+    ['addAuth without a credential', () => done(js().addAuth('digest'))],
+    ['transaction set data as null', () => one(js().transaction().set(x(), null).commit())],
     ['set version as a string', () => one(js().set('/', 'd', '1'))],
     ['set version as a fraction', () => one(js().set('/', 'd', 1.5))],
     ['set version below -1', () => one(js().set('/', 'd', -2))],
@@ -296,6 +303,16 @@ describe('wrong argument types from JavaScript callers fail with InvalidArgument
     expect(await one(zk.exists(x()))).toBeNull();
   });
   /* eslint-enable @typescript-eslint/no-explicit-any */
+});
+
+describe('a recursive delete asked for by a flag that is not a boolean', () => {
+  it("refuses { recursive: 'false' } and leaves the subtree as it was", async () => {
+    const base = await root('recursive-flag');
+    await one(zk.create(`${base}/a/b`, 'x', { makePath: true }));
+    const error: unknown = await done((zk as unknown as { delete(p: string, o: unknown): Observable<void> }).delete(`${base}/a`, { recursive: 'false' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((await one(zk.get(`${base}/a/b`))).data.toString()).toBe('x');
+  });
 });
 
 describe('unsubscribing before the reply', () => {

@@ -1,7 +1,11 @@
-import { Observable, firstValueFrom, defer, throwError, of } from 'rxjs';
+import * as net from 'node:net';
+import { Observable, firstValueFrom, defer, throwError, of, concat, NEVER } from 'rxjs';
 import {
   BadVersionError,
   ConnectionLossError,
+  createClient,
+  InvalidArgumentError,
+  TimeoutError,
   OperationTimeoutError,
   RetryFailedError,
   SessionExpiredError,
@@ -92,5 +96,59 @@ describe('withRetry', () => {
     const seen = attempts.length;
     await new Promise((r) => setTimeout(r, 100));
     expect(attempts.length).toBe(seen);
+  });
+
+  it('cuts a try still in progress at the deadline: RetryFailedError with a deadline TimeoutError, the try unsubscribed', async () => {
+    let tornDown = 0;
+    const hanging = new Observable<string>(() => () => void tornDown++);
+    const error = await firstValueFrom(hanging.pipe(withRetry({ deadline: 150 }))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryFailedError);
+    expect((error as RetryFailedError).cause).toBeInstanceOf(TimeoutError);
+    expect((error as RetryFailedError).cause).toMatchObject({ kind: 'deadline', timeout: 150 });
+    expect(tornDown).toBe(1);
+  });
+
+  it('names the last failure as the cause when the deadline cuts a retry in progress', async () => {
+    const lost = new ConnectionLossError('/x');
+    let tries = 0;
+    const source = defer(() => (++tries === 1 ? throwError(() => lost) : concat(NEVER)));
+    const error = await firstValueFrom(source.pipe(withRetry({ maxTries: -1, delay: 1, deadline: 150 }))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryFailedError);
+    expect((error as RetryFailedError).cause).toBe(lost);
+    expect((error as RetryFailedError).attempts).toBe(2);
+  });
+
+  it('bounds a request queued while no server is up', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const zk = createClient({ hosts: `127.0.0.1:${port}`, connectTimeout: 60_000 });
+    const started = zk.start().catch((e: unknown) => e);
+    try {
+      const error = await firstValueFrom(zk.create('/queued').pipe(withRetry({ maxTries: -1, deadline: 300 }))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryFailedError);
+      expect((error as RetryFailedError).cause).toMatchObject({ kind: 'deadline' });
+      expect(zk.state).toBe('CONNECTING');
+    } finally {
+      await zk.close();
+      await started;
+    }
+  });
+
+  it.each([
+    [{ delay: -5 }],
+    [{ delay: 'x' }],
+    [{ delay: Number.NaN }],
+    [{ maxTries: 1.5 }],
+    [{ maxTries: -2 }],
+    [{ backoff: 0.5 }],
+    [{ maxJitter: 2 }],
+    [{ maxDelay: 2 ** 31 }],
+    [{ deadline: 0 }],
+    [{ retryOnExpired: 'yes' }],
+    ['fast'],
+  ])('refuses the policy %j with InvalidArgumentError when the operator is made', (policy) => {
+    expect(() => withRetry(policy as never)).toThrow(InvalidArgumentError);
   });
 });

@@ -79,6 +79,12 @@ export class FakeConnection {
   }
 }
 
+/** What else the fake server scripts. */
+export interface FakeOptions {
+  /** Answers a four-letter word (a connection opening with four lowercase letters) instead of a session. */
+  onFourLetterWord?: (word: string, socket: net.Socket) => void;
+}
+
 /**
  * A scripted stand-in for a ZooKeeper server, for what a real one cannot be
  * made to do: malformed frames, out-of-order replies, silence. Never a
@@ -90,9 +96,25 @@ export class FakeZooKeeper {
   private readonly sockets = new Set<net.Socket>();
   private pending: ((c: FakeConnection) => void)[] = [];
 
-  private constructor(onConnection: (c: FakeConnection) => void) {
-    this.server = net.createServer((socket) => {
+  private constructor(onConnection: (c: FakeConnection) => void, options: FakeOptions) {
+    // A four-letter word's client half-closes its side (it sends the word with end()): the scripted
+    // answer decides when the server's side ends, as a real server's does.
+    this.server = net.createServer({ allowHalfOpen: options.onFourLetterWord !== undefined }, (socket) => {
       this.sockets.add(socket);
+      if (options.onFourLetterWord) {
+        // A connection that opens with four lowercase letters is a four-letter word, not a session.
+        const onWord = options.onFourLetterWord;
+        let sniffed = false;
+        socket.on('data', (chunk: Buffer) => {
+          if (sniffed) return;
+          sniffed = true;
+          const word = chunk.subarray(0, 4).toString('latin1');
+          if (/^[a-z]{4}$/.test(word)) {
+            this.fourLetterWords++;
+            onWord(word, socket);
+          }
+        });
+      }
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
       const conn = new FakeConnection(socket);
@@ -117,13 +139,19 @@ export class FakeZooKeeper {
         conn.requests.push({ xid, type, body: Buffer.from(frame.buffer.subarray(frame.start + 8, frame.end)) });
         conn.received();
       });
-      socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+      socket.on('data', (chunk: Buffer) => {
+        if (options.onFourLetterWord && conn.connectRequest === null && /^[a-z]{4}/.test(chunk.subarray(0, 4).toString('latin1'))) return;
+        decoder.push(chunk);
+      });
     });
   }
 
+  /** Four-letter words received (with `onFourLetterWord`). */
+  fourLetterWords = 0;
+
   /** `onConnection` runs when a client's ConnectRequest arrives (default: accept the session). */
-  static async start(onConnection: (c: FakeConnection) => void = (c) => c.acceptSession()): Promise<FakeZooKeeper> {
-    const fake = new FakeZooKeeper(onConnection);
+  static async start(onConnection: (c: FakeConnection) => void = (c) => c.acceptSession(), options: FakeOptions = {}): Promise<FakeZooKeeper> {
+    const fake = new FakeZooKeeper(onConnection, options);
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
