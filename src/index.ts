@@ -1,4 +1,4 @@
-// rxzk: the public API (../API.md). Everything else is internal.
+// rxzk: the public API (documented in the README). Everything else is internal.
 export { ZooKeeperClient, createClient } from './client/zookeeper-client';
 export type { WatchOptions, MultiReadRequest, MultiReadResult } from './client/zookeeper-client';
 export type { ClientOptions, SaslOptions, TlsOptions } from './client/options';

@@ -3,7 +3,7 @@ import { CreateFlag, type CreateMode } from '../jute/op-codes';
 import type { Acl } from '../jute/records/data';
 import { describe } from '../common/arguments';
 
-/** Options of `create` (API.md); `mode` wins over the boolean flags when given. */
+/** Options of `create` (README); `mode` wins over the boolean flags when given. */
 export interface CreateOptions {
   acl?: Acl[];
   ephemeral?: boolean;

@@ -12,7 +12,7 @@ import { describe, toBoolean, toNumberIn, toPositiveMs, toRequiredData } from '.
 export type { TlsOptions };
 
 /**
- * SASL authentication on every connect (API.md `sasl`), before any other
+ * SASL authentication on every connect (README, `sasl`), before any other
  * request: the user and password of the server's JAAS `Server` section
  * (`user_<name>="<password>"`). The session then holds `sasl:<username>`,
  * the identity `sasl` ACLs name. A refusal ends the client in AUTH_FAILED.
@@ -23,7 +23,7 @@ export interface SaslOptions {
   password: string;
 }
 
-/** Options of `createClient` (API.md "Client"). */
+/** Options of `createClient` (README, "Client"). */
 export interface ClientOptions {
   /** 'h1:2181,h2:2181', IPv6 as '[::1]:2181', an optional chroot suffix 'h1:2181/app'. */
   hosts: string | string[];

@@ -23,7 +23,7 @@ export type OpResult =
   | { type: 'check' };
 
 /**
- * A transaction builder (API.md `transaction()`): ops are collected, then sent
+ * A transaction builder (README, `transaction()`): ops are collected, then sent
  * as one `multi` request by `commit()`; ZooKeeper applies all of them or none.
  * A bad argument to any op makes `commit()` fail with that error, sending nothing.
  *

@@ -74,7 +74,7 @@ export class ZooKeeperClient {
   /** The session (`null` while there is none); replays the current one. */
   readonly session$: Observable<Session | null>;
 
-  /** The protocol handler: connection, session, requests, watches. Never exposed (API.md's surface only). */
+  /** The protocol handler: connection, session, requests, watches. Never exposed (the documented surface only). */
   private readonly sessionManager: SessionManager;
   private readonly options: ResolvedOptions;
   private readonly chroot: string;

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/client-errors';
 
-/** Node data as callers may give it (API.md: `Buffer | Uint8Array | string`, strings as UTF-8). */
+/** Node data as callers may give it (README: `Buffer | Uint8Array | string`, strings as UTF-8). */
 export type Data = Buffer | Uint8Array | string;
 
 const EMPTY = Buffer.alloc(0);

@@ -1,5 +1,5 @@
 /**
- * The client's view of its connection and session (API.md "State and session").
+ * The client's view of its connection and session (README, "State and session").
  * - CONNECTING: no session yet (also after EXPIRED, while a new session is made).
  * - CONNECTED / CONNECTED_READ_ONLY: a session, on a read-write or read-only server.
  * - SUSPENDED: the connection dropped; the session may be alive; reconnecting.

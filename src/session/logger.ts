@@ -1,4 +1,4 @@
-/** Where the client reports what it does (API.md `logger`); console fits. */
+/** Where the client reports what it does (README, `logger`); console fits. */
 export interface Logger {
   debug(message: string, ...meta: unknown[]): void;
   info(message: string, ...meta: unknown[]): void;

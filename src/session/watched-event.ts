@@ -1,5 +1,5 @@
 /**
- * A watch notification as users see it (API.md "Watches"), its path relative
+ * A watch notification as users see it (README, "Watches"), its path relative
  * to the chroot. `None` events carry a session `state` instead of a node change:
  * a one-shot watch learns with `{ type: 'None', state: 'Expired' }` that its
  * session, and so its server-side watch, is gone (as the Java client tells its watchers).

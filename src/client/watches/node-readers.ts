@@ -36,7 +36,7 @@ export function readStat(client: ZooKeeperClient, path: string, watch: Watcher):
   return client.exists(path, { watch }).pipe(map((stat) => stat));
 }
 
-// Equal readings are not emitted twice (API.md: "same version/cversion"); czxid tells a recreated node apart.
+// Equal readings are not emitted twice (README: "same version/cversion"); czxid tells a recreated node apart.
 
 export function sameData(a: DataReading, b: DataReading): boolean {
   if (a === null || b === null) return a === b;

@@ -3,7 +3,7 @@ import type { WatchKind } from '../../session/watch-kind';
 
 /** Who keeps a shared stream: told once when it ends (its last subscriber left, or it completed or failed). */
 export interface StreamOwner {
-  /** False until the client's first start(): a stream subscribed before waits for it (API.md "Client"). */
+  /** False until the client's first start(): a stream subscribed before waits for it (README, "Client"). */
   readonly canStart: boolean;
   ended(stream: SharedStream<unknown>): void;
 }
