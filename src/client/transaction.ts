@@ -5,22 +5,17 @@ import { RolledBackError } from '../errors/rolled-back-error';
 import type { ZooKeeperError } from '../errors/zookeeper-error';
 import { ErrorCode } from '../jute/error-codes';
 import { OpCode } from '../jute/op-codes';
-import type { Acl, Stat } from '../jute/records/data';
+import type { Acl } from '../jute/records/data';
 import type { MultiResult, TransactionOp } from '../jute/records/multi';
+import type { OpResult } from '../jute/records/op-result';
+
+export type { OpResult } from '../jute/records/op-result';
 import type { SessionManager } from '../session/session-manager';
 import { toData, toRequiredData, toVersion, type Data } from '../common/arguments';
 import { resolveCreateMode, type CreateOptions } from './create-mode';
 import { MULTI } from './operations/multi-operations';
 import { prependChroot, stripChroot, validatePath } from '../common/path';
 import { RequestObservable } from './request-observable';
-
-/** The outcome of one op of a committed transaction. */
-export type OpResult =
-  /** `stat` only for container and TTL creates: ZooKeeper 3.8 answers a create in a multi with the path alone. */
-  | { type: 'create'; path: string; stat?: Stat }
-  | { type: 'delete' }
-  | { type: 'set'; stat: Stat }
-  | { type: 'check' };
 
 /**
  * A transaction builder (README, `transaction()`): ops are collected, then sent

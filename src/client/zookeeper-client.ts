@@ -39,7 +39,6 @@ import { createWithParents, deleteRecursively, ensurePath } from './tree-operati
 import { protectedCreate } from './protected-create';
 import { fourLetterWord } from '../transport/four-letter-word';
 import { waitUntilConnected } from './wait-until-connected';
-import { formatEndpoint } from '../transport/connect-string';
 
 /** The `watch` option of the reads: a callback run once, on the next change. */
 export interface WatchOptions {
@@ -682,10 +681,6 @@ export class ZooKeeperClient {
     if (data.length > limit) throw new RequestTooLargeError(data.length, limit);
   }
 
-  /** For recipes: the endpoint list as 'host:port' strings. */
-  get hosts(): string[] {
-    return this.options.session.endpoints.map(formatEndpoint);
-  }
 }
 
 function watcherOf(opts: WatchOptions | undefined): Watcher | undefined {

@@ -1,3 +1,4 @@
+import type { OpResult } from '../jute/records/op-result';
 import { ZooKeeperError } from './zookeeper-error';
 
 /**
@@ -9,10 +10,11 @@ import { ZooKeeperError } from './zookeeper-error';
  * the op that failed in `failedIndex`; `cause` is that op's error.
  */
 export class RolledBackError extends ZooKeeperError {
-  readonly results: readonly unknown[];
+  /** Per op: its result, the error that failed it, or a RolledBackError (in a failed commit, every op but the failed one). */
+  readonly results: readonly (OpResult | ZooKeeperError)[];
   readonly failedIndex: number;
 
-  constructor(path?: string, options?: { results?: readonly unknown[]; failedIndex?: number; cause?: unknown; message?: string }) {
+  constructor(path?: string, options?: { results?: readonly (OpResult | ZooKeeperError)[]; failedIndex?: number; cause?: unknown; message?: string }) {
     const message = options?.message ?? (path === undefined ? 'ROLLEDBACK' : `ROLLEDBACK for ${path}`);
     super(0, path, message, { cause: options?.cause, codeName: 'ROLLEDBACK' });
     this.results = options?.results ?? [];

@@ -68,17 +68,6 @@ export const EventType = {
   PersistentWatchRemoved: 7,
 } as const;
 
-/** Keeper states carried in watcher events (Watcher.Event.KeeperState). */
-export const KeeperState = {
-  Disconnected: 0,
-  SyncConnected: 3,
-  AuthFailed: 4,
-  ConnectedReadOnly: 5,
-  SaslAuthenticated: 6,
-  Expired: -112,
-  Closed: 7,
-} as const;
-
 /** Watcher types of removeWatches / checkWatches (Watcher.WatcherType). */
 export const WatcherType = { CHILDREN: 1, DATA: 2, ANY: 3 } as const;
 export type WatcherTypeName = keyof typeof WatcherType;

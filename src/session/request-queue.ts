@@ -14,9 +14,6 @@ export class RequestQueue<T> {
     this.items.push(item);
   }
 
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
 
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
@@ -33,13 +30,6 @@ export class RequestQueue<T> {
     return item;
   }
 
-  /** Removes one item wherever it is (a request cancelled before it was sent). */
-  remove(item: T): boolean {
-    const i = this.items.indexOf(item, this.head);
-    if (i < 0) return false;
-    this.items.splice(i, 1);
-    return true;
-  }
 
   /** Empties the queue and returns what it held, in order. */
   drain(): T[] {

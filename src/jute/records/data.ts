@@ -42,9 +42,6 @@ export interface Stat {
   pzxid: bigint;
 }
 
-/** A Stat is fixed-size on the wire: 6 longs and 5 ints. */
-export const STAT_SIZE = 68;
-
 /** Writes a jute `Stat`; `ctime`/`mtime` must be safe integers. */
 export function writeStat(w: JuteWriter, s: Stat): void {
   w.long(s.czxid).long(s.mzxid).longFromNumber(s.ctime).longFromNumber(s.mtime);

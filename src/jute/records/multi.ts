@@ -54,9 +54,6 @@ export interface MultiHeader {
   err: number;
 }
 
-/** A MultiHeader is 4 + 1 + 4 bytes on the wire. */
-export const MULTI_HEADER_SIZE = 9;
-
 export function writeMultiHeader(w: JuteWriter, v: MultiHeader): void {
   w.int(v.type).bool(v.done).int(v.err);
 }
