@@ -1,19 +1,30 @@
 #!/bin/sh
 # Makes sure the tests can start a ZooKeeper (rxzk/testing runs it as child JVMs).
-# Quiet and idempotent: does nothing when ZooKeeper (and kazoo) are already usable.
+# Quiet and idempotent: does nothing when ZooKeeper (and kazoo, and Curator) are already usable.
 # The suite also reads rxzk's ACLs back with kazoo, the Python client, so
 # python3-kazoo is installed too; RXZK_INSTALL_KAZOO=0 leaves it out.
+# The recipe interop tests (spec/interop) run Apache Curator's recipes against rxzk's, so
+# libcurator-recipes-java and libcurator-discovery-java are installed too, and a JDK when javac
+# is missing (the tests compile their Curator peer); RXZK_INSTALL_CURATOR=0 leaves them out.
 set -eu
 
 want_kazoo() {
   [ "${RXZK_INSTALL_KAZOO:-1}" = "1" ] && ! /usr/bin/python3 -c 'import kazoo' >/dev/null 2>&1
 }
 
+want_curator() {
+  [ "${RXZK_INSTALL_CURATOR:-1}" = "1" ] && { [ ! -f /usr/share/java/curator-recipes.jar ] || [ ! -f /usr/share/java/curator-x-discovery.jar ]; }
+}
+
+want_javac() {
+  [ "${RXZK_INSTALL_CURATOR:-1}" = "1" ] && ! command -v javac >/dev/null 2>&1 && { [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/javac" ]; }
+}
+
 have_zookeeper() {
   [ -n "${ZOOKEEPER_CONNECT:-}" ] || [ -n "${ZOOKEEPER_HOME:-}" ] || [ -f /usr/share/java/zookeeper.jar ]
 }
 
-if have_zookeeper && ! want_kazoo; then
+if have_zookeeper && ! want_kazoo && ! want_curator && ! want_javac; then
   exit 0
 fi
 
@@ -29,6 +40,8 @@ if [ "$debian_like" = yes ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/nu
   packages=""
   have_zookeeper || packages=" zookeeper"
   want_kazoo && packages="$packages python3-kazoo"
+  want_curator && packages="$packages libcurator-recipes-java libcurator-discovery-java"
+  want_javac && packages="$packages default-jdk-headless"
   echo "rxzk: installing Debian's${packages} package(s) (apt-get) for the tests..."
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
@@ -48,5 +61,8 @@ MSG
 fi
 if want_kazoo; then
   echo "rxzk: kazoo (for the ACL cross-checks) could not be installed here: apt-get install python3-kazoo as root, or set RXZK_INSTALL_KAZOO=0 to skip installing it"
+fi
+if want_curator || want_javac; then
+  echo "rxzk: Apache Curator (for the recipe interop tests) could not be installed here: apt-get install libcurator-recipes-java libcurator-discovery-java default-jdk-headless as root, or set RXZK_INSTALL_CURATOR=0 to skip installing it"
 fi
 exit 0
