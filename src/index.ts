@@ -19,7 +19,11 @@ export {
 export type { Acl, PermFlags } from './client/acl';
 export type { Stat } from './jute/records/data';
 export type { CreateMode, WatcherTypeName } from './jute/op-codes';
-export type { ConnectionState, Session } from './session/connection-state';
+export { ConnectionState, isConnected } from './session/connection-state';
+export type { Session } from './session/connection-state';
+export { whileConnected, takeUntilSessionLost } from './client/connection-operators';
+export type { ConnectionStateSource } from './client/connection-operators';
+export { SEQUENCE_DIGITS, sequenceNumber, compareSequence, sortBySequence } from './common/sequence';
 export type { WatchedEvent, Watcher } from './session/watched-event';
 export type { Logger } from './session/logger';
 export type { RetryPolicy } from './session/retry-policy';

@@ -13,6 +13,13 @@ export interface CreateOptions {
   ttl?: number;
   /** Create missing parents first (persistent, with the same ACL). */
   makePath?: boolean;
+  /**
+   * With `makePath`: make the missing parents container nodes (Curator's
+   * `creatingParentContainersIfNeeded`), which the server deletes once their
+   * last child is gone — where recipes keep their contenders. Persistent on a
+   * server without containers (before 3.5.3).
+   */
+  containerParents?: boolean;
   /** Curator's "withProtection": a unique prefix lets the client find its node after a connection loss. */
   protected?: boolean;
   mode?: CreateMode;
@@ -31,7 +38,7 @@ export interface ResolvedCreateMode {
 }
 
 /** The boolean options of a create: JavaScript callers may pass anything there. */
-const FLAG_OPTIONS = ['ephemeral', 'sequential', 'container', 'makePath', 'protected'] as const;
+const FLAG_OPTIONS = ['ephemeral', 'sequential', 'container', 'makePath', 'containerParents', 'protected'] as const;
 
 /**
  * Works out the create mode from the options and checks they agree (as

@@ -43,7 +43,9 @@ export class Transaction {
     return this.add(() => {
       // Checked first: it also refuses options that are not an object (null would otherwise throw a TypeError below).
       const mode = resolveCreateMode(opts);
-      if (opts.makePath || opts.protected) throw new InvalidArgumentError('makePath and protected are not available inside a transaction');
+      if (opts.makePath || opts.containerParents || opts.protected) {
+        throw new InvalidArgumentError('makePath, containerParents and protected are not available inside a transaction');
+      }
       const userPath = validatePath(path, mode.sequential);
       const request = {
         path: prependChroot(this.chroot, userPath, mode.sequential),

@@ -1,5 +1,5 @@
 import { Observable, catchError, concat, defer, ignoreElements, map, mergeMap, of, switchMap, throwError, from, last } from 'rxjs';
-import { BadVersionError, NoNodeError, NodeExistsError, NotEmptyError } from '../errors/server-errors';
+import { BadVersionError, NoNodeError, NodeExistsError, NotEmptyError, UnimplementedError } from '../errors/server-errors';
 import type { Acl } from '../jute/records/data';
 import type { ZooKeeperClient } from './zookeeper-client';
 import { joinPath } from '../common/path';
@@ -10,32 +10,52 @@ function parentPath(path: string): string {
   return i <= 0 ? '/' : path.slice(0, i);
 }
 
+/** How the missing nodes of a path are made: persistent (kazoo's ensure_path), or containers (Curator's creatingParentContainersIfNeeded). */
+export type ParentMode = 'PERSISTENT' | 'CONTAINER';
+
 /**
  * Creates every missing node of `path`, top down (kazoo's ensure_path): an
  * existing node is checked with `exists` first, so a path one may read but not
  * create under still succeeds; a node created meanwhile by someone else is fine.
+ * As containers, the server deletes them once their last child goes; a server
+ * without containers (before 3.5.3: UNIMPLEMENTED) gets persistent nodes, as Curator does.
  */
-export function ensurePath(client: ZooKeeperClient, path: string, acl: Acl[]): Observable<void> {
+export function ensurePath(client: ZooKeeperClient, path: string, acl: Acl[], mode: ParentMode = 'PERSISTENT'): Observable<void> {
   return defer(() => {
     if (path === '/') return of(undefined);
     return client.exists(path).pipe(
       switchMap((stat) => {
         if (stat !== null) return of(undefined);
-        return concat(
-          ensurePath(client, parentPath(path), acl),
-          client.create(path, null, { acl }).pipe(catchError((err: unknown) => (err instanceof NodeExistsError ? of('') : throwError(() => err)))),
-        ).pipe(ignoreElements(), (source) => concat(source, of(undefined)));
+        return concat(ensurePath(client, parentPath(path), acl, mode), createOne(client, path, acl, mode)).pipe(
+          ignoreElements(),
+          (source) => concat(source, of(undefined)),
+        );
       }),
     );
   });
 }
 
-/** Runs `send`; if the parent is missing, creates the parents (persistent, `acl`) and runs it once more (kazoo's makepath). */
-export function createWithParents<T>(client: ZooKeeperClient, target: string, acl: Acl[], send: () => Observable<T>): Observable<T> {
+function createOne(client: ZooKeeperClient, path: string, acl: Acl[], mode: ParentMode): Observable<unknown> {
+  const exists = (err: unknown) => (err instanceof NodeExistsError ? of('') : throwError(() => err));
+  if (mode === 'PERSISTENT') return client.create(path, null, { acl }).pipe(catchError(exists));
+  return client.create(path, null, { acl, container: true }).pipe(
+    catchError((err: unknown) => (err instanceof UnimplementedError ? client.create(path, null, { acl }) : throwError(() => err))),
+    catchError(exists),
+  );
+}
+
+/** Runs `send`; if the parent is missing, creates the parents (`mode`, `acl`) and runs it once more (kazoo's makepath). */
+export function createWithParents<T>(
+  client: ZooKeeperClient,
+  target: string,
+  acl: Acl[],
+  send: () => Observable<T>,
+  mode: ParentMode = 'PERSISTENT',
+): Observable<T> {
   return send().pipe(
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return concat(ensurePath(client, parentPath(target), acl).pipe(ignoreElements()), send());
+      return concat(ensurePath(client, parentPath(target), acl, mode).pipe(ignoreElements()), send());
     }),
   );
 }

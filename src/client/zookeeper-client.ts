@@ -1,4 +1,4 @@
-import { Observable, defer, map, throwError, type Subscription } from 'rxjs';
+import { Observable, defer, distinctUntilChanged, map, throwError, type Subscription } from 'rxjs';
 import { ClientClosedError, InvalidArgumentError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
 import { AuthFailedError } from '../errors/server-errors';
 import type { ZooKeeperError } from '../errors/zookeeper-error';
@@ -72,6 +72,15 @@ export class ZooKeeperClient {
   readonly state$: Observable<ConnectionState>;
   /** The session (`null` while there is none); replays the current one. */
   readonly session$: Observable<Session | null>;
+  /**
+   * True while connected (CONNECTED or CONNECTED_READ_ONLY), false otherwise
+   * (CLOSED included); distinct, replays the current value, never completes
+   * (the client can be started again).
+   *
+   * @example
+   * zk.connected$.subscribe((up) => health.set(up));
+   */
+  readonly connected$: Observable<boolean>;
 
   /** The protocol handler: connection, session, requests, watches. Never exposed (the documented surface only). */
   private readonly sessionManager: SessionManager;
@@ -85,6 +94,7 @@ export class ZooKeeperClient {
     this.sessionManager = new SessionManager(this.options.session);
     this.state$ = this.sessionManager.state$.asObservable();
     this.session$ = this.sessionManager.session$.asObservable();
+    this.connected$ = this.state$.pipe(map(isConnected), distinctUntilChanged());
     this.sharedWatches = new SharedWatches(this, this.sessionManager);
   }
 
@@ -395,7 +405,7 @@ export class ZooKeeperClient {
           ? createWithStat(target)
           : new RequestObservable(this.sessionManager, CREATE, request(target), target);
       const withParents = <T>(target: string, make: (t: string) => Observable<T>) =>
-        options.makePath ? createWithParents(this, target, acl, () => make(target)) : make(target);
+        options.makePath ? createWithParents(this, target, acl, () => make(target), options.containerParents ? 'CONTAINER' : 'PERSISTENT') : make(target);
       if (options.protected) {
         const created = protectedCreate(this, waitUntilConnected(this.sessionManager), userPath, (target) => withParents(target, createWithStat));
         return withStat ? created : created.pipe(map((c) => c.path));
@@ -409,15 +419,20 @@ export class ZooKeeperClient {
   }
 
   /**
-   * Creates every missing node of a path (persistent, with `acl` or the default ACL).
+   * Creates every missing node of a path (persistent, with `acl` or the
+   * default ACL); with `{ container: true }` as container nodes, which the
+   * server deletes once their last child is gone (persistent on a server
+   * without containers).
    *
    * @example
    * await lastValueFrom(zk.ensurePath('/app/config/db'));
+   * await lastValueFrom(zk.ensurePath('/locks/orders', undefined, { container: true }));
    */
-  ensurePath(path: string, acl?: Acl[]): Observable<void> {
+  ensurePath(path: string, acl?: Acl[], opts?: { container?: boolean }): Observable<void> {
     try {
       const userPath = validatePath(path);
-      return ensurePath(this, userPath, acl === undefined ? this.options.defaultAcl : validateAcl(acl));
+      const container = toBoolean(toOptions(opts, 'ensurePath options').container, 'ensurePath option container', false);
+      return ensurePath(this, userPath, acl === undefined ? this.options.defaultAcl : validateAcl(acl), container ? 'CONTAINER' : 'PERSISTENT');
     } catch (err) {
       return throwError(() => err);
     }
