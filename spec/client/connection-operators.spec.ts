@@ -70,7 +70,7 @@ describe('takeUntilSessionLost', () => {
 
   it('subscribed before any session, waits for the first one and ends with it', () => {
     scheduler.run(({ hot, expectObservable }) => {
-      const states = hot('g--c---e', { g: 'CONNECTING', c: 'CONNECTED', e: 'EXPIRED' });
+      const states = hot<ConnectionState>('g--c---e', { g: 'CONNECTING', c: 'CONNECTED', e: 'EXPIRED' });
       const sessions = hot('n--a---n', { n: null, a: session(7n) });
       const source = hot('-1-2-3-4-5');
       expectObservable(source.pipe(takeUntilSessionLost({ state$: states, session$: sessions }))).toBe('-1-2-3-|');

@@ -1,0 +1,164 @@
+import { Observable, firstValueFrom, type Subscription } from 'rxjs';
+import { InvalidArgumentError, NoNodeError, sortBySequence, validatePath, type ZooKeeperClient } from '../../index';
+import { LockLostError, LockTimeoutError } from '../errors';
+import type { Holding } from '../holding';
+import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { contend, type ContenderSpec } from './contender';
+
+/**
+ * The methods every lock-like recipe offers (a Lock, each half of a
+ * ReadWriteLock, a Semaphore's lease), on the one contender mechanism.
+ * Not re-entrant: every acquire is its own contender.
+ */
+export abstract class ContenderLock {
+  protected constructor(
+    protected readonly zk: ZooKeeperClient,
+    /** The node under which the contenders are listed. */
+    protected readonly contendersParent: string,
+  ) {}
+
+  /** The rules of this recipe's contender, for one attempt. */
+  protected abstract spec(): ContenderSpec;
+
+  /** One attempt as a cold Observable (a recipe may wrap it: a semaphore takes a mutex around it). */
+  protected attempt(wait: WaitOptions): Observable<Holding> {
+    return contend(this.zk, this.spec(), wait);
+  }
+
+  /**
+   * Waits until held. `timeout` (ms) bounds the whole wait (`0` tries once)
+   * and rejects with LockTimeoutError; `signal` aborts it (rejecting with its
+   * reason); either way this waiter's node is removed.
+   *
+   * @example
+   * const holding = await lock.acquire({ timeout: 10_000 });
+   * try { await work(holding.signal); } finally { await holding.release(); }
+   */
+  acquire(opts?: WaitOptions): Promise<Holding> {
+    let wait: WaitOptions;
+    try {
+      wait = checkWaitOptions(opts, 'acquire');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<Holding>((resolve, reject) => {
+      let attempt: Subscription | undefined = undefined;
+      let ended = false;
+      attempt = this.attempt(wait).subscribe({
+        next: (holding) => {
+          // The attempt lives as long as the holding: its end (released or lost) lets it go.
+          holding.state$.subscribe({
+            complete: () => {
+              ended = true;
+              attempt?.unsubscribe();
+            },
+          });
+          resolve(holding);
+        },
+        error: reject,
+      });
+      if (ended) attempt.unsubscribe();
+    });
+  }
+
+  /**
+   * Takes it if it is free now, without waiting; `null` otherwise (and no node is left behind).
+   *
+   * @example
+   * const holding = await lock.tryAcquire();
+   * if (holding === null) return; // someone else has it
+   */
+  async tryAcquire(): Promise<Holding | null> {
+    try {
+      return await this.acquire({ timeout: 0 });
+    } catch (err) {
+      if (err instanceof LockTimeoutError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Cold: acquires on subscribe and emits the Holding once held; unsubscribing
+   * releases it. Errors with LockLostError when the holding is LOST, and with
+   * LockTimeoutError (or the signal's reason) when the wait runs out.
+   *
+   * @example
+   * lock.hold$().pipe(switchMap((h) => runJobs(h.fencingToken))).subscribe();
+   */
+  hold$(opts?: WaitOptions): Observable<Holding> {
+    return new Observable<Holding>((subscriber) => {
+      let states: Subscription | undefined;
+      const attempt = this.attempt(checkWaitOptions(opts, 'hold$')).subscribe({
+        next: (holding) => {
+          subscriber.next(holding);
+          states = holding.state$.subscribe((state) => {
+            if (state === 'LOST') subscriber.error(new LockLostError(holding));
+          });
+        },
+        error: (err: unknown) => subscriber.error(err),
+      });
+      return () => {
+        states?.unsubscribe();
+        attempt.unsubscribe();
+      };
+    });
+  }
+
+  /**
+   * Acquires, runs `work`, releases (also when `work` throws), and gives
+   * what `work` returned.
+   *
+   * @example
+   * const total = await lock.withLock(async (h) => recompute(h.signal), { timeout: 30_000 });
+   */
+  async withLock<T>(work: (holding: Holding) => T | Promise<T>, opts?: WaitOptions): Promise<T> {
+    if (typeof work !== 'function') throw new InvalidArgumentError('withLock needs a function');
+    const holding = await this.acquire(opts);
+    try {
+      return await work(holding);
+    } finally {
+      await holding.release();
+    }
+  }
+
+  /**
+   * The contenders' identifiers (their nodes' data), in the order they hold
+   * or will hold: the holder first.
+   *
+   * @example
+   * console.log(await lock.contenders()); // ['host-a:4242', 'host-b:777']
+   */
+  async contenders(): Promise<string[]> {
+    return readIdentifiers(this.zk, this.contendersParent, this.spec().markers);
+  }
+}
+
+/** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. */
+export async function readIdentifiers(zk: ZooKeeperClient, parent: string, markers: readonly string[]): Promise<string[]> {
+  let children: string[];
+  try {
+    children = await firstValueFrom(zk.getChildren(parent));
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
+  }
+  const ordered = sortBySequence(children, markers);
+  const base = parent === '/' ? '' : parent;
+  const data = await Promise.all(
+    ordered.map((c) =>
+      firstValueFrom(zk.get(`${base}/${c.name}`)).then(
+        (r) => r.data.toString('utf8'),
+        (err: unknown) => {
+          if (err instanceof NoNodeError) return null;
+          throw err;
+        },
+      ),
+    ),
+  );
+  return data.filter((d): d is string => d !== null);
+}
+
+/** Checks a recipe's path argument as the client checks paths (a bad one throws InvalidPathError at construction). */
+export function recipePath(path: unknown): string {
+  return validatePath(path);
+}

@@ -1,0 +1,296 @@
+import { Observable, firstValueFrom, type Subscriber } from 'rxjs';
+import {
+  ConnectionLossError,
+  NoNodeError,
+  SessionExpiredError,
+  isConnected,
+  sortBySequence,
+  withRetry,
+  type Stat,
+  type ZooKeeperClient,
+} from '../../index';
+import { LockTimeoutError } from '../errors';
+import type { Holding } from '../holding';
+import { removeNodeNow } from '../support/remove-node';
+import type { WaitOptions } from '../support/wait-options';
+import { HoldingImpl } from './holding-impl';
+import { uniquePrefix, type NodeNaming } from './node-naming';
+import { Stopper } from './stopper';
+
+/** A sibling that competes: its name, its counter, and the marker its counter follows. */
+export interface ContenderNode {
+  readonly name: string;
+  readonly sequence: number;
+  readonly marker: string;
+}
+
+/** What a contender does, given the contenders in the server's order and its own place among them. */
+export type Decision =
+  /** It holds. */
+  | { held: true }
+  /** It waits for this sibling (by name) to go: the one whose going may let it in, never the first (no herd). */
+  | { held: false; waitFor: string }
+  /** It waits for any change of the list (a semaphore counting leases). */
+  | { held: false; waitForChildren: true };
+
+/**
+ * One lock-like recipe's rules for the contender mechanism (Curator's
+ * LockInternalsDriver): where the nodes go, what they are called, which
+ * siblings compete, and when a contender holds.
+ */
+export interface ContenderSpec {
+  readonly parent: string;
+  readonly naming: NodeNaming;
+  readonly data: Buffer;
+  /** Markers after which a sibling's counter follows: every sibling with one is a contender (kazoo's, Curator's, rxzk's). */
+  readonly markers: readonly string[];
+  decide(contenders: readonly ContenderNode[], own: number): Decision;
+}
+
+/** How long to wait for a pending create before giving up on removing what it made (a timed-out waiter leaves no node). */
+const CLEANUP_BOUND_MS = 10_000;
+
+/** Reads retried across dropped connections; an expiry is the caller's to handle (its node is gone with the session). */
+function retried<T>(source: Observable<T>): Promise<T> {
+  return firstValueFrom(source.pipe(withRetry({ maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false })));
+}
+
+/**
+ * Contends for a place among the siblings of `spec.parent`, the one mechanism
+ * under every lock-like recipe (Curator's LockInternals):
+ *
+ * 1. an EPHEMERAL_SEQUENTIAL node named with a prefix unique to this create,
+ *    under parents created as containers;
+ * 2. the siblings listed and ordered by their counter (a signed 32-bit
+ *    number, in the order the server assigned it), never by name;
+ * 3. held when `decide` says so, else a getData watch on the one sibling it
+ *    names — getData, not exists, so a sibling already gone leaves no watch —
+ *    and the list read again when it goes (at once, if it is already gone);
+ * 4. a create whose reply was lost is found again by its prefix; a node
+ *    owned by another session (an earlier one) is never taken as ours; a node
+ *    that vanished while waiting (an expiry) is made again;
+ * 5. `timeout` bounds the whole wait, wake-ups included (`0` tries once), and
+ *    `signal` aborts it: either way the node is removed before the error.
+ *
+ * Cold: each subscription is one attempt. It emits the Holding once held and
+ * never completes; unsubscribing removes the node (releasing the holding).
+ */
+export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOptions = {}): Observable<Holding> {
+  return new Observable<Holding>((subscriber) => {
+    const attempt = new Attempt(zk, spec, wait, subscriber);
+    attempt.run();
+    return () => attempt.teardown();
+  });
+}
+
+class Attempt {
+  private readonly stopper = new Stopper();
+  /** The node this attempt has on the server, once created (full path), and what the create answered. */
+  private node: string | null = null;
+  private stat: Stat | null = null;
+  /** A create in flight: its node must be removed too if the attempt ends first. */
+  private creating: Promise<void> | null = null;
+  /** The prefix of a create that may have made a node this attempt has not adopted (its reply was lost, or is still coming). */
+  private pendingPrefix: string | null = null;
+  private holding: HoldingImpl | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onAbort = () => this.stopper.stop(this.wait.signal?.reason);
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    private readonly spec: ContenderSpec,
+    private readonly wait: WaitOptions,
+    private readonly subscriber: Subscriber<Holding>,
+  ) {}
+
+  run(): void {
+    const { timeout, signal } = this.wait;
+    if (signal?.aborted) {
+      this.subscriber.error(signal.reason);
+      return;
+    }
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (timeout !== undefined && timeout > 0) {
+      this.timer = setTimeout(() => this.stopper.stop(new LockTimeoutError(timeout)), timeout);
+    }
+    this.loop().then(
+      (holding) => {
+        this.stopBounds();
+        this.subscriber.next(holding);
+      },
+      (err: unknown) => this.fail(err),
+    );
+  }
+
+  /** The subscriber left: release what is held, remove what was put on the server. */
+  teardown(): void {
+    this.stopBounds();
+    this.stopper.stop(new Error('unsubscribed'));
+    if (this.holding !== null) void this.holding.release().catch(() => undefined);
+    else void this.cleanup().catch(() => undefined);
+  }
+
+  private stopBounds(): void {
+    clearTimeout(this.timer);
+    this.wait.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private async loop(): Promise<HoldingImpl> {
+    for (;;) {
+      if (this.node === null) await this.create();
+      const decision = await this.check();
+      if (decision === 'gone') {
+        // Our node vanished (an expiry, or deleted by someone): contend again with a new one.
+        this.node = null;
+        this.stat = null;
+        continue;
+      }
+      if (decision.held) return this.hold();
+      if (this.wait.timeout === 0) throw new LockTimeoutError(0, 'not free: tried once');
+      await this.waitFor(decision);
+    }
+  }
+
+  /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
+  private async create(): Promise<void> {
+    const { parent, naming, data } = this.spec;
+    const prefix = uniquePrefix(naming.style);
+    const target = `${parent === '/' ? '' : parent}/${prefix}${naming.name}`;
+    this.pendingPrefix = prefix;
+    for (;;) {
+      const request = firstValueFrom(
+        this.zk.createWithStat(target, data, { ephemeral: true, sequential: true, makePath: true, containerParents: true }),
+      );
+      // Recorded even when it lands after the attempt has ended, so that cleanup() removes it.
+      this.creating = request.then(
+        (created) => this.adopt(created.path, created.stat),
+        () => undefined,
+      );
+      try {
+        const created = await this.stopper.race(request);
+        this.adopt(created.path, created.stat);
+        return;
+      } catch (err) {
+        if (this.stopper.stopped) throw err;
+        if (err instanceof ConnectionLossError) {
+          // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262).
+          if ((await this.findByPrefix(prefix)) !== null) return;
+          continue;
+        }
+        // The session ended (its node with it), or the container parent was reaped between its creation and ours.
+        if (err instanceof SessionExpiredError || err instanceof NoNodeError) continue;
+        throw err;
+      } finally {
+        this.creating = null;
+      }
+    }
+  }
+
+  /** The node a create with `prefix` made, if any; one owned by another session is removed, never taken. */
+  private async findByPrefix(prefix: string): Promise<string | null> {
+    const { parent } = this.spec;
+    const children = await this.stopper.race(retried(this.zk.getChildren(parent))).catch((err: unknown) => {
+      if (err instanceof NoNodeError) return [] as string[];
+      throw err;
+    });
+    const name = children.find((c) => c.startsWith(prefix));
+    if (name === undefined) return null;
+    const path = `${parent === '/' ? '' : parent}/${name}`;
+    const stat = await this.stopper.race(retried(this.zk.exists(path)));
+    if (stat === null) return null;
+    if (stat.ephemeralOwner !== this.zk.session?.id) {
+      await removeNodeNow(this.zk, path);
+      return null;
+    }
+    this.adopt(path, stat);
+    return path;
+  }
+
+  private adopt(path: string, stat: Stat): void {
+    this.node = path;
+    this.stat = stat;
+    this.pendingPrefix = null;
+  }
+
+  /** Lists the contenders and decides; 'gone' when our node is not among them, or not this session's. */
+  private async check(): Promise<Decision | 'gone'> {
+    const { parent, markers } = this.spec;
+    let children: string[];
+    try {
+      children = await this.stopper.race(retried(this.zk.getChildren(parent)));
+    } catch (err) {
+      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return 'gone';
+      throw err;
+    }
+    const own = this.node === null ? '' : this.node.slice(this.node.lastIndexOf('/') + 1);
+    const contenders = sortBySequence(children, markers);
+    const index = contenders.findIndex((c) => c.name === own);
+    // A node from an earlier session (CURATOR-604) is never ours, even under our name.
+    if (index < 0 || this.stat === null || this.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
+    return this.spec.decide(contenders, index);
+  }
+
+  /** Waits for the sibling to go (or the list to change); returns at once when it is already gone. */
+  private async waitFor(decision: Extract<Decision, { held: false }>): Promise<void> {
+    const { parent } = this.spec;
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    // Any event wakes it: the sibling's deletion or change, or the session's expiry (the watch is gone then).
+    const watch = () => wake();
+    try {
+      if ('waitFor' in decision) await this.stopper.race(retried(this.zk.get(`${parent === '/' ? '' : parent}/${decision.waitFor}`, { watch })));
+      else await this.stopper.race(retried(this.zk.getChildren(parent, { watch })));
+    } catch (err) {
+      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
+      throw err;
+    }
+    await this.stopper.race(woken);
+  }
+
+  private hold(): HoldingImpl {
+    const session = this.zk.session;
+    const node = this.node as string;
+    const stat = this.stat as Stat;
+    this.holding = new HoldingImpl(this.zk, {
+      node,
+      czxid: stat.czxid,
+      sessionId: stat.ephemeralOwner,
+      sessionTimeout: session?.timeout ?? 0,
+    });
+    return this.holding;
+  }
+
+  /** Removes this attempt's node (and the one a create still in flight makes), then reports `err`. */
+  private fail(err: unknown): void {
+    this.stopBounds();
+    const report = () => this.subscriber.error(err);
+    // Connected, the removal is one quick delete: report once the node is gone. Disconnected, report now and remove when back.
+    if (isConnected(this.zk.state)) this.cleanup().then(report, report);
+    else {
+      report();
+      void this.cleanup().catch(() => undefined);
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    const creating = this.creating;
+    if (creating !== null) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLEANUP_BOUND_MS)));
+      await Promise.race([creating, bound]);
+      clearTimeout(timer);
+    }
+    const { node, pendingPrefix } = this;
+    this.node = null;
+    this.pendingPrefix = null;
+    if (node !== null) await removeNodeNow(this.zk, node);
+    else if (pendingPrefix !== null) await this.removeByPrefix(pendingPrefix);
+  }
+
+  /** Removes whatever a create with `prefix` made (its reply never came): the prefix is this attempt's alone. */
+  private async removeByPrefix(prefix: string): Promise<void> {
+    const { parent } = this.spec;
+    const children = await retried(this.zk.getChildren(parent)).catch(() => [] as string[]);
+    for (const name of children) if (name.startsWith(prefix)) await removeNodeNow(this.zk, `${parent === '/' ? '' : parent}/${name}`);
+  }
+}

@@ -1,0 +1,148 @@
+import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
+import { isConnected, type ConnectionState, type ZooKeeperClient } from '../../index';
+import { LockLostError } from '../errors';
+import type { Holding, HoldingState } from '../holding';
+import { removeNodeNow } from '../support/remove-node';
+
+/** What a holding is made from: the node held and the session that holds it. */
+export interface HeldNode {
+  node: string;
+  czxid: bigint;
+  /** The node's ephemeralOwner, the session that created it. */
+  sessionId: bigint;
+  /** The negotiated session timeout when it was taken: how long SUSPENDED may last before LOST. */
+  sessionTimeout: number;
+}
+
+/**
+ * A holding's life after it was granted (Curator's ConnectionStateListener
+ * advice and TN14 made part of the recipe):
+ * - SUSPENDED when the connection drops, and LOST once it has been down for
+ *   the negotiated session timeout, without waiting for a reconnect (the
+ *   server has expired the session by then, and given the node to the next);
+ * - back to HELD when the same session reconnects and its node is still
+ *   there, owned by it;
+ * - LOST at once on EXPIRED, CLOSED or AUTH_FAILED, and when the node is
+ *   deleted by someone else;
+ * - RELEASED once release() has deleted the node.
+ * A node left behind by a LOST holding (a session that outlived its
+ * connection) is deleted in the background, retried until it is gone.
+ */
+export class HoldingImpl implements Holding {
+  readonly node: string;
+  readonly fencingToken: bigint;
+  private readonly states: BehaviorSubject<HoldingState>;
+  private readonly controller = new AbortController();
+  private readonly watchers: Subscription[] = [];
+  private lostTimer: ReturnType<typeof setTimeout> | undefined;
+  private releasing: Promise<void> | null = null;
+  private checking: Subscription | null = null;
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    private readonly held: HeldNode,
+    /** Told once the holding is over (LOST or RELEASED): the recipe stops what it runs for it. */
+    private readonly onEnd: () => void = () => undefined,
+  ) {
+    this.node = held.node;
+    this.fencingToken = held.czxid;
+    this.states = new BehaviorSubject<HoldingState>('HELD');
+    this.watch(zk.state$.subscribe((state) => this.onConnectionState(state)));
+    // Deleted by someone else (or gone with the session): exists$ sees the node go.
+    if (!this.ended) this.watch(zk.exists$(held.node).subscribe((stat) => stat === null && this.nodeGone()));
+  }
+
+  /** Keeps a subscription until the holding ends (one that ended it while subscribing is let go at once). */
+  private watch(subscription: Subscription): void {
+    if (this.ended) subscription.unsubscribe();
+    else this.watchers.push(subscription);
+  }
+
+  /** Replays the current state, terminal ones included (a completed BehaviorSubject would give a late subscriber nothing). */
+  get state$(): Observable<HoldingState> {
+    return new Observable<HoldingState>((subscriber) => {
+      if (!this.ended) return this.states.subscribe(subscriber);
+      subscriber.next(this.state);
+      subscriber.complete();
+      return undefined;
+    });
+  }
+
+  get state(): HoldingState {
+    return this.states.value;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private get ended(): boolean {
+    return this.state === 'LOST' || this.state === 'RELEASED';
+  }
+
+  release(): Promise<void> {
+    if (this.releasing !== null) return this.releasing;
+    if (this.ended) return Promise.resolve();
+    this.releasing = removeNodeNow(this.zk, this.node).then(() => this.end('RELEASED'));
+    return this.releasing;
+  }
+
+  private onConnectionState(state: ConnectionState): void {
+    if (this.ended) return;
+    if (state === 'SUSPENDED') {
+      if (this.state !== 'HELD') return;
+      this.states.next('SUSPENDED');
+      this.lostTimer = setTimeout(() => this.lose(), this.held.sessionTimeout);
+    } else if (isConnected(state)) {
+      if (this.state === 'SUSPENDED') this.confirm();
+    } else if (state === 'EXPIRED' || state === 'CLOSED' || state === 'AUTH_FAILED') {
+      this.lose();
+    }
+  }
+
+  /** Reconnected: HELD again only on the same session, with the node still there and its own. */
+  private confirm(): void {
+    if (this.zk.session?.id !== this.held.sessionId) {
+      this.lose();
+      return;
+    }
+    this.checking?.unsubscribe();
+    this.checking = this.zk.exists(this.node).subscribe({
+      next: (stat) => {
+        this.checking = null;
+        if (this.state !== 'SUSPENDED') return;
+        if (stat === null || stat.ephemeralOwner !== this.held.sessionId || stat.czxid !== this.held.czxid) this.nodeGone();
+        else {
+          clearTimeout(this.lostTimer);
+          this.states.next('HELD');
+        }
+      },
+      // Dropped again meanwhile: the next SUSPENDED/CONNECTED decides.
+      error: () => (this.checking = null),
+    });
+  }
+
+  /** The node is gone (or is not ours): LOST, unless release() is deleting it — then it ends RELEASED. */
+  private nodeGone(): void {
+    if (this.releasing === null) this.lose();
+  }
+
+  private lose(): void {
+    if (this.ended) return;
+    // A release in progress finishes as RELEASED only if the node went while still held; LOST wins.
+    this.end('LOST');
+    // The session may outlive its connection: the node would then block the next holder until it expired.
+    removeNodeNow(this.zk, this.node).catch(() => undefined);
+  }
+
+  private end(state: 'LOST' | 'RELEASED'): void {
+    if (this.ended) return;
+    clearTimeout(this.lostTimer);
+    this.checking?.unsubscribe();
+    for (const w of this.watchers.splice(0)) w.unsubscribe();
+    this.states.next(state);
+    this.states.complete();
+    this.controller.abort(state === 'LOST' ? new LockLostError(this) : new Error(`${this.node} was released`));
+    this.onEnd();
+  }
+}

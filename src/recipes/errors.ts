@@ -1,0 +1,44 @@
+import { ZooKeeperClientError } from '../index';
+import type { Holding } from './holding';
+
+/**
+ * A recipe's wait ran out (`timeout` ms): a lock, a lease, a barrier, a
+ * queue entry. Whatever the waiter had put on the server (its contender
+ * node) has been removed; `timeout: 0` tries once.
+ *
+ * @example
+ * try {
+ *   await lock.acquire({ timeout: 5_000 });
+ * } catch (err) {
+ *   if (err instanceof LockTimeoutError) console.log(`busy after ${err.timeout} ms`);
+ * }
+ */
+export class LockTimeoutError extends ZooKeeperClientError {
+  constructor(
+    /** The bound that ran out, in ms. */
+    readonly timeout: number,
+    message = `gave up waiting after ${timeout} ms`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * A holding (a lock, a lease, leadership) was lost while held: its session
+ * expired, the client closed, its node was deleted by someone else, or the
+ * connection stayed down for the session timeout. The work it protected must
+ * stop; `holding` is the one lost.
+ *
+ * @example
+ * lock.hold$().subscribe({ error: (err) => err instanceof LockLostError && stopWork(err.holding.fencingToken) });
+ */
+export class LockLostError extends ZooKeeperClientError {
+  constructor(
+    readonly holding: Holding,
+    message = `lost ${holding.node}`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,38 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * What a holding is going through:
+ * - `HELD`: this participant holds it.
+ * - `SUSPENDED`: the connection dropped; the session — and so the holding —
+ *   may already be gone: act as not holding. Back to `HELD` when the same
+ *   session reconnects and the node is still there.
+ * - `LOST` (terminal): the session expired, the client closed, the node was
+ *   deleted by someone else, or the connection stayed down for the
+ *   negotiated session timeout.
+ * - `RELEASED` (terminal): released (or unsubscribed), and the node is gone.
+ */
+export type HoldingState = 'HELD' | 'SUSPENDED' | 'LOST' | 'RELEASED';
+
+/**
+ * What a lock, a lease or leadership gives: the participant's node, a
+ * fencing token, its state as it changes, and a way to let go.
+ *
+ * @example
+ * const holding = await lock.acquire();
+ * holding.state$.subscribe((state) => console.log('lock', state));
+ * await doWork({ signal: holding.signal, token: holding.fencingToken });
+ * await holding.release();
+ */
+export interface Holding {
+  /** The full (chroot-relative) path of this participant's znode. */
+  readonly node: string;
+  /** The node's czxid: strictly greater for every later holder of the same lock or leadership. */
+  readonly fencingToken: bigint;
+  /** Replays the current state, then each change; completes after a terminal state. */
+  readonly state$: Observable<HoldingState>;
+  readonly state: HoldingState;
+  /** Aborted once LOST or RELEASED: pass it to the work the holding protects. */
+  readonly signal: AbortSignal;
+  /** Idempotent: deletes the node, retried across reconnects until it is gone; never deletes a node another session owns. */
+  release(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+export { Lock, type LockOptions } from './lock';

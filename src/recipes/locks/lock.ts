@@ -1,0 +1,69 @@
+import { toBuffer } from '../support/data';
+import { ContenderLock, recipePath } from '../contender/contender-lock';
+import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
+import type { NamingStyle } from '../contender/node-naming';
+import { defaultIdentifier } from '../support/identifier';
+import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+
+/** Options of a Lock. */
+export interface LockOptions {
+  /** This participant's identifier, stored as its node's data (default `<hostname>:<pid>`). */
+  identifier?: string;
+  /**
+   * Whose node names to write: `'curator'` (default) writes Curator's
+   * InterProcessMutex nodes, `_c_<uuid>-lock-<seq>`, which kazoo sees with
+   * `extra_lock_patterns=['-lock-']`; `'kazoo'` writes kazoo's
+   * `<hex>__lock__<seq>`, which a plain kazoo Lock sees. Either way the lock
+   * honours both kinds of contender.
+   */
+  layout?: NamingStyle;
+}
+
+/** The markers a lock's contender counter follows: Curator's InterProcessMutex (and rxzk's) and kazoo's Lock. */
+export const LOCK_MARKERS = ['-lock-', '__lock__'] as const;
+
+/** The first contender holds; every other waits for the one just before it (no herd). */
+export function firstHolds(contenders: readonly ContenderNode[], own: number): Decision {
+  return own === 0 ? { held: true } : { held: false, waitFor: contenders[own - 1].name };
+}
+
+/**
+ * A distributed mutual-exclusion lock on Curator's InterProcessMutex layout
+ * (`<path>/_c_<uuid>-lock-<seq>`, ephemeral, under a container parent); it
+ * honours kazoo Lock's `<hex>__lock__<seq>` contenders, so Java services on
+ * Curator, Python services on kazoo and Node services on rxzk exclude each
+ * other on the same path.
+ *
+ * Not re-entrant: every acquire is its own contender, so two acquires on one
+ * Lock exclude each other. What `acquire()` gives is a {@link Holding} that
+ * knows when it is lost (SUSPENDED, then LOST after the session timeout).
+ *
+ * @example
+ * const lock = new Lock(zk, '/locks/orders');
+ * await lock.withLock(async (holding) => {
+ *   await processOrders({ signal: holding.signal, fencingToken: holding.fencingToken });
+ * });
+ */
+export class Lock extends ContenderLock {
+  private readonly identifier: Buffer;
+  private readonly layout: NamingStyle;
+
+  constructor(zk: ZooKeeperClient, path: string, opts: LockOptions = {}) {
+    super(zk, recipePath(path));
+    this.identifier = toBuffer(opts.identifier ?? defaultIdentifier(), 'identifier');
+    if (opts.layout !== undefined && opts.layout !== 'curator' && opts.layout !== 'kazoo') {
+      throw new InvalidArgumentError(`layout must be 'curator' or 'kazoo', not ${String(opts.layout)}`);
+    }
+    this.layout = opts.layout ?? 'curator';
+  }
+
+  protected spec(): ContenderSpec {
+    return {
+      parent: this.contendersParent,
+      naming: { style: this.layout, name: this.layout === 'curator' ? 'lock-' : '__lock__' },
+      data: this.identifier,
+      markers: LOCK_MARKERS,
+      decide: firstHolds,
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from '../../index';
+
+/** The bounds of a recipe's wait: `timeout` in ms (0: try once), `signal` to abort it (it rejects with `signal.reason`). */
+export interface WaitOptions {
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** The largest wait a Node timer keeps (2^31 - 1 ms). */
+const MAX_TIMER_MS = 0x7fffffff;
+
+/** Checks a wait's options as a JavaScript caller may give them; returns them typed. */
+export function checkWaitOptions(opts: unknown, what: string): WaitOptions {
+  if (opts === undefined) return {};
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError(`${what} options must be an object`);
+  const { timeout, signal } = opts as Record<string, unknown>;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMER_MS)) {
+    throw new InvalidArgumentError(`${what} timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, not ${String(timeout)}`);
+  }
+  // Duck-typed: an AbortSignal from another realm (a vm context, a test runner) is one too.
+  if (signal !== undefined && !isAbortSignal(signal)) throw new InvalidArgumentError(`${what} signal must be an AbortSignal`);
+  return { timeout, signal: signal as AbortSignal | undefined };
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<AbortSignal>;
+  return typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function' && typeof s.removeEventListener === 'function';
+}
