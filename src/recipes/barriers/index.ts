@@ -1,0 +1,2 @@
+// Filled in by this family's recipes.
+export {};
