@@ -11,8 +11,8 @@ import {
 import { one, done, clientPool, rejectionOf, until } from '../support/fixtures';
 import { Recorder } from '../support/recorder';
 import { TcpProxy } from '../support/tcp-proxy';
-import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
-import { trackResources } from '../support/resource-tracker';
+import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../src/testing';
+import { liveAfterRelease, trackResources } from '../support/resource-tracker';
 
 let zkServer: StartedZooKeeper;
 const { client, connect, closeAll } = clientPool(() => zkServer.connectString);
@@ -84,8 +84,6 @@ async function wrongOutcomes(attempts: readonly (readonly [string, () => Promise
   return wrong;
 }
 
-/** Lets closed sockets and cleared timers leave the active list. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 beforeAll(async () => {
   zkServer = await startZooKeeper();
@@ -184,8 +182,7 @@ describe('close()', () => {
       expect(resources.live().some((r) => r.startsWith('TCP'))).toBe(true);
       expect(resources.live().some((r) => r.startsWith('Timeout'))).toBe(true);
       await zk.close();
-      await settle();
-      expect(resources.live()).toEqual([]);
+      expect(await liveAfterRelease(resources)).toEqual([]);
     } finally {
       resources.stop();
     }
@@ -226,9 +223,9 @@ describe('start()', () => {
     const startedAt = Date.now();
     const error: unknown = await zk.start().catch((e: unknown) => e);
     const took = Date.now() - startedAt;
-    await settle();
+    const left = await liveAfterRelease(resources);
     resources.stop();
-    expect(resources.live()).toEqual([]);
+    expect(left).toEqual([]);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ kind: 'connect', timeout: 1_500 });
     expect((error as TimeoutError).cause).toBeInstanceOf(ConnectError);
@@ -258,9 +255,10 @@ describe('start()', () => {
       expect(error).toMatchObject({ kind: 'connect' });
       expect(Date.now() - startedAt).toBeLessThan(2_500);
       expect(sockets.length).toBeGreaterThan(0);
-      await settle();
+      expect(await liveAfterRelease(resources)).toEqual([]);
+      // The server side sees each close once the client's end is gone.
+      await waitFor(() => closedByClient === sockets.length, { timeout: 5_000 });
       expect(closedByClient).toBe(sockets.length);
-      expect(resources.live()).toEqual([]);
     } finally {
       resources.stop();
       for (const s of sockets) s.destroy();

@@ -55,3 +55,12 @@ export function clientPool(hosts: () => string): {
     },
   };
 }
+
+/**
+ * An observation window, for asserting that something does NOT happen during it (no reconnection after the
+ * client gave up, no value after an unsubscribe that fences cannot rule out). Never a way to wait for
+ * something that does happen: wait for that event, or fence with `sync` and a read.
+ */
+export function observeFor(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -31,3 +31,13 @@ export function trackResources(): { live(): string[]; stop(): void } {
   }).enable();
   return { live: () => [...alive.values()], stop: () => hook.disable() };
 }
+
+/**
+ * What is still live once the tracked resources had time to go: closed sockets and cleared timers leave
+ * the list when their destroy hooks run, a little after the close; this waits for that (up to `timeout`).
+ */
+export async function liveAfterRelease(tracker: { live(): string[] }, timeout = 5_000): Promise<string[]> {
+  const deadline = Date.now() + timeout;
+  while (tracker.live().length > 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+  return tracker.live();
+}

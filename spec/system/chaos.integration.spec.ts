@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { createClient, RolledBackError, withRetry, type RetryPolicy, type ZooKeeperClient } from '../../src';
-import { startZooKeeper, type StartedZooKeeper, type ZooKeeperMember } from '../../src/testing';
-import { trackResources } from '../support/resource-tracker';
+import { startZooKeeper, waitFor, type StartedZooKeeper, type ZooKeeperMember } from '../../src/testing';
+import { liveAfterRelease, trackResources } from '../support/resource-tracker';
 
 // The worst day, bounded: a 3-server ensemble whose members are killed,
 // paused and restarted in turn (the leader included) while four clients
@@ -17,7 +17,8 @@ const COUNTER = `${ROOT}/counter`;
 const MARKERS = `${ROOT}/increments`;
 const CREATES = `${ROOT}/creates`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The chaos schedule: how long a fault (or the calm between two) lasts. A duration of the test's own making, not a synchronisation. */
+const faultFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Worker {
   name: string;
@@ -120,7 +121,7 @@ describe('chaos', () => {
       const started = Date.now();
       const actions = ['kill', 'pause', 'stop'] as const;
       for (let round = 0; Date.now() - started < CHAOS_MS; round++) {
-        await sleep(1_500);
+        await faultFor(1_500); // the calm between faults
         let victim: ZooKeeperMember;
         try {
           victim = round % 2 === 0 ? await ensemble.leader(10_000) : ensemble.members[round % 3];
@@ -131,11 +132,11 @@ describe('chaos', () => {
         log.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${action} server ${victim.id}${round % 2 === 0 ? ' (leader)' : ''}`);
         if (action === 'pause') {
           await victim.pause();
-          await sleep(3_500); // longer than the clients' read timeout
+          await faultFor(3_500); // frozen longer than the clients' read timeout
           await victim.resume();
         } else {
           await (action === 'kill' ? victim.kill() : victim.stop());
-          await sleep(2_000);
+          await faultFor(2_000); // down this long
           await victim.start({ waitUntilServing: false });
         }
         if (round === 3) {
@@ -159,7 +160,7 @@ describe('chaos', () => {
 
       // Every watcher ends on the final value.
       const deadline = Date.now() + 20_000;
-      while (workers.some((w) => w.lastSeen !== finalCounter) && Date.now() < deadline) await sleep(100);
+      await waitFor(() => workers.every((w) => w.lastSeen === finalCounter), { timeout: Math.max(0, deadline - Date.now()), description: 'every watcher on the final value' }).catch(() => undefined);
 
       failovers = workers.reduce((n, w) => n + w.suspensions, 0);
       const expiredSeen = workers.reduce((n, w) => n + w.expiries, 0);
@@ -182,8 +183,7 @@ describe('chaos', () => {
 
       for (const w of workers) for (const s of w.subscriptions) s.unsubscribe();
       await Promise.all([...workers.map((w) => w.zk.close()), judge.close()]);
-      await sleep(100);
-      expect(resources.live()).toEqual([]);
+      expect(await liveAfterRelease(resources)).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
       resources.stop();

@@ -23,7 +23,7 @@ import {
 } from '../../src';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { generateTlsMaterial, type TlsMaterial } from '../../src/testing/tls-material';
-import { rejectionOf } from '../support/fixtures';
+import { observeFor, rejectionOf } from '../support/fixtures';
 import { TcpProxy } from '../support/tcp-proxy';
 
 const clients: ZooKeeperClient[] = [];
@@ -51,7 +51,6 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A throwaway CA (and certificates) other than the servers'. */
 async function foreignTlsMaterial(): Promise<{ material: TlsMaterial; remove: () => Promise<void> }> {
@@ -294,7 +293,7 @@ describe('TLS to a server with a secure client port (tls: true, sasl: true)', ()
       expect(codeOf(err.cause)).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
       expect(err.message).toMatch(/does not verify against the trusted CAs/);
       expect(zk.state).toBe('CLOSED');
-      await sleep(1_500);
+      await observeFor(1_500);
       expect(counter.accepted).toBe(1);
       await expect(firstValueFrom(zk.exists('/'))).rejects.toBeInstanceOf(ClientClosedError);
     } finally {
@@ -331,7 +330,7 @@ describe('TLS to a server with a secure client port (tls: true, sasl: true)', ()
       expect(counter.accepted).toBeLessThanOrEqual(8);
       const attempts = counter.accepted;
       expect(zk.state).toBe('CLOSED');
-      await sleep(1_000);
+      await observeFor(1_000);
       expect(counter.accepted).toBe(attempts);
     } finally {
       await counter.stop();
@@ -353,7 +352,7 @@ describe('TLS to a server with a secure client port (tls: true, sasl: true)', ()
       expect(counter.accepted).toBeLessThanOrEqual(8);
       const attempts = counter.accepted;
       expect(zk.state).toBe('CLOSED');
-      await sleep(1_000);
+      await observeFor(1_000);
       expect(counter.accepted).toBe(attempts);
     } finally {
       await counter.stop();
@@ -393,7 +392,7 @@ describe('mutual TLS (tls: { clientAuth: true })', () => {
       expect(codeOf(err.cause)).toBe('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE');
       expect(err.message).toMatch(/sslv3 alert bad certificate .*refused the client certificate/);
       expect(err.message).not.toMatch(/\n/);
-      await sleep(1_000);
+      await observeFor(1_000);
       expect(counter.accepted).toBe(1);
     } finally {
       await counter.stop();

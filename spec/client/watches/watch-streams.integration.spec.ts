@@ -3,52 +3,17 @@ import { createClient, makeDigestAcl, NoAuthError, Perms, type ConnectionState, 
 import { until } from '../../support/fixtures';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
 import { TcpProxy } from '../../support/tcp-proxy';
+import { Recorder } from '../../support/recorder';
 
-/** Collects what a stream emits, and lets a test wait for a condition on it. */
-class Recorder<T> {
-  readonly values: T[] = [];
-  completed = false;
-  error: unknown = undefined;
-  readonly subscription: Subscription;
-  private waiters: (() => void)[] = [];
-
-  constructor(source: Observable<T>) {
-    this.subscription = source.subscribe({
-      next: (v) => {
-        this.values.push(v);
-        for (const w of this.waiters.splice(0)) w();
-      },
-      error: (e: unknown) => {
-        this.error = e;
-        for (const w of this.waiters.splice(0)) w();
-      },
-      complete: () => {
-        this.completed = true;
-        for (const w of this.waiters.splice(0)) w();
-      },
-    });
-  }
-
-  async until(predicate: (values: T[]) => boolean, timeout = 10_000): Promise<T[]> {
-    const deadline = Date.now() + timeout;
-    while (!predicate(this.values)) {
-      if (Date.now() > deadline) throw new Error(`timed out; seen ${JSON.stringify(this.values, replacer)}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-    return this.values;
-  }
-}
-
-function replacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer') return Buffer.from((value as { data: number[] }).data).toString();
-  return value;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A fence: once the watching client's sync and a read after it are answered, the server has handled every
+ * request that client sent before (addWatch, removeWatches, a follower's re-read) and sent it every
+ * notification they caused.
+ */
+const fence = async (client: ZooKeeperClient, path = '/') => {
+  await firstValueFrom(client.sync(path));
+  await firstValueFrom(client.exists(path));
+};
 const text = (v: { data: Buffer } | null) => (v === null ? null : v.data.toString());
 
 /** The server's watch count for a path, from `wchp` (data and exist watches). */
@@ -125,6 +90,8 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     await lastValueFrom(writer.delete(path, { recursive: true }), { defaultValue: undefined });
     await data.until((v) => v.at(-1) === null && v.length > 1);
     await exists.until((v) => v.at(-1) === null && v.length > 1);
+    // The latest value, not every value: the deletion is only certain to be seen if waited for before the re-create.
+    await children.until((v) => v.at(-1) === null && v.length > 1);
     await firstValueFrom(writer.create(path, 'again'));
     await data.until((v) => v.at(-1) === 'again');
 
@@ -145,7 +112,7 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     const writes = Array.from({ length: 100 }, (_, i) => firstValueFrom(writer.set(path, `v${i + 1}`)));
     await Promise.all(writes);
     await data.until((v) => v.at(-1) === 'v100');
-    await sleep(300);
+    await fence(zk, path);
     expect(data.values.at(-1)).toBe('v100');
     const order = data.values.slice(1).map((v) => Number((v as string).slice(1)));
     expect(order).toEqual([...order].sort((a, b) => a - b));
@@ -169,7 +136,7 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
       await data.until((v) => v.length === 1);
       await children.until((v) => v.length === 1);
       await exists.until((v) => v.length === 1);
-      await sleep(100); // addWatch answered
+      await fence(cut, path); // addWatch answered
 
       proxy.refuse();
       await until(cut, 'SUSPENDED');
@@ -197,7 +164,7 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     const oneShot: WatchedEvent[] = [];
     await firstValueFrom(zk.exists(path, { watch: (e) => oneShot.push(e) }));
     await data.until((v) => v.length === 1);
-    await sleep(100);
+    await fence(zk, path);
     const oldSession = zk.session!.id;
     const states: ConnectionState[] = [];
     const recording = zk.state$.subscribe((s) => states.push(s));
@@ -208,7 +175,8 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     expect(zk.session!.id).not.toBe(oldSession);
     // The one-shot watch died with the session, and its callback was told so.
     expect(oneShot).toEqual([{ type: 'None', path: '', state: 'Expired' }]);
-    await sleep(200);
+    // The re-read and the re-added watch$ were queued at the expiry: answered before a fence made now.
+    await fence(zk, path);
     await firstValueFrom(writer.set(path, 'new session'));
     await data.until((v) => v.at(-1) === 'new session');
     await events.until((v) => v.some((e) => e.type === 'NodeDataChanged'));
@@ -230,7 +198,7 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     expect(await serverWatchesOn(writer, path)).toBe(1);
     expect(await watchCount(writer)).toBe(before + 1);
     for (const s of subscriptions) s.unsubscribe();
-    await sleep(200);
+    await fence(zk, path);
     expect(await serverWatchesOn(writer, path)).toBe(0);
     expect(await watchCount(writer)).toBe(before);
   });
@@ -240,13 +208,13 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     const before = await watchCount(writer);
     const a = record(zk.watch$(path, { recursive: true }));
     const b = record(zk.watch$(path, { recursive: true }));
-    await sleep(200);
+    await fence(zk);
     expect(await watchCount(writer)).toBeGreaterThan(before);
     a.subscription.unsubscribe();
-    await sleep(100);
+    await fence(zk);
     expect(await watchCount(writer)).toBeGreaterThan(before);
     b.subscription.unsubscribe();
-    await sleep(200);
+    await fence(zk);
     expect(await watchCount(writer)).toBe(before);
   });
 
@@ -255,7 +223,7 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     await firstValueFrom(writer.create(root, ''));
     const recursive = record(zk.watch$(root, { recursive: true }));
     const plain = record(zk.watch$(root));
-    await sleep(200);
+    await fence(zk, root);
     await firstValueFrom(writer.create(`${root}/a/b/c`, 'deep', { makePath: true }));
     await firstValueFrom(writer.set(`${root}/a/b/c`, 'deeper'));
     await lastValueFrom(writer.delete(`${root}/a`, { recursive: true }), { defaultValue: undefined });
@@ -276,11 +244,13 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     const data = record(zk.watchData$(path).pipe(map(text)));
     const events = record(zk.watch$(path));
     await data.until((v) => v.length === 1);
-    await sleep(100);
+    await fence(zk, path);
     data.subscription.unsubscribe();
     events.subscription.unsubscribe();
     await firstValueFrom(writer.set(path, '2'));
-    await sleep(300);
+    // Had anything still watched, its notification would have reached zk before the fence's replies.
+    await fence(writer, path);
+    await fence(zk, path);
     expect(data.values).toEqual(['1']);
     expect(events.values).toEqual([]);
   });
@@ -289,8 +259,13 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
     const path = '/thrower';
     await firstValueFrom(writer.create(path, 'a'));
     const reported: unknown[] = [];
+    let wasReported!: () => void;
+    const onReport = new Promise<void>((resolve) => (wasReported = resolve));
     const previous = config.onUnhandledError;
-    config.onUnhandledError = (err) => reported.push(err);
+    config.onUnhandledError = (err) => {
+      reported.push(err);
+      wasReported();
+    };
     try {
       const good = record(zk.watchData$(path).pipe(map(text)));
       const bad = zk.watchData$(path).subscribe((v) => {
@@ -304,7 +279,7 @@ describe('watchData$, watchChildren$, exists$ and watch$ against a real ZooKeepe
       await good.until((v) => v.at(-1) === 'c');
       bad.unsubscribe();
       expect(good.values).toEqual(['a', 'b', 'c']);
-      await sleep(50);
+      await onReport;
       expect(reported.map((e) => (e as Error).message)).toEqual(['subscriber bug']);
       expect(zk.state).toBe('CONNECTED');
       expect(text(await firstValueFrom(zk.get(path)))).toBe('c');

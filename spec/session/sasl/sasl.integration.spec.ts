@@ -12,7 +12,7 @@ import {
   type ZooKeeperClient,
 } from '../../../src';
 import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../../src/testing';
-import { rejectionOf, until } from '../../support/fixtures';
+import { observeFor, rejectionOf, until } from '../../support/fixtures';
 import { TcpProxy } from '../../support/tcp-proxy';
 
 let zkServer: StartedZooKeeper;
@@ -39,7 +39,6 @@ async function logCount(pattern: RegExp): Promise<number> {
 const SUCCEEDED = /Successfully authenticated client: authenticationID=alice;/;
 const FAILED = /failed to SASL authenticate/;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   zkServer = await startZooKeeper({ sasl: true });
@@ -95,7 +94,7 @@ describe('SASL DIGEST-MD5 against a real ZooKeeper', () => {
       expect(zk.state).toBe('AUTH_FAILED');
 
       // ~2 s later: still the one connection and the one refused exchange, still AUTH_FAILED.
-      await sleep(2_000);
+      await observeFor(2_000);
       expect(counter.accepted).toBe(1);
       expect(await waitFor(async () => (await logCount(FAILED)) === failedBefore + 1 || undefined, { timeout: 2_000 })).toBe(true);
       expect(await logCount(FAILED)).toBe(failedBefore + 1);
