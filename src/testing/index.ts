@@ -9,3 +9,5 @@ export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { DEFAULT_SASL_USERS } from './sasl-config';
 export { ZooKeeperStartError } from './start-errors';
+export { zooKeeperHarness, type ZooKeeperHarness, type HarnessOptions } from './harness';
+export { TcpProxy } from './tcp-proxy';

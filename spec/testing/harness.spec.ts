@@ -1,0 +1,81 @@
+// zooKeeperHarness(): a server per test file, chrooted clients behind their own proxies, real connection
+// loss and real expiry, and a teardown that leaves nothing behind.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { firstValueFrom } from 'rxjs';
+import type { ConnectionState } from '../../src';
+import { zooKeeperHarness } from '../../src/testing';
+import { Recorder } from '../support/recorder';
+
+const harness = zooKeeperHarness();
+
+beforeAll(() => harness.setup());
+afterAll(() => harness.teardown());
+
+describe('zooKeeperHarness', () => {
+  it('gives each client a fresh chroot: tests never see each other’s nodes', async () => {
+    const a = await harness.client();
+    const b = await harness.client();
+    await firstValueFrom(a.create('/shared-name', 'a'));
+    expect(await firstValueFrom(b.exists('/shared-name'))).toBeNull();
+    await firstValueFrom(b.create('/shared-name', 'b'));
+    expect((await firstValueFrom(a.get('/shared-name'))).data.toString()).toBe('a');
+  });
+
+  it('loseConnection cuts only that client, for as long as asked, and the session survives', async () => {
+    const zk = await harness.client({ sessionTimeout: 10_000 });
+    const other = await harness.client();
+    await firstValueFrom(zk.create('/eph', 'x', { ephemeral: true }));
+    const session = zk.session!.id;
+    const states = new Recorder<ConnectionState>(zk.state$);
+    const otherStates = new Recorder<ConnectionState>(other.state$);
+    const startedAt = Date.now();
+    await harness.loseConnection(zk, { for: 1_000 });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
+    expect(states.values).toEqual(['CONNECTED', 'SUSPENDED', 'CONNECTED']);
+    expect(zk.session!.id).toBe(session);
+    expect((await firstValueFrom(zk.get('/eph'))).data.toString()).toBe('x');
+    expect(otherStates.values).toEqual(['CONNECTED']);
+    states.subscription.unsubscribe();
+    otherStates.subscription.unsubscribe();
+  });
+
+  it('expireSession ends the session on the server and resolves once the client has its new one', async () => {
+    const zk = await harness.client();
+    await firstValueFrom(zk.create('/eph', 'x', { ephemeral: true }));
+    const session = zk.session!.id;
+    await harness.expireSession(zk);
+    expect(zk.state).toBe('CONNECTED');
+    expect(zk.session!.id).not.toBe(session);
+    expect(await firstValueFrom(zk.exists('/eph'))).toBeNull();
+  });
+
+  it('refuses clients it did not make', async () => {
+    await expect(harness.loseConnection({} as never)).rejects.toThrow(/not a client of this harness/);
+  });
+});
+
+describe('zooKeeperHarness teardown', () => {
+  it('leaves no process, port or file behind', async () => {
+    const own = zooKeeperHarness();
+    await own.setup();
+    const zk = await own.client();
+    const member = own.server.members[0];
+    const pid = member.pid;
+    const dataFile = member.logFile;
+    const proxyPort = Number(zk.server!.split(':').pop());
+    await own.teardown();
+    expect(zk.state).toBe('CLOSED');
+    if (pid !== undefined) expect(() => process.kill(pid, 0)).toThrow();
+    if (dataFile !== undefined) expect(fs.existsSync(dataFile)).toBe(false);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(proxyPort, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
+import { createClient, type ClientOptions, type ZooKeeperClient } from '../index';
+import { startZooKeeper } from './start-zookeeper';
+import { TcpProxy } from './tcp-proxy';
+import type { StartedZooKeeper, StartZooKeeperOptions } from './types';
+
+/** Options of `zooKeeperHarness`: those of `startZooKeeper` (an ensemble with `servers: 3`). */
+export type HarnessOptions = StartZooKeeperOptions;
+
+/** What `zooKeeperHarness()` gives a test file. */
+export interface ZooKeeperHarness {
+  /** Starts the server (or ensemble) of this test file: call it in `beforeAll`. */
+  setup(): Promise<void>;
+  /** The started server, once `setup()` has resolved. */
+  readonly server: StartedZooKeeper;
+  /**
+   * A client, started, chrooted to a fresh unique path (so tests never see
+   * each other's nodes) and connected through a proxy of its own, closed at
+   * teardown. `opts` are passed on (`hosts` and `chroot` are the harness's).
+   */
+  client(opts?: Partial<ClientOptions>): Promise<ZooKeeperClient>;
+  /**
+   * Cuts that client's TCP connection (both sides reset) and refuses its
+   * reconnections for `for` ms (default 0: back at once); resolves once the
+   * client is CONNECTED again, on the same session.
+   */
+  loseConnection(zk: ZooKeeperClient, opts?: { for?: number }): Promise<void>;
+  /** A real server-side expiry of that client's session; resolves once it is CONNECTED on its new session. */
+  expireSession(zk: ZooKeeperClient): Promise<void>;
+  /** Closes the clients and proxies and stops the server: call it in `afterAll`. On ZOOKEEPER_CONNECT, deletes the chroots instead. */
+  teardown(): Promise<void>;
+}
+
+/** The parent of every harness chroot. */
+const HARNESS_ROOT = '/rxzk-harness';
+
+/** How long the harness waits for a client to reconnect or to get its new session. */
+const RECOVERY_TIMEOUT_MS = 60_000;
+
+interface HarnessClient {
+  zk: ZooKeeperClient;
+  proxies: TcpProxy[];
+  chroot: string;
+}
+
+/**
+ * A test harness like kazoo's KazooTestHarness, with what it lacks: one
+ * server (or ensemble) per test file; clients each chrooted to a fresh path
+ * and each behind its own TCP proxy, so that a test can cut one client's
+ * connection (its session surviving) or expire its session for real on the
+ * server; a teardown that leaves no process, port, file or node behind.
+ *
+ * @example
+ * const harness = zooKeeperHarness();
+ * beforeAll(() => harness.setup());
+ * afterAll(() => harness.teardown());
+ *
+ * it('survives a dropped connection', async () => {
+ *   const zk = await harness.client();
+ *   await firstValueFrom(zk.create('/job', 'x', { ephemeral: true }));
+ *   await harness.loseConnection(zk, { for: 500 });
+ *   expect((await firstValueFrom(zk.get('/job'))).data.toString()).toBe('x');
+ * });
+ */
+export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
+  let server: StartedZooKeeper | null = null;
+  /** An admin client, unchrooted: makes and deletes the chroots. */
+  let admin: ZooKeeperClient | null = null;
+  const clients = new Map<ZooKeeperClient, HarnessClient>();
+
+  const started = (): StartedZooKeeper => {
+    if (server === null) throw new Error('zooKeeperHarness: call setup() first (in beforeAll)');
+    return server;
+  };
+  const known = (zk: ZooKeeperClient): HarnessClient => {
+    const entry = clients.get(zk);
+    if (entry === undefined) throw new Error('zooKeeperHarness: not a client of this harness');
+    return entry;
+  };
+
+  return {
+    async setup() {
+      if (server !== null) return;
+      server = await startZooKeeper(opts);
+      admin = createClient({ hosts: server.connectString });
+      await admin.start();
+    },
+
+    get server() {
+      return started();
+    },
+
+    async client(options = {}) {
+      const zkServer = started();
+      const chroot = `${HARNESS_ROOT}/${randomUUID()}`;
+      await lastValueFrom((admin as ZooKeeperClient).ensurePath(chroot), { defaultValue: undefined });
+      const proxies = await Promise.all(zkServer.members.map((m) => TcpProxy.start(m.connectString)));
+      const zk = createClient({ ...options, hosts: proxies.map((p) => p.address).join(','), chroot });
+      clients.set(zk, { zk, proxies, chroot });
+      await zk.start();
+      return zk;
+    },
+
+    async loseConnection(zk, { for: ms = 0 } = {}) {
+      const { proxies } = known(zk);
+      const session = zk.session?.id;
+      if (session === undefined) throw new Error('loseConnection: the client has no session');
+      const suspended = firstValueFrom(zk.state$.pipe(filter((s) => s === 'SUSPENDED'), timeout(RECOVERY_TIMEOUT_MS)));
+      for (const p of proxies) p.refuse();
+      await suspended;
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      for (const p of proxies) p.accept();
+      await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED' || s === 'CONNECTED_READ_ONLY'), timeout(RECOVERY_TIMEOUT_MS)));
+      if (zk.session?.id !== session) throw new Error('loseConnection: the session did not survive (the cut lasted longer than its timeout?)');
+    },
+
+    async expireSession(zk) {
+      known(zk);
+      const before = zk.session?.id;
+      const renewed = firstValueFrom(
+        zk.session$.pipe(
+          filter((s) => s !== null && s.id !== before),
+          timeout(RECOVERY_TIMEOUT_MS),
+        ),
+      );
+      await started().expireSession(zk);
+      await renewed;
+      await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED' || s === 'CONNECTED_READ_ONLY'), timeout(RECOVERY_TIMEOUT_MS)));
+    },
+
+    async teardown() {
+      const entries = [...clients.values()];
+      clients.clear();
+      await Promise.all(entries.map((e) => e.zk.close()));
+      await Promise.all(entries.flatMap((e) => e.proxies.map((p) => p.stop())));
+      if (server !== null && server.source === 'external' && admin !== null) {
+        // Another team's ensemble: leave it as found.
+        for (const e of entries) await lastValueFrom(admin.delete(e.chroot, { recursive: true }), { defaultValue: undefined }).catch(() => undefined);
+      }
+      await admin?.close();
+      admin = null;
+      await server?.stop();
+      server = null;
+    },
+  };
+}
