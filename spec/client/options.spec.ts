@@ -1,4 +1,4 @@
-// createClient() checks every option (API.md "Client"): a wrong type or an out-of-range value throws
+// createClient() checks every option (README, "Client"): a wrong type or an out-of-range value throws
 // InvalidArgumentError there, before any socket exists, never later from a socket callback.
 import { createClient, InvalidArgumentError, type ClientOptions } from '../../src';
 
