@@ -1,4 +1,4 @@
-export { ZooKeeperError } from './zookeeper-error';
+export { ZooKeeperError, type ZooKeeperErrorOptions } from './zookeeper-error';
 export * from './server-errors';
 export { RolledBackError } from './rolled-back-error';
 export * from './client-errors';

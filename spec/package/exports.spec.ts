@@ -1,0 +1,137 @@
+// The built package as users load it: every public value of every entry point, from ESM and from CommonJS,
+// and one class identity whichever way it was loaded (issue 10.7, 10.8).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const dist = path.join(root, 'dist');
+
+/** The public values API.md names, per entry point (each must exist, in both formats, as one object). */
+const REQUIRED: Record<string, string[]> = {
+  rxzk: [
+    'createClient', 'ZooKeeperClient', 'Transaction', 'withRetry', 'Perms', 'OPEN_ACL_UNSAFE', 'CREATOR_ALL_ACL', 'READ_ACL_UNSAFE',
+    'makeAcl', 'makeDigestAcl', 'digestCredential', 'ConnectionState', 'isConnected', 'whileConnected', 'takeUntilSessionLost',
+    'ZooKeeperError', 'SystemZookeeperError', 'RuntimeInconsistencyError', 'DataInconsistencyError', 'ConnectionLossError',
+    'MarshallingError', 'UnimplementedError', 'OperationTimeoutError', 'BadArgumentsError', 'UnknownSessionError',
+    'NewConfigNoQuorumError', 'ReconfigInProcessError', 'APIError', 'NoNodeError', 'NoAuthError', 'BadVersionError',
+    'NoChildrenForEphemeralsError', 'NodeExistsError', 'NotEmptyError', 'SessionExpiredError', 'InvalidCallbackError',
+    'InvalidACLError', 'AuthFailedError', 'SessionMovedError', 'NotReadOnlyCallError', 'EphemeralOnLocalSessionError',
+    'NoWatcherError', 'RequestTimeoutError', 'ReconfigDisabledError', 'SessionClosedRequireSaslError', 'QuotaExceededError',
+    'ThrottledOpError', 'RolledBackError', 'InvalidPathError', 'InvalidArgumentError', 'ClientClosedError',
+    'ClientNotStartedError', 'ProtocolError', 'TimeoutError', 'RequestTooLargeError', 'RetryFailedError', 'ConnectError',
+  ],
+  'rxzk/testing': ['startZooKeeper', 'zooKeeperHarness'],
+  'rxzk/recipes': ['Lock', 'LockTimeoutError', 'LockLostError'],
+};
+
+/** Builds the package when dist/ is missing or older than the sources (CI builds first; a local `npm test` may not have). */
+function ensureBuilt(): void {
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }, 0);
+  const built = path.join(dist, 'index.cjs');
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(root, 'src'))) return;
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe', timeout: 180_000 });
+}
+
+/** A directory whose node_modules/rxzk is this package: scripts there load it as users do, through `exports`. */
+let consumer: string;
+
+function run(file: string, source: string): unknown {
+  const script = path.join(consumer, file);
+  fs.writeFileSync(script, source);
+  return JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer, encoding: 'utf8', timeout: 60_000 }));
+}
+
+beforeAll(() => {
+  ensureBuilt();
+  consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-consumer-'));
+  fs.mkdirSync(path.join(consumer, 'node_modules'));
+  fs.symlinkSync(root, path.join(consumer, 'node_modules', 'rxzk'), 'dir');
+}, 240_000);
+
+afterAll(() => {
+  if (consumer) fs.rmSync(consumer, { recursive: true, force: true });
+});
+
+describe('the built package', () => {
+  it.each(Object.keys(REQUIRED))('%s: every value from import is the very object require gives, and none is missing', (entry) => {
+    const report = run(
+      'identity.mjs',
+      `import { createRequire } from 'node:module';
+       const require = createRequire(import.meta.url);
+       const esm = await import(${JSON.stringify(entry)});
+       const cjs = require(${JSON.stringify(entry)});
+       const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
+       console.log(JSON.stringify({
+         esm: names(esm), cjs: names(cjs),
+         undefinedInEsm: names(esm).filter((k) => esm[k] === undefined),
+         different: names(cjs).filter((k) => esm[k] !== cjs[k]),
+       }));`,
+    ) as { esm: string[]; cjs: string[]; undefinedInEsm: string[]; different: string[] };
+    expect(report.esm).toEqual(report.cjs);
+    expect(report.undefinedInEsm).toEqual([]);
+    expect(report.different).toEqual([]);
+    expect(REQUIRED[entry].filter((name) => !report.esm.includes(name))).toEqual([]);
+  });
+
+  it('errors thrown by required code are instanceof the imported classes, and ConnectionState is a value', () => {
+    const report = run(
+      'errors.mjs',
+      `import { createRequire } from 'node:module';
+       import { InvalidArgumentError, InvalidPathError, ZooKeeperClientError, ConnectionState, isConnected } from 'rxzk';
+       import { LockTimeoutError } from 'rxzk/recipes';
+       const require = createRequire(import.meta.url);
+       const cjs = require('rxzk');
+       const recipes = require('rxzk/recipes');
+       let thrown;
+       try { cjs.createClient({ hosts: '127.0.0.1:2181', sessionTimeout: 2 ** 31 }); } catch (e) { thrown = e; }
+       let badPath;
+       try { cjs.validatePath('no-slash'); } catch (e) { badPath = e; }
+       console.log(JSON.stringify({
+         option: thrown instanceof InvalidArgumentError,
+         path: badPath instanceof InvalidPathError && badPath instanceof ZooKeeperClientError,
+         recipe: new recipes.LockTimeoutError(5) instanceof LockTimeoutError && new recipes.LockTimeoutError(5) instanceof ZooKeeperClientError,
+         states: ConnectionState,
+         connected: isConnected(ConnectionState.CONNECTED),
+         cjsStates: cjs.ConnectionState === ConnectionState,
+       }));`,
+    );
+    expect(report).toEqual({
+      option: true,
+      path: true,
+      recipe: true,
+      states: {
+        CONNECTING: 'CONNECTING', CONNECTED: 'CONNECTED', CONNECTED_READ_ONLY: 'CONNECTED_READ_ONLY', SUSPENDED: 'SUSPENDED',
+        EXPIRED: 'EXPIRED', AUTH_FAILED: 'AUTH_FAILED', CLOSED: 'CLOSED',
+      },
+      connected: true,
+      cjsStates: true,
+    });
+  });
+
+  it('loading rxzk loads neither testcontainers nor any framework', () => {
+    const report = run(
+      'weight.cjs',
+      `require('rxzk'); require('rxzk/recipes');
+       const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](testcontainers|@nestjs|@angular)[\\\\/]/.test(f));
+       console.log(JSON.stringify(loaded));`,
+    );
+    expect(report).toEqual([]);
+  });
+
+  it('publishes types of the API only: no internal class is declared', () => {
+    const declarations = fs.readdirSync(dist).filter((f) => /\.d\.[cm]ts$/.test(f));
+    expect(declarations.length).toBeGreaterThan(0);
+    const internals = ['SessionManager', 'PendingRequest', 'WatchRegistry', 'JuteReader', 'JuteWriter', 'SharedWatches'];
+    const leaks = declarations.flatMap((f) => {
+      const text = fs.readFileSync(path.join(dist, f), 'utf8');
+      return internals.filter((name) => new RegExp(`\\b${name}\\b`).test(text)).map((name) => `${f}: ${name}`);
+    });
+    expect(leaks).toEqual([]);
+  });
+});
