@@ -1,0 +1,97 @@
+import { Inject, Module, type DynamicModule, type FactoryProvider, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { createClient, type ClientOptions, type ZooKeeperClient } from '../index';
+import { ZooKeeperHealthIndicator } from './health-indicator';
+import { getOptionsToken, getZooKeeperToken } from './tokens';
+
+/** Options of `ZooKeeperModule.forRoot`: the client's, plus its name and whether the module is global (default true). */
+export type ZooKeeperModuleOptions = ClientOptions & { name?: string; global?: boolean };
+
+/** Options of `ZooKeeperModule.forRootAsync`: the client's options made by a factory with injected dependencies. */
+export interface ZooKeeperModuleAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: FactoryProvider['inject'];
+  useFactory: (...deps: never[]) => ClientOptions | Promise<ClientOptions>;
+  name?: string;
+  global?: boolean;
+}
+
+/** This module's own client, whatever its name: how the module instance finds the client to close. */
+const MODULE_CLIENT = 'rxzk:module-client';
+
+/**
+ * ZooKeeper for NestJS: registers a started `ZooKeeperClient` as a provider
+ * (`@InjectZooKeeper()`), started while the module initialises — bootstrap
+ * fails with `start()`'s error, after at most `connectTimeout` — and closed on
+ * application shutdown (after every `onModuleDestroy`, so that other
+ * providers can still release their locks), which deletes its ephemerals.
+ * Several clients: give each a `name`.
+ *
+ * @example
+ * @Module({ imports: [ZooKeeperModule.forRoot({ hosts: 'zk1:2181,zk2:2181/app' })] })
+ * export class AppModule {}
+ *
+ * @Injectable()
+ * export class Jobs {
+ *   constructor(@InjectZooKeeper() private readonly zk: ZooKeeperClient) {}
+ * }
+ */
+export class ZooKeeperModule implements OnApplicationShutdown {
+  constructor(private readonly zk: ZooKeeperClient) {}
+
+  /**
+   * A client from static options.
+   *
+   * @example
+   * ZooKeeperModule.forRoot({ hosts: process.env.ZK_HOSTS!, sessionTimeout: 10_000, name: 'registry' })
+   */
+  static forRoot(options: ZooKeeperModuleOptions): DynamicModule {
+    const { name, global, ...clientOptions } = options;
+    return ZooKeeperModule.build(name, global, [{ provide: getOptionsToken(name), useValue: clientOptions }], []);
+  }
+
+  /**
+   * A client whose options a factory makes (from a ConfigService, say).
+   *
+   * @example
+   * ZooKeeperModule.forRootAsync({
+   *   imports: [ConfigModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({ hosts: config.getOrThrow('ZK_HOSTS') }),
+   * })
+   */
+  static forRootAsync(options: ZooKeeperModuleAsyncOptions): DynamicModule {
+    const { name, global, imports = [], inject = [], useFactory } = options;
+    const optionsProvider: FactoryProvider = { provide: getOptionsToken(name), useFactory: useFactory as (...deps: unknown[]) => unknown, inject };
+    return ZooKeeperModule.build(name, global, [optionsProvider], imports);
+  }
+
+  private static build(name: string | undefined, global: boolean | undefined, optionProviders: Provider[], imports: ModuleMetadata['imports']): DynamicModule {
+    const token = getZooKeeperToken(name);
+    const client: FactoryProvider = {
+      provide: token,
+      // Started here, awaited by Nest before the module's dependants are made: a start() that fails fails bootstrap.
+      useFactory: async (clientOptions: ClientOptions) => {
+        const zk = createClient(clientOptions);
+        await zk.start();
+        return zk;
+      },
+      inject: [getOptionsToken(name)],
+    };
+    return {
+      module: ZooKeeperModule,
+      global: global ?? true,
+      imports,
+      providers: [...optionProviders, client, { provide: MODULE_CLIENT, useExisting: token }, ZooKeeperHealthIndicator],
+      exports: [token, ZooKeeperHealthIndicator],
+    };
+  }
+
+  /** Closes this module's client once the application shuts down (its session ends: its ephemerals go at once). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.zk.close();
+  }
+}
+
+// Decorators applied as calls: the package is compiled without TypeScript's experimental decorators.
+Inject(MODULE_CLIENT)(ZooKeeperModule, undefined, 0);
+Module({})(ZooKeeperModule);
