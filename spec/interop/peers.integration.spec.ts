@@ -3,7 +3,7 @@
 // back the znodes they leave. These tests pin the layouts rxzk's recipes must share with them.
 import { filter, firstValueFrom } from 'rxjs';
 import { NoNodeError, type ZooKeeperClient } from '../../src';
-import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
+import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../src/testing';
 import { clientPool } from '../support/fixtures';
 import { b64, PeerCallError, startCuratorPeer, startKazooPeer, unb64, type CuratorPeer, type KazooPeer } from '../support/interop/peers';
 
@@ -171,7 +171,8 @@ describe('leadership', () => {
     expect(await curator.call('latch.ourPath', { handle: 'latch' })).toBe(`/layout/latch/${name}`);
     expect(await curator.call('latch.participants', { handle: 'latch' })).toEqual([{ id: 'scheduler-a', isLeader: true }]);
     await curator.call('latch.close', { handle: 'latch' });
-    expect(await children('/layout/latch')).toEqual([]);
+    // LeaderLatch.close() deletes its node in the background (a guaranteed delete): wait for it.
+    await waitFor(async () => (await children('/layout/latch')).length === 0, { timeout: 10_000, description: 'the latch node to go' });
   });
 
   it('a Curator LeaderSelector leads until told to step down; a kazoo Election likewise', async () => {

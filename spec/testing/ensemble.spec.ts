@@ -46,7 +46,7 @@ describe('startZooKeeper({ servers: 3 })', () => {
     const follower = zkServer.members.find((m) => m !== leader)!;
     await follower.pause();
     try {
-      await expect(fourLetterWord(follower.connectString, 'srvr', { timeout: 500 })).rejects.toThrow(/no answer/);
+      await expect(fourLetterWord(follower.connectString, 'srvr', { timeout: 500 })).rejects.toThrow(/no complete answer/);
       const raw = await connectRaw(leader.connectString);
       expect(raw.response.timeOut).toBeGreaterThan(0);
       raw.socket.destroy();

@@ -104,7 +104,7 @@ describe('startZooKeeper() — one local server', () => {
   it('pauses and resumes a member', async () => {
     const [member] = zkServer.members;
     await member.pause();
-    await expect(fourLetterWord(member.connectString, 'srvr', { timeout: 500 })).rejects.toThrow(/no answer/);
+    await expect(fourLetterWord(member.connectString, 'srvr', { timeout: 500 })).rejects.toThrow(/no complete answer/);
     await member.resume();
     expect(await member.mode()).toBe('standalone');
   });
