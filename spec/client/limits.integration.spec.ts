@@ -269,7 +269,7 @@ describe('wrong argument types from JavaScript callers fail with InvalidArgument
     ['transaction set data as null', () => one(js().transaction().set(x(), null).commit())],
     ['set version as a string', () => one(js().set('/', 'd', '1'))],
     ['set version as a fraction', () => one(js().set('/', 'd', 1.5))],
-    ['set version below -1', () => one(js().set('/', 'd', -2))],
+    ['set version beyond signed 32 bits', () => one(js().set('/', 'd', -2147483649))],
     ['delete options as a number', () => done(js().delete(x(), 3))],
     ['delete version as a string', () => done(js().delete(x(), { version: '0' }))],
     ['setAcl acl not an array', () => one(js().setAcl('/', 'world:anyone'))],

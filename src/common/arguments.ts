@@ -29,11 +29,13 @@ export function toRequiredData(data: unknown, what = 'data'): Buffer {
   return toData(data, what);
 }
 
-/** A znode version: -1 (any) or a non-negative 32-bit integer. */
+/** A znode version: -1 (any) or any other signed 32-bit integer (versions wrap negative). */
 export function toVersion(version: unknown, what = 'version'): number {
   if (version === undefined) return -1;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < -1 || version > 0x7fffffff) {
-    throw new InvalidArgumentError(`${what} must be -1 or an integer from 0 to 2147483647, not ${describe(version)}`);
+  // Any signed 32-bit integer: a znode's dataVersion wraps to -2147483648 after 2^31 - 1 sets (CURATOR-688), and a
+  // compare-and-set on such a node must still be able to name its version. -1 means "any version", as for the server.
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < -0x80000000 || version > 0x7fffffff) {
+    throw new InvalidArgumentError(`${what} must be -1 (any) or a signed 32-bit integer, not ${describe(version)}`);
   }
   return version;
 }
