@@ -1,0 +1,278 @@
+// LeaderElection on a real ZooKeeper: a Lock's layout (Curator's LeaderSelector, or kazoo's Election), leadership for
+// the length of the work, requeue, work errors, LOST holdings, and work that goes on through SUSPENDED.
+import { Observable, Subject, of, throwError } from 'rxjs';
+import { ClientClosedError, type ZooKeeperClient } from '../../../src';
+import { LeaderElection, LockLostError, type Holding, type HoldingState } from '../../../src/recipes';
+import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
+import { clientPool, one, until } from '../../support/fixtures';
+import { Recorder } from '../../support/recorder';
+import { TcpProxy } from '../../support/tcp-proxy';
+import { UUID, childrenUntil, nodesOf, waitForNodes } from './support';
+
+let zkServer: StartedZooKeeper;
+const { connect, closeAll } = clientPool(() => zkServer.connectString);
+const proxies: TcpProxy[] = [];
+let observer: ZooKeeperClient;
+let counter = 0;
+const electionPath = () => `/election/run-${++counter}`;
+const nodes = (path: string) => nodesOf(observer, path);
+const nodeCount = (path: string, count: number) => waitForNodes(observer, path, count);
+
+beforeAll(async () => {
+  zkServer = await startZooKeeper();
+  observer = await connect();
+});
+
+afterAll(async () => {
+  await closeAll();
+  for (const p of proxies.splice(0)) await p.stop();
+  await zkServer?.stop();
+});
+
+describe('LeaderElection', () => {
+  it("writes Curator's LeaderSelector layout by default, kazoo's Election layout with { layout: 'kazoo' }", async () => {
+    const path = electionPath();
+    const zk = await connect();
+    const curatorLike = new Recorder(new LeaderElection(zk, path, { identifier: 'java-like' }).run(() => new Subject<never>()));
+    const [name] = await childrenUntil(observer, path, (names) => names.length === 1);
+    expect(name).toMatch(new RegExp(`^_c_${UUID}-lock-\\d{10}$`));
+    expect((await one(observer.get(`${path}/${name}`))).data.toString()).toBe('java-like');
+    curatorLike.subscription.unsubscribe();
+    await nodeCount(path, 0);
+    const kazooLike = new Recorder(new LeaderElection(zk, path, { identifier: 'py-like', layout: 'kazoo' }).run(() => new Subject<never>()));
+    const [kazooName] = await childrenUntil(observer, path, (names) => names.length === 1);
+    expect(kazooName).toMatch(/^[0-9a-f]{32}__lock__\d{10}$/);
+    expect((await one(observer.get(`${path}/${kazooName}`))).data.toString()).toBe('py-like');
+    kazooLike.subscription.unsubscribe();
+    await nodeCount(path, 0);
+  });
+
+  it('waits to be elected, mirrors the work, and gives leadership up when the work completes', async () => {
+    const path = electionPath();
+    const a = new LeaderElection(await connect(), path, { identifier: 'a' });
+    const b = new LeaderElection(await connect(), path, { identifier: 'b' });
+    const workA = new Subject<string>();
+    let holdingA: Holding | undefined;
+    const runA = new Recorder(
+      a.run((h) => {
+        holdingA = h;
+        return workA;
+      }),
+    );
+    await nodeCount(path, 1);
+    let bElected = false;
+    const runB = new Recorder(
+      b.run((h) => {
+        bElected = true;
+        return of(`b:${h.fencingToken > holdingA!.fencingToken}`);
+      }),
+    );
+    await nodeCount(path, 2);
+    expect(await a.contenders()).toEqual(['a', 'b']);
+    workA.next('one');
+    workA.next('two');
+    await one(observer.sync(path));
+    expect(bElected).toBe(false);
+    expect(runA.values).toEqual(['one', 'two']);
+    workA.complete();
+    await runA.until(() => runA.completed);
+    expect(holdingA!.state).toBe('RELEASED');
+    await runB.until(() => runB.completed);
+    expect(runB.values).toEqual(['b:true']);
+    await nodeCount(path, 0);
+  });
+
+  it('with requeue, contenders take turns, one term each, and the result never completes by itself', async () => {
+    const path = electionPath();
+    const terms: { who: string; token: bigint }[] = [];
+    const runs = ['a', 'b'].map(async (who) => {
+      const election = new LeaderElection(await connect(), path, { identifier: who });
+      return new Recorder(
+        election.run(
+          (h) => {
+            terms.push({ who, token: h.fencingToken });
+            return of(who);
+          },
+          { requeue: true },
+        ),
+      );
+    });
+    // A joins before B: the turns alternate from A.
+    const runA = await runs[0];
+    await childrenUntil(observer, path, (names) => names.length >= 1);
+    const runB = await runs[1];
+    await runA.until((vs) => vs.length >= 4, 20_000);
+    await runB.until((vs) => vs.length >= 4, 20_000);
+    const first8 = terms.slice(0, 8);
+    for (let i = 1; i < first8.length; i++) {
+      expect(first8[i].who).not.toBe(first8[i - 1].who);
+      expect(first8[i].token).toBeGreaterThan(first8[i - 1].token);
+    }
+    expect(runA.completed || runB.completed).toBe(false);
+    runA.subscription.unsubscribe();
+    runB.subscription.unsubscribe();
+    await nodeCount(path, 0);
+  });
+
+  it('when the work errors (or throws), gives leadership up and errors with that error, without requeue', async () => {
+    const path = electionPath();
+    const election = new LeaderElection(await connect(), path);
+    const failure = new Error('report failed');
+    let terms = 0;
+    const run = new Recorder(
+      election.run(
+        () => {
+          terms++;
+          return throwError(() => failure);
+        },
+        { requeue: true },
+      ),
+    );
+    await run.until(() => run.error !== undefined);
+    expect(run.error).toBe(failure);
+    expect(terms).toBe(1);
+    expect(await nodes(path)).toEqual([]);
+    const thrown = new Recorder(
+      election.run(() => {
+        throw failure;
+      }),
+    );
+    await thrown.until(() => thrown.error !== undefined);
+    expect(thrown.error).toBe(failure);
+    expect(await nodes(path)).toEqual([]);
+  });
+
+  it('when the holding is LOST (an expiry), unsubscribes the work, then errors with LockLostError', async () => {
+    const path = electionPath();
+    const zk = await connect();
+    const events: string[] = [];
+    let holding: Holding | undefined;
+    const run = new Recorder(
+      new LeaderElection(zk, path).run((h) => {
+        holding = h;
+        return new Observable<never>(() => {
+          events.push('work subscribed');
+          return () => events.push('work unsubscribed');
+        });
+      }),
+    );
+    let t0 = Date.now();
+    await run.until(() => events.length === 1);
+    console.log('elected', Date.now() - t0); t0 = Date.now();
+    const other = new Recorder(new LeaderElection(await connect(), path, { identifier: 'next' }).run(() => of('next leads')));
+    await nodeCount(path, 2);
+    console.log('nodes', Date.now() - t0);
+    const errored = new Promise<void>((resolve) => run.subscription.add(resolve));
+    let t = Date.now();
+    await zkServer.expireSession(zk);
+    console.log('expire', Date.now() - t); t = Date.now();
+    await errored;
+    console.log('errored', Date.now() - t);
+    events.push('errored');
+    expect(run.error).toBeInstanceOf(LockLostError);
+    expect(events).toEqual(['work subscribed', 'work unsubscribed', 'errored']);
+    expect((run.error as LockLostError).holding).toBe(holding);
+    expect(holding!.signal.aborted).toBe(true);
+    t = Date.now();
+    await other.until(() => other.completed);
+    console.log('other', Date.now() - t);
+    expect(other.values).toEqual(['next leads']);
+  });
+
+  it('SUSPENDED does not cancel the work: it sees the holding SUSPENDED, then HELD again on the same session', async () => {
+    const path = electionPath();
+    const proxy = await TcpProxy.start(zkServer.connectString);
+    proxies.push(proxy);
+    const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
+    let subscriptions = 0;
+    const run = new Recorder<HoldingState>(
+      new LeaderElection(zk, path).run((h) => {
+        subscriptions++;
+        return h.state$;
+      }),
+    );
+    await run.last((s) => s === 'HELD');
+    proxy.cut();
+    await run.last((s) => s === 'SUSPENDED');
+    await until(zk, 'CONNECTED');
+    await run.last((s) => s === 'HELD');
+    expect(run.values).toEqual(['HELD', 'SUSPENDED', 'HELD']);
+    expect(subscriptions).toBe(1);
+    expect(run.error).toBeUndefined();
+    run.subscription.unsubscribe();
+    await nodeCount(path, 0);
+  });
+
+  it('unsubscribed while waiting, it leaves no node; the others go on', async () => {
+    const path = electionPath();
+    const leader = new Recorder(new LeaderElection(await connect(), path).run(() => new Subject<never>()));
+    await nodeCount(path, 1);
+    let elected = false;
+    const waiting = new LeaderElection(await connect(), path)
+      .run(() => {
+        elected = true;
+        return of(1);
+      })
+      .subscribe();
+    await nodeCount(path, 2);
+    waiting.unsubscribe();
+    await nodeCount(path, 1);
+    expect(elected).toBe(false);
+    leader.subscription.unsubscribe();
+    await nodeCount(path, 0);
+  });
+
+  it('honours the other layout: a kazoo-named and a Curator-named contender exclude each other', async () => {
+    const path = electionPath();
+    const work = new Subject<never>();
+    const kazooLike = new Recorder(new LeaderElection(await connect(), path, { layout: 'kazoo' }).run(() => work));
+    await nodeCount(path, 1);
+    let elected = false;
+    const curatorLike = new Recorder(
+      new LeaderElection(await connect(), path).run(() => {
+        elected = true;
+        return of('second');
+      }),
+    );
+    await nodeCount(path, 2);
+    await one(observer.sync(path));
+    expect(elected).toBe(false);
+    work.complete();
+    await curatorLike.until(() => curatorLike.completed);
+    expect(kazooLike.completed).toBe(true);
+  });
+
+  it('leader$() follows the leader for anyone, without taking part', async () => {
+    const path = electionPath();
+    const watcher = new LeaderElection(await connect(), path);
+    const leaders = new Recorder(watcher.leader$());
+    await leaders.last((v) => v === null);
+    const workA = new Subject<never>();
+    const a = new Recorder(new LeaderElection(await connect(), path, { identifier: 'a' }).run(() => workA));
+    await leaders.last((v) => v === 'a');
+    const b = new Recorder(new LeaderElection(await connect(), path, { identifier: 'b' }).run(() => new Subject<never>()));
+    await nodeCount(path, 2);
+    expect(await watcher.contenders()).toEqual(['a', 'b']);
+    workA.complete();
+    await leaders.last((v) => v === 'b');
+    b.subscription.unsubscribe();
+    await leaders.last((v) => v === null);
+    expect(leaders.values).toEqual([null, 'a', 'b', null]);
+    expect(a.completed).toBe(true);
+    leaders.subscription.unsubscribe();
+  });
+
+  it('errors with ClientClosedError when the client closes while it waits', async () => {
+    const path = electionPath();
+    const leader = new Recorder(new LeaderElection(await connect(), path).run(() => new Subject<never>()));
+    await nodeCount(path, 1);
+    const zk = await connect();
+    const waiting = new Recorder(new LeaderElection(zk, path).run(() => of(1)));
+    await nodeCount(path, 2);
+    await zk.close();
+    await waiting.until(() => waiting.error !== undefined);
+    expect(waiting.error).toBeInstanceOf(ClientClosedError);
+    await nodeCount(path, 1);
+    leader.subscription.unsubscribe();
+  });
+});

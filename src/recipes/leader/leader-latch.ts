@@ -1,0 +1,123 @@
+import { ReplaySubject, distinctUntilChanged, map, share, type Observable } from 'rxjs';
+import type { ZooKeeperClient } from '../../index';
+import type { ContenderSpec } from '../contender/contender';
+import { recipePath } from '../contender/contender-lock';
+import type { Holding } from '../holding';
+import { firstHolds } from '../locks/lock';
+import { leaderIdentifier$, readParticipants } from './leader-reader';
+import { identifierOption, optionsObject, type LeaderLatchOptions } from './options';
+import { participate } from './participation';
+
+/**
+ * The marker a LeaderLatch participant's counter follows: Curator's
+ * LeaderLatch LOCK_NAME (`latch-`), after its withProtection prefix.
+ */
+export const LATCH_MARKERS = ['latch-'] as const;
+
+/**
+ * Leadership as an ongoing state, on Curator's LeaderLatch layout
+ * (`<path>/_c_<uuid>-latch-<seq>`, ephemeral, data = identifier, under a
+ * container parent): Java services on Curator's LeaderLatch and Node
+ * services on rxzk elect one leader among them on the same path.
+ *
+ * The first participant (by counter) leads; each other watches the one just
+ * before it. As in Curator's latch, the leader stays a participant while it
+ * leads: it leads until it leaves (the last unsubscribe), its session ends,
+ * or its connection drops. Unlike Curator 5.4's, leadership is `false` at
+ * SUSPENDED (what Curator's default error policy does, and the lesson of
+ * CURATOR-460), and after a reconnect it is claimed again only if the node
+ * is still there and owned by the current session (CURATOR-696).
+ *
+ * One participation per LeaderLatch, shared by every subscriber of
+ * `leadership$()`, `holding$()` and `whileLeader(latch)`: it joins on the
+ * first subscribe, rejoins by itself (a new node, on the new session) after
+ * an expiry or a LOST holding, and leaves on the last unsubscribe. Nothing
+ * touches ZooKeeper before that.
+ *
+ * @example
+ * const latch = new LeaderLatch(zk, '/election/scheduler', { identifier: 'scheduler-1' });
+ * latch.leadership$().subscribe((leading) => console.log(leading ? 'leading' : 'following'));
+ * runSchedules$.pipe(whileLeader(latch)).subscribe();
+ */
+export class LeaderLatch {
+  private readonly path: string;
+  private readonly identifier: string;
+  private readonly participation$: Observable<Holding | null>;
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    path: string,
+    opts?: LeaderLatchOptions,
+  ) {
+    this.path = recipePath(path);
+    this.identifier = identifierOption(optionsObject(opts, 'LeaderLatch').identifier, 'LeaderLatch');
+    this.participation$ = participate(zk, () => this.spec()).pipe(
+      // One participation for all subscribers; a late one is told the current state. Left on the last unsubscribe.
+      share({ connector: () => new ReplaySubject<Holding | null>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
+    );
+  }
+
+  private spec(): ContenderSpec {
+    return {
+      parent: this.path,
+      naming: { style: 'curator', name: 'latch-' },
+      data: Buffer.from(this.identifier, 'utf8'),
+      markers: LATCH_MARKERS,
+      decide: firstHolds,
+    };
+  }
+
+  /**
+   * Whether this participant leads: `false` at once (joining on the first
+   * subscribe), `true` while it leads, `false` from SUSPENDED on (and `true`
+   * again if the same session reconnects in time with its node). It rejoins
+   * by itself after an expiry; it completes when the client closes. The last
+   * unsubscribe (of this, `holding$()` and `whileLeader`) leaves.
+   *
+   * @example
+   * latch.leadership$().subscribe((leading) => metrics.gauge('leader', leading ? 1 : 0));
+   */
+  leadership$(): Observable<boolean> {
+    return this.participation$.pipe(
+      map((holding) => holding !== null),
+      distinctUntilChanged(),
+    );
+  }
+
+  /**
+   * The same participation as {@link leadership$}, with the Holding while
+   * leading (its `fencingToken`, `state$`, `signal`): `null` while
+   * following and from SUSPENDED on; the same Holding again if still leader
+   * after reconnecting on the same session; a new one for each new term.
+   *
+   * @example
+   * latch.holding$().pipe(
+   *   switchMap((h) => (h === null ? EMPTY : writeReports({ fencingToken: h.fencingToken, signal: h.signal }))),
+   * ).subscribe();
+   */
+  holding$(): Observable<Holding | null> {
+    return this.participation$.pipe(distinctUntilChanged());
+  }
+
+  /**
+   * The current leader's identifier, for anyone (no participation, no node):
+   * `null` when there is none. Emits the current one first, then each change.
+   *
+   * @example
+   * latch.leader$().subscribe((id) => console.log('leader is', id ?? 'nobody'));
+   */
+  leader$(): Observable<string | null> {
+    return leaderIdentifier$(this.zk, this.path, LATCH_MARKERS);
+  }
+
+  /**
+   * The participants' identifiers in their order, the first being the leader
+   * (Curator's getParticipants).
+   *
+   * @example
+   * for (const p of await latch.participants()) console.log(p.identifier, p.isLeader ? '(leader)' : '');
+   */
+  participants(): Promise<{ identifier: string; isLeader: boolean }[]> {
+    return readParticipants(this.zk, this.path, LATCH_MARKERS);
+  }
+}

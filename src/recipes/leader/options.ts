@@ -1,0 +1,48 @@
+import { InvalidArgumentError } from '../../index';
+import type { NamingStyle } from '../contender/node-naming';
+import { defaultIdentifier } from '../support/identifier';
+
+/** Options of a LeaderLatch. */
+export interface LeaderLatchOptions {
+  /** This participant's identifier, stored as its node's data (default `<hostname>:<pid>`). */
+  identifier?: string;
+}
+
+/** Options of a LeaderElection. */
+export interface LeaderElectionOptions {
+  /** This contender's identifier, stored as its node's data (default `<hostname>:<pid>`). */
+  identifier?: string;
+  /**
+   * Whose node names to write. `'curator'` (default) writes Curator's
+   * LeaderSelector nodes, `_c_<uuid>-lock-<seq>`: Curator LeaderSelectors and
+   * InterProcessMutexes on the same path see them. `'kazoo'` writes kazoo's
+   * Lock nodes, `<hex>__lock__<seq>`: use it on a path shared with kazoo
+   * Elections, which cannot see `-lock-` nodes (kazoo's Election builds its
+   * Lock without `extra_lock_patterns`, kazoo/recipe/election.py). Curator
+   * cannot order kazoo's nodes (it sorts by what follows `lock-`), so one
+   * path serves rxzk with Curator, or rxzk with kazoo. Either way rxzk
+   * honours both kinds of contender.
+   */
+  layout?: NamingStyle;
+}
+
+/** A recipe's options argument as a JavaScript caller may give it: absent, or a plain object. */
+export function optionsObject(opts: unknown, what: string): Record<string, unknown> {
+  if (opts === undefined) return {};
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError(`${what} options must be an object`);
+  return opts as Record<string, unknown>;
+}
+
+/** The identifier option: a string (stored as UTF-8), or the default `<hostname>:<pid>`. */
+export function identifierOption(value: unknown, what: string): string {
+  if (value === undefined) return defaultIdentifier();
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${what} identifier must be a string, not ${typeof value}`);
+  return value;
+}
+
+/** The layout option: 'curator' (default) or 'kazoo'. */
+export function layoutOption(value: unknown, what: string): NamingStyle {
+  if (value === undefined) return 'curator';
+  if (value !== 'curator' && value !== 'kazoo') throw new InvalidArgumentError(`${what} layout must be 'curator' or 'kazoo', not ${String(value)}`);
+  return value;
+}

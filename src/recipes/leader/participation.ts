@@ -1,0 +1,80 @@
+import { Observable, type Subscription } from 'rxjs';
+import { ClientClosedError, isConnected, type ZooKeeperClient } from '../../index';
+import { contend, type ContenderSpec } from '../contender/contender';
+import type { Holding } from '../holding';
+
+/**
+ * One participant's life in an election that it never leaves by itself
+ * (Curator's LeaderLatch): what it holds, as it changes.
+ *
+ * - It emits `null` at once (not leading), joins once the client is
+ *   connected (so it may be subscribed before `start()`), and follows as a
+ *   contender, watching its predecessor only (the contender mechanism).
+ * - It emits the Holding while it leads, `null` while that Holding is
+ *   SUSPENDED (CURATOR-460: leading through a dropped connection lets two
+ *   lead), the SAME Holding again when the same session reconnects with its
+ *   node still its own (CURATOR-696: HoldingImpl checks the ephemeralOwner).
+ * - When the Holding is LOST (an expiry, the session timeout spent
+ *   disconnected, its node deleted by someone), it emits `null` and joins
+ *   again with a new node, on the current session; a follower whose node
+ *   went with an expired session makes a new one by itself (the contender
+ *   mechanism does).
+ * - It completes when the client closes (as the client's watch streams do):
+ *   close() deletes the session's ephemerals, and a contender waiting for a
+ *   predecessor would wait for ever, since closing drops every watch unheard.
+ *
+ * Cold: each subscription is one participation; unsubscribing leaves (the
+ * node is removed, retried across reconnects until it is gone).
+ */
+export function participate(zk: ZooKeeperClient, spec: () => ContenderSpec): Observable<Holding | null> {
+  return new Observable<Holding | null>((subscriber) => {
+    let attempt: Subscription | null = null;
+    let holdingStates: Subscription | null = null;
+    let joined = false;
+
+    const leave = (): void => {
+      holdingStates?.unsubscribe();
+      holdingStates = null;
+      // Releases a holding (idempotent, nothing to delete after LOST) or removes a follower's node.
+      attempt?.unsubscribe();
+      attempt = null;
+    };
+
+    const join = (): void => {
+      joined = true;
+      attempt = contend(zk, spec()).subscribe({
+        next: (holding) => {
+          holdingStates = holding.state$.subscribe((state) => {
+            subscriber.next(state === 'HELD' ? holding : null);
+            // A new node for a new term; later than this callback, which the Holding is still running.
+            if (state === 'LOST') queueMicrotask(rejoin);
+          });
+        },
+        // Closing fails what is in flight before the state says CLOSED: the end of the participation, not a failure.
+        error: (err: unknown) => (err instanceof ClientClosedError ? closed() : subscriber.error(err)),
+      });
+    };
+
+    const closed = (): void => {
+      leave();
+      subscriber.next(null);
+      subscriber.complete();
+    };
+
+    const rejoin = (): void => {
+      if (subscriber.closed || zk.state === 'CLOSED') return;
+      leave();
+      join();
+    };
+
+    subscriber.next(null);
+    const states = zk.state$.subscribe((state) => {
+      if (state === 'CLOSED') closed();
+      else if (!joined && isConnected(state)) join();
+    });
+    return () => {
+      states.unsubscribe();
+      leave();
+    };
+  });
+}
