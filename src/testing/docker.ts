@@ -197,6 +197,7 @@ export async function startDocker(options: StartZooKeeperOptions): Promise<Start
               },
               sasl: saslUsers !== undefined,
               readOnlyMode: options.readOnlyMode,
+              connectionFactory: options.connectionFactory,
             }),
           },
         ];

@@ -144,6 +144,7 @@ async function prepareMembers(
         },
         sasl: options.sasl !== undefined && options.sasl !== false,
         readOnlyMode: options.readOnlyMode,
+        connectionFactory: options.connectionFactory,
       }),
     );
     members.push(

@@ -17,6 +17,15 @@ export interface StartZooKeeperOptions {
   sasl?: boolean | { users: Record<string, string> };
   /** Servers that lose their quorum keep serving reads (`Mode: read-only`). */
   readOnlyMode?: boolean;
+  /**
+   * The server's connection factory (`serverCnxnFactory`): `'nio'`, ZooKeeper's default, or `'netty'`, the one TLS
+   * needs and many production ensembles run. Default `'nio'`, or `'netty'` with `tls`. A benchmark should run on
+   * both: one NIO connection is throttled near 14k pipelined reads per second, so there the server is the limit.
+   *
+   * @example
+   * const zkServer = await startZooKeeper({ connectionFactory: 'netty' });
+   */
+  connectionFactory?: 'nio' | 'netty';
   /** Bound on start-up, per attempt, in ms (default 30000). */
   startTimeout?: number;
   /** Extra JVM flags for the local source, e.g. ['-Xmx512m']. */

@@ -41,6 +41,8 @@ export interface ZooCfgOptions {
   dynamicConfigFile?: string;
   sasl?: boolean;
   readOnlyMode?: boolean;
+  /** `serverCnxnFactory`: NIO (ZooKeeper's default) unless `'netty'`, or TLS, which only Netty speaks. */
+  connectionFactory?: 'nio' | 'netty';
   /** Docker: peers reach each other by container name, so bind the quorum ports on every interface. */
   quorumListenOnAllIPs?: boolean;
 }
@@ -114,11 +116,13 @@ export function zooCfg(o: ZooCfgOptions): string {
     if (o.clientPortAddress !== undefined) lines.push(`clientPortAddress=${o.clientPortAddress}`);
   }
   if (o.readOnlyMode) lines.push('localSessionsEnabled=true', 'localSessionsUpgradingEnabled=true');
+  if (o.tls || o.connectionFactory === 'netty') {
+    // Only the Netty factory speaks TLS; the plain port stays open on it too.
+    lines.push('serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory');
+  }
   if (o.tls) {
     if (o.secureClientPort === undefined) throw new Error('tls needs a secureClientPort');
     lines.push(
-      // Only the Netty factory speaks TLS; the plain port stays open on it too.
-      'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
       `secureClientPort=${o.secureClientPort}`,
       ...(o.secureClientPortAddress !== undefined ? [`secureClientPortAddress=${o.secureClientPortAddress}`] : []),
       `ssl.keyStore.location=${o.tls.keyStore}`,
