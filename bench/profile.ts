@@ -2,6 +2,7 @@
  * Profiles rxzk's hot paths (the material of bench/PROFILE.md):
  *
  *   node --expose-gc --import tsx bench/profile.ts [--only a,b,f,g] [--clients rxzk,nzc] [--dir DIR]
+ *   RXZK_BENCH_FACTORY=nio node … bench/profile.ts   # the server's connection factory (default netty: there the client's cost shows)
  *
  * For (a) pipelined and (b) sequential getData: a CPU profile of the measured
  * iterations only (the inspector's Profiler, 50 µs sampling), summarised as
@@ -161,7 +162,9 @@ async function main(): Promise<void> {
   mkdirSync(args.dir, { recursive: true });
   const gc = gcFunction();
   const p = params(1);
-  const server = await startBenchServer();
+  const factory = process.env.RXZK_BENCH_FACTORY === 'nio' ? 'nio' : 'netty';
+  const server = await startBenchServer(factory);
+  console.log(`ZooKeeper with the ${factory} connection factory`);
   const setup = createClient({ hosts: server.connectString });
   await setup.start();
   const fixtures = await makeFixtures(setup, p, ['rxzk']);

@@ -2,7 +2,8 @@
  * rxzk side by side with node-zookeeper-client, the native `zookeeper`
  * binding, kazoo and a raw-socket ceiling.
  *
- *   npm run bench                                   # a local server from rxzk/testing, 1 warm-up + 5 rounds
+ *   npm run bench                                   # local servers from rxzk/testing (Netty, then NIO), 1 warm-up + 5 rounds each
+ *   npm run bench -- --factory netty                # one connection factory only
  *   npm run bench -- --rounds 7 --only a,b --clients rxzk,nzc,raw --out results.json
  *   ZOOKEEPER_CONNECT=127.0.0.1:2181 npm run bench  # an existing server
  *
@@ -11,6 +12,10 @@
  * server heap, disk) spreads over all of them. The warm-up round is not
  * counted. Medians over the rounds are printed as a table, with the ratio of
  * rxzk to each peer, and written as JSON to `--out`.
+ *
+ * Every workload runs against a server on each connection factory (issue 14): on NIO one connection's
+ * pipelined reads are throttled by the server, so every client lands near the same number; on Netty a raw
+ * socket goes several times faster and the client's own cost shows. The raw socket is the ceiling on both.
  */
 // First: how src/ is compiled (see compile-hook.ts).
 import { SRC_LOADER } from './compile-hook';
@@ -51,17 +56,23 @@ interface Options {
   clients: ClientName[];
   out: string;
   scale: number;
+  factories: ServerFactory[];
 }
+
+/** The servers' connection factories (`serverCnxnFactory`), in the order they run. */
+type ServerFactory = 'netty' | 'nio';
+const FACTORIES: readonly ServerFactory[] = ['netty', 'nio'];
 
 const USAGE = `usage: npm run bench -- [--rounds N] [--only a,b,...] [--clients ${CLIENT_NAMES.join(',')}] [--out file] [--scale F]
   --rounds N    measured rounds after the warm-up round (default 5, at least 1)
   --only        workloads by letter or name: ${WORKLOADS.map((w) => `${w.id}=${w.name}`).join(', ')}
   --clients     clients to run (default all): ${CLIENT_NAMES.join(', ')}
   --out file    JSON results (default bench-results.json)
-  --scale F     multiply the operation counts by F (e.g. 0.1 for a quick trial; results are then not the reference sizes)`;
+  --scale F     multiply the operation counts by F (e.g. 0.1 for a quick trial; results are then not the reference sizes)
+  --factory     the servers' connection factories, in order (default netty,nio; ignored with ZOOKEEPER_CONNECT)`;
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { rounds: 5, only: WORKLOADS.map((w) => w.id), clients: [...CLIENT_NAMES], out: 'bench-results.json', scale: 1 };
+  const o: Options = { rounds: 5, only: WORKLOADS.map((w) => w.id), clients: [...CLIENT_NAMES], out: 'bench-results.json', scale: 1, factories: [...FACTORIES] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -106,6 +117,17 @@ function parseOptions(argv: string[]): Options {
         o.scale = f;
         break;
       }
+      case '--factory':
+        o.factories = value()
+          .split(',')
+          .filter((s) => s !== '')
+          .map((s) => {
+            const f = FACTORIES.find((x) => x === s);
+            if (f === undefined) throw new Error(`unknown connection factory '${s}'\n${USAGE}`);
+            return f;
+          });
+        if (o.factories.length === 0) throw new Error(`--factory needs at least one of ${FACTORIES.join(', ')}\n${USAGE}`);
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -171,10 +193,18 @@ interface WorkloadResult {
 
 // ---- main ----------------------------------------------------------------------
 
+/** What one server (one connection factory) gave. */
+interface ServerRun {
+  factory: ServerFactory | 'external';
+  server: { hosts: string; source: string; version: string };
+  workloads: WorkloadResult[];
+  drivers: Partial<Record<ClientName, Driver>>;
+  unavailable: Partial<Record<ClientName, string>>;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const p = makeParams(options.scale);
-  const gc = gcFunction();
   const started = Date.now();
   const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const source = sourceState();
@@ -183,9 +213,54 @@ async function main(): Promise<void> {
   if (loadStart[0] > cpus().length) log(`note: load average ${loadStart.join(' ')} on ${cpus().length} CPUs — other processes compete; numbers will be noisier`);
   log(`rxzk at ${source.commit}${source.dirtySrc.length > 0 ? ` with uncommitted changes in ${source.dirtySrc.join(', ')}` : ''}`);
   log(`rxzk bench: ${options.rounds} rounds after a warm-up round; workloads ${workloads.map((w) => w.id).join(',')}; clients ${options.clients.join(',')}`);
-  const server = await startBenchServer();
+  // An existing server has whatever factory it has: one run.
+  const factories: (ServerFactory | 'external')[] = process.env.ZOOKEEPER_CONNECT ? ['external'] : options.factories;
+  const runs: ServerRun[] = [];
+  for (const factory of factories) runs.push(await runOnServer(factory, options, p, workloads));
+
+  const report = {
+    meta: {
+      date: new Date().toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      rounds: options.rounds,
+      warmupRounds: 1,
+      scale: options.scale,
+      rxzkCompiledBy: SRC_LOADER,
+      rxzkSource: source,
+      loadAverage: { start: loadStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
+      params: p,
+      ratio: 'median(rxzk) / median(peer); for throughput higher is better for rxzk, for times, CPU and memory lower is',
+    },
+    clients: Object.fromEntries(
+      options.clients.map((c) => {
+        const loaded = runs.find((r) => r.drivers[c] !== undefined);
+        return [c, { title: CLIENT_TITLES[c], version: loaded?.drivers[c]?.version ?? null, unavailable: runs[0]?.unavailable[c] ?? null }];
+      }),
+    ),
+    servers: runs.map((r) => ({ factory: r.factory, server: r.server, workloads: r.workloads })),
+  };
+  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
+  for (const r of runs) {
+    console.log(`\n=== ZooKeeper ${r.server.version} (${r.server.source}), connection factory: ${r.factory}`);
+    console.log(table(r.workloads, options.clients));
+  }
+  console.log(legend(options.clients, runs[0]?.drivers ?? {}, runs[0]?.unavailable ?? {}));
+  console.log(
+    `\n${options.rounds} rounds + 1 warm-up per server in ${report.meta.durationSeconds} s; rxzk ${source.commit}${source.dirtySrc.length > 0 ? '+changes' : ''}; ` +
+      `servers ${runs.map((r) => r.factory).join(', ')}; load average ${loadStart[0]} → ${report.meta.loadAverage.end[0]} on ${cpus().length} CPUs; JSON in ${options.out}`,
+  );
+}
+
+/** Every workload, every client, every round, against one server started with `factory`. */
+async function runOnServer(factory: ServerFactory | 'external', options: Options, p: Params, workloads: WorkloadSpec[]): Promise<ServerRun> {
+  const gc = gcFunction();
+  const server = await startBenchServer(factory === 'external' ? undefined : factory);
   const hosts = server.connectString;
-  log(`ZooKeeper at ${hosts} (${server.source})`);
+  log(`ZooKeeper at ${hosts} (${server.source}; connection factory ${factory})`);
 
   const setup = createClient({ hosts });
   await setup.start();
@@ -304,38 +379,8 @@ async function main(): Promise<void> {
     await server.stop();
   }
 
-  // ---- summary ----
   const results: WorkloadResult[] = workloads.map((w) => summarize(w, p, samples.get(w.id), options.clients, unavailable, drivers));
-  const report = {
-    meta: {
-      date: new Date().toISOString(),
-      durationSeconds: Math.round((Date.now() - started) / 1000),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
-      memoryGB: Math.round(totalmem() / 2 ** 30),
-      server: { hosts, source: server.source, version: serverVersion },
-      rounds: options.rounds,
-      warmupRounds: 1,
-      scale: options.scale,
-      rxzkCompiledBy: SRC_LOADER,
-      rxzkSource: source,
-      loadAverage: { start: loadStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
-      params: p,
-      ratio: 'median(rxzk) / median(peer); for throughput higher is better for rxzk, for times, CPU and memory lower is',
-    },
-    clients: Object.fromEntries(
-      options.clients.map((c) => [c, { title: CLIENT_TITLES[c], version: drivers[c]?.version ?? null, unavailable: unavailable[c] ?? null }]),
-    ),
-    workloads: results,
-  };
-  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
-  console.log(table(results, options.clients));
-  console.log(legend(options.clients, drivers, unavailable));
-  console.log(
-    `\n${options.rounds} rounds + 1 warm-up in ${report.meta.durationSeconds} s; rxzk ${source.commit}${source.dirtySrc.length > 0 ? '+changes' : ''}; ` +
-      `ZooKeeper ${serverVersion} (${server.source}); load average ${loadStart[0]} → ${report.meta.loadAverage.end[0]} on ${cpus().length} CPUs; JSON in ${options.out}`,
-  );
+  return { factory, server: { hosts, source: server.source, version: serverVersion }, workloads: results, drivers, unavailable };
 }
 
 function summarize(

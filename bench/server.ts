@@ -13,7 +13,10 @@ import { startZooKeeper, type StartedZooKeeper } from '../src/testing';
  */
 export const SERVER_JVM_FLAGS = ['-Xms512m', '-Xmx2g', '-XX:TieredStopAtLevel=4'];
 
-/** `ZOOKEEPER_CONNECT` if set (used as is), else a local server started through rxzk/testing. */
-export function startBenchServer(): Promise<StartedZooKeeper> {
-  return startZooKeeper({ jvmFlags: SERVER_JVM_FLAGS });
+/**
+ * `ZOOKEEPER_CONNECT` if set (used as is), else a local server started through rxzk/testing on the given
+ * connection factory (issue 14: NIO throttles one connection's pipelined reads; Netty shows the client's cost).
+ */
+export function startBenchServer(connectionFactory?: 'nio' | 'netty'): Promise<StartedZooKeeper> {
+  return startZooKeeper({ jvmFlags: SERVER_JVM_FLAGS, connectionFactory });
 }
