@@ -1,2 +1,4 @@
-// Filled in by this family's recipes.
-export {};
+// Barriers: kazoo's Barrier / Curator's DistributedBarrier, and Curator's DistributedDoubleBarrier.
+export { Barrier } from './barrier';
+export { DoubleBarrier } from './double-barrier';
+export type { DoubleBarrierOptions } from './double-barrier';

@@ -1,0 +1,78 @@
+import { NoNodeError, basename, joinPath, type ZooKeeperClient } from '../../index';
+import type { Stopper } from '../contender/stopper';
+import { LockTimeoutError } from '../errors';
+import { removeNodeNow } from '../support/remove-node';
+import type { Bounds } from './bounds';
+import { READY, membersOf } from './entrance';
+import { Follow } from './follow';
+import { retriedDone, retriedValue } from './retry';
+
+/**
+ * One leave of a double barrier, on Curator's DistributedDoubleBarrier
+ * protocol (internalLeave), so that Curator members and rxzk members leave
+ * one barrier together. The members (`ready` excluded) are sorted by name:
+ *
+ * - none left: done;
+ * - this member alone: it deletes its node, done;
+ * - this member lowest: it waits for the highest to go;
+ * - otherwise it deletes its node (once) and waits for the lowest to go;
+ *
+ * and looks again after each wake-up. A node that vanished (an expiry) makes
+ * this member one who has left: it goes on waiting for the others (Curator
+ * gives up there, or throws "Our path is missing"). At the end `ready` is
+ * deleted, as Curator does, so that the next round waits again.
+ */
+export async function leave(zk: ZooKeeperClient, path: string, node: string, { stopper, once }: Bounds): Promise<void> {
+  const own = basename(node);
+  let ownIn = true;
+  for (;;) {
+    const members = membersOf(await children(zk, path, stopper)).sort();
+    if (members.length === 0) break;
+    const index = members.indexOf(own);
+    if (index < 0) ownIn = false;
+    if (index === 0 && members.length === 1) {
+      await stopper.race(removeNodeNow(zk, node));
+      break;
+    }
+    let awaited: string;
+    if (index === 0) awaited = members[members.length - 1];
+    else {
+      awaited = members[0];
+      if (ownIn) {
+        await stopper.race(removeNodeNow(zk, node));
+        ownIn = false;
+      }
+    }
+    if (once) throw new LockTimeoutError(0, `${path}: others are still in the barrier: tried once`);
+    await untilGone(zk, joinPath(path, awaited), stopper);
+  }
+  await removeReady(zk, path);
+}
+
+/** Deletes `<path>/ready` (gone already: done), retried across dropped connections. */
+export async function removeReady(zk: ZooKeeperClient, path: string): Promise<void> {
+  try {
+    await retriedDone(zk.delete(joinPath(path, READY)));
+  } catch (err) {
+    if (!(err instanceof NoNodeError)) throw err;
+  }
+}
+
+async function children(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<string[]> {
+  try {
+    return await stopper.race(retriedValue(zk.getChildren(path)));
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
+  }
+}
+
+/** Waits for a node to be gone (at once if it is), across dropped connections. */
+async function untilGone(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<void> {
+  const follow = new Follow(zk.exists$(path));
+  try {
+    await follow.until((stat) => stat === null, stopper);
+  } finally {
+    follow.close();
+  }
+}
