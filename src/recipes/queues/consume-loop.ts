@@ -1,0 +1,123 @@
+import type { Observable, Subscription } from 'rxjs';
+
+/** An entry a consumer has taken, and how to hand it back when no one is left to give it to. */
+export interface Claim<T> {
+  readonly value: T;
+  /** Hands the entry back (a Queue puts it again, a LockingQueue removes its lock). */
+  undo(): Promise<void>;
+}
+
+/** Tries the candidates in order; the first one taken, or `null` when every one was gone or taken by another. */
+export type Attempt<T> = (candidates: readonly string[]) => Promise<Claim<T> | null>;
+
+/**
+ * One consumer: takes entries one at a time, in order, for as long as it
+ * runs. It tries when the candidates change (a shared watch on the queue's
+ * lists) and again at once after each entry taken — never on a timer — and
+ * goes on across dropped connections (the watch re-reads when reconnected).
+ *
+ * `deliver` is given each entry; the next one is taken only once what it
+ * returns has settled (a LockingQueue's `take$` waits for the ack or release).
+ * `stop()` ends it: no attempt starts after it, and an entry taken by an
+ * attempt already in flight is handed back (`undo`) — so a consumer stopped by
+ * a timeout, an abort or an unsubscribe consumes nothing later.
+ */
+export class ConsumeLoop<T> {
+  private latest: readonly string[] = [];
+  /** Candidates not tried since they were read (or an entry was just taken: there may be more). */
+  private fresh = false;
+  private ended = false;
+  private wake: (() => void) | null = null;
+  private lists: Subscription | null = null;
+  private listError: { error: unknown } | null = null;
+  /** Resolves when stop() is called: a wait for `deliver` gives way to it. */
+  private readonly stopping: Promise<void>;
+  private onStop!: () => void;
+  /** Settles once the loop has finished (an entry in flight handed back); rejects with an error no retry mends. */
+  readonly done: Promise<void>;
+
+  constructor(
+    candidates$: Observable<readonly string[]>,
+    private readonly attempt: Attempt<T>,
+    private readonly deliver: (value: T) => void | Promise<void>,
+    /** Told each time every candidate was tried and none could be taken (a take that tries once gives up then). */
+    private readonly idle: () => void = () => undefined,
+  ) {
+    this.stopping = new Promise<void>((resolve) => (this.onStop = resolve));
+    const lists = candidates$.subscribe({
+      next: (names) => {
+        this.latest = names;
+        this.fresh = true;
+        this.notify();
+      },
+      error: (error: unknown) => {
+        this.listError = { error };
+        this.ended = true;
+        this.notify();
+      },
+      // The client closed (the watch streams complete then): nothing more will come.
+      complete: () => {
+        this.ended = true;
+        this.notify();
+      },
+    });
+    if (this.ended) lists.unsubscribe();
+    else this.lists = lists;
+    this.done = this.run();
+  }
+
+  /** True once it has stopped taking (stopped, or the client closed). */
+  get stopped(): boolean {
+    return this.ended;
+  }
+
+  /** Stops taking; resolves once an attempt in flight has finished and what it took was handed back. */
+  stop(): Promise<void> {
+    this.ended = true;
+    this.lists?.unsubscribe();
+    this.lists = null;
+    this.notify();
+    this.onStop();
+    return this.done.catch(() => undefined);
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        const candidates = await this.next();
+        if (candidates === null) break;
+        const claim = await this.attempt(candidates);
+        if (claim === null) {
+          if (!this.fresh) this.idle();
+          continue;
+        }
+        if (this.ended) {
+          await claim.undo();
+          break;
+        }
+        // Taken: the rest of the list may still be there.
+        this.fresh = true;
+        // The entry delivered is the taker's now: stopping does not wait for what it does with it.
+        await Promise.race([this.deliver(claim.value), this.stopping]);
+      }
+    } finally {
+      this.lists?.unsubscribe();
+      this.lists = null;
+    }
+    if (this.listError !== null) throw this.listError.error;
+  }
+
+  /** The candidates once there are untried ones; `null` once stopped. */
+  private async next(): Promise<readonly string[] | null> {
+    while (!this.ended && !this.fresh) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.ended) return null;
+    this.fresh = false;
+    return this.latest;
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { combineLatest, map, type Observable } from 'rxjs';
+import type { ZooKeeperClient } from '../../index';
+import { recipePath } from '../contender/contender-lock';
+import type { Data } from '../support/data';
+import type { WaitOptions } from '../support/wait-options';
+import { checkClient } from './check-client';
+import { ConsumeLoop } from './consume-loop';
+import { orderEntries } from './entry-name';
+import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
+import { lockFirst, settled, type LockingLayout, type QueueEntry } from './queue-entry';
+import { takeOnce, type StartConsumer } from './take-once';
+import { takeStream } from './take-stream';
+
+/**
+ * A distributed queue whose entries are locked while processed, on kazoo's
+ * LockingQueue layout: entries are PERSISTENT_SEQUENTIAL
+ * `<path>/entries/entry-PPP-<seq>` (priority 0–999, lower first, then FIFO);
+ * a consumer locks one with an ephemeral `<path>/taken/<entry name>` holding
+ * its queue object's 32-hex id, then acks it (entry and lock deleted in one
+ * transaction) or releases it (lock deleted). A consumer whose session ends
+ * loses its locks with it, and the entries go to others: at least once.
+ * A kazoo 2.8 `LockingQueue` on the same path shares the entries and honours
+ * the locks, and back. `<path>`, `entries` and `taken` are container nodes
+ * (see {@link QueueOptions.parents}).
+ *
+ * What a waiting consumer watches, and why (kazoo#175: kazoo registers a new
+ * watcher on both lists at every check and never drops them, and every
+ * consumer races for the same first entry): the children of `entries` (a new
+ * entry) and of `taken` (a release, or a holder's session ending, hands one
+ * back) — both through the client's shared watches, so one server watch per
+ * list per client however many consumers wait, dropped when the last one
+ * stops; nothing per entry. A consumer that finds an entry locked tries the
+ * next one at once rather than waiting for the lists again.
+ *
+ * @example
+ * const jobs = new LockingQueue(zk, '/queues/jobs');
+ * await jobs.put(JSON.stringify({ report: 'daily' }));
+ * const entry = await jobs.take({ timeout: 30_000 });
+ * await build(JSON.parse(entry.data.toString()));
+ * await entry.ack();
+ */
+export class LockingQueue {
+  private readonly layout: LockingLayout;
+  private readonly target: EntryDir;
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    path: string,
+    opts?: QueueOptions,
+  ) {
+    checkClient(zk, 'LockingQueue');
+    const base = recipePath(path);
+    const prefix = base === '/' ? '' : base;
+    const { container } = checkQueueOptions(opts);
+    this.layout = {
+      zk,
+      entries: `${prefix}/entries`,
+      taken: `${prefix}/taken`,
+      container,
+      id: Buffer.from(randomUUID().replace(/-/g, ''), 'ascii'),
+      mine: new Set(),
+    };
+    this.target = { zk, dir: this.layout.entries, container };
+  }
+
+  /** This queue object's id: the data of the locks it makes (as kazoo's LockingQueue.id). */
+  get id(): string {
+    return this.layout.id.toString('ascii');
+  }
+
+  /**
+   * Puts an item with a priority from 0 to 999 (default 100; lower first).
+   *
+   * @example
+   * await jobs.put('rebuild-index', { priority: 5 });
+   */
+  async put(data: Data, opts?: { priority?: number }): Promise<void> {
+    await putEntry(this.target, data, opts);
+  }
+
+  /**
+   * Puts every item, with one priority, in one transaction (all or none).
+   *
+   * @example
+   * await jobs.putAll(['a', 'b', 'c']);
+   */
+  async putAll(items: Data[], opts?: { priority?: number }): Promise<void> {
+    await putEntries(this.target, items, opts);
+  }
+
+  /**
+   * Waits for an entry no one holds and locks it. `timeout` (ms) bounds the
+   * wait (LockTimeoutError; `0` tries once), `signal` aborts it with its
+   * reason; a take that gave up holds nothing (a lock it was making just then
+   * is removed). The wait goes on across dropped connections and expiries.
+   *
+   * @example
+   * const entry = await jobs.take({ timeout: 10_000 });
+   * await entry.ack();
+   */
+  take(opts?: WaitOptions): Promise<QueueEntry> {
+    return takeOnce(this.consumer(), opts, 'take');
+  }
+
+  /**
+   * Cold: locks entries one at a time while subscribed, in order, and emits
+   * each; the next is taken once the previous one is acked, released, or its
+   * lock lost. Unsubscribing stops taking; an entry already emitted stays
+   * the subscriber's to ack or release. Completes when the client closes.
+   *
+   * @example
+   * jobs.take$().pipe(concatMap(async (entry) => { await run(entry.data); await entry.ack(); })).subscribe();
+   */
+  take$(): Observable<QueueEntry> {
+    return takeStream(this.consumer(), settled);
+  }
+
+  /**
+   * The number of entries, locked ones included (kazoo's `len`).
+   *
+   * @example
+   * console.log(`${await jobs.length()} jobs waiting or running`);
+   */
+  length(): Promise<number> {
+    return countEntries(this.zk, this.layout.entries);
+  }
+
+  private consumer(): StartConsumer<QueueEntry> {
+    const { zk, entries, taken } = this.layout;
+    // The entries no one holds, in order, from the two shared children watches (see the class comment).
+    const candidates$ = combineLatest([zk.watchChildren$(entries), zk.watchChildren$(taken)]).pipe(
+      map(([names, locked]) => {
+        const held = new Set(locked ?? []);
+        return orderEntries(names ?? [])
+          .filter((e) => !held.has(e.name))
+          .map((e) => e.name);
+      }),
+    );
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names) => lockFirst(this.layout, names), deliver, idle);
+  }
+}

@@ -1,0 +1,131 @@
+import { map, type Observable } from 'rxjs';
+import { NoNodeError, type ZooKeeperClient } from '../../index';
+import { recipePath } from '../contender/contender-lock';
+import type { Data } from '../support/data';
+import type { WaitOptions } from '../support/wait-options';
+import { checkClient } from './check-client';
+import { ConsumeLoop } from './consume-loop';
+import { orderEntries } from './entry-name';
+import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
+import { retried } from './retried';
+import { takeFirst } from './take-entry';
+import { takeOnce, type StartConsumer } from './take-once';
+import { takeStream } from './take-stream';
+
+/**
+ * A distributed queue on kazoo's Queue layout: each entry is a
+ * PERSISTENT_SEQUENTIAL `<path>/entry-PPP-<seq>` holding the item, PPP its
+ * priority (0–999, lower first; kazoo's default 100), taken in order of
+ * priority then of the server's counter. `<path>` is a container node
+ * (see {@link QueueOptions.parents}). A kazoo 2.8 `Queue` on the same path
+ * puts and gets the same entries.
+ *
+ * At most once: an entry is taken by deleting it, and whoever's delete lands
+ * first has it; an entry whose taker crashes is lost (use
+ * {@link LockingQueue} for at least once). Consumers wait on one shared
+ * children watch of `<path>` per client, re-read on every change of the list.
+ *
+ * @example
+ * const mail = new Queue(zk, '/queues/mail');
+ * await mail.put(JSON.stringify({ to: 'ops@example.com' }), { priority: 10 });
+ * const next = await mail.take({ timeout: 30_000 });
+ */
+export class Queue {
+  private readonly target: EntryDir;
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    path: string,
+    opts?: QueueOptions,
+  ) {
+    checkClient(zk, 'Queue');
+    this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts) };
+  }
+
+  /**
+   * Puts an item (a Buffer, a Uint8Array, or a string as UTF-8) with a
+   * priority from 0 to 999 (default 100; lower is taken first).
+   *
+   * @example
+   * await queue.put('resize:42.png');
+   * await queue.put(Buffer.from([1, 2, 3]), { priority: 0 }); // before everything at 100
+   */
+  async put(data: Data, opts?: { priority?: number }): Promise<void> {
+    await putEntry(this.target, data, opts);
+  }
+
+  /**
+   * Puts every item, with one priority, in one transaction: all are queued
+   * (in this order) or none is.
+   *
+   * @example
+   * await queue.putAll(['a', 'b', 'c'], { priority: 50 });
+   */
+  async putAll(items: Data[], opts?: { priority?: number }): Promise<void> {
+    await putEntries(this.target, items, opts);
+  }
+
+  /**
+   * Takes the first entry if there is one, without waiting; `null` when the
+   * queue is empty.
+   *
+   * @example
+   * const item = await queue.get();
+   * if (item !== null) handle(item);
+   */
+  async get(): Promise<Buffer | null> {
+    // No watch: the list as it is now, read again only when every entry on it was taken by others meanwhile.
+    for (;;) {
+      const names = await retried(this.zk.getChildren(this.target.dir)).catch((err: unknown) => {
+        if (err instanceof NoNodeError) return [] as string[];
+        throw err;
+      });
+      if (orderEntries(names).length === 0) return null;
+      const claim = await takeFirst(this.target, names);
+      if (claim !== null) return claim.value;
+    }
+  }
+
+  /**
+   * Waits for an entry and takes it. `timeout` (ms) bounds the wait and
+   * rejects with LockTimeoutError (`0`: tries once); `signal` aborts it with
+   * its reason. A take that gave up consumes nothing later: an entry it was
+   * deleting at that instant is put back (at its priority, behind the others).
+   * The wait goes on across dropped connections and expiries.
+   *
+   * @example
+   * const job = await queue.take({ timeout: 60_000 });
+   */
+  take(opts?: WaitOptions): Promise<Buffer> {
+    return takeOnce(this.consumer(), opts, 'take');
+  }
+
+  /**
+   * Cold: takes entries one at a time, in order, while subscribed, and
+   * emits each. Unsubscribing stops taking (an entry being deleted just then
+   * is put back). Completes when the client closes.
+   *
+   * @example
+   * const subscription = queue.take$().pipe(concatMap((item) => send(item))).subscribe();
+   */
+  take$(): Observable<Buffer> {
+    return takeStream(this.consumer());
+  }
+
+  /**
+   * The number of entries (kazoo's `len(queue)`).
+   *
+   * @example
+   * if ((await queue.length()) > 1000) console.warn('queue backing up');
+   */
+  length(): Promise<number> {
+    return countEntries(this.zk, this.target.dir);
+  }
+
+  private consumer(): StartConsumer<Buffer> {
+    const { zk, dir } = this.target;
+    // The list of entries, from the client's shared children watch (one server watch per path however many wait).
+    const candidates$ = zk.watchChildren$(dir).pipe(map((names) => names ?? []));
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names) => takeFirst(this.target, names), deliver, idle);
+  }
+}

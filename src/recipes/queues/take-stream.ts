@@ -1,0 +1,27 @@
+import { Observable } from 'rxjs';
+import { ClientClosedError } from '../../index';
+import type { StartConsumer } from './take-once';
+
+/**
+ * A consumer as a cold Observable: subscribing starts it, each entry taken is
+ * emitted in order, and the next is taken once `settle(entry)` has settled
+ * (at once when absent). Unsubscribing stops it: an entry it was taking just
+ * then is handed back; one already emitted stays the subscriber's. It
+ * completes when the client closes and errors on what no retry mends.
+ */
+export function takeStream<T>(start: StartConsumer<T>, settle?: (value: T) => Promise<void>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const loop = start(
+      (value) => {
+        subscriber.next(value);
+        return settle?.(value);
+      },
+      () => undefined,
+    );
+    loop.done.then(
+      () => subscriber.complete(),
+      (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),
+    );
+    return () => void loop.stop();
+  });
+}
