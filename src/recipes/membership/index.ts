@@ -1,2 +1,3 @@
-// Filled in by this family's recipes.
-export {};
+// Membership: kazoo's Party / ShallowParty layouts.
+export { Party } from './party';
+export type { PartyOptions } from './party';

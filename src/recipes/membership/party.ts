@@ -1,0 +1,118 @@
+import { distinctUntilChanged, switchMap, type Observable } from 'rxjs';
+import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { recipePath } from '../contender/contender-lock';
+import { defaultIdentifier } from '../support/identifier';
+import { checkClient } from '../queues/check-client';
+import { MemberNode } from './member-node';
+import { checkShallowIdentifier, memberName } from './member-names';
+import { listMembers, readMembers } from './read-members';
+
+/** Options of a {@link Party}. */
+export interface PartyOptions {
+  /** Who this member is (default `<hostname>:<pid>`). */
+  identifier?: string;
+  /** kazoo's ShallowParty layout: the identifier in the node's name (`<uuid>-<identifier>`) rather than its data. */
+  shallow?: boolean;
+}
+
+function checkPartyOptions(opts: unknown): { identifier: string; shallow: boolean } {
+  if (opts === undefined) return { identifier: defaultIdentifier(), shallow: false };
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('party options must be an object');
+  const { identifier, shallow } = opts as { identifier?: unknown; shallow?: unknown };
+  if (identifier !== undefined && typeof identifier !== 'string') throw new InvalidArgumentError('a party identifier must be a string');
+  if (shallow !== undefined && typeof shallow !== 'boolean') throw new InvalidArgumentError('shallow must be a boolean');
+  const id = identifier ?? defaultIdentifier();
+  if (shallow === true) checkShallowIdentifier(id);
+  return { identifier: id, shallow: shallow === true };
+}
+
+/**
+ * Group membership on kazoo's Party layout: each member is an ephemeral
+ * `<path>/<uuid4 hex>__party__` holding its identifier, or with
+ * `{ shallow: true }` kazoo's ShallowParty `<path>/<uuid4 hex>-<identifier>`
+ * (cheaper to list: no read per member). A kazoo 2.8 Party or ShallowParty on
+ * the same path sees rxzk's members, and back.
+ *
+ * Unlike kazoo's (party.py has no connection listener, so an expiry ends the
+ * membership for good: linkedin/iris PR#244), a joined member's node is made
+ * again by itself on the new session after an expiry, and after someone else
+ * deleted it, until {@link Party.leave}.
+ *
+ * @example
+ * const workers = new Party(zk, '/parties/workers', { identifier: 'worker-7' });
+ * await workers.join();
+ * workers.members$().subscribe((ids) => console.log('workers now:', ids));
+ */
+export class Party {
+  private readonly path: string;
+  private readonly member: MemberNode;
+  private readonly shallow: boolean;
+  /** This member's identifier. */
+  readonly identifier: string;
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    path: string,
+    opts?: PartyOptions,
+  ) {
+    checkClient(zk, 'Party');
+    this.path = recipePath(path);
+    const { identifier, shallow } = checkPartyOptions(opts);
+    this.identifier = identifier;
+    this.shallow = shallow;
+    const prefix = this.path === '/' ? '' : this.path;
+    // One node name per Party object, as kazoo's (`self.create_path` made once): a re-join re-creates the same name.
+    this.member = new MemberNode(zk, `${prefix}/${memberName(shallow, identifier)}`, Buffer.from(identifier, 'utf8'), true);
+  }
+
+  /** This member's node path (the same across re-creations). */
+  get node(): string {
+    return this.member.node;
+  }
+
+  /**
+   * Joins: resolves once this member's node exists. Idempotent; the node is
+   * kept (re-created after an expiry) until {@link Party.leave}.
+   *
+   * @example
+   * await party.join();
+   */
+  join(): Promise<void> {
+    return this.member.start();
+  }
+
+  /**
+   * Leaves: stops keeping the node and deletes it. Idempotent.
+   *
+   * @example
+   * await party.leave();
+   */
+  leave(): Promise<void> {
+    return this.member.stop();
+  }
+
+  /**
+   * The identifiers of the members now, sorted (anyone may ask; no need to join).
+   *
+   * @example
+   * const ids = await party.members();
+   */
+  members(): Promise<string[]> {
+    return listMembers(this.zk, this.path, this.shallow);
+  }
+
+  /**
+   * The members, sorted: now, then after each change of the list. For anyone,
+   * on the client's shared children watch; goes on across dropped connections
+   * and expiries; completes when the client closes.
+   *
+   * @example
+   * party.members$().subscribe((ids) => rebalance(ids));
+   */
+  members$(): Observable<string[]> {
+    return this.zk.watchChildren$(this.path).pipe(
+      switchMap((names) => readMembers(this.zk, this.path, this.shallow, names)),
+      distinctUntilChanged((a, b) => a.length === b.length && a.every((id, i) => id === b[i])),
+    );
+  }
+}
