@@ -1,0 +1,127 @@
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { ConnectionLossError, InvalidArgumentError, NoNodeError, RolledBackError, joinPath, withRetry, type Stat, type ZooKeeperClient } from '../../index';
+import { recipePath } from '../contender/contender-lock';
+import { LockLostError } from '../errors';
+import type { Holding } from '../holding';
+import { identifierOption, optionsObject } from '../leader/options';
+import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-record';
+import { Lock } from './lock';
+
+/** Options of NonBlockingLease.obtain. */
+export interface LeaseOptions extends WaitOptions {
+  /** The holder's identifier: the same one renews the lease (default `<hostname>:<pid>`). */
+  identifier?: string;
+  /** kazoo's MultiNonBlockingLease: `count` leases, `<path>/0` … `<path>/<count-1>`, the first free one taken. */
+  count?: number;
+  // timeout and signal (WaitOptions) bound the wait for the short-lived lock around the read and write.
+}
+
+/** How many times a write that raced another writer is tried again before the lease counts as taken. */
+const WRITE_TRIES = 3;
+
+/** Reads retried across dropped connections (an expiry ends the lock's holding, which the write then sees). */
+const retried = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false } as const;
+
+/**
+ * A lease that never waits for its holder: kazoo's NonBlockingLease (and
+ * MultiNonBlockingLease, with `count`), on kazoo's layout, so Python
+ * services on kazoo and Node services on rxzk share leases on one path.
+ *
+ * `<path>/lease_holder` (persistent) holds kazoo's JSON,
+ * `{"version": 1, "holder": "<identifier>", "end": "YYYY-MM-DDTHH:MM:SS"}`
+ * (UTC, whole seconds), read and replaced under a kazoo Lock on `<path>`
+ * (`<hex>__lock__<seq>`, which kazoo's NonBlockingLease takes too). The
+ * lease is obtained when there is no holder, when the holder's end has
+ * passed, or when the holder has the same identifier (a renewal, which
+ * moves the end). As in kazoo, the ends are the clients' clocks: they must
+ * be roughly in step. Nothing tells a holder when its lease ends: it is
+ * over at `end`.
+ *
+ * @example
+ * if (await NonBlockingLease.obtain(zk, '/db_leases/hourly_cleanup', 70 * 60_000, { identifier: 'cleanup on ' + hostname() })) {
+ *   await doHourlyDatabaseCleanup();
+ * }
+ */
+export class NonBlockingLease {
+  private constructor() {}
+
+  /**
+   * Tries to obtain (or renew) the lease at `path` for `durationMs`: `true`
+   * when obtained or renewed, `false` while another holder's lease has not
+   * ended (or the record is in a format kazoo's version 1 does not know).
+   * With `count`, tries `<path>/0`, `<path>/1`, … and is `true` at the
+   * first one obtained. It waits only for the lock around the read and the
+   * write (held for a moment by whoever is obtaining); `timeout` and `signal`
+   * bound that wait as for a Lock. The write is one transaction that also
+   * checks the lock node is still there, so it never lands after the lock
+   * was lost (it rejects with LockLostError instead).
+   *
+   * @example
+   * const mine = await NonBlockingLease.obtain(zk, '/leases/report', 60_000, { identifier: 'reporter-1', count: 2 });
+   * if (!mine) console.log('two reporters are already running');
+   */
+  static async obtain(zk: ZooKeeperClient, path: string, durationMs: number, opts?: LeaseOptions): Promise<boolean> {
+    const base = recipePath(path);
+    if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0 || formatEnd(Date.now() + durationMs) === null) {
+      throw new InvalidArgumentError(`lease duration must be a number of ms from 0 up (ending by year 9999), not ${String(durationMs)}`);
+    }
+    const options = optionsObject(opts, 'NonBlockingLease');
+    const identifier = identifierOption(options.identifier, 'NonBlockingLease');
+    const { count } = options;
+    if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) {
+      throw new InvalidArgumentError(`lease count must be a positive integer, not ${String(count)}`);
+    }
+    const wait = checkWaitOptions({ timeout: options.timeout, signal: options.signal }, 'NonBlockingLease');
+    const paths = count === undefined ? [base] : Array.from({ length: count }, (_, k) => joinPath(base, String(k)));
+    for (const p of paths) if (await obtainOne(zk, p, durationMs, identifier, wait)) return true;
+    return false;
+  }
+}
+
+/** One kazoo NonBlockingLease._attempt_obtaining: ensure the path, take its lock, read, maybe replace. */
+async function obtainOne(zk: ZooKeeperClient, path: string, durationMs: number, identifier: string, wait: WaitOptions): Promise<boolean> {
+  // kazoo's ensure_path: persistent, so <path> stays when the lock node and the record come and go.
+  await lastValueFrom(zk.ensurePath(path).pipe(withRetry(retried)), { defaultValue: undefined });
+  const lock = new Lock(zk, path, { identifier, layout: 'kazoo' });
+  return lock.withLock((holding) => readAndReplace(zk, joinPath(path, 'lease_holder'), durationMs, identifier, holding), wait);
+}
+
+async function readAndReplace(zk: ZooKeeperClient, holderPath: string, durationMs: number, identifier: string, holding: Holding): Promise<boolean> {
+  for (let tries = 1; ; tries++) {
+    if (holding.state === 'LOST') throw new LockLostError(holding);
+    const now = Date.now();
+    const current = await readRecord(zk, holderPath);
+    if (current !== null) {
+      const record = decodeLease(current.data);
+      if (record === null || record.version !== LEASE_VERSION) return false;
+      if (record.holder !== identifier && now < record.end) return false;
+    }
+    const end = formatEnd(now + durationMs) as string;
+    const write = zk.transaction().check(holding.node, -1);
+    if (current !== null) write.delete(holderPath, current.stat.version);
+    write.create(holderPath, encodeLease(identifier, end));
+    try {
+      await firstValueFrom(write.commit());
+      return true;
+    } catch (err) {
+      // The lock node went (an expiry): whatever another holder wrote since is theirs.
+      if (err instanceof RolledBackError && err.failedIndex === 0) throw new LockLostError(holding, undefined, { cause: err });
+      // Applied or not (ConnectionLoss), or the record changed under a writer that skipped the lock: read again.
+      if (err instanceof ConnectionLossError || err instanceof RolledBackError) {
+        if (tries < WRITE_TRIES || err instanceof ConnectionLossError) continue;
+        return false;
+      }
+      throw err;
+    }
+  }
+}
+
+async function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
+  try {
+    return await firstValueFrom(zk.get(path).pipe(withRetry(retried)));
+  } catch (err) {
+    if (err instanceof NoNodeError) return null;
+    throw err;
+  }
+}
