@@ -1,0 +1,139 @@
+import { concatMap, defer, EMPTY, from, lastValueFrom, of, switchMap, type Observable } from 'rxjs';
+import { InvalidArgumentError, NoNodeError, NodeExistsError, validatePath, withRetry, type ZooKeeperClient } from '../../index';
+import { compareAndWrite } from './compare-and-write';
+import { decodeValue, encodeValue, toCounterValue } from './format';
+import { READ_RETRY, readNode } from './read-node';
+
+/** A SharedCount's value with the node's dataVersion, for `trySetCount` (Curator's VersionedValue<Integer>). */
+export interface VersionedCount {
+  value: number;
+  version: number;
+}
+
+/** How often the seed's create is made again when a container parent is reaped between its creation and the node's. */
+const REAPED_PARENT_TRIES = 10;
+
+/**
+ * Curator's SharedCount: an int32 (4 bytes big-endian) in one persistent node under container parents,
+ * created with `seed` when missing, that every participant reads and sets; `trySetCount` sets it only
+ * if no one has since the version read. Java services with Curator's SharedCount and Python ones with
+ * kazoo's `Counter(support_curator=True)` share it.
+ *
+ * @example
+ * const limit = new SharedCount(zk, '/counters/limit', 10);
+ * limit.count$().subscribe(({ value }) => pool.resize(value));
+ * const { value, version } = await limit.count();
+ * if (!(await limit.trySetCount(value + 1, version))) console.log('someone else changed it first');
+ */
+export class SharedCount {
+  private readonly path: string;
+  private readonly seed: number;
+
+  /**
+   * Throws InvalidPathError for a bad path and InvalidArgumentError for a seed that is not a signed
+   * 32-bit integer; nothing is sent until a method is called.
+   *
+   * @example
+   * const count = new SharedCount(zk, '/counters/workers', 0);
+   */
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    path: string,
+    seed: number,
+  ) {
+    this.path = validatePath(path);
+    this.seed = toCounterValue('int32', seed, 'seed') as number;
+  }
+
+  /**
+   * The count and its version now, then after each change (Curator's SharedCountListener), on one
+   * data watch re-armed across reconnects and expiries. The node is created with the seed first if it
+   * is missing, and again if it is deleted while followed. Errors with CounterDataError when the node
+   * holds something other than 4 bytes; completes when the client closes.
+   *
+   * @example
+   * shared.count$().subscribe(({ value, version }) => console.log(`count ${value} (v${version})`));
+   */
+  count$(): Observable<VersionedCount> {
+    return defer(() => this.ensureSeeded()).pipe(
+      switchMap(() => this.zk.watchData$(this.path)),
+      concatMap((node) =>
+        node === null
+          ? from(this.ensureSeeded()).pipe(concatMap(() => EMPTY))
+          : of({ value: decodeValue('int32', node.data, this.seed, this.path) as number, version: node.stat.version }),
+      ),
+    );
+  }
+
+  /**
+   * The count and its version now (the node created with the seed first if missing).
+   *
+   * @example
+   * const { value, version } = await shared.count();
+   */
+  async count(): Promise<VersionedCount> {
+    for (;;) {
+      const node = await readNode(this.zk, this.path);
+      if (node !== null) return { value: decodeValue('int32', node.data, this.seed, this.path) as number, version: node.stat.version };
+      await this.ensureSeeded();
+    }
+  }
+
+  /**
+   * Sets the count to `value` if the node is still at `version` (the one `count$()` or `count()`
+   * gave): true when set, false when someone else set it since (BadVersion). Versions are signed 32-bit
+   * integers, negative after 2^31 - 1 sets (CURATOR-688, where Curator's SharedCount froze). A missing
+   * node is first created with the seed. Rejects with InvalidArgumentError for a value or version that
+   * is not a signed 32-bit integer.
+   *
+   * @example
+   * const { value, version } = await shared.count();
+   * const won = await shared.trySetCount(value * 2, version);
+   */
+  async trySetCount(value: number, version: number): Promise<boolean> {
+    const data = encodeValue('int32', toCounterValue('int32', value, 'value'));
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < -0x80000000 || version > 0x7fffffff) {
+      throw new InvalidArgumentError(`version must be a signed 32-bit integer, not ${String(version)}`);
+    }
+    for (;;) {
+      const outcome = await compareAndWrite(this.zk, this.path, data, version);
+      if (outcome !== 'MISSING') return outcome === 'APPLIED';
+      await this.ensureSeeded();
+    }
+  }
+
+  /**
+   * Sets the count to `value` whatever it is (Curator's setCount); a missing node is created with it.
+   * Retried across dropped connections (setting a value twice leaves the same value).
+   *
+   * @example
+   * await shared.setCount(0);
+   */
+  async setCount(value: number): Promise<void> {
+    const data = encodeValue('int32', toCounterValue('int32', value, 'value'));
+    for (;;) {
+      try {
+        await lastValueFrom(this.zk.set(this.path, data).pipe(withRetry(READ_RETRY)));
+        return;
+      } catch (err) {
+        if (!(err instanceof NoNodeError)) throw err;
+      }
+      if ((await compareAndWrite(this.zk, this.path, data, null)) === 'APPLIED') return;
+    }
+  }
+
+  /** Creates the node with the seed unless it exists (Curator's SharedValue.start); idempotent, retried. */
+  private async ensureSeeded(): Promise<void> {
+    const data = encodeValue('int32', this.seed);
+    for (let tries = 1; ; tries++) {
+      try {
+        await lastValueFrom(this.zk.create(this.path, data, { makePath: true, containerParents: true }).pipe(withRetry(READ_RETRY)));
+        return;
+      } catch (err) {
+        // NodeExists: there already, or made by a try whose reply was lost.
+        if (err instanceof NodeExistsError) return;
+        if (!(err instanceof NoNodeError) || tries >= REAPED_PARENT_TRIES) throw err;
+      }
+    }
+  }
+}
