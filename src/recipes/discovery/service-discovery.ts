@@ -1,0 +1,174 @@
+import type { Observable } from 'rxjs';
+import { InvalidArgumentError, joinPath, validatePath, type ZooKeeperClient } from '../../index';
+import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { bounded } from './bounded';
+import { instanceJson } from './instance-json';
+import { childrenOrNone, readInstances, watchInstances } from './instance-list';
+import { Registration } from './registration';
+import { instanceFor } from './registration-check';
+import type { RegisteredService, ServiceInstance, ServiceRegistration, ServiceType } from './service-instance';
+import { ServiceProvider, type ServiceProviderOptions } from './service-provider';
+
+interface Kept {
+  registration: Registration;
+  type: ServiceType;
+}
+
+/**
+ * Service discovery on curator-x-discovery's layout and JSON: each instance
+ * is a node `<base>/<name>/<id>` holding the JSON ServiceInstance Curator's
+ * JsonInstanceSerializer writes, under container parents. A Java service
+ * registered with Curator's ServiceDiscovery is found by `instances()`, and
+ * an rxzk registration by Curator's `queryForInstances` (and its
+ * ServiceProvider, ServiceCache).
+ *
+ * - `DYNAMIC` (the default) is an ephemeral node, registered again by itself
+ *   on the new session after an expiry (Curator re-registers on CONNECTED
+ *   and RECONNECTED); `STATIC` and `PERMANENT` are persistent nodes.
+ * - `close()` unregisters the DYNAMIC and STATIC registrations made through
+ *   this object and closes its providers; PERMANENT ones stay.
+ * - Nothing is sent before a method is called.
+ *
+ * @example
+ * const sd = new ServiceDiscovery(zk, '/discovery');
+ * await sd.register({ name: 'billing', address: '10.0.0.5', port: 8080, uriSpec: '{scheme}://{address}:{port}' });
+ * const provider = sd.provider('billing');
+ * const instance = await provider.next();
+ * if (instance) console.log(serviceUri(instance)); // http://10.0.0.5:8080
+ */
+export class ServiceDiscovery {
+  private readonly base: string;
+  private readonly kept = new Map<string, Kept>();
+  private readonly providers = new Set<ServiceProvider>();
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    basePath: string,
+  ) {
+    checkClient(zk);
+    this.base = validatePath(basePath);
+  }
+
+  /**
+   * Registers an instance: resolves once its node is in place, with the
+   * instance as stored and a way to unregister it. A DYNAMIC instance is
+   * re-registered by itself after an expiry, until it is unregistered or
+   * this ServiceDiscovery closed. A node already at `<base>/<name>/<id>`
+   * that is not this registration's (another session's, other data) is
+   * replaced, as Curator replaces it. Registering a name and id this object
+   * already keeps is refused (unregister it first).
+   *
+   * `timeout` and `signal` bound the wait for the first placement (the
+   * client may be disconnected): LockTimeoutError or the signal's reason,
+   * and nothing left behind.
+   *
+   * @example
+   * const { instance } = await sd.register({ name: 'billing', address: '10.0.0.5', port: 8080, payload: { zone: 'eu-1' } });
+   * console.log(instance.id);
+   */
+  async register(registration: ServiceRegistration, opts?: WaitOptions): Promise<RegisteredService> {
+    const wait = checkWaitOptions(opts, 'register');
+    const { instance, type } = instanceFor(registration, this.base, Date.now());
+    const path = joinPath(joinPath(this.base, instance.name), instance.id);
+    if (this.kept.has(path)) throw new InvalidArgumentError(`${instance.name}/${instance.id} is already registered here: unregister it first`);
+    const registration_ = new Registration(this.zk, path, instanceJson(instance), type === 'DYNAMIC');
+    const kept: Kept = { registration: registration_, type };
+    this.kept.set(path, kept);
+    const unregister = async (): Promise<void> => {
+      if (this.kept.get(path) === kept) this.kept.delete(path);
+      await registration_.stop(true);
+    };
+    registration_.start();
+    try {
+      await bounded(registration_.placed, wait, unregister);
+    } catch (err) {
+      await unregister();
+      throw err;
+    }
+    return { instance, unregister };
+  }
+
+  /**
+   * The names of the services registered under the base path (Curator's
+   * queryForNames); [] when there is none.
+   *
+   * @example
+   * console.log(await sd.names()); // ['billing', 'orders']
+   */
+  names(): Promise<string[]> {
+    return childrenOrNone(this.zk, this.base).then((names) => names.sort());
+  }
+
+  /**
+   * The instances of a service now, in id order (Curator's
+   * queryForInstances); [] when there is none. Disabled instances are
+   * included (`enabled: false`), as Curator's query includes them.
+   *
+   * @example
+   * for (const i of await sd.instances('billing')) console.log(i.id, i.address, i.port);
+   */
+  instances(name: string): Promise<ServiceInstance[]> {
+    return readInstances(this.zk, this.serviceDir(name));
+  }
+
+  /**
+   * The instances of a service, kept current (Curator's ServiceCache): the
+   * current list first ([] when there is none), then the list after each
+   * change; through dropped connections and expiries. Cold: each
+   * subscription watches; unsubscribing releases the watches.
+   *
+   * @example
+   * sd.instances$('billing').subscribe((list) => console.log(list.length, 'billing instances'));
+   */
+  instances$(name: string): Observable<ServiceInstance[]> {
+    return watchInstances(this.zk, this.serviceDir(name));
+  }
+
+  /**
+   * A provider of one service's instances: `next()` picks one by the
+   * strategy (round-robin by default), leaving out disabled instances and
+   * those noted down by `noteError` (twice within 30 s: skipped for 30 s).
+   *
+   * @example
+   * const provider = sd.provider('billing', { strategy: 'sticky' });
+   * const instance = await provider.next();
+   */
+  provider(name: string, opts?: ServiceProviderOptions): ServiceProvider {
+    const provider: ServiceProvider = new ServiceProvider(watchInstances(this.zk, this.serviceDir(name)), opts, {
+      onClose: () => this.providers.delete(provider),
+    });
+    this.providers.add(provider);
+    return provider;
+  }
+
+  /**
+   * Unregisters this object's DYNAMIC and STATIC registrations (their nodes
+   * deleted, retried across dropped connections), stops keeping its
+   * PERMANENT ones (their nodes stay), and closes its providers (Curator's
+   * ServiceDiscovery.close). The object stays usable.
+   *
+   * @example
+   * process.on('SIGTERM', () => void sd.close());
+   */
+  async close(): Promise<void> {
+    for (const provider of [...this.providers]) provider.close();
+    const kept = [...this.kept.values()];
+    this.kept.clear();
+    await Promise.all(kept.map(({ registration, type }) => registration.stop(type !== 'PERMANENT')));
+  }
+
+  private serviceDir(name: unknown): string {
+    if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
+      throw new InvalidArgumentError(`a service name must be a non-empty string without '/', not ${JSON.stringify(name)}`);
+    }
+    return validatePath(joinPath(this.base, name));
+  }
+}
+
+/** Refuses, at construction, a client argument that is not one (a JavaScript caller's mix-up). */
+function checkClient(zk: unknown): asserts zk is ZooKeeperClient {
+  const client = zk as Partial<ZooKeeperClient> | null;
+  if (typeof zk !== 'object' || client === null || typeof client.getChildren !== 'function' || typeof client.watchChildren$ !== 'function') {
+    throw new InvalidArgumentError('ServiceDiscovery needs a ZooKeeperClient as its first argument');
+  }
+}

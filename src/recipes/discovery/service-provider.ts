@@ -1,0 +1,124 @@
+import { ReplaySubject, firstValueFrom, share, type Observable, type Subscription } from 'rxjs';
+import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { bounded } from './bounded';
+import { DownInstances, checkDownPolicy, type DownInstancePolicy } from './down-instances';
+import type { ServiceInstance } from './service-instance';
+import { strategyFor, type ProviderStrategyName, type Strategy } from './strategies';
+import { InvalidArgumentError } from '../../index';
+
+/**
+ * Options of `provider()`: Curator's ServiceProviderBuilder's
+ * providerStrategy and downInstancePolicy.
+ *
+ * @example
+ * const provider = sd.provider('billing', { strategy: 'random', downInstancePolicy: { timeoutMs: 5_000 } });
+ */
+export interface ServiceProviderOptions {
+  strategy?: ProviderStrategyName;
+  downInstancePolicy?: DownInstancePolicy;
+}
+
+/**
+ * Hands out instances of one service (Curator's ServiceProvider): from a
+ * cache of the service's instances that follows every change (Curator's
+ * ServiceCache), disabled instances and instances noted down left out, one
+ * picked by the strategy. The cache starts with the first `next()` and ends
+ * with `close()`.
+ *
+ * @example
+ * const provider = sd.provider('billing');
+ * const instance = await provider.next();
+ * try {
+ *   if (instance) await callBilling(serviceUri(instance));
+ * } catch (err) {
+ *   if (instance) provider.noteError(instance);
+ * }
+ * provider.close();
+ */
+export class ServiceProvider {
+  private readonly strategy: Strategy;
+  private readonly down: DownInstances;
+  private readonly cached$: Observable<ServiceInstance[]>;
+  private keep: Subscription | null = null;
+
+  /**
+   * Built by `ServiceDiscovery.provider()`; `onClose` tells the discovery
+   * that made it, `now` is the clock of the down-instance policy.
+   *
+   * @example
+   * const provider = new ServiceProvider(sd.instances$('billing'), { strategy: 'random' });
+   */
+  constructor(
+    source: Observable<ServiceInstance[]>,
+    opts?: ServiceProviderOptions,
+    private readonly hooks: { onClose?: () => void; now?: () => number } = {},
+  ) {
+    if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
+      throw new InvalidArgumentError('provider options must be an object');
+    }
+    const o = (opts ?? {}) as Record<string, unknown>;
+    this.strategy = strategyFor(o.strategy);
+    this.down = new DownInstances(checkDownPolicy(o.downInstancePolicy), hooks.now);
+    // The latest list, replayed to each next(); an error or the client's close resets it, so the next call starts afresh.
+    this.cached$ = source.pipe(share({ connector: () => new ReplaySubject<ServiceInstance[]>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }));
+  }
+
+  /**
+   * The next instance to use, or `null` when the service has none usable.
+   * The first call waits for the service's list (bounded by `timeout`, with
+   * LockTimeoutError, or `signal`); later calls answer from the cache at
+   * once, through dropped connections too (the cache catches up on
+   * reconnect).
+   *
+   * @example
+   * const instance = await provider.next({ timeout: 5_000 });
+   */
+  async next(opts?: WaitOptions): Promise<ServiceInstance | null> {
+    return this.strategy(await this.usable(opts));
+  }
+
+  /**
+   * Every usable instance now: enabled and not noted down (Curator's
+   * getAllInstances).
+   *
+   * @example
+   * console.log((await provider.instances()).map((i) => i.id));
+   */
+  async instances(opts?: WaitOptions): Promise<ServiceInstance[]> {
+    return this.usable(opts);
+  }
+
+  /**
+   * Notes that a call to `instance` failed: after two errors within 30 s
+   * (the DownInstancePolicy), it is skipped for 30 s.
+   *
+   * @example
+   * provider.noteError(instance);
+   */
+  noteError(instance: ServiceInstance): void {
+    if (typeof instance !== 'object' || instance === null || typeof instance.id !== 'string') {
+      throw new InvalidArgumentError('noteError needs a ServiceInstance');
+    }
+    this.down.note(instance.id);
+  }
+
+  /**
+   * Stops following the service (its watches released). A later `next()`
+   * starts following it again.
+   *
+   * @example
+   * provider.close();
+   */
+  close(): void {
+    this.keep?.unsubscribe();
+    this.keep = null;
+    this.hooks.onClose?.();
+  }
+
+  private async usable(opts: unknown): Promise<ServiceInstance[]> {
+    const wait = checkWaitOptions(opts, 'next');
+    if (this.keep === null || this.keep.closed) this.keep = this.cached$.subscribe({ error: () => undefined });
+    const list = await bounded(firstValueFrom(this.cached$), wait, async () => undefined);
+    return list.filter((i) => i.enabled && !this.down.isDown(i.id));
+  }
+}
