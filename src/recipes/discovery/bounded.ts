@@ -3,11 +3,11 @@ import type { WaitOptions } from '../support/wait-options';
 
 /**
  * `work` bounded by a wait's options: LockTimeoutError once `timeout` ms
- * have passed, the signal's reason once it aborts, and `onGiveUp` run (to
- * take back what the wait left on the server) before either rejects. The
- * timer and the abort listener are gone once it settles.
+ * have passed, the signal's reason once it aborts (the caller takes back
+ * what the wait left on the server). The timer and the abort listener are
+ * gone once it settles.
  */
-export function bounded<T>(work: Promise<T>, opts: WaitOptions, onGiveUp: () => Promise<void>): Promise<T> {
+export function bounded<T>(work: Promise<T>, opts: WaitOptions): Promise<T> {
   const { timeout, signal } = opts;
   if (timeout === undefined && signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
@@ -21,11 +21,7 @@ export function bounded<T>(work: Promise<T>, opts: WaitOptions, onGiveUp: () => 
       return true;
     };
     const giveUp = (reason: unknown): void => {
-      if (!finish()) return;
-      onGiveUp().then(
-        () => reject(reason),
-        () => reject(reason),
-      );
+      if (finish()) reject(reason);
     };
     const onAbort = (): void => giveUp(signal!.reason);
     if (signal?.aborted) {

@@ -33,6 +33,9 @@ export class Registration {
   private again = false;
   private stopped = false;
   private stopping: Promise<void> | undefined;
+  private removing: Promise<void> | undefined;
+  /** The czxid of the node this registration last made or adopted: the one unregister deletes, whatever its data now. */
+  private czxid: bigint | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private placedOnce!: () => void;
@@ -67,16 +70,17 @@ export class Registration {
   }
 
   /** Stops keeping the node; with `remove`, deletes it if it is still this registration's (retried until done). */
-  stop(remove: boolean): Promise<void> {
+  async stop(remove: boolean): Promise<void> {
     this.stopping ??= (async () => {
       this.stopped = true;
       this.states?.unsubscribe();
       clearTimeout(this.retryTimer);
       this.ops.stop();
       await this.running;
-      if (remove) await this.remove();
     })();
-    return this.stopping;
+    await this.stopping;
+    // A registration stopped without removal (a PERMANENT one at close()) may still be unregistered later.
+    if (remove) await (this.removing ??= this.remove());
   }
 
   private kick(): void {
@@ -118,7 +122,10 @@ export class Registration {
     for (;;) {
       const current = await this.ops.read(this.path);
       if (current !== null) {
-        if (this.isMine(current.stat.ephemeralOwner, current.data)) return;
+        if (this.isMine(current.stat.ephemeralOwner, current.data)) {
+          this.czxid = current.stat.czxid;
+          return;
+        }
         try {
           await this.ops.run(this.zk.delete(this.path, { version: current.stat.version }));
         } catch (err) {
@@ -127,9 +134,10 @@ export class Registration {
         }
       }
       try {
-        await this.ops.run(
-          this.zk.create(this.path, this.data, { mode: this.ephemeral ? 'EPHEMERAL' : 'PERSISTENT', makePath: true, containerParents: true }),
+        const { stat } = await this.ops.run(
+          this.zk.createWithStat(this.path, this.data, { mode: this.ephemeral ? 'EPHEMERAL' : 'PERSISTENT', makePath: true, containerParents: true }),
         );
+        this.czxid = stat.czxid;
         return;
       } catch (err) {
         // A create whose reply was lost and retried finds its own node: the next read adopts it.
@@ -147,6 +155,16 @@ export class Registration {
     return this.ephemeral ? owner !== 0n && owner === this.zk.session?.id : owner === 0n;
   }
 
+  /**
+   * The node this registration made or adopted (by czxid: its data may have
+   * been changed since, as Curator's updateService does), or, when a create
+   * was abandoned before its reply, one with this registration's data.
+   */
+  private isOurs(czxid: bigint, owner: bigint, data: Buffer): boolean {
+    if (this.ephemeral && owner !== this.zk.session?.id) return false;
+    return this.czxid !== null ? czxid === this.czxid : this.isMine(owner, data);
+  }
+
   /** Deletes the node if it is this registration's, retried across reconnects; nothing when another's. */
   private async remove(): Promise<void> {
     const ops = new Ops(this.zk);
@@ -159,7 +177,7 @@ export class Registration {
         if (err instanceof ClientClosedError) return;
         throw err;
       }
-      if (current === null || !this.isMine(current.stat.ephemeralOwner, current.data)) return;
+      if (current === null || !this.isOurs(current.stat.czxid, current.stat.ephemeralOwner, current.data)) return;
       try {
         await ops.run(this.zk.delete(this.path, { version: current.stat.version }));
         return;

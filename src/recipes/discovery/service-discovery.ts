@@ -80,9 +80,10 @@ export class ServiceDiscovery {
     };
     registration_.start();
     try {
-      await bounded(registration_.placed, wait, unregister);
+      await bounded(registration_.placed, wait);
     } catch (err) {
-      await unregister();
+      // Given up: the node, if the create got through, is removed once the client can reach the server again.
+      unregister().catch(() => undefined);
       throw err;
     }
     return { instance, unregister };

@@ -118,7 +118,7 @@ export class ServiceProvider {
   private async usable(opts: unknown): Promise<ServiceInstance[]> {
     const wait = checkWaitOptions(opts, 'next');
     if (this.keep === null || this.keep.closed) this.keep = this.cached$.subscribe({ error: () => undefined });
-    const list = await bounded(firstValueFrom(this.cached$), wait, async () => undefined);
+    const list = await bounded(firstValueFrom(this.cached$), wait);
     return list.filter((i) => i.enabled && !this.down.isDown(i.id));
   }
 }
