@@ -1,3 +1,7 @@
-// Membership: kazoo's Party / ShallowParty layouts.
+// Membership: kazoo's Party / ShallowParty and SetPartitioner layouts.
 export { Party } from './party';
 export type { PartyOptions } from './party';
+export { Partitioner } from './partitioner';
+export type { PartitionerOptions } from './partitioner';
+export type { PartitionEvent, PartitionState } from './partition-run';
+export type { PartitionFunction } from './partition';
