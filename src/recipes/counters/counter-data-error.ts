@@ -13,6 +13,7 @@ import { ZooKeeperClientError } from '../../index';
  * }
  */
 export class CounterDataError extends ZooKeeperClientError {
+  /** `message` says what the node holds instead; it is prefixed with the path. */
   constructor(
     /** The counter's node. */
     readonly path: string,

@@ -14,7 +14,9 @@ export interface CounterOptions {
 
 /** What one `add()` did: the value it found and the value it wrote (kazoo's `pre_value` / `post_value`). */
 export interface CounterChange {
+  /** The value the compare-and-set found (`initial` for a missing or empty node). */
   before: CounterValue;
+  /** The value it wrote: `before + delta`. */
   after: CounterValue;
 }
 

@@ -6,7 +6,9 @@ import { READ_RETRY, readNode } from './read-node';
 
 /** A SharedCount's value with the node's dataVersion, for `trySetCount` (Curator's VersionedValue<Integer>). */
 export interface VersionedCount {
+  /** The count: a signed 32-bit integer. */
   value: number;
+  /** The node's dataVersion when the count was read: pass it to `trySetCount` (negative after 2^31 - 1 sets). */
   version: number;
 }
 
