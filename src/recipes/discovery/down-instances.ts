@@ -10,7 +10,9 @@ import { InvalidArgumentError } from '../../index';
  * const provider = sd.provider('billing', { downInstancePolicy: { timeoutMs: 10_000, errorThreshold: 3 } });
  */
 export interface DownInstancePolicy {
+  /** The window errors are counted in, and how long a down instance is skipped, in ms (default 30000). */
   timeoutMs?: number;
+  /** How many errors within the window make an instance down (default 2). */
   errorThreshold?: number;
 }
 

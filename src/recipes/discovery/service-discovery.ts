@@ -41,6 +41,13 @@ export class ServiceDiscovery {
   private readonly kept = new Map<string, Kept>();
   private readonly providers = new Set<ServiceProvider>();
 
+  /**
+   * A discovery on `basePath` (Curator's ServiceDiscoveryBuilder.basePath);
+   * a bad path throws InvalidPathError here. Nothing is sent yet.
+   *
+   * @example
+   * const sd = new ServiceDiscovery(zk, '/discovery');
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     basePath: string,

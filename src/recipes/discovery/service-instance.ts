@@ -30,16 +30,25 @@ export const SERVICE_TYPES: readonly ServiceType[] = ['DYNAMIC', 'STATIC', 'PERM
  * console.log(`${first.address}:${first.port}`, first.payload);
  */
 export interface ServiceInstance {
+  /** The service's name: the node `<base>/<name>`. */
   name: string;
+  /** The instance's id: its node's name under the service. */
   id: string;
+  /** Where to reach it (Curator's default: the first local IP address). */
   address: string;
+  /** Its port, or null. */
   port: number | null;
+  /** Its TLS port, or null (with one, Curator's `{scheme}` is https). */
   sslPort: number | null;
+  /** The stored JSON payload (an object Curator wrote keeps its "@class"), or null. */
   payload: unknown;
   /** ms since the epoch, when the instance was registered. */
   registrationTimeUTC: number;
+  /** `DYNAMIC`, `STATIC`, `PERMANENT` (or Curator's `DYNAMIC_SEQUENTIAL`). */
   serviceType: string;
+  /** Curator's `{ parts: [{ value, variable }] }`, or null. */
   uriSpec: unknown;
+  /** false when the instance is disabled (providers skip it); true when the JSON says nothing. */
   enabled: boolean;
 }
 
@@ -54,10 +63,15 @@ export interface ServiceInstance {
  * await sd.register(registration);
  */
 export interface ServiceRegistration {
+  /** The service's name: one znode name. */
   name: string;
+  /** Where to reach this instance. */
   address: string;
+  /** Its port, 0–65535. */
   port?: number;
+  /** Its TLS port, 0–65535. */
   sslPort?: number;
+  /** The instance's id, one znode name (default: a random UUID). */
   id?: string;
   /**
    * Any JSON value. Curator's default serializer reads an object (with or
@@ -68,7 +82,9 @@ export interface ServiceRegistration {
    * instance of the name.
    */
   payload?: unknown;
+  /** How the registration lives (default `DYNAMIC`: ephemeral, re-registered after an expiry). */
   serviceType?: ServiceType;
+  /** Curator's URI template, e.g. `'{scheme}://{address}:{port}/api'`, stored as Curator's parts. */
   uriSpec?: string;
   /**
    * `false` writes Curator's `"enabled": false` (providers then skip the
@@ -88,6 +104,7 @@ export interface ServiceRegistration {
  * await unregister();
  */
 export interface RegisteredService {
+  /** The instance as stored (its id, registrationTimeUTC and uriSpec parts filled in). */
   readonly instance: ServiceInstance;
   /**
    * Removes the instance's node (whatever its service type; retried across

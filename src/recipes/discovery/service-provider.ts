@@ -14,7 +14,9 @@ import { InvalidArgumentError } from '../../index';
  * const provider = sd.provider('billing', { strategy: 'random', downInstancePolicy: { timeoutMs: 5_000 } });
  */
 export interface ServiceProviderOptions {
+  /** How to pick among the usable instances (default `'round-robin'`). */
   strategy?: ProviderStrategyName;
+  /** When a failing instance is skipped (default: noted twice within 30 s, skipped for 30 s). */
   downInstancePolicy?: DownInstancePolicy;
 }
 

@@ -1,9 +1,27 @@
 import { InvalidArgumentError } from '../../index';
 import type { ServiceInstance } from './service-instance';
 
-/** One part of Curator's UriSpec: literal text, or a `{variable}`. */
+/**
+ * Curator's UriSpec as stored in an instance's JSON.
+ *
+ * @example
+ * const spec: UriSpec = parseUriSpec('{scheme}://{address}');
+ */
+export interface UriSpec {
+  /** The template's parts, in order. */
+  parts: UriSpecPart[];
+}
+
+/**
+ * One part of Curator's UriSpec: literal text, or a `{variable}`.
+ *
+ * @example
+ * const part: UriSpecPart = { value: 'port', variable: true };
+ */
 export interface UriSpecPart {
+  /** Literal text, or a variable's name. */
   value: string;
+  /** Whether `value` names a variable (`{value}`). */
   variable: boolean;
 }
 
@@ -17,7 +35,7 @@ export interface UriSpecPart {
  * @example
  * parseUriSpec('{scheme}://{address}:{port}').parts.length; // 5
  */
-export function parseUriSpec(spec: string): { parts: UriSpecPart[] } {
+export function parseUriSpec(spec: string): UriSpec {
   const parts: UriSpecPart[] = [];
   let inside = false;
   // StringTokenizer returns the delimiters as tokens and never an empty token.
