@@ -12,15 +12,22 @@ import { contend, type ContenderSpec } from './contender';
  */
 export abstract class ContenderLock {
   protected constructor(
+    /** The client the contenders' nodes are made with. */
     protected readonly zk: ZooKeeperClient,
     /** The node under which the contenders are listed. */
     protected readonly contendersParent: string,
   ) {}
 
-  /** The rules of this recipe's contender, for one attempt. */
+  /**
+   * The rules of this recipe's contender, for one attempt.
+   * @internal
+   */
   protected abstract spec(): ContenderSpec;
 
-  /** One attempt as a cold Observable (a recipe may wrap it: a semaphore takes a mutex around it). */
+  /**
+   * One attempt as a cold Observable (a recipe may wrap it: a semaphore takes a mutex around it).
+   * @internal
+   */
   protected attempt(wait: WaitOptions): Observable<Holding> {
     return contend(this.zk, this.spec(), wait);
   }

@@ -4,3 +4,4 @@ export { Lock, type LockOptions } from './lock';
 export { ReadWriteLock, ReadWriteLockHalf, type ReadWriteLockOptions } from './read-write-lock';
 export { Semaphore, type SemaphoreOptions } from './semaphore';
 export { NonBlockingLease, type LeaseOptions } from './lease';
+export type { NamingStyle } from '../contender/node-naming';

@@ -9,12 +9,15 @@ import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-reco
 import { Lock } from './lock';
 
 /** Options of NonBlockingLease.obtain. */
-export interface LeaseOptions extends WaitOptions {
+export interface LeaseOptions {
   /** The holder's identifier: the same one renews the lease (default `<hostname>:<pid>`). */
   identifier?: string;
   /** kazoo's MultiNonBlockingLease: `count` leases, `<path>/0` … `<path>/<count-1>`, the first free one taken. */
   count?: number;
-  // timeout and signal (WaitOptions) bound the wait for the short-lived lock around the read and write.
+  /** Bounds the wait for the short-lived lock around the read and the write, in ms (LockTimeoutError; `0` tries once). */
+  timeout?: number;
+  /** Aborts that wait (rejecting with its reason); nothing is left behind. */
+  signal?: AbortSignal;
 }
 
 /** How many times a write that raced another writer is tried again before the lease counts as taken. */

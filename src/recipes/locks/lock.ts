@@ -48,6 +48,12 @@ export class Lock extends ContenderLock {
   private readonly identifier: Buffer;
   private readonly layout: NamingStyle;
 
+  /**
+   * Nothing is sent until a method is called; a bad path or option throws here.
+   *
+   * @example
+   * const lock = new Lock(zk, '/locks/orders', { identifier: 'orders-worker-2' });
+   */
   constructor(zk: ZooKeeperClient, path: string, opts: LockOptions = {}) {
     super(zk, recipePath(path));
     this.identifier = toBuffer(opts.identifier ?? defaultIdentifier(), 'identifier');
@@ -57,6 +63,7 @@ export class Lock extends ContenderLock {
     this.layout = opts.layout ?? 'curator';
   }
 
+  /** @internal */
   protected spec(): ContenderSpec {
     return {
       parent: this.contendersParent,

@@ -43,6 +43,7 @@ export class ReadWriteLockHalf extends ContenderLock {
     super(zk, path);
   }
 
+  /** @internal */
   protected spec(): ContenderSpec {
     const read = this.kind === 'read';
     const name = this.layout === 'curator' ? (read ? '__READ__' : '__WRIT__') : read ? '__rlock__' : '__lock__';
@@ -80,6 +81,12 @@ export class ReadWriteLock {
   /** The exclusive side: held alone. */
   readonly writeLock: ReadWriteLockHalf;
 
+  /**
+   * Nothing is sent until a method is called; a bad path or option throws here.
+   *
+   * @example
+   * const rw = new ReadWriteLock(zk, '/locks/catalog', { layout: 'kazoo' }); // shared with kazoo ReadLock/WriteLock
+   */
   constructor(zk: ZooKeeperClient, path: string, opts?: ReadWriteLockOptions) {
     const lockPath = recipePath(path);
     const options = optionsObject(opts, 'ReadWriteLock');

@@ -49,6 +49,13 @@ export class Semaphore extends ContenderLock {
   private readonly identifier: Buffer;
   private readonly mutex: SemaphoreMutex;
 
+  /**
+   * Nothing is sent until a method is called; a bad path, or a maxLeases
+   * that is not a positive integer, throws InvalidArgumentError here.
+   *
+   * @example
+   * const sem = new Semaphore(zk, '/sem/db', { maxLeases: 5, identifier: 'db-worker-1' });
+   */
   constructor(zk: ZooKeeperClient, path: string, opts: SemaphoreOptions) {
     const base = recipePath(path);
     super(zk, joinPath(base, 'leases'));
@@ -63,6 +70,7 @@ export class Semaphore extends ContenderLock {
     this.mutex = new SemaphoreMutex(zk, joinPath(base, 'locks'), { identifier });
   }
 
+  /** @internal */
   protected spec(): ContenderSpec {
     return this.leaseSpec(() => undefined);
   }
@@ -86,6 +94,7 @@ export class Semaphore extends ContenderLock {
    * Takes the mutex, creates and counts the lease, lets the mutex go, then
    * waits (if it must) for a place among the first maxLeases. The timeout
    * is one deadline for both waits.
+   * @internal
    */
   protected override attempt(wait: WaitOptions): Observable<Holding> {
     return new Observable<Holding>((subscriber) => {
