@@ -151,12 +151,13 @@ describe('ServiceDiscovery with Curator', () => {
     const own = await connect({ sessionTimeout: 6_000 });
     const sd = new ServiceDiscovery(own, base);
     await sd.register({ name: 'svc', id: 'comeback', address: 'a', port: 1 });
-    const seen = new Recorder(new ServiceDiscovery(zk, base).instances$('svc'));
-    await seen.last((l) => l.length === 1);
+    const oldSession = own.session!.id;
+    const node = new Recorder(zk.watchData$(`${base}/svc/comeback`));
+    await node.last((n) => n !== null);
     await zkServer.expireSession(own);
-    await seen.last((l) => l.length === 1 && seen.values.some((v) => v.length === 0), 20_000);
+    await node.last((n) => n !== null && n.stat.ephemeralOwner !== oldSession, 20_000);
     expect((await curator.call('discovery.query', { handle: base, name: 'svc' })).map((i) => i.id)).toEqual(['comeback']);
-    seen.subscription.unsubscribe();
+    node.subscription.unsubscribe();
     await sd.close();
   });
 });

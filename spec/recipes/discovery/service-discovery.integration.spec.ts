@@ -62,14 +62,16 @@ describe('ServiceDiscovery', () => {
     const oldSession = zk.session!.id;
     const seen = new Recorder(new ServiceDiscovery(observer, base).instances$('orders'));
     await seen.last((list) => list.length === 1);
+    const node = new Recorder(observer.watchData$(`${base}/orders/o-1`));
     await zkServer.expireSession(zk);
     await until(zk, 'CONNECTED');
-    const back = await seen.last((list) => list.length === 1 && seen.values.some((l) => l.length === 0), 20_000);
-    expect(ids(back)).toEqual(['o-1']);
-    const after = await one(observer.get(`${base}/orders/o-1`));
     expect(zk.session!.id).not.toBe(oldSession);
-    expect(after.stat.ephemeralOwner).toBe(zk.session!.id);
+    // The node again, owned by the new session (the one of the old session went with it).
+    const after = (await node.last((n) => n !== null && n.stat.ephemeralOwner === zk.session!.id, 20_000))!;
     expect(after.data.equals(before.data)).toBe(true);
+    expect(after.stat.czxid).not.toBe(before.stat.czxid);
+    expect(ids(await seen.last((list) => list.length === 1))).toEqual(['o-1']);
+    node.subscription.unsubscribe();
     seen.subscription.unsubscribe();
     await sd.close();
   });
