@@ -1,7 +1,7 @@
 // Counter and SharedCount on a real ZooKeeper: the three node formats byte for byte, compare-and-set that counts
 // every concurrent add exactly once (20 clients × 25 adds), a lost reply never counted twice, SharedCount's
 // versioned sets, and values followed across a cut connection.
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, timeout } from 'rxjs';
 import { InvalidArgumentError, InvalidPathError, type ZooKeeperClient } from '../../../src';
 import { Counter, CounterDataError, SharedCount } from '../../../src/recipes';
 import { startZooKeeper, TcpProxy, type StartedZooKeeper } from '../../../src/testing';
@@ -192,6 +192,21 @@ describe('SharedCount', () => {
     await one(observer.delete(path));
     await counts.until((cs) => cs[cs.length - 1]?.version === 0);
     expect(counts.values[counts.values.length - 1]).toEqual({ value: 5, version: 0 });
+    counts.subscription.unsubscribe();
+  });
+
+  it('count$ goes on after its session expires: a change made meanwhile is seen on the new session', async () => {
+    const path = counterPath();
+    const zk = await connect();
+    const counts = new Recorder(new SharedCount(zk, path, 1).count$());
+    await counts.until((cs) => cs.length === 1);
+    const old = zk.session!.id;
+    await zkServer.expireSession(zk);
+    await new SharedCount(observer, path, 1).setCount(8);
+    await firstValueFrom(zk.session$.pipe(filter((s) => s !== null && s.id !== old), timeout(20_000)));
+    await counts.until((cs) => cs[cs.length - 1]?.value === 8, 20_000);
+    expect(counts.values).toEqual([{ value: 1, version: 0 }, { value: 8, version: 1 }]);
+    expect(counts.error).toBeUndefined();
     counts.subscription.unsubscribe();
   });
 
