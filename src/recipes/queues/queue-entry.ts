@@ -3,7 +3,7 @@ import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError,
 import type { Holding } from '../holding';
 import type { Claim } from './consume-loop';
 import { EntryLock } from './entry-lock';
-import { retried } from './retried';
+import { retried, untilConnected } from './retried';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`
@@ -142,7 +142,10 @@ async function createLock(layout: LockingLayout, name: string): Promise<EntryLoc
     } catch (err) {
       if (err instanceof NodeExistsError) return null;
       // Never applied (queued while the session ended, or refused as expired): make it on the new session.
-      if (err instanceof SessionExpiredError) continue;
+      if (err instanceof SessionExpiredError) {
+        await untilConnected(zk);
+        continue;
+      }
       if (!(err instanceof ConnectionLossError)) throw err;
       // Applied or not? The lock says whose it is: this session's, with this queue object's id (ZOOKEEPER-1262).
       const found = await retried(zk.get(node)).catch((e: unknown) => (e instanceof NoNodeError ? null : Promise.reject(e)));

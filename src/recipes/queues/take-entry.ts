@@ -3,7 +3,7 @@ import { ConnectionLossError, NoNodeError, SessionExpiredError } from '../../ind
 import type { Claim } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { putEntry, type EntryDir } from './producer';
-import { retried } from './retried';
+import { retried, untilConnected } from './retried';
 
 /**
  * A Queue's take (at most once): the first entry, in order, that this
@@ -48,7 +48,10 @@ async function deleteEntry(target: EntryDir, path: string): Promise<Buffer | nul
     } catch (err) {
       if (err instanceof NoNodeError) return null;
       // Never applied: queued while the session ended, or refused by the server as expired. Send it again.
-      if (err instanceof SessionExpiredError) continue;
+      if (err instanceof SessionExpiredError) {
+        await untilConnected(zk);
+        continue;
+      }
       if (err instanceof ConnectionLossError) {
         // Applied or not? Still there means not: delete it again. Gone: whoever's it was, not provably ours.
         if ((await retried(zk.exists(path))) !== null) continue;
