@@ -27,7 +27,12 @@ const TIMED_OUT = Symbol('timed out');
 export class Barrier {
   private readonly path: string;
 
-  /** Throws InvalidPathError for a path ZooKeeper would refuse; nothing is sent until a method is called. */
+  /**
+   * Throws InvalidPathError for a path ZooKeeper would refuse; nothing is sent until a method is called.
+   *
+   * @example
+   * const barrier = new Barrier(zk, '/barriers/deploy');
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,

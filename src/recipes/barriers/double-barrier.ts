@@ -46,6 +46,9 @@ export class DoubleBarrier {
    * Throws InvalidPathError for a bad path and InvalidArgumentError for a
    * count that is not an integer from 1 to 2^31 - 1 or an identifier that is
    * not a string; nothing is sent until a method is called.
+   *
+   * @example
+   * const barrier = new DoubleBarrier(zk, '/barriers/job-42', 3, { identifier: 'worker-1' });
    */
   constructor(
     private readonly zk: ZooKeeperClient,
