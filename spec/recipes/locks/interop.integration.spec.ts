@@ -139,6 +139,35 @@ describe('ReadWriteLock and Curator InterProcessReadWriteLock', () => {
   });
 });
 
+describe('ReadWriteLock and kazoo ReadLock / WriteLock', () => {
+  it("a kazoo WriteLock blocks rxzk readers; rxzk's kazoo-layout writer blocks kazoo ReadLocks; readers share", async () => {
+    const path = fresh('kazoo-rw');
+    await kazoo.call('lock.create', { handle: 'kw', path, identifier: 'py-writer', kind: 'write' });
+    await kazoo.call('lock.create', { handle: 'kr', path, identifier: 'py-reader', kind: 'read' });
+    expect(await kazoo.call('lock.acquire', { handle: 'kw', timeoutMs: 5_000 })).toBe(true);
+    const rw = new ReadWriteLock(zk, path, { layout: 'kazoo', identifier: 'node' });
+    expect(await rw.readLock.tryAcquire()).toBeNull();
+    const reading = settled(rw.readLock.acquire({ timeout: 15_000 }));
+    await nodeCount(path, 2);
+    await one(zk.sync(path));
+    expect(reading.done).toBe(false);
+    expect(await kazoo.call('lock.release', { handle: 'kw' })).toBe(true);
+    const read = await reading.promise;
+    // A kazoo reader shares with rxzk's.
+    expect(await kazoo.call('lock.acquire', { handle: 'kr', timeoutMs: 5_000 })).toBe(true);
+    expect(await kazoo.call('lock.release', { handle: 'kr' })).toBe(true);
+    await read.release();
+    // rxzk writes: kazoo's reader waits until it is released.
+    const write = await rw.writeLock.acquire({ timeout: 5_000 });
+    expect(await kazoo.call('lock.acquire', { handle: 'kr', timeoutMs: 200 })).toBe(false);
+    const pyReading = kazoo.call('lock.acquire', { handle: 'kr', timeoutMs: 15_000 });
+    await nodeCount(path, 2);
+    await write.release();
+    expect(await pyReading).toBe(true);
+    expect(await kazoo.call('lock.release', { handle: 'kr' })).toBe(true);
+  });
+});
+
 describe('Semaphore and Curator InterProcessSemaphoreV2', () => {
   it('share maxLeases: never more than max between them, and each waits for the other', async () => {
     const path = fresh('sem');

@@ -93,6 +93,8 @@ class Attempt {
   /** The prefix of a create that may have made a node this attempt has not adopted (its reply was lost, or is still coming). */
   private pendingPrefix: string | null = null;
   private holding: HoldingImpl | null = null;
+  /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
+  private decidedOn: readonly string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort = () => this.stopper.stop(this.wait.signal?.reason);
 
@@ -223,6 +225,7 @@ class Attempt {
       throw err;
     }
     const own = this.node === null ? '' : this.node.slice(this.node.lastIndexOf('/') + 1);
+    this.decidedOn = children;
     const contenders = sortBySequence(children, markers);
     const index = contenders.findIndex((c) => c.name === own);
     // A node from an earlier session (CURATOR-604) is never ours, even under our name.
@@ -239,7 +242,11 @@ class Attempt {
     const watch = () => wake();
     try {
       if ('waitFor' in decision) await this.stopper.race(retried(this.zk.get(`${parent === '/' ? '' : parent}/${decision.waitFor}`, { watch })));
-      else await this.stopper.race(retried(this.zk.getChildren(parent, { watch })));
+      else {
+        const watched = await this.stopper.race(retried(this.zk.getChildren(parent, { watch })));
+        // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
+        if (!sameNames(watched, this.decidedOn)) return;
+      }
     } catch (err) {
       if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
       throw err;
@@ -293,4 +300,11 @@ class Attempt {
     const children = await retried(this.zk.getChildren(parent)).catch(() => [] as string[]);
     for (const name of children) if (name.startsWith(prefix)) await removeNodeNow(this.zk, `${parent === '/' ? '' : parent}/${name}`);
   }
+}
+
+/** Whether two child lists name the same nodes (the server gives them in no set order). */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const names = new Set(b);
+  return a.every((name) => names.has(name));
 }
