@@ -156,26 +156,18 @@ describe('LeaderElection', () => {
         });
       }),
     );
-    let t0 = Date.now();
     await run.until(() => events.length === 1);
-    console.log('elected', Date.now() - t0); t0 = Date.now();
     const other = new Recorder(new LeaderElection(await connect(), path, { identifier: 'next' }).run(() => of('next leads')));
     await nodeCount(path, 2);
-    console.log('nodes', Date.now() - t0);
     const errored = new Promise<void>((resolve) => run.subscription.add(resolve));
-    let t = Date.now();
     await zkServer.expireSession(zk);
-    console.log('expire', Date.now() - t); t = Date.now();
     await errored;
-    console.log('errored', Date.now() - t);
     events.push('errored');
     expect(run.error).toBeInstanceOf(LockLostError);
     expect(events).toEqual(['work subscribed', 'work unsubscribed', 'errored']);
     expect((run.error as LockLostError).holding).toBe(holding);
     expect(holding!.signal.aborted).toBe(true);
-    t = Date.now();
     await other.until(() => other.completed);
-    console.log('other', Date.now() - t);
     expect(other.values).toEqual(['next leads']);
   });
 

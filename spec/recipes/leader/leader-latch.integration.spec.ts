@@ -82,6 +82,8 @@ describe('LeaderLatch', () => {
     expect(await nodes(path)).toHaveLength(1); // holding$ still takes part
     holdings.subscription.unsubscribe();
     await nodeCount(path, 0);
+    // The node goes before the delete's reply reaches the holder: RELEASED follows, and with it the aborted signal.
+    await one(holding.state$.pipe(filter((state) => state === 'RELEASED')));
     expect(holding.signal.aborted).toBe(true);
     // The parent is a container: the server reaps it once empty.
     const parent = new Recorder(observer.exists$(path));
