@@ -238,7 +238,7 @@ describe('ServiceDiscovery', () => {
     expect(() => sd.provider('s').noteError(null as never)).toThrow(InvalidArgumentError);
   });
 
-  it('a register that cannot reach the server gives up at its timeout, and leaves no node behind', async () => {
+  it('a register that cannot reach the server gives up at its timeout and leaves no node behind; without one it waits for the server', async () => {
     const base = basePath();
     const proxy = await TcpProxy.start(zkServer.connectString);
     try {
@@ -248,7 +248,11 @@ describe('ServiceDiscovery', () => {
       await until(zk, 'SUSPENDED');
       const err = await rejectionOf(sd.register({ name: 'svc', id: 'late', address: 'a' }, { timeout: 300 }));
       expect(err).toBeInstanceOf(LockTimeoutError);
+      // Without a bound, a register made while cut off goes on, and completes once the client is back.
+      const patient = sd.register({ name: 'svc', id: 'patient', address: 'b' });
       proxy.accept();
+      const { instance } = await patient;
+      expect((await one(observer.exists(`${base}/svc/${instance.id}`)))!.ephemeralOwner).toBe(zk.session!.id);
       await until(zk, 'CONNECTED');
       // The abandoned registration's check: once the client is back, nothing is there, and nothing comes.
       await one(zk.sync('/'));
