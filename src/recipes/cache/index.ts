@@ -1,2 +1,3 @@
-// Filled in by this family's recipes.
-export {};
+// A whole subtree in memory: Curator's CuratorCache with kazoo TreeCache's events, on one persistent recursive watch.
+export { TreeCache } from './tree-cache';
+export type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeCacheWatchMode } from './types';

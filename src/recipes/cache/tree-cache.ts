@@ -1,0 +1,243 @@
+import { ReplaySubject, Subject, Subscription, map, type Observable } from 'rxjs';
+import {
+  ClientClosedError,
+  UnimplementedError,
+  ZooKeeperClientError,
+  isConnected,
+  validatePath,
+  type ConnectionState,
+  type ZooKeeperClient,
+} from '../../index';
+import { recipePath } from '../contender/contender-lock';
+import { checkTreeCacheOptions } from './options';
+import { TreeState } from './tree-state';
+import { TreeSync } from './tree-sync';
+import type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeNodeEvent } from './types';
+
+/**
+ * A whole subtree kept in memory (Curator's CuratorCache, with kazoo
+ * TreeCache's event names), on ONE persistent recursive watch (addWatch,
+ * ZooKeeper 3.6+) however many nodes it holds: where kazoo's TreeCache sets a
+ * data and a child watch per node, the server keeps one watch for the cache.
+ * On a server before 3.6 (addWatch answered UNIMPLEMENTED) it falls back to
+ * per-node watches.
+ *
+ * `start()` reads the subtree (NODE_ADDED for every node, then
+ * INITIALIZED); changes follow in the server's order. After a dropped
+ * connection (CONNECTION_SUSPENDED, CONNECTION_RECONNECTED) or an expiry
+ * (CONNECTION_LOST, then CONNECTION_RECONNECTED on the new session) it reads
+ * the subtree again and emits only what differs from what it holds (by czxid
+ * and mzxid: a node deleted and re-created has version 0 again), then
+ * INITIALIZED again. As the CuratorCache javadoc warns, a change undone while
+ * the client was cut off is never told.
+ *
+ * The root need not exist: it is cached once created, and forgotten with its
+ * subtree when deleted, while the cache goes on watching.
+ *
+ * @example
+ * const cache = new TreeCache(zk, '/services');
+ * cache.events$.subscribe((e) => console.log(e.type, 'path' in e ? e.path : ''));
+ * await cache.start();
+ * console.log(cache.children('/services'));
+ * await cache.close();
+ */
+export class TreeCache {
+  private readonly root: string;
+  private readonly options: Required<TreeCacheOptions>;
+  private readonly state: TreeState;
+  private readonly sync: TreeSync;
+  private readonly events = new Subject<TreeCacheEvent>();
+  private readonly snapshotTicks = new ReplaySubject<void>(1);
+  private snapshotCopy: ReadonlyMap<string, CachedNode> | null = null;
+  private running: Subscription | null = null;
+  private watching: Subscription | null = null;
+  private connected = false;
+  private everConnected = false;
+  private sessionLost = false;
+  private initializedOnce = false;
+  private closed = false;
+  private starting: Promise<void> | null = null;
+  private startWaiters: { resolve: () => void; reject: (err: unknown) => void } | null = null;
+
+  /**
+   * Every event of the cache, from `start()` on (hot: a late subscriber sees
+   * only what follows). Completes at `close()`; errors when a read fails with
+   * an error no reconnect mends (NoAuth on a node, addWatch refused).
+   *
+   * @example
+   * cache.events$.pipe(filter((e) => e.type === 'NODE_REMOVED')).subscribe((e) => console.log('gone:', e));
+   */
+  readonly events$: Observable<TreeCacheEvent> = this.events.asObservable();
+
+  /**
+   * The whole cache as a map from full path to `{ data, stat }`, after the
+   * first INITIALIZED and after each change; it replays the latest to a new
+   * subscriber. Each emitted map is a copy later changes do not touch.
+   *
+   * @example
+   * cache.snapshot$.subscribe((nodes) => console.log(nodes.size, 'nodes'));
+   */
+  readonly snapshot$: Observable<ReadonlyMap<string, CachedNode>> = this.snapshotTicks.pipe(map(() => this.snapshot()));
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    path: string,
+    opts?: TreeCacheOptions,
+  ) {
+    this.root = recipePath(path);
+    this.options = checkTreeCacheOptions(opts);
+    this.state = new TreeState(this.root);
+    this.sync = new TreeSync(zk, this.root, this.state, {
+      changed: (event) => this.changed(event),
+      initialized: () => this.initialized(),
+      failed: (err) => this.fail(err),
+    }, this.options.concurrency);
+    if (this.options.watchMode === 'per-node') this.sync.usePerNodeWatches();
+  }
+
+  /**
+   * Starts caching (once the client is connected) and resolves at the first
+   * INITIALIZED: the cache then holds the whole subtree. Calling it again
+   * gives the same promise. Rejects after `close()`, when the client is
+   * closed before the cache is initialized, and when the cache fails.
+   *
+   * @example
+   * await cache.start();
+   * console.log(cache.get('/services')?.data.toString());
+   */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new ZooKeeperClientError(`the TreeCache of ${this.root} is closed`));
+    this.starting ??= new Promise<void>((resolve, reject) => {
+      this.startWaiters = { resolve, reject };
+      this.running = this.zk.state$.subscribe((state) => this.onState(state));
+    });
+    return this.starting;
+  }
+
+  /**
+   * Stops caching: the server watch is removed, `events$` and `snapshot$`
+   * complete; what was cached stays readable. Idempotent; a closed cache
+   * does not start again (make a new one).
+   *
+   * @example
+   * process.on('SIGTERM', () => void cache.close());
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.stop();
+    this.startWaiters?.reject(new ZooKeeperClientError(`the TreeCache of ${this.root} was closed before it was initialized`));
+    this.startWaiters = null;
+    this.events.complete();
+    this.snapshotTicks.complete();
+    return Promise.resolve();
+  }
+
+  /**
+   * A cached node's data and stat by full (chroot-relative) path, or
+   * `undefined` when the cache does not hold it.
+   *
+   * @example
+   * const url = cache.get('/services/db/url')?.data.toString();
+   */
+  get(path: string): CachedNode | undefined {
+    return this.state.get(validatePath(path));
+  }
+
+  /**
+   * The names of a cached node's children (sorted), or `undefined` when the
+   * cache does not hold that node.
+   *
+   * @example
+   * for (const name of cache.children('/services') ?? []) console.log(name);
+   */
+  children(path: string): string[] | undefined {
+    return this.state.children(validatePath(path));
+  }
+
+  private onState(state: ConnectionState): void {
+    if (isConnected(state)) {
+      if (this.connected) return;
+      this.connected = true;
+      if (this.everConnected) this.emit({ type: 'CONNECTION_RECONNECTED' });
+      this.everConnected = true;
+      this.sessionLost = false;
+      // The watch first: the walk's reads go after addWatch on the session, so no change falls between them.
+      this.ensureWatch();
+      this.sync.resync();
+      return;
+    }
+    if (this.connected) {
+      this.connected = false;
+      this.sync.cancel();
+      if (state === 'SUSPENDED') this.emit({ type: 'CONNECTION_SUSPENDED' });
+    }
+    if ((state === 'EXPIRED' || state === 'CLOSED') && this.everConnected && !this.sessionLost) {
+      this.sessionLost = true;
+      this.emit({ type: 'CONNECTION_LOST' });
+    }
+    if (state === 'CLOSED' && !this.initializedOnce) {
+      this.startWaiters?.reject(new ClientClosedError());
+      this.startWaiters = null;
+    }
+  }
+
+  /** The persistent recursive watch, once: the client restores it after a reconnect and adds it again after an expiry. */
+  private ensureWatch(): void {
+    if (this.options.watchMode === 'per-node' || this.watching !== null) return;
+    this.watching = this.zk.watch$(this.root, { recursive: true }).subscribe({
+      next: (event) => this.sync.notified(event),
+      error: (err: unknown) => {
+        this.watching = null;
+        if (err instanceof UnimplementedError && this.options.watchMode === 'auto') {
+          // A server before 3.6: per-node watches, set by a walk that reads every node again.
+          this.sync.usePerNodeWatches();
+          this.watching = Subscription.EMPTY;
+          if (this.connected) this.sync.resync();
+        } else this.fail(err);
+      },
+      // The client closed (the watch ends with it): subscribed again on the next start.
+      complete: () => (this.watching = null),
+    });
+  }
+
+  private changed(event: TreeNodeEvent): void {
+    this.snapshotCopy = null;
+    this.emit(event);
+    if (this.initializedOnce) this.snapshotTicks.next();
+  }
+
+  private initialized(): void {
+    this.initializedOnce = true;
+    this.emit({ type: 'INITIALIZED' });
+    this.snapshotTicks.next();
+    this.startWaiters?.resolve();
+    this.startWaiters = null;
+  }
+
+  private snapshot(): ReadonlyMap<string, CachedNode> {
+    return (this.snapshotCopy ??= this.state.copy());
+  }
+
+  private emit(event: TreeCacheEvent): void {
+    if (!this.closed) this.events.next(event);
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop();
+    this.startWaiters?.reject(err);
+    this.startWaiters = null;
+    this.events.error(err);
+    this.snapshotTicks.error(err);
+  }
+
+  private stop(): void {
+    this.running?.unsubscribe();
+    this.running = null;
+    this.watching?.unsubscribe();
+    this.watching = null;
+    this.sync.cancel();
+  }
+}

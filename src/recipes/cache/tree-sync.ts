@@ -1,0 +1,195 @@
+import {
+  ClientClosedError,
+  ConnectionLossError,
+  NoNodeError,
+  SessionExpiredError,
+  joinPath,
+  type Stat,
+  type WatchedEvent,
+  type ZooKeeperClient,
+} from '../../index';
+import { ReadQueue } from './read-queue';
+import type { TreeState } from './tree-state';
+import type { TreeNodeEvent } from './types';
+
+/** What a TreeSync reports to its cache. */
+export interface SyncListener {
+  /** A node event, in the order the server's answers and notifications came. */
+  changed(event: TreeNodeEvent): void;
+  /** A (re)sync finished: the cache equals the subtree as the server had it. */
+  initialized(): void;
+  /** A read failed with an error no resync mends (NoAuth, …). */
+  failed(err: unknown): void;
+}
+
+/**
+ * Keeps a TreeState equal to a subtree on the server: a full walk on each
+ * (re)connection, then a read for each watch notification.
+ *
+ * Order: one session's replies and notifications come in the order the
+ * server applied what they tell, and every result is applied when it comes,
+ * so the state follows the server's order; a read answered after a newer one
+ * of the same node is ignored (czxid, then mzxid: kazoo#645's event-order
+ * race cannot overwrite newer data).
+ *
+ * A resync after a dropped connection or an expiry compares what it reads
+ * with what is cached and reports only the differences (a node re-created
+ * meanwhile has a new czxid and mzxid although its version is 0 again,
+ * Curator 127efd5e); whatever was cached and is neither found by the walk
+ * nor told by a notification meanwhile is removed; then INITIALIZED again
+ * (CURATOR-296).
+ *
+ * With `perNode` every read also sets a one-shot watch (data on each node,
+ * children on each node, existence on a missing root): a server before 3.6
+ * has no persistent watches.
+ */
+export class TreeSync {
+  private readonly reads: ReadQueue;
+  private walking = 0;
+  /** Paths found by the current resync (or told by a notification during it); null outside a resync. */
+  private seen: Set<string> | null = null;
+  private perNode = false;
+  /** One watcher for every per-node watch: the client keeps a set of watchers per path, so it is registered once per node. */
+  private readonly watcher = (event: WatchedEvent): void => this.notified(event);
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    private readonly root: string,
+    private readonly state: TreeState,
+    private readonly listener: SyncListener,
+    concurrency: number,
+  ) {
+    this.reads = new ReadQueue(concurrency);
+  }
+
+  /** Whether every read sets a one-shot watch (no persistent recursive watch). */
+  usePerNodeWatches(): void {
+    this.perNode = true;
+  }
+
+  /** Walks the whole subtree anew (dropping a walk under way), then reports INITIALIZED. */
+  resync(): void {
+    this.reads.cancel();
+    this.walking = 0;
+    this.seen = new Set();
+    this.readNode(this.root, true);
+  }
+
+  /** Drops every read in flight: the connection they went on is gone, and a resync follows the next one. */
+  cancel(): void {
+    this.reads.cancel();
+    this.walking = 0;
+  }
+
+  /** A notification of the recursive watch (or of a per-node watch). */
+  notified(event: WatchedEvent): void {
+    const { path } = event;
+    if (path !== this.root && !path.startsWith(this.root === '/' ? '/' : `${this.root}/`)) return;
+    this.seen?.add(path);
+    switch (event.type) {
+      case 'NodeCreated':
+        this.readNode(path, false);
+        break;
+      case 'NodeDataChanged':
+        this.readNode(path, false, false);
+        break;
+      case 'NodeDeleted':
+        for (const removed of this.state.remove(path)) this.listener.changed(removed);
+        break;
+      case 'NodeChildrenChanged':
+        this.readChildren(path, false);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * Reads a node, applies it, then reads its children when it has any (a
+   * per-node cache always: that sets its child watch). `walk` counts the
+   * read in the resync under way; `children: false` reads the data only.
+   */
+  private readNode(path: string, walk: boolean, children = true): void {
+    if (walk) this.walking++;
+    const watch = this.perNode ? { watch: this.watcher } : undefined;
+    this.reads.read(
+      () => this.zk.get(path, watch),
+      ({ data, stat }) => {
+        this.put(path, data, stat);
+        if (children && (this.perNode || stat.numChildren > 0)) this.readChildren(path, walk);
+        if (walk) this.walked();
+      },
+      (err) => {
+        if (err instanceof NoNodeError) {
+          this.gone(path);
+          if (this.perNode && path === this.root) this.awaitRoot(walk);
+        } else this.readFailed(err);
+        if (walk) this.walked();
+      },
+    );
+  }
+
+  /** Reads a node's children and reads each one not cached yet (every one, in a walk: it compares them all). */
+  private readChildren(path: string, walk: boolean): void {
+    if (walk) this.walking++;
+    const watch = this.perNode ? { watch: this.watcher } : undefined;
+    this.reads.read(
+      () => this.zk.getChildren(path, watch),
+      (names) => {
+        for (const name of names) {
+          const child = joinPath(path, name);
+          if (walk || this.state.get(child) === undefined) this.readNode(child, walk);
+        }
+        if (walk) this.walked();
+      },
+      (err) => {
+        if (!(err instanceof NoNodeError)) this.readFailed(err);
+        if (walk) this.walked();
+      },
+    );
+  }
+
+  /** A per-node cache of a missing root: an existence watch tells when it is created. */
+  private awaitRoot(walk: boolean): void {
+    if (walk) this.walking++;
+    this.reads.read(
+      () => this.zk.exists(this.root, { watch: this.watcher }),
+      (stat) => {
+        // Created between the read and this watch: no notification will come for it.
+        if (stat !== null) this.readNode(this.root, walk);
+        if (walk) this.walked();
+      },
+      (err) => {
+        this.readFailed(err);
+        if (walk) this.walked();
+      },
+    );
+  }
+
+  private put(path: string, data: Buffer, stat: Stat): void {
+    this.seen?.add(path);
+    const event = this.state.put(path, { data, stat });
+    if (event !== null) this.listener.changed(event);
+  }
+
+  private gone(path: string): void {
+    for (const removed of this.state.remove(path)) this.listener.changed(removed);
+  }
+
+  private readFailed(err: unknown): void {
+    // Lost with the connection, the session or a close: the resync on the next connection reads it again.
+    if (err instanceof ConnectionLossError || err instanceof SessionExpiredError || err instanceof ClientClosedError) return;
+    this.listener.failed(err);
+  }
+
+  /** One read of the resync answered; the last one ends it. */
+  private walked(): void {
+    if (--this.walking > 0 || this.seen === null) return;
+    const seen = this.seen;
+    this.seen = null;
+    const stale = [...this.state.paths()].filter((path) => !seen.has(path));
+    for (const path of stale) for (const removed of this.state.remove(path)) this.listener.changed(removed);
+    this.listener.initialized();
+  }
+}
+

@@ -1,0 +1,53 @@
+import type { Stat } from '../../index';
+
+/** A node as a TreeCache holds it: its data and its stat when last read. */
+export interface CachedNode {
+  readonly data: Buffer;
+  readonly stat: Stat;
+}
+
+/**
+ * What a TreeCache tells: kazoo TreeCache's event names (Curator
+ * CuratorCache's CREATED / CHANGED / DELETED and initialized()).
+ *
+ * - `NODE_ADDED`, `NODE_UPDATED`, `NODE_REMOVED`: a node of the subtree, with
+ *   its data and stat (the last ones seen, for a removed node).
+ * - `INITIALIZED`: the cache equals the server's subtree, after start() and
+ *   after every resync.
+ * - `CONNECTION_SUSPENDED`: the connection dropped (the cache may go stale).
+ * - `CONNECTION_RECONNECTED`: connected again (same or new session); a resync
+ *   follows, ending with INITIALIZED.
+ * - `CONNECTION_LOST`: the session expired (or the client closed).
+ *
+ * @example
+ * cache.events$.subscribe((e) => {
+ *   if (e.type === 'NODE_UPDATED') console.log(e.path, 'is now', e.data.toString());
+ * });
+ */
+export type TreeCacheEvent =
+  | { type: 'NODE_ADDED' | 'NODE_UPDATED' | 'NODE_REMOVED'; path: string; data: Buffer; stat: Stat }
+  | { type: 'INITIALIZED' | 'CONNECTION_SUSPENDED' | 'CONNECTION_RECONNECTED' | 'CONNECTION_LOST' };
+
+/** A node event of a TreeCache. */
+export type TreeNodeEvent = Extract<TreeCacheEvent, { path: string }>;
+
+/**
+ * How a TreeCache learns of changes.
+ *
+ * - `'auto'` (default): one persistent recursive watch (addWatch, ZooKeeper
+ *   3.6+); per-node watches if the server answers addWatch with
+ *   UNIMPLEMENTED (a server before 3.6).
+ * - `'recursive'`: the persistent recursive watch only (an older server
+ *   fails the cache).
+ * - `'per-node'`: a data watch and a child watch on every node, as kazoo's
+ *   TreeCache and Curator's deprecated TreeCache do.
+ */
+export type TreeCacheWatchMode = 'auto' | 'recursive' | 'per-node';
+
+/** Options of a TreeCache. */
+export interface TreeCacheOptions {
+  /** How changes are watched (default `'auto'`). */
+  watchMode?: TreeCacheWatchMode;
+  /** How many reads a (re)sync keeps in flight at once (default 1000). */
+  concurrency?: number;
+}
