@@ -142,7 +142,11 @@ describe('Partitioner', () => {
     await a.until((vs) => vs.slice(before).some((e) => e.state === 'FAILURE'), 20_000);
     await acquired(a, ITEMS);
     const states = a.values.slice(before).map((e) => e.state);
-    expect(states).toEqual(['RELEASE', 'FAILURE', 'ALLOCATING', 'ACQUIRED']);
+    // expireSession resumes the session from a second connection, which drops ours; our client may win the session back
+    // once (RELEASE, ALLOCATING) before the server closes it: the expiry is then FAILURE, and it starts over.
+    expect(states[0]).toBe('RELEASE');
+    expect(states.slice(-3)).toEqual(['FAILURE', 'ALLOCATING', 'ACQUIRED']);
+    expect(states.filter((s) => s === 'FAILURE')).toHaveLength(1);
     const party = await nodesOf(observer, `${path}/party`);
     expect(party).toHaveLength(1);
     a.subscription.unsubscribe();

@@ -7,6 +7,7 @@ import { Party } from '../../../src/recipes';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
 import { clientPool, observeFor, one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
+import { TcpProxy } from '../../support/tcp-proxy';
 import { nodesOf } from '../leader/support';
 
 let zkServer: StartedZooKeeper;
@@ -21,8 +22,11 @@ beforeAll(async () => {
   observer = await connect();
 });
 
+const proxies: TcpProxy[] = [];
+
 afterAll(async () => {
   await closeAll();
+  for (const p of proxies.splice(0)) await p.stop();
   await zkServer?.stop();
 });
 
@@ -122,5 +126,23 @@ describe('Party', () => {
     expect(watcher.values[watcher.values.length - 1]).toEqual([]);
     expect(await one(observer.exists(member.node))).toBeNull();
     watcher.subscription.unsubscribe();
+  });
+
+  it('a dropped connection keeps the member: the same node on the same session once reconnected', async () => {
+    const path = partyPath();
+    const proxy = await TcpProxy.start(zkServer.connectString);
+    proxies.push(proxy);
+    const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
+    const member = new Party(zk, path, { identifier: 'steady' });
+    await member.join();
+    const before = await one(observer.get(member.node));
+    proxy.cut();
+    await until(zk, 'SUSPENDED');
+    await until(zk, 'CONNECTED');
+    await one(zk.sync(path));
+    const after = await one(zk.get(member.node));
+    expect(after.stat.czxid).toBe(before.stat.czxid);
+    expect(await member.members()).toEqual(['steady']);
+    await member.leave();
   });
 });
