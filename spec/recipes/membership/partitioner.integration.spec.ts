@@ -5,7 +5,7 @@
 import { finalize, tap } from 'rxjs';
 import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError } from '../../../src';
-import { Partitioner, type PartitionEvent } from '../../../src/recipes';
+import { Lock, Partitioner, type PartitionEvent } from '../../../src/recipes';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
 import { clientPool, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
@@ -150,6 +150,20 @@ describe('Partitioner', () => {
     const party = await nodesOf(observer, `${path}/party`);
     expect(party).toHaveLength(1);
     a.subscription.unsubscribe();
+  });
+
+  it('waits in ALLOCATING for an item lock held by someone else; unsubscribed then, it leaves no node behind', async () => {
+    const path = partitionPath();
+    // A kazoo-named holder of the item, as a kazoo SetPartitioner of an earlier membership would be.
+    const holder = await new Lock(observer, `${path}/locks/i0`, { identifier: 'other', layout: 'kazoo' }).acquire();
+    const a = new Recorder(new Partitioner(await connect(), path, ['i0'], { identifier: 'a', settle: SETTLE }).partitions$());
+    await waitForNodes(observer, `${path}/locks/i0`, 2);
+    expect(a.values.map((e) => e.state)).toEqual(['ALLOCATING']);
+    a.subscription.unsubscribe();
+    await waitForNodes(observer, `${path}/locks/i0`, 1);
+    await waitForNodes(observer, `${path}/party`, 0);
+    expect(holder.state).toBe('HELD');
+    await holder.release();
   });
 
   it('refuses bad arguments before sending anything', () => {
