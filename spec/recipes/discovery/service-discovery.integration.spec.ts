@@ -63,9 +63,11 @@ describe('ServiceDiscovery', () => {
     const seen = new Recorder(new ServiceDiscovery(observer, base).instances$('orders'));
     await seen.last((list) => list.length === 1);
     const node = new Recorder(observer.watchData$(`${base}/orders/o-1`));
+    const sessions = new Recorder(zk.session$);
     await zkServer.expireSession(zk);
-    await until(zk, 'CONNECTED');
-    expect(zk.session!.id).not.toBe(oldSession);
+    // The client learns of the expiry when it reconnects: wait for its new session.
+    await sessions.last((session) => session !== null && session.id !== oldSession, 20_000);
+    sessions.subscription.unsubscribe();
     // The node again, owned by the new session (the one of the old session went with it).
     const after = (await node.last((n) => n !== null && n.stat.ephemeralOwner === zk.session!.id, 20_000))!;
     expect(after.data.equals(before.data)).toBe(true);
