@@ -88,6 +88,19 @@ describe('TreeCache', () => {
     expect(cache.get('/app/config/cache')).toBeUndefined();
   });
 
+  it('tells a create, an update and a delete in the order the server made them, however the reads end', async () => {
+    const zk = await harness.client();
+    await one(zk.create('/order/old', 'o', { makePath: true }));
+    await one(zk.create('/order/kept', 'k0'));
+    const { cache, events } = cacheOf(zk, '/order');
+    await cache.start();
+    events.values.length = 0;
+    // One transaction: the notifications come back to back; the create and the set need reads, the delete none.
+    await one(zk.transaction().create('/order/new', 'n').set('/order/kept', 'k1').delete('/order/old').commit());
+    await events.until((vs) => vs.length >= 3);
+    expect(nodeEvents(events.values)).toEqual(['NODE_ADDED /order/new', 'NODE_UPDATED /order/kept', 'NODE_REMOVED /order/old']);
+  });
+
   it('caches a root created later and forgets it when deleted', async () => {
     const zk = await harness.client();
     const { cache, events } = cacheOf(zk, '/later');

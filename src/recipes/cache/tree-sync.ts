@@ -49,6 +49,10 @@ export class TreeSync {
   /** Paths found by the current resync (or told by a notification during it); null outside a resync. */
   private seen: Set<string> | null = null;
   private perNode = false;
+  /** Results are applied in the order their notifications (or walk steps) came, whatever order their reads end in. */
+  private nextTicket = 0;
+  private nextToApply = 0;
+  private readonly ready = new Map<number, () => void>();
   /** One watcher for every per-node watch: the client keeps a set of watchers per path, so it is registered once per node. */
   private readonly watcher = (event: WatchedEvent): void => this.notified(event);
 
@@ -69,8 +73,7 @@ export class TreeSync {
 
   /** Walks the whole subtree anew (dropping a walk under way), then reports INITIALIZED. */
   resync(): void {
-    this.reads.cancel();
-    this.walking = 0;
+    this.cancel();
     this.seen = new Set();
     this.readNode(this.root, true);
   }
@@ -79,6 +82,25 @@ export class TreeSync {
   cancel(): void {
     this.reads.cancel();
     this.walking = 0;
+    this.ready.clear();
+    this.nextToApply = this.nextTicket;
+  }
+
+  /**
+   * A place in the order of application. A NodeDeleted told after a
+   * NodeCreated whose read is still out must not be applied first: the
+   * server made them in that order, and so the events go out in it.
+   */
+  private ticket(): (apply: () => void) => void {
+    const ticket = this.nextTicket++;
+    return (apply) => {
+      if (ticket < this.nextToApply) return; // dropped by cancel()
+      this.ready.set(ticket, apply);
+      for (let next = this.ready.get(this.nextToApply); next !== undefined; next = this.ready.get(this.nextToApply)) {
+        this.ready.delete(this.nextToApply++);
+        next();
+      }
+    };
   }
 
   /** A notification of the recursive watch (or of a per-node watch). */
@@ -94,7 +116,7 @@ export class TreeSync {
         this.readNode(path, false, false);
         break;
       case 'NodeDeleted':
-        for (const removed of this.state.remove(path)) this.listener.changed(removed);
+        this.ticket()(() => this.gone(path));
         break;
       case 'NodeChildrenChanged':
         this.readChildren(path, false);
@@ -112,20 +134,21 @@ export class TreeSync {
   private readNode(path: string, walk: boolean, children = true): void {
     if (walk) this.walking++;
     const watch = this.perNode ? { watch: this.watcher } : undefined;
+    const done = this.ticket();
     this.reads.read(
       () => this.zk.get(path, watch),
-      ({ data, stat }) => {
+      ({ data, stat }) => done(() => {
         this.put(path, data, stat);
         if (children && (this.perNode || stat.numChildren > 0)) this.readChildren(path, walk);
         if (walk) this.walked();
-      },
-      (err) => {
+      }),
+      (err) => done(() => {
         if (err instanceof NoNodeError) {
           this.gone(path);
           if (this.perNode && path === this.root) this.awaitRoot(walk);
         } else this.readFailed(err);
         if (walk) this.walked();
-      },
+      }),
     );
   }
 
@@ -133,36 +156,38 @@ export class TreeSync {
   private readChildren(path: string, walk: boolean): void {
     if (walk) this.walking++;
     const watch = this.perNode ? { watch: this.watcher } : undefined;
+    const done = this.ticket();
     this.reads.read(
       () => this.zk.getChildren(path, watch),
-      (names) => {
+      (names) => done(() => {
         for (const name of names) {
           const child = joinPath(path, name);
           if (walk || this.state.get(child) === undefined) this.readNode(child, walk);
         }
         if (walk) this.walked();
-      },
-      (err) => {
+      }),
+      (err) => done(() => {
         if (!(err instanceof NoNodeError)) this.readFailed(err);
         if (walk) this.walked();
-      },
+      }),
     );
   }
 
   /** A per-node cache of a missing root: an existence watch tells when it is created. */
   private awaitRoot(walk: boolean): void {
     if (walk) this.walking++;
+    const done = this.ticket();
     this.reads.read(
       () => this.zk.exists(this.root, { watch: this.watcher }),
-      (stat) => {
+      (stat) => done(() => {
         // Created between the read and this watch: no notification will come for it.
         if (stat !== null) this.readNode(this.root, walk);
         if (walk) this.walked();
-      },
-      (err) => {
+      }),
+      (err) => done(() => {
         this.readFailed(err);
         if (walk) this.walked();
-      },
+      }),
     );
   }
 
