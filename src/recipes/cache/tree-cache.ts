@@ -79,6 +79,12 @@ export class TreeCache {
    */
   readonly snapshot$: Observable<ReadonlyMap<string, CachedNode>> = this.snapshotTicks.pipe(map(() => this.snapshot()));
 
+  /**
+   * Nothing is sent until `start()`; a bad path or option throws here.
+   *
+   * @example
+   * const cache = new TreeCache(zk, '/config', { watchMode: 'auto' });
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,

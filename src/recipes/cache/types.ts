@@ -2,7 +2,9 @@ import type { Stat } from '../../index';
 
 /** A node as a TreeCache holds it: its data and its stat when last read. */
 export interface CachedNode {
+  /** The node's data when last read. */
   readonly data: Buffer;
+  /** The node's stat when last read (czxid and mzxid tell a re-created or changed node). */
   readonly stat: Stat;
 }
 
@@ -25,8 +27,20 @@ export interface CachedNode {
  * });
  */
 export type TreeCacheEvent =
-  | { type: 'NODE_ADDED' | 'NODE_UPDATED' | 'NODE_REMOVED'; path: string; data: Buffer; stat: Stat }
-  | { type: 'INITIALIZED' | 'CONNECTION_SUSPENDED' | 'CONNECTION_RECONNECTED' | 'CONNECTION_LOST' };
+  | {
+      /** What happened to the node. */
+      type: 'NODE_ADDED' | 'NODE_UPDATED' | 'NODE_REMOVED';
+      /** The node's full (chroot-relative) path. */
+      path: string;
+      /** Its data (the last seen, for a removed node). */
+      data: Buffer;
+      /** Its stat (the last seen, for a removed node). */
+      stat: Stat;
+    }
+  | {
+      /** What happened to the cache or its connection. */
+      type: 'INITIALIZED' | 'CONNECTION_SUSPENDED' | 'CONNECTION_RECONNECTED' | 'CONNECTION_LOST';
+    };
 
 /** A node event of a TreeCache. */
 export type TreeNodeEvent = Extract<TreeCacheEvent, { path: string }>;

@@ -45,6 +45,12 @@ export class PersistentNode {
   private current: string | null = null;
   private readonly held$: Observable<string>;
 
+  /**
+   * Nothing is sent until `hold$()` is subscribed; a bad path, data or option throws here.
+   *
+   * @example
+   * const node = new PersistentNode(zk, '/leases/job-7', 'worker-1', { mode: 'PERSISTENT_WITH_TTL', ttl: 60_000 });
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,
