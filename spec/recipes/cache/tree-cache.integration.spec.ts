@@ -2,11 +2,11 @@
 // emits only the real differences after a dropped connection and after an expiry, and one server watch for
 // 10,000 nodes.
 import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, InvalidPathError, NoNodeError, createClient, joinPath, type ZooKeeperClient } from '../../../src';
+import { InvalidArgumentError, InvalidPathError, NoNodeError, createClient, joinPath, type Stat, type ZooKeeperClient } from '../../../src';
 import { TreeCache, type TreeCacheEvent } from '../../../src/recipes';
 import { fourLetterWord, zooKeeperHarness } from '../../../src/testing';
 import { one } from '../../support/fixtures';
-import { Recorder } from '../../support/recorder';
+import { Recorder, show } from '../../support/recorder';
 
 const harness = zooKeeperHarness();
 beforeAll(() => harness.setup(), 60_000);
@@ -22,13 +22,13 @@ function cacheOf(zk: ZooKeeperClient, path: string, opts?: ConstructorParameters
   return { cache, events: new Recorder(cache.events$) };
 }
 
-/** A fresh recursive read of a subtree: path → data as text and mzxid. */
+/** A fresh recursive read of a subtree: path → data as text and the whole stat. */
 async function freshRead(zk: ZooKeeperClient, root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const visit = async (path: string): Promise<void> => {
     try {
       const { data, stat } = await one(zk.get(path));
-      out.set(path, `${data.toString()}@${stat.mzxid}`);
+      out.set(path, `${data.toString()}@${show(stat)}`);
       const names = await one(zk.getChildren(path));
       await Promise.all(names.map((n) => visit(joinPath(path, n))));
     } catch (err) {
@@ -38,8 +38,8 @@ async function freshRead(zk: ZooKeeperClient, root: string): Promise<Map<string,
   await visit(root);
   return out;
 }
-function cachedView(snapshot: ReadonlyMap<string, { data: Buffer; stat: { mzxid: bigint } }>): Map<string, string> {
-  return new Map([...snapshot].map(([p, n]) => [p, `${n.data.toString()}@${n.stat.mzxid}`]));
+function cachedView(snapshot: ReadonlyMap<string, { data: Buffer; stat: Stat }>): Map<string, string> {
+  return new Map([...snapshot].map(([p, n]) => [p, `${n.data.toString()}@${show(n.stat)}`]));
 }
 /** Waits until the cache equals a fresh read (fenced by sync), re-checked after each event. */
 async function untilEqual(zk: ZooKeeperClient, cache: TreeCache, root: string): Promise<void> {

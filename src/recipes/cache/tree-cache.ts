@@ -48,7 +48,7 @@ export class TreeCache {
   private readonly sync: TreeSync;
   private readonly events = new Subject<TreeCacheEvent>();
   private readonly snapshotTicks = new ReplaySubject<void>(1);
-  private snapshotCopy: ReadonlyMap<string, CachedNode> | null = null;
+  private snapshotCopy: { version: number; nodes: ReadonlyMap<string, CachedNode> } | null = null;
   private running: Subscription | null = null;
   private watching: Subscription | null = null;
   private connected = false;
@@ -208,7 +208,6 @@ export class TreeCache {
   }
 
   private changed(event: TreeNodeEvent): void {
-    this.snapshotCopy = null;
     this.emit(event);
     if (this.initializedOnce) this.snapshotTicks.next();
   }
@@ -222,7 +221,9 @@ export class TreeCache {
   }
 
   private snapshot(): ReadonlyMap<string, CachedNode> {
-    return (this.snapshotCopy ??= this.state.copy());
+    // One copy per version of the state, shared by every subscriber; none made while nobody subscribes.
+    if (this.snapshotCopy?.version !== this.state.version) this.snapshotCopy = { version: this.state.version, nodes: this.state.copy() };
+    return this.snapshotCopy.nodes;
   }
 
   private emit(event: TreeCacheEvent): void {

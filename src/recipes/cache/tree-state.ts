@@ -12,6 +12,11 @@ export function isNewer(read: Stat, held: Stat): boolean {
   return read.czxid > held.czxid || (read.czxid === held.czxid && read.mzxid > held.mzxid);
 }
 
+/** Whether a read of the same node, data unchanged, has a newer list of children (pzxid): its stat is stored, without an event. */
+function hasNewerChildren(read: Stat, held: Stat): boolean {
+  return read.czxid === held.czxid && read.mzxid === held.mzxid && read.pzxid > held.pzxid;
+}
+
 /**
  * The nodes of a cached subtree by full path, and the names of each node's
  * children, kept in step. Applying a read or a removal gives the event it
@@ -20,6 +25,9 @@ export function isNewer(read: Stat, held: Stat): boolean {
 export class TreeState {
   private readonly nodes = new Map<string, CachedNode>();
   private readonly kids = new Map<string, Set<string>>();
+
+  /** Counts every change, those without an event included (a parent's stat after a child came or went). */
+  version = 0;
 
   constructor(private readonly root: string) {}
 
@@ -49,8 +57,15 @@ export class TreeState {
   /** Stores a node just read: NODE_ADDED when new, NODE_UPDATED when newer (czxid, mzxid), nothing otherwise. */
   put(path: string, node: CachedNode): TreeNodeEvent | null {
     const held = this.nodes.get(path);
-    if (held !== undefined && !isNewer(node.stat, held.stat)) return null;
+    if (held !== undefined && !isNewer(node.stat, held.stat)) {
+      if (hasNewerChildren(node.stat, held.stat)) {
+        this.nodes.set(path, node);
+        this.version++;
+      }
+      return null;
+    }
     this.nodes.set(path, node);
+    this.version++;
     if (held === undefined && path !== this.root) {
       const parent = parentOf(path);
       let names = this.kids.get(parent);
@@ -73,6 +88,7 @@ export class TreeState {
     const held = this.nodes.get(path);
     if (held === undefined) return;
     this.nodes.delete(path);
+    this.version++;
     if (path !== this.root) this.kids.get(parentOf(path))?.delete(basename(path));
     removed.push({ type: 'NODE_REMOVED', path, data: held.data, stat: held.stat });
   }

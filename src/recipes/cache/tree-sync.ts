@@ -111,19 +111,34 @@ export class TreeSync {
     switch (event.type) {
       case 'NodeCreated':
         this.readNode(path, false);
+        this.refreshParent(path);
         break;
       case 'NodeDataChanged':
         this.readNode(path, false, false);
         break;
       case 'NodeDeleted':
         this.ticket()(() => this.gone(path));
+        this.refreshParent(path);
         break;
       case 'NodeChildrenChanged':
         this.readChildren(path, false);
+        if (this.state.get(path) !== undefined) this.readNode(path, false, false);
         break;
       default:
         break;
     }
+  }
+
+  /**
+   * A recursive watch tells no NodeChildrenChanged: the parent of a node
+   * created or deleted is read again, so that its stat (numChildren,
+   * cversion, pzxid) stays what a fresh read gives. Its data is unchanged,
+   * so this makes no event.
+   */
+  private refreshParent(path: string): void {
+    if (this.perNode || path === this.root) return;
+    const parent = path.slice(0, Math.max(1, path.lastIndexOf('/')));
+    if (this.state.get(parent) !== undefined) this.readNode(parent, false, false);
   }
 
   /**
