@@ -101,6 +101,25 @@ describe('TreeCache', () => {
     expect(nodeEvents(events.values)).toEqual(['NODE_ADDED /order/new', 'NODE_UPDATED /order/kept', 'NODE_REMOVED /order/old']);
   });
 
+  it('removes its server watch at close(), completes its streams and refuses to start again', async () => {
+    const zk = await harness.client();
+    await one(zk.create('/closing', 'c'));
+    const total = async () => watchCount(await fourLetterWord(harness.server.connectString, 'wchs'));
+    const before = await total();
+    const { cache, events } = cacheOf(zk, '/closing');
+    await cache.start();
+    expect(await total()).toBe(before + 1);
+    const snapshots = new Recorder(cache.snapshot$);
+    await cache.close();
+    expect(events.completed).toBe(true);
+    expect(snapshots.completed).toBe(true);
+    await one(zk.sync('/closing'));
+    expect(await total()).toBe(before);
+    await expect(cache.start()).rejects.toThrow(/closed/);
+    // What it held stays readable.
+    expect(cache.get('/closing')?.data.toString()).toBe('c');
+  });
+
   it('caches a root created later and forgets it when deleted', async () => {
     const zk = await harness.client();
     const { cache, events } = cacheOf(zk, '/later');

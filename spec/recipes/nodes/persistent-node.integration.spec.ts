@@ -86,6 +86,18 @@ describe('PersistentNode', () => {
     expect(held.values).toEqual(['/cut']);
   }, 30_000);
 
+  it('leaves no node behind when unsubscribed while its create is under way', async () => {
+    const zk = await harness.client();
+    // Subscribed after the watch's read: the session answers in order, so it sees the node appear, then go.
+    const seen = new Recorder(zk.exists$('/brief'));
+    await seen.until((vs) => vs.length === 1);
+    const held = new PersistentNode(zk, '/brief', 'd').hold$().subscribe();
+    held.unsubscribe();
+    await seen.until((vs) => vs.some((s) => s !== null) && vs[vs.length - 1] === null);
+    seen.subscription.unsubscribe();
+    expect(await one(zk.exists('/brief'))).toBeNull();
+  });
+
   it('adopts a node already at the path and gives it its data', async () => {
     const zk = await harness.client();
     await one(zk.create('/there', 'old'));
