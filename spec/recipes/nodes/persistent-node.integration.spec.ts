@@ -1,6 +1,7 @@
 // PersistentNode against a real ZooKeeper 3.8: held while subscribed, re-created after an expiry and after a
 // deletion by someone else, adopting a node already there, deleted on unsubscribe.
-import { InvalidArgumentError, InvalidPathError, type Stat, type ZooKeeperClient } from '../../../src';
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError, InvalidPathError, createClient, type Stat, type ZooKeeperClient } from '../../../src';
 import { PersistentNode } from '../../../src/recipes';
 import { zooKeeperHarness } from '../../../src/testing';
 import { one } from '../../support/fixtures';
@@ -98,6 +99,20 @@ describe('PersistentNode', () => {
     expect(await one(zk.exists('/brief'))).toBeNull();
   });
 
+  it('is created again after a reconnect when someone deleted it while the client was cut off', async () => {
+    const zk = await harness.client();
+    const writer = await writerFor(zk);
+    const held = hold(new PersistentNode(zk, '/while-cut', 'd', { mode: 'PERSISTENT' }));
+    await held.until((vs) => vs.length === 1);
+    const first = await one(zk.exists('/while-cut'));
+    const cut = harness.loseConnection(zk, { for: 1_500 });
+    await one(writer.delete('/while-cut'));
+    await cut;
+    await held.until((vs) => vs.length === 2, 20_000);
+    const again = await statUntil(zk, '/while-cut', (st) => st !== null);
+    expect(again?.czxid).not.toBe(first?.czxid);
+  }, 30_000);
+
   it('adopts a node already at the path and gives it its data', async () => {
     const zk = await harness.client();
     await one(zk.create('/there', 'old'));
@@ -135,4 +150,26 @@ describe('PersistentNode', () => {
     b.subscription.unsubscribe();
     await statUntil(zk, a.values[0], (s) => s === null);
   });
+});
+
+/** A second client chrooted where `zk`'s harness chroot is (found by a marker node). */
+async function writerFor(zk: ZooKeeperClient): Promise<ZooKeeperClient> {
+  const marker = `marker-${randomUUID()}`;
+  await one(zk.create(`/${marker}`, ''));
+  const admin = createClient({ hosts: harness.server.connectString });
+  writers.push(admin);
+  await admin.start();
+  for (const dir of await one(admin.getChildren('/rxzk-harness'))) {
+    if ((await one(admin.exists(`/rxzk-harness/${dir}/${marker}`))) !== null) {
+      const writer = createClient({ hosts: harness.server.connectString, chroot: `/rxzk-harness/${dir}` });
+      writers.push(writer);
+      await writer.start();
+      return writer;
+    }
+  }
+  throw new Error('chroot not found');
+}
+const writers: ZooKeeperClient[] = [];
+afterEach(async () => {
+  await Promise.all(writers.splice(0).map((w) => w.close()));
 });
