@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TimeoutError, type ZooKeeperClient } from '../../src';
+import { TimeoutError, ZooKeeperClient } from '../../src';
 import { InjectZooKeeper, ZooKeeperModule, getZooKeeperToken } from '../../src/nestjs';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { clientPool, one, rejectionOf } from '../support/fixtures';
@@ -59,7 +59,16 @@ describe('ZooKeeperModule.forRoot', () => {
     class Outsider {}
     @Module({ imports: [ZooKeeperModule.forRoot({ hosts: zkServer.connectString, global: false }), Outsider] })
     class AppModule {}
-    const failure = await rejectionOf(Test.createTestingModule({ imports: [AppModule] }).compile());
+    // Nest may have made (and so started) the client before it found Worker unresolvable; a compile that fails runs
+    // no shutdown hook, so the test closes what was started (NestFactory.create aborts the process in that case).
+    const started: ZooKeeperClient[] = [];
+    const original = ZooKeeperClient.prototype.start;
+    const start = jest.spyOn(ZooKeeperClient.prototype, 'start').mockImplementation(function (this: ZooKeeperClient) {
+      started.push(this);
+      return original.call(this);
+    });
+    const failure = await rejectionOf(Test.createTestingModule({ imports: [AppModule] }).compile()).finally(() => start.mockRestore());
+    await Promise.all(started.map((zk) => zk.close()));
     expect(failure.message).toMatch(/Nest can't resolve dependencies of the Worker/);
 
     @Module({ imports: [ZooKeeperModule.forRoot({ hosts: zkServer.connectString, global: false })], providers: [Worker] })
