@@ -5,8 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '../..');
-const dist = path.join(root, 'dist');
+import { dist, ensureBuilt, root } from './built-package';
 
 /** The public values API.md names, per entry point (each must exist, in both formats, as one object). */
 const REQUIRED: Record<string, string[]> = {
@@ -23,20 +22,14 @@ const REQUIRED: Record<string, string[]> = {
     'ClientNotStartedError', 'ProtocolError', 'TimeoutError', 'RequestTooLargeError', 'RetryFailedError', 'ConnectError',
   ],
   'rxzk/testing': ['startZooKeeper', 'zooKeeperHarness'],
-  'rxzk/recipes': ['Lock', 'LockTimeoutError', 'LockLostError'],
+  'rxzk/recipes': [
+    'Lock', 'ReadWriteLock', 'Semaphore', 'NonBlockingLease', 'LeaderLatch', 'LeaderElection', 'whileLeader', 'whileHeld',
+    'LockTimeoutError', 'LockLostError', 'Barrier', 'DoubleBarrier', 'Counter', 'SharedCount', 'Queue', 'LockingQueue',
+    'Party', 'Partitioner', 'TreeCache', 'PersistentNode', 'ServiceDiscovery',
+  ],
+  'rxzk/nestjs': ['ZooKeeperModule', 'InjectZooKeeper', 'getZooKeeperToken', 'ZooKeeperHealthIndicator'],
+  'rxzk/angular': ['provideZooKeeper', 'ZOOKEEPER', 'injectZooKeeper'],
 };
-
-/** Builds the package when dist/ is missing or older than the sources (CI builds first; a local `npm test` may not have). */
-function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-      const p = path.join(dir, e.name);
-      return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-    }, 0);
-  const built = path.join(dist, 'index.cjs');
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(root, 'src'))) return;
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe', timeout: 180_000 });
-}
 
 /** A directory whose node_modules/rxzk is this package: scripts there load it as users do, through `exports`. */
 let consumer: string;
@@ -47,8 +40,8 @@ function run(file: string, source: string): unknown {
   return JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer, encoding: 'utf8', timeout: 60_000 }));
 }
 
-beforeAll(() => {
-  ensureBuilt();
+beforeAll(async () => {
+  await ensureBuilt();
   consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-consumer-'));
   fs.mkdirSync(path.join(consumer, 'node_modules'));
   fs.symlinkSync(root, path.join(consumer, 'node_modules', 'rxzk'), 'dir');

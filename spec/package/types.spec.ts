@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '../..');
+import { ensureBuilt, root } from './built-package';
+
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** Code a user writes against every entry point; `@ts-expect-error` lines prove the types are not `any`. */
@@ -46,11 +47,8 @@ const STRICT = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES202
 
 let consumer: string;
 
-beforeAll(() => {
-  // exports.spec builds dist/ when it is stale; this spec only reads it.
-  if (!fs.existsSync(path.join(root, 'dist', 'index.d.cts'))) {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe', timeout: 180_000 });
-  }
+beforeAll(async () => {
+  await ensureBuilt();
   consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-types-'));
   const modules = path.join(consumer, 'node_modules');
   fs.mkdirSync(path.join(modules, '@types'), { recursive: true });
