@@ -5,7 +5,13 @@ import { ZooKeeperError, type ZooKeeperErrorOptions } from './zookeeper-error';
 abstract class KnownServerError extends ZooKeeperError {
   /** The server's code for this error (KeeperException.Code). */
   static readonly CODE: number;
-  /** @param path the node the request named, when there is one */
+  /**
+   * Creates the error of this class's code (the client does so for each failed reply).
+   *
+   * @param path the node the request named, when there is one
+   * @param message replaces the default message (`'<codeName> for <path>'`)
+   * @param options `cause`, and a `codeName` overriding the one of the code
+   */
   constructor(path?: string, message?: string, options?: ZooKeeperErrorOptions) {
     super((new.target as unknown as { CODE: number }).CODE, path, message, options);
   }
