@@ -9,13 +9,22 @@ export type { Acl };
 /**
  * Permissions as flags, an alternative to a number of {@link Perms} bits (as
  * kazoo's `make_acl(scheme, id, read=True, write=True)`); `all` grants every one.
+ *
+ * @example
+ * makeAcl('world', 'anyone', { read: true, write: true }); // { perms: 3, scheme: 'world', id: 'anyone' }
  */
 export interface PermFlags {
+  /** {@link Perms}.READ: read the data, list the children. */
   read?: boolean;
+  /** {@link Perms}.WRITE: set the data. */
   write?: boolean;
+  /** {@link Perms}.CREATE: create children. */
   create?: boolean;
+  /** {@link Perms}.DELETE: delete children. */
   delete?: boolean;
+  /** {@link Perms}.ADMIN: set the ACL. */
   admin?: boolean;
+  /** {@link Perms}.ALL: every permission. */
   all?: boolean;
 }
 

@@ -1,9 +1,17 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
 
-/** What the connection-state operators read of a client: its state and its session, each replaying the current one. */
+/**
+ * What the connection-state operators read of a client: its state and its session, each replaying the current one.
+ * A ZooKeeperClient is one; a test can pass two BehaviorSubjects.
+ *
+ * @example
+ * const fake: ConnectionStateSource = { state$: new BehaviorSubject<ConnectionState>('CONNECTED'), session$: new BehaviorSubject<Session | null>(null) };
+ */
 export interface ConnectionStateSource {
+  /** The connection state, replaying the current one to each subscriber (`zk.state$`). */
   readonly state$: Observable<ConnectionState>;
+  /** The session (`null` while there is none), replaying the current one (`zk.session$`). */
   readonly session$: Observable<Session | null>;
 }
 

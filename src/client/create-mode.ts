@@ -3,11 +3,20 @@ import { CreateFlag, type CreateMode } from '../jute/op-codes';
 import type { Acl } from '../jute/records/data';
 import { describe } from '../common/arguments';
 
-/** Options of `create` (README); `mode` wins over the boolean flags when given. */
+/**
+ * Options of `create` (README); `mode` wins over the boolean flags when given.
+ *
+ * @example
+ * zk.create('/app/workers/w-', 'host-1', { ephemeral: true, sequential: true, makePath: true }).subscribe(console.log);
+ */
 export interface CreateOptions {
+  /** The new node's ACL (default: the client's `defaultAcl`, OPEN_ACL_UNSAFE unless set). */
   acl?: Acl[];
+  /** Delete the node when this session ends (an ephemeral node cannot have children). */
   ephemeral?: boolean;
+  /** Append a 10-digit, per-parent counter to the name (`job-0000000007`); the emitted path has it. */
   sequential?: boolean;
+  /** A container node (ZooKeeper 3.5.3+): the server deletes it some time after its last child is gone. */
   container?: boolean;
   /** Time to live in ms (a TTL node, server with extendedTypesEnabled). */
   ttl?: number;
@@ -22,6 +31,7 @@ export interface CreateOptions {
   containerParents?: boolean;
   /** Curator's "withProtection": a unique prefix lets the client find its node after a connection loss. */
   protected?: boolean;
+  /** The mode by name (ZooKeeper's CreateMode), instead of the boolean flags above. */
   mode?: CreateMode;
 }
 

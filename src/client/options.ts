@@ -16,14 +16,25 @@ export type { TlsOptions };
  * request: the user and password of the server's JAAS `Server` section
  * (`user_<name>="<password>"`). The session then holds `sasl:<username>`,
  * the identity `sasl` ACLs name. A refusal ends the client in AUTH_FAILED.
+ *
+ * @example
+ * const zk = createClient({ hosts: '127.0.0.1:2181', sasl: { mechanism: 'DIGEST-MD5', username: 'alice', password: 'secret' } });
  */
 export interface SaslOptions {
+  /** The SASL mechanism; DIGEST-MD5 is the one ZooKeeper's JAAS DigestLoginModule offers. */
   mechanism: 'DIGEST-MD5';
+  /** The user, as named in the server's JAAS `Server` section (`user_<username>=...`). */
   username: string;
+  /** That user's password. */
   password: string;
 }
 
-/** Options of `createClient` (README, "Client"). */
+/**
+ * Options of `createClient` (README, "Client"). Only `hosts` is required.
+ *
+ * @example
+ * const zk = createClient({ hosts: ['zk1:2181', 'zk2:2181'], chroot: '/app', sessionTimeout: 30_000, logger: console });
+ */
 export interface ClientOptions {
   /** 'h1:2181,h2:2181', IPv6 as '[::1]:2181', an optional chroot suffix 'h1:2181/app'. */
   hosts: string | string[];
@@ -31,6 +42,10 @@ export interface ClientOptions {
   sessionTimeout?: number;
   /** Bound on `start()` in ms (default 15000). */
   connectTimeout?: number;
+  /**
+   * A node every path is relative to (ZooKeeper's chroot), e.g. '/app': `zk.create('/a')` creates '/app/a'.
+   * Same as a suffix of `hosts`; must be a valid absolute path. The node itself must exist to be used.
+   */
   chroot?: string;
   /** Accept read-only servers (state CONNECTED_READ_ONLY) and keep seeking a read-write one. */
   readOnly?: boolean;
@@ -38,11 +53,17 @@ export interface ClientOptions {
   randomizeHosts?: boolean;
   /** Resume an existing session. */
   sessionId?: bigint;
+  /** The password of the session named by `sessionId` (`zk.session.password`); give both or neither. */
   sessionPassword?: Buffer;
   /** ACL for creates that name none (default OPEN_ACL_UNSAFE). */
   defaultAcl?: Acl[];
   /** Credentials sent on connect and on every reconnect, before any queued request. */
-  auth?: { scheme: string; credential: string | Buffer }[];
+  auth?: {
+    /** The scheme, e.g. 'digest' (then `credential` is 'user:password'). */
+    scheme: string;
+    /** The scheme's credential, as `addAuth` takes it. */
+    credential: string | Buffer;
+  }[];
   /**
    * TLS to the servers' secure client port (`secureClientPort`): `true` for
    * Node's defaults (the system's CAs), or `tls.ConnectionOptions` (`ca`,
@@ -57,6 +78,7 @@ export interface ClientOptions {
   retry?: RetryPolicy;
   /** An unanswered request fails with a TimeoutError after this many ms (default: never). */
   requestTimeout?: number;
+  /** Where the client logs connects, reconnects and protocol trouble (default: silent); `console` fits. */
   logger?: Logger;
   /** Largest request sent, in bytes (default 1048575, the server's jute.maxbuffer: it refuses larger ones). */
   maxFrameSize?: number;

@@ -39,6 +39,19 @@ export class Transaction {
     private readonly validateAcl: (acl: unknown) => Acl[],
   ) {}
 
+  /**
+   * Adds a create op. The options are those of `zk.create()` (mode, `acl`, `ttl`), except `makePath`,
+   * `containerParents` and `protected`, which a single multi request cannot express (commit() then fails
+   * with InvalidArgumentError). Its result is `{ type: 'create', path }`, `path` with a sequential suffix.
+   *
+   * @param path the node to create (the parent must exist, or be created by an earlier op)
+   * @param data its content (string as UTF-8, Buffer, Uint8Array); empty when omitted
+   * @param opts the node's mode and ACL (default: the client's `defaultAcl`)
+   * @returns this builder, to chain the next op
+   * @example
+   * zk.transaction().create('/jobs', '').create('/jobs/job-', 'payload', { sequential: true }).commit()
+   *   .subscribe(([, job]) => console.log(job.type === 'create' && job.path)); // '/jobs/job-0000000000'
+   */
   create(path: string, data?: Data | null, opts: CreateOptions = {}): this {
     return this.add(() => {
       // Checked first: it also refuses options that are not an object (null would otherwise throw a TypeError below).
@@ -60,6 +73,16 @@ export class Transaction {
     });
   }
 
+  /**
+   * Adds a delete op; it fails the transaction (NoNodeError, BadVersionError, NotEmptyError) when the node is
+   * missing, its `stat.version` differs or it has children. Its result is `{ type: 'delete' }`.
+   *
+   * @param path the node to delete
+   * @param version the data version it must have (`stat.version`); -1 (the default) for any
+   * @returns this builder, to chain the next op
+   * @example
+   * zk.transaction().delete('/app/lock').delete('/app', 4).commit().subscribe();
+   */
   delete(path: string, version = -1): this {
     return this.add(() => {
       const userPath = validatePath(path);
@@ -67,6 +90,18 @@ export class Transaction {
     });
   }
 
+  /**
+   * Adds a setData op; it fails the transaction with BadVersionError when the node's `stat.version` differs.
+   * Its result is `{ type: 'set', stat }`, the node's new Stat.
+   *
+   * @param path the node to write
+   * @param data its new content (string as UTF-8, Buffer, Uint8Array)
+   * @param version the data version it must have (`stat.version`); -1 (the default) for any
+   * @returns this builder, to chain the next op
+   * @example
+   * zk.transaction().set('/config', JSON.stringify(cfg), stat.version).commit()
+   *   .subscribe(([result]) => console.log(result.type === 'set' && result.stat.version)); // stat.version + 1
+   */
   set(path: string, data: Data, version = -1): this {
     return this.add(() => {
       const userPath = validatePath(path);
@@ -75,6 +110,17 @@ export class Transaction {
     });
   }
 
+  /**
+   * Adds a check op: the transaction applies only if the node exists with this data version (`stat.version`),
+   * else it fails with NoNodeError or BadVersionError. Changes nothing; its result is `{ type: 'check' }`.
+   *
+   * @param path the node to check
+   * @param version the data version it must have (`stat.version`); -1 means only "it exists"
+   * @returns this builder, to chain the next op
+   * @example
+   * // Write /app/state only while /app/leader is still the version this process read.
+   * zk.transaction().check('/app/leader', leaderStat.version).set('/app/state', 'running').commit().subscribe();
+   */
   check(path: string, version: number): this {
     return this.add(() => {
       const userPath = validatePath(path);
@@ -87,6 +133,15 @@ export class Transaction {
    * Sends the transaction. Emits one result per op, in order; a failed
    * transaction errors with a RolledBackError carrying `results` and
    * `failedIndex` (nothing was applied). Cold: each subscription sends it again.
+   *
+   * @returns one OpResult per op, in the order they were added
+   * @throws (as the Observable's error) the first bad argument given to any op, before anything is sent;
+   * RolledBackError when the server refused an op
+   * @example
+   * zk.transaction().create('/a', '').set('/b', 'x').commit().subscribe({
+   *   next: (results) => console.log(results.map((r) => r.type)), // ['create', 'set']
+   *   error: (e) => console.log(e instanceof RolledBackError ? `op ${e.failedIndex} failed` : e),
+   * });
    */
   commit(): Observable<OpResult[]> {
     if (this.error) return throwError(() => this.error);

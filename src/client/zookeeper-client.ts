@@ -40,19 +40,49 @@ import { protectedCreate } from './protected-create';
 import { fourLetterWord } from '../transport/four-letter-word';
 import { waitUntilConnected } from './wait-until-connected';
 
-/** The `watch` option of the reads: a callback run once, on the next change. */
+/**
+ * The `watch` option of the reads: a callback run once, on the next change.
+ *
+ * @example
+ * zk.get('/app/config', { watch: (event) => console.log(event.type, event.path) }).subscribe();
+ */
 export interface WatchOptions {
+  /**
+   * Called once with the WatchedEvent of the next change (kazoo's `watch=`): NodeDataChanged or NodeDeleted
+   * after `get`/`exists` (NodeCreated too after `exists` of a missing node), NodeChildrenChanged after
+   * `getChildren`. Re-arm it by reading again; `watchData$` and friends do that for you.
+   */
   watch?: Watcher;
 }
 
-/** One read of `multiRead`. */
+/**
+ * One read of `multiRead`.
+ *
+ * @example
+ * const reads: MultiReadRequest[] = [{ type: 'get', path: '/app/config' }, { type: 'getChildren', path: '/app/workers' }];
+ */
 export interface MultiReadRequest {
+  /** Which read: `'get'` (data and stat) or `'getChildren'` (the children's names). */
   type: 'get' | 'getChildren';
+  /** The node to read. */
   path: string;
 }
 
-/** One result of `multiRead`: what `get` or `getChildren` would give, or the error of that read. */
-export type MultiReadResult = { data: Buffer; stat: Stat } | string[] | ZooKeeperError;
+/**
+ * One result of `multiRead`: what `get` or `getChildren` would give, or the error of that read.
+ *
+ * @example
+ * const show = (r: MultiReadResult) => (r instanceof ZooKeeperError ? r.codeName : Array.isArray(r) ? r.join() : r.data.toString());
+ */
+export type MultiReadResult =
+  | {
+      /** The node's content (a `get`). */
+      data: Buffer;
+      /** The node's Stat (a `get`). */
+      stat: Stat;
+    }
+  | string[]
+  | ZooKeeperError;
 
 /** The path of ZooKeeper's dynamic configuration node (ZooDefs.CONFIG_NODE), never chrooted. */
 const CONFIG_NODE = '/zookeeper/config';
@@ -88,6 +118,12 @@ export class ZooKeeperClient {
   private readonly chroot: string;
   private readonly sharedWatches: SharedWatches;
 
+  /**
+   * Creates a client, connecting nothing until `start()` (the same as {@link createClient}).
+   *
+   * @param options hosts and the client's settings
+   * @throws InvalidArgumentError or InvalidPathError when an option is invalid (e.g. no hosts, a bad chroot)
+   */
   constructor(options: ClientOptions) {
     this.options = resolveOptions(options);
     this.chroot = this.options.session.chroot;
@@ -98,10 +134,12 @@ export class ZooKeeperClient {
     this.sharedWatches = new SharedWatches(this, this.sessionManager);
   }
 
+  /** The connection state now (the last value of `state$`). */
   get state(): ConnectionState {
     return this.sessionManager.state;
   }
 
+  /** The session now (id, password, negotiated timeout), or `null` while there is none (the last value of `session$`). */
   get session(): Session | null {
     return this.sessionManager.session;
   }
@@ -188,7 +226,12 @@ export class ZooKeeperClient {
    * @example
    * zk.get('/app/config').subscribe(({ data, stat }) => console.log(data.toString(), stat.version));
    */
-  get(path: string, opts?: WatchOptions): Observable<{ data: Buffer; stat: Stat }> {
+  get(path: string, opts?: WatchOptions): Observable<{
+    /** The node's content. */
+    data: Buffer;
+    /** The node's Stat (versions, zxids, times, sizes). */
+    stat: Stat;
+  }> {
     return this.read(GET_DATA, path, opts, 'data');
   }
 
@@ -219,7 +262,12 @@ export class ZooKeeperClient {
    * @example
    * zk.getChildrenWithStat('/services').subscribe(({ children, stat }) => console.log(children, stat.cversion));
    */
-  getChildrenWithStat(path: string, opts?: WatchOptions): Observable<{ children: string[]; stat: Stat }> {
+  getChildrenWithStat(path: string, opts?: WatchOptions): Observable<{
+    /** The children's names, unsorted. */
+    children: string[];
+    /** The parent node's Stat (`cversion`, `numChildren`, `pzxid` describe its children). */
+    stat: Stat;
+  }> {
     return this.read(GET_CHILDREN2, path, opts, 'child');
   }
 
@@ -248,7 +296,12 @@ export class ZooKeeperClient {
    * @example
    * zk.getAcl('/app').subscribe(({ acl }) => console.log(acl));
    */
-  getAcl(path: string): Observable<{ acl: Acl[]; stat: Stat }> {
+  getAcl(path: string): Observable<{
+    /** The node's ACL entries. */
+    acl: Acl[];
+    /** The node's Stat (`aversion` is the ACL's version, for `setAcl`). */
+    stat: Stat;
+  }> {
     return this.onPath(path, (serverPath, userPath) => new RequestObservable(this.sessionManager, GET_ACL, { path: serverPath }, userPath));
   }
 
@@ -294,7 +347,14 @@ export class ZooKeeperClient {
    * @example
    * zk.whoAmI().subscribe((ids) => console.log(ids)); // [{ scheme: 'ip', id: '127.0.0.1' }]
    */
-  whoAmI(): Observable<{ scheme: string; id: string }[]> {
+  whoAmI(): Observable<
+    {
+      /** The authentication scheme, e.g. 'ip', 'digest', 'sasl', 'x509'. */
+      scheme: string;
+      /** The identity under that scheme, e.g. '127.0.0.1' or 'alice'. */
+      id: string;
+    }[]
+  > {
     return new RequestObservable(this.sessionManager, WHO_AM_I, null, undefined);
   }
 
@@ -304,7 +364,12 @@ export class ZooKeeperClient {
    * @example
    * zk.getConfig().subscribe(({ data }) => console.log(data.toString()));
    */
-  getConfig(): Observable<{ data: Buffer; stat: Stat }> {
+  getConfig(): Observable<{
+    /** The configuration in zoo.cfg's dynamic format (`server.1=host:2888:3888:participant;2181` lines, `version=`). */
+    data: Buffer;
+    /** The Stat of /zookeeper/config (its `mzxid` is the configuration's version). */
+    stat: Stat;
+  }> {
     return new RequestObservable(this.sessionManager, GET_DATA, { path: CONFIG_NODE, watch: false }, CONFIG_NODE);
   }
 
@@ -364,7 +429,16 @@ export class ZooKeeperClient {
    * @example
    * zk.createWithStat('/app/a', 'x').subscribe(({ path, stat }) => console.log(path, stat.czxid));
    */
-  createWithStat(path: string, data?: Data | null, opts?: CreateOptions): Observable<{ path: string; stat: Stat }> {
+  createWithStat(
+    path: string,
+    data?: Data | null,
+    opts?: CreateOptions,
+  ): Observable<{
+    /** The path created (with its sequence suffix when sequential), relative to the chroot. */
+    path: string;
+    /** The new node's Stat. */
+    stat: Stat;
+  }> {
     return this.createNode(path, data, opts, true) as Observable<{ path: string; stat: Stat }>;
   }
 
@@ -522,7 +596,12 @@ export class ZooKeeperClient {
    * @example
    * zk.reconfig({ leaving: '3' }).subscribe(({ data }) => console.log(data.toString()));
    */
-  reconfig(opts: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): Observable<{ data: Buffer; stat: Stat }> {
+  reconfig(opts: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): Observable<{
+    /** The new configuration, in the format of `getConfig()`. */
+    data: Buffer;
+    /** The Stat of /zookeeper/config after the change. */
+    stat: Stat;
+  }> {
     return defer(() => {
       if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError(`reconfig takes an options object, not ${describe(opts)}`);
       for (const key of ['joining', 'leaving', 'newMembers'] as const) {
@@ -577,7 +656,12 @@ export class ZooKeeperClient {
    * @example
    * zk.watchData$('/app/config').pipe(map((v) => JSON.parse(v?.data.toString() ?? '{}'))).subscribe(apply);
    */
-  watchData$(path: string): Observable<{ data: Buffer; stat: Stat } | null> {
+  watchData$(path: string): Observable<{
+    /** The node's content. */
+    data: Buffer;
+    /** The node's Stat at that content. */
+    stat: Stat;
+  } | null> {
     return this.follow('data', path);
   }
 
@@ -706,7 +790,15 @@ function watcherOf(opts: WatchOptions | undefined): Watcher | undefined {
   return opts.watch;
 }
 
-/** Same as `new ZooKeeperClient(options)`. */
+/**
+ * Same as `new ZooKeeperClient(options)`: a client that connects nothing until `start()`.
+ *
+ * @param options `hosts` and the client's settings
+ * @throws InvalidArgumentError or InvalidPathError when an option is invalid, before anything is sent
+ * @example
+ * const zk = createClient({ hosts: '127.0.0.1:2181', sessionTimeout: 15_000 });
+ * await zk.start();
+ */
 export function createClient(options: ClientOptions): ZooKeeperClient {
   return new ZooKeeperClient(options);
 }

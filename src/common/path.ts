@@ -26,7 +26,16 @@ export function validatePath(path: unknown, isSequential = false): string {
   return path;
 }
 
-/** Whether `path` passes {@link validatePath}; never throws. */
+/**
+ * Whether `path` passes {@link validatePath}; never throws.
+ *
+ * @param path anything; only an absolute, normalized znode path passes
+ * @param isSequential true for the path of a sequential create, which may end in '/' (the server appends the counter)
+ * @example
+ * isValidPath('/app/config'); // true
+ * isValidPath('/app/');       // false: a trailing slash
+ * isValidPath('/jobs/', true); // true: a sequential create names its children '/jobs/0000000001'
+ */
 export function isValidPath(path: unknown, isSequential = false): path is string {
   return typeof path === 'string' && pathProblem(isSequential ? `${path}1` : path) === undefined;
 }

@@ -56,11 +56,24 @@ export function compareSequence(a: number, b: number): number {
  * order the server assigned them ({@link compareSequence}); names without
  * one are left out. Equal counters keep the order of their names.
  *
+ * @param names children's names, e.g. from `getChildren`
+ * @param markers the parts of a name just before its counter; tried in order
+ *
  * @example
  * sortBySequence(['b-lock-0000000002', 'x', 'a-lock--2147483648', 'c-lock-2147483647'], ['-lock-']).map((n) => n.name);
  * // ['b-lock-0000000002', 'c-lock-2147483647', 'a-lock--2147483648']
  */
-export function sortBySequence(names: readonly string[], markers: readonly string[]): { name: string; sequence: number; marker: string }[] {
+export function sortBySequence(
+  names: readonly string[],
+  markers: readonly string[],
+): {
+  /** The child's name, as given. */
+  name: string;
+  /** Its counter, as {@link sequenceNumber} reads it. */
+  sequence: number;
+  /** The marker (of `markers`, the first that matched) the counter follows. */
+  marker: string;
+}[] {
   const out: { name: string; sequence: number; marker: string }[] = [];
   for (const name of names) {
     for (const marker of markers) {

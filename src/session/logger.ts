@@ -1,8 +1,46 @@
-/** Where the client reports what it does (README, `logger`); console fits. */
+/**
+ * Where the client reports what it does (README, `logger`); console fits, and so do pino and winston
+ * loggers (their methods take the same arguments).
+ *
+ * @example
+ * const zk = createClient({ hosts: '127.0.0.1:2181', logger: console });
+ */
 export interface Logger {
+  /**
+   * Detail for debugging: each connect attempt and its failure, each state change.
+   *
+   * @param message what happened
+   * @param meta further values (the client puts everything in `message`)
+   * @example
+   * const logger: Logger = { ...console, debug: () => undefined }; // all but debug
+   */
   debug(message: string, ...meta: unknown[]): void;
+  /**
+   * Milestones: a session established or resumed, a connection lost, SASL accepted, a move to a read-write server.
+   *
+   * @param message what happened
+   * @param meta further values (the client puts everything in `message`)
+   * @example
+   * const logger: Logger = { ...console, info: (message, ...meta) => console.log(`[zk] ${message}`, ...meta) };
+   */
   info(message: string, ...meta: unknown[]): void;
+  /**
+   * A session expired (its ephemeral nodes and watches are gone); the client makes a new one.
+   *
+   * @param message what happened
+   * @param meta further values (the client puts everything in `message`)
+   * @example
+   * const logger: Logger = { ...console, warn: (message, ...meta) => alerts.push({ message, meta }) };
+   */
   warn(message: string, ...meta: unknown[]): void;
+  /**
+   * The client gives up: authentication refused, TLS refused by every server, reconnection retries used up.
+   *
+   * @param message what happened
+   * @param meta further values (the client puts everything in `message`)
+   * @example
+   * const logger: Logger = { ...console, error: (message, err) => reportToSentry(err, message) };
+   */
   error(message: string, ...meta: unknown[]): void;
 }
 

@@ -7,14 +7,28 @@ import { MAX_TIMER_MS, toBoolean, toNumberIn, toOptions, toPositiveMs } from '..
  * - `maxJitter`: each wait is multiplied by a random factor in [1 - maxJitter, 1 + maxJitter] (0..1).
  * - `deadline`: give up once a wait would end this many ms after the first attempt.
  * - `retryOnExpired`: `withRetry` also retries on SessionExpiredError.
+ *
+ * Defaults for `withRetry` (kazoo's): 1 retry, 100 ms doubling, ±40% jitter, at most 60 s, no deadline.
+ * Defaults for the client's `retry` option (reconnection): the same, but retrying forever and at most 2 s apart.
+ *
+ * @example
+ * zk.get('/app/config').pipe(withRetry({ maxTries: 5, delay: 200, maxDelay: 2000, deadline: 10_000 })).subscribe();
+ * createClient({ hosts, retry: { maxTries: 10, delay: 500 } }); // reconnect at most 10 times, then CLOSED
  */
 export interface RetryPolicy {
+  /** Retries after the first attempt; -1 for no limit. */
   maxTries?: number;
+  /** The first wait, in ms. */
   delay?: number;
+  /** Each wait is the previous one times this factor. */
   backoff?: number;
+  /** Each wait is multiplied by a random factor in [1 - maxJitter, 1 + maxJitter]; 0..1. */
   maxJitter?: number;
+  /** The longest wait, in ms. */
   maxDelay?: number;
+  /** Give up once a wait would end this many ms after the first attempt (default: no deadline). */
   deadline?: number;
+  /** Whether `withRetry` also retries on SessionExpiredError (default true). */
   retryOnExpired?: boolean;
 }
 

@@ -3,8 +3,12 @@
  * to the chroot. `None` events carry a session `state` instead of a node change:
  * a one-shot watch learns with `{ type: 'None', state: 'Expired' }` that its
  * session, and so its server-side watch, is gone (as the Java client tells its watchers).
+ *
+ * @example
+ * zk.watch$('/app', { recursive: true }).subscribe((e: WatchedEvent) => console.log(e.type, e.path)); // NodeDataChanged /app/config
  */
 export interface WatchedEvent {
+  /** What happened (Watcher.Event.EventType): a node change, a watch removed, or `'None'` for a session event. */
   type:
     | 'NodeCreated'
     | 'NodeDeleted'
@@ -14,6 +18,7 @@ export interface WatchedEvent {
     | 'ChildWatchRemoved'
     | 'PersistentWatchRemoved'
     | 'None';
+  /** The node the event is about, relative to the chroot ('' for a `'None'` event). */
   path: string;
   /** The session state at the event: 'SyncConnected' for node events. */
   state?: 'SyncConnected' | 'Disconnected' | 'Expired' | 'AuthFailed' | 'ConnectedReadOnly' | 'Closed';
@@ -21,7 +26,13 @@ export interface WatchedEvent {
 
 export type WatchedEventType = WatchedEvent['type'];
 
-/** A callback given through an operation's `watch` option. */
+/**
+ * A callback given through an operation's `watch` option.
+ *
+ * @example
+ * const watcher: Watcher = (event) => console.log(event.type, event.path);
+ * zk.exists('/app/lock', { watch: watcher }).subscribe();
+ */
 export type Watcher = (event: WatchedEvent) => void;
 
 const eventTypeNames: Record<number, WatchedEventType | undefined> = {
