@@ -14,9 +14,21 @@ import { parseHostPort } from './address';
 /**
  * Anything that holds a ZooKeeper session: an rxzk client, or any object of
  * this shape (this module does not depend on the client's code).
+ *
+ * @example
+ * await zkServer.expireSession(zk); // a ZooKeeperClient is a SessionHolder
+ * await zkServer.expireSession({ session: { id: 0x1000abcn, password } }); // a session of another client
  */
 export interface SessionHolder {
-  readonly session: { readonly id: bigint; readonly password: Buffer; readonly timeout?: number } | null;
+  /** The session to expire, or `null` while the holder has none (then there is nothing to expire). */
+  readonly session: {
+    /** The session id. */
+    readonly id: bigint;
+    /** The session's password (16 bytes). */
+    readonly password: Buffer;
+    /** The negotiated timeout in ms, when known. */
+    readonly timeout?: number;
+  } | null;
   /** 'host:port' of the server the holder is connected to, tried first when given. */
   readonly server?: string | null;
 }

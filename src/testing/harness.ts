@@ -5,12 +5,30 @@ import { startZooKeeper } from './start-zookeeper';
 import { TcpProxy } from './tcp-proxy';
 import type { StartedZooKeeper, StartZooKeeperOptions } from './types';
 
-/** Options of `zooKeeperHarness`: those of `startZooKeeper` (an ensemble with `servers: 3`). */
+/**
+ * Options of `zooKeeperHarness`: those of `startZooKeeper` (an ensemble with `servers: 3`).
+ *
+ * @example
+ * const harness = zooKeeperHarness({ servers: 3 });
+ */
 export type HarnessOptions = StartZooKeeperOptions;
 
-/** What `zooKeeperHarness()` gives a test file. */
+/**
+ * What `zooKeeperHarness()` gives a test file.
+ *
+ * @example
+ * const harness = zooKeeperHarness();
+ * beforeAll(() => harness.setup());
+ * afterAll(() => harness.teardown());
+ */
 export interface ZooKeeperHarness {
-  /** Starts the server (or ensemble) of this test file: call it in `beforeAll`. */
+  /**
+   * Starts the server (or ensemble) of this test file: call it in `beforeAll`. Rejects with `startZooKeeper`'s
+   * error (a ZooKeeperStartError with the server's log) when it cannot start.
+   *
+   * @example
+   * beforeAll(() => harness.setup(), 120_000); // a JVM may need a while on a busy CI machine
+   */
   setup(): Promise<void>;
   /** The started server, once `setup()` has resolved. */
   readonly server: StartedZooKeeper;
@@ -18,17 +36,43 @@ export interface ZooKeeperHarness {
    * A client, started, chrooted to a fresh unique path (so tests never see
    * each other's nodes) and connected through a proxy of its own, closed at
    * teardown. `opts` are passed on (`hosts` and `chroot` are the harness's).
+   *
+   * @param opts client options; `hosts` and `chroot` are ignored
+   * @example
+   * const zk = await harness.client({ sessionTimeout: 6000 });
+   * await firstValueFrom(zk.create('/a', 'x')); // '/a' in this client's own chroot
    */
   client(opts?: Partial<ClientOptions>): Promise<ZooKeeperClient>;
   /**
    * Cuts that client's TCP connection (both sides reset) and refuses its
    * reconnections for `for` ms (default 0: back at once); resolves once the
    * client is CONNECTED again, on the same session.
+   *
+   * @param zk a client this harness made
+   * @param opts `for`: how long reconnections are refused, in ms (keep it under the session timeout to keep the session)
+   * @example
+   * const before = zk.session!.id;
+   * await harness.loseConnection(zk, { for: 1000 });
+   * expect(zk.session!.id).toBe(before); // the same session: ephemerals and watches survived
    */
   loseConnection(zk: ZooKeeperClient, opts?: { for?: number }): Promise<void>;
-  /** A real server-side expiry of that client's session; resolves once it is CONNECTED on its new session. */
+  /**
+   * A real server-side expiry of that client's session (its ephemerals are deleted, its watches get an Expired
+   * event); resolves once it is CONNECTED on its new session.
+   *
+   * @param zk a client this harness made
+   * @example
+   * await harness.expireSession(zk);
+   * expect(await firstValueFrom(zk.exists('/my-ephemeral'))).toBeNull();
+   */
   expireSession(zk: ZooKeeperClient): Promise<void>;
-  /** Closes the clients and proxies and stops the server: call it in `afterAll`. On ZOOKEEPER_CONNECT, deletes the chroots instead. */
+  /**
+   * Closes the clients and proxies and stops the server: call it in `afterAll`. On ZOOKEEPER_CONNECT, deletes the
+   * chroots instead. Leaves no process, port or temporary file.
+   *
+   * @example
+   * afterAll(() => harness.teardown());
+   */
   teardown(): Promise<void>;
 }
 

@@ -1,5 +1,17 @@
-/** A server did not come up; the message ends with the tail of its log. */
+/**
+ * A server did not come up; the message ends with the tail of its log.
+ *
+ * @example
+ * await startZooKeeper().catch((e) => { if (e instanceof ZooKeeperStartError) console.error(e.logTail); throw e; });
+ */
 export class ZooKeeperStartError extends Error {
+  /**
+   * Created by `startZooKeeper` when a server fails to start.
+   *
+   * @param message what failed
+   * @param logTail the last lines of the server's log, appended to the message
+   * @param options `cause`: the error that led to this one
+   */
   constructor(
     message: string,
     /** The last lines of the server's log, when there is one. */

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 
-/** A digest user the server treats as super user: every ACL check passes for it. */
+/**
+ * A digest user the server treats as super user: every ACL check passes for it.
+ *
+ * @example
+ * const { username, password } = zkServer.superUser!;
+ * await firstValueFrom(zk.addAuth('digest', `${username}:${password}`));
+ */
 export interface Credentials {
+  /** The user name, as in `addAuth('digest', 'username:password')`. */
   username: string;
+  /** The user's password. */
   password: string;
 }
 

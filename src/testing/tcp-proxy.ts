@@ -28,7 +28,14 @@ export class TcpProxy {
     this.server = net.createServer({ allowHalfOpen: true }, (client) => this.onClient(client));
   }
 
-  /** Starts a proxy on a free port of `listenHost` towards `target` ('host:port'). */
+  /**
+   * Starts a proxy on a free port of `listenHost` towards `target` ('host:port').
+   *
+   * @param target the server to forward to, 'host:port' (the first of a connect string)
+   * @param listenHost the local address to listen on (default '127.0.0.1'; any 127.x.y.z works on Linux)
+   * @example
+   * const proxy = await TcpProxy.start(zkServer.members[0].connectString, '127.0.0.2');
+   */
   static async start(target: string, listenHost = '127.0.0.1'): Promise<TcpProxy> {
     const i = target.lastIndexOf(':');
     const proxy = new TcpProxy({ host: target.slice(0, i), port: Number(target.slice(i + 1)) });
@@ -73,35 +80,75 @@ export class TcpProxy {
     upstream.on('end', () => client.end());
   }
 
-  /** New connections go to `target` ('host:port') from now on (e.g. a fresh server behind the same address); open ones stay. */
+  /**
+   * New connections go to `target` ('host:port') from now on (e.g. a fresh server behind the same address); open ones stay.
+   *
+   * @param target the server to forward new connections to
+   * @example
+   * proxy.retarget(zkServer.members[1].connectString);
+   * proxy.cut(); // the client reconnects, now to member 2
+   */
   retarget(target: string): void {
     const i = target.lastIndexOf(':');
     this.target = { host: target.slice(0, i), port: Number(target.slice(i + 1)) };
   }
 
-  /** From now on, bytes from the server are dropped (requests still reach it): a reply lost on the way. */
+  /**
+   * From now on, bytes from the server are dropped (requests still reach it): a reply lost on the way.
+   * `accept()` lets them through again.
+   *
+   * @example
+   * proxy.swallowReplies();
+   * const write = firstValueFrom(zk.create('/a', 'x')); // applied on the server, reply lost
+   * proxy.cut();
+   * proxy.accept();
+   * await expect(write).rejects.toThrow(ConnectionLossError);
+   */
   swallowReplies(): void {
     this.swallowing = true;
   }
 
-  /** Resets every open connection, both sides. */
+  /**
+   * Resets every open connection, both sides; new connections are accepted (the client reconnects at once).
+   *
+   * @example
+   * proxy.cut();
+   * await firstValueFrom(zk.state$.pipe(filter((s) => s === 'SUSPENDED')));
+   */
   cut(): void {
     for (const s of this.sockets) s.resetAndDestroy();
     this.sockets.clear();
   }
 
-  /** Cuts every connection and refuses new ones until `accept()`. */
+  /**
+   * Cuts every connection and refuses new ones until `accept()`.
+   *
+   * @example
+   * proxy.refuse(); // the client stays SUSPENDED until proxy.accept(), or EXPIRED once the session timeout passes
+   */
   refuse(): void {
     this.refusing = true;
     this.cut();
   }
 
-  /** Accepts connections again, passing replies through. */
+  /**
+   * Accepts connections again, passing replies through (undoes `refuse()` and `swallowReplies()`).
+   *
+   * @example
+   * proxy.accept();
+   * await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED')));
+   */
   accept(): void {
     this.refusing = false;
     this.swallowing = false;
   }
 
+  /**
+   * Destroys every connection and closes the listening port; resolves once it is closed.
+   *
+   * @example
+   * afterAll(() => proxy.stop());
+   */
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();

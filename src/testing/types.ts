@@ -3,7 +3,12 @@ import type { SessionHolder } from './expire-session';
 import type { ClientTlsMaterial } from './tls-material';
 import type { Credentials } from './super-user';
 
-/** Options of `startZooKeeper`. */
+/**
+ * Options of `startZooKeeper`.
+ *
+ * @example
+ * const zkServer = await startZooKeeper({ servers: 3, readOnlyMode: true, startTimeout: 60_000 });
+ */
 export interface StartZooKeeperOptions {
   /** Ensemble size (default 1: a standalone server). 3 and 5 are the usual choices. */
   servers?: number;
@@ -12,9 +17,19 @@ export interface StartZooKeeperOptions {
    * true` makes the server demand a client certificate (`ssl.clientAuth=need`);
    * otherwise clients may present one (`want`). The plain port stays open.
    */
-  tls?: boolean | { clientAuth?: boolean };
+  tls?:
+    | boolean
+    | {
+        /** Demand a client certificate (`ssl.clientAuth=need`); default false (`want`). */
+        clientAuth?: boolean;
+      };
   /** SASL DIGEST-MD5 with these users (default: `DEFAULT_SASL_USERS`). Clients without SASL are still accepted. */
-  sasl?: boolean | { users: Record<string, string> };
+  sasl?:
+    | boolean
+    | {
+        /** User name to password, written to the servers' JAAS `Server` section. */
+        users: Record<string, string>;
+      };
   /** Servers that lose their quorum keep serving reads (`Mode: read-only`). */
   readOnlyMode?: boolean;
   /**
@@ -34,10 +49,22 @@ export interface StartZooKeeperOptions {
   dockerImage?: string;
 }
 
-/** Where the servers come from. */
+/**
+ * Where the servers come from: `'external'` (ZOOKEEPER_CONNECT names a running ensemble), `'local'` (a ZooKeeper
+ * installation's JVM on this machine) or `'docker'` (containers of `dockerImage`).
+ *
+ * @example
+ * if (zkServer.source === 'external') return; // cannot kill members of someone else's ensemble
+ */
 export type ZooKeeperSource = 'external' | 'local' | 'docker';
 
-/** One server of the ensemble, with control over its process. */
+/**
+ * One server of the ensemble, with control over its process.
+ *
+ * @example
+ * const [first] = zkServer.members;
+ * console.log(first.id, first.connectString); // 1 '127.0.0.1:40123'
+ */
 export interface ZooKeeperMember {
   /** The server's id (`myid`), from 1. */
   readonly id: number;
@@ -68,9 +95,21 @@ export interface ZooKeeperMember {
    * await member.start(); // rejoins as a follower
    */
   start(options?: { waitUntilServing?: boolean }): Promise<void>;
-  /** Stops it cleanly (SIGTERM, SIGKILL after a grace period) and waits for the exit. Its data stays. */
+  /**
+   * Stops it cleanly (SIGTERM, SIGKILL after a grace period) and waits for the exit. Its data stays.
+   *
+   * @example
+   * await zkServer.members[2].stop(); // a 3-member ensemble keeps its quorum
+   * await zkServer.members[2].start();
+   */
   stop(): Promise<void>;
-  /** Kills it (SIGKILL), as in a crash. Its data stays. */
+  /**
+   * Kills it (SIGKILL), as in a crash, and waits for the exit. Its data stays.
+   *
+   * @example
+   * await zkServer.memberOf(zk.server).kill();
+   * await firstValueFrom(zk.state$.pipe(filter((s) => s === 'SUSPENDED')));
+   */
   kill(): Promise<void>;
   /**
    * Freezes it (SIGSTOP): connections stay open but nothing answers, as in a long GC pause.
@@ -81,7 +120,13 @@ export interface ZooKeeperMember {
    * await zkServer.memberOf(zk.server).resume();
    */
   pause(): Promise<void>;
-  /** Undoes `pause()` (SIGCONT). */
+  /**
+   * Undoes `pause()` (SIGCONT): the server answers again what it had received.
+   *
+   * @example
+   * await member.pause();
+   * await member.resume();
+   */
   resume(): Promise<void>;
   /**
    * What it says in the `Mode:` line of `srvr`; rejects when it does not answer or is not serving.
@@ -97,11 +142,22 @@ export interface ZooKeeperMember {
    * expect(await member.fourLetterWord('wchp')).toContain('/watched');
    */
   fourLetterWord(word: string): Promise<string>;
-  /** The whole server log so far ('' when this module did not start the server). */
+  /**
+   * The whole server log so far ('' when this module did not start the server).
+   *
+   * @example
+   * expect(await zkServer.members[0].readLog()).toContain('Using org.apache.zookeeper.server.NIOServerCnxnFactory');
+   */
   readLog(): Promise<string>;
 }
 
-/** Started servers; `startZooKeeper` resolves with one. */
+/**
+ * Started servers; `startZooKeeper` resolves with one.
+ *
+ * @example
+ * const zkServer = await startZooKeeper();
+ * const zk = createClient({ hosts: zkServer.connectString });
+ */
 export interface StartedZooKeeper {
   /** Where the servers come from. */
   readonly source: ZooKeeperSource;
@@ -112,12 +168,18 @@ export interface StartedZooKeeper {
   /** With `tls`: the CA to trust and a client certificate and key it signed (PEM). */
   readonly tls: ClientTlsMaterial | undefined;
   /** With `sasl`: the users and passwords the servers accept. */
-  readonly sasl: { readonly users: Readonly<Record<string, string>> } | undefined;
+  readonly sasl:
+    | {
+        /** User name to password. */
+        readonly users: Readonly<Record<string, string>>;
+      }
+    | undefined;
   /**
    * A digest user for which every ACL check passes (`addAuth('digest', 'super:super-secret')`);
    * `reconfig` needs it. Undefined for an external ensemble.
    */
   readonly superUser: Readonly<Credentials> | undefined;
+  /** The servers, in `id` order (one for a standalone server). */
   readonly members: readonly ZooKeeperMember[];
   /**
    * The member serving a client address ('host:port', plain or TLS port; any
