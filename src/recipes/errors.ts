@@ -14,6 +14,13 @@ import type { Holding } from './holding';
  * }
  */
 export class LockTimeoutError extends ZooKeeperClientError {
+  /**
+   * Created by the recipes when a bounded wait runs out.
+   *
+   * @param timeout the bound that ran out, in ms
+   * @param message defaults to `'gave up waiting after <timeout> ms'`
+   * @param options `cause`: the error that led to this one
+   */
   constructor(
     /** The bound that ran out, in ms. */
     readonly timeout: number,
@@ -34,7 +41,15 @@ export class LockTimeoutError extends ZooKeeperClientError {
  * lock.hold$().subscribe({ error: (err) => err instanceof LockLostError && stopWork(err.holding.fencingToken) });
  */
 export class LockLostError extends ZooKeeperClientError {
+  /**
+   * Created by the recipes when a holding turns LOST while held.
+   *
+   * @param holding the holding that was lost
+   * @param message defaults to `'lost <node>'`
+   * @param options `cause`: the error that led to this one (e.g. SessionExpiredError)
+   */
   constructor(
+    /** The holding that was lost (its `state` is LOST, its `signal` aborted). */
     readonly holding: Holding,
     message = `lost ${holding.node}`,
     options?: { cause?: unknown },

@@ -10,6 +10,9 @@ import type { Observable } from 'rxjs';
  *   deleted by someone else, or the connection stayed down for the
  *   negotiated session timeout.
  * - `RELEASED` (terminal): released (or unsubscribed), and the node is gone.
+ *
+ * @example
+ * holding.state$.pipe(filter((s: HoldingState) => s === 'SUSPENDED')).subscribe(() => pauseWrites());
  */
 export type HoldingState = 'HELD' | 'SUSPENDED' | 'LOST' | 'RELEASED';
 
@@ -30,9 +33,22 @@ export interface Holding {
   readonly fencingToken: bigint;
   /** Replays the current state, then each change; completes after a terminal state. */
   readonly state$: Observable<HoldingState>;
+  /** The state now (the last value of `state$`). */
   readonly state: HoldingState;
   /** Aborted once LOST or RELEASED: pass it to the work the holding protects. */
   readonly signal: AbortSignal;
-  /** Idempotent: deletes the node, retried across reconnects until it is gone; never deletes a node another session owns. */
+  /**
+   * Lets go: deletes the node, retried across reconnects until it is gone; then the state is RELEASED and `signal`
+   * is aborted. Idempotent: calls during a release share it; on a holding already LOST or RELEASED it resolves at
+   * once. Never deletes a node another session owns (after an expiry, the node went with the old session).
+   *
+   * @example
+   * const holding = await lock.acquire({ timeout: 10_000 });
+   * try {
+   *   await work(holding.signal);
+   * } finally {
+   *   await holding.release();
+   * }
+   */
   release(): Promise<void>;
 }

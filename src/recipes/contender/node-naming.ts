@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
  *
  * - `curator`: `_c_<uuid>-<name>` (Curator's withProtection; `name` e.g. `lock-`, `__READ__`, `latch-`)
  * - `kazoo`: `<uuid4 hex><name>` (kazoo's Lock; `name` e.g. `__lock__`, `__rlock__`)
+ *
+ * @example
+ * new LeaderElection(zk, '/election/reports', { layout: 'kazoo' }); // shares the path with kazoo Elections
  */
 export type NamingStyle = 'curator' | 'kazoo';
 

@@ -29,6 +29,16 @@ export class LeaderElection {
   private readonly lock: Lock;
   private readonly path: string;
 
+  /**
+   * Creates the election; nothing is sent until `run()` or another method is subscribed or called.
+   *
+   * @param zk the client to take part with
+   * @param path the election's node, shared with Curator LeaderSelectors (or kazoo Elections with `layout: 'kazoo'`)
+   * @param opts `identifier` (stored as this contender's node data, default `<hostname>:<pid>`) and `layout`
+   * @throws InvalidPathError for a bad path, InvalidArgumentError for bad options
+   * @example
+   * const election = new LeaderElection(zk, '/election/reports', { identifier: 'reporter-1', layout: 'curator' });
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,

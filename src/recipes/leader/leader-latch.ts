@@ -44,6 +44,16 @@ export class LeaderLatch {
   private readonly identifier: string;
   private readonly participation$: Observable<Holding | null>;
 
+  /**
+   * Creates the latch; nothing is sent until the first subscriber of `leadership$()`, `holding$()` or `whileLeader(latch)`.
+   *
+   * @param zk the client to take part with
+   * @param path the election's node (created as a container if missing), shared with Curator LeaderLatches
+   * @param opts `identifier`: stored as this participant's node data (default `<hostname>:<pid>`)
+   * @throws InvalidPathError for a bad path, InvalidArgumentError for bad options
+   * @example
+   * const latch = new LeaderLatch(zk, '/election/scheduler', { identifier: `scheduler@${os.hostname()}` });
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,
@@ -117,7 +127,14 @@ export class LeaderLatch {
    * @example
    * for (const p of await latch.participants()) console.log(p.identifier, p.isLeader ? '(leader)' : '');
    */
-  participants(): Promise<{ identifier: string; isLeader: boolean }[]> {
+  participants(): Promise<
+    {
+      /** The participant's identifier (its node's data). */
+      identifier: string;
+      /** Whether it is the leader (the first participant). */
+      isLeader: boolean;
+    }[]
+  > {
     return readParticipants(this.zk, this.path, LATCH_MARKERS);
   }
 }

@@ -1,9 +1,20 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 import type { Holding } from '../holding';
 
-/** What whileHeld needs of a lock: a cold acquisition (a Lock, a ReadWriteLock's half, a Semaphore, or anything of this shape). */
+/**
+ * What whileHeld needs of a lock: a cold acquisition (a Lock, a ReadWriteLock's half, a Semaphore, or anything of this shape).
+ *
+ * @example
+ * const source: HoldSource = new ReadWriteLock(zk, '/locks/catalog').writeLock;
+ */
 export interface HoldSource {
-  /** Acquires on subscribe, emits the Holding once held, releases on unsubscribe; errors with LockLostError when LOST. */
+  /**
+   * Acquires on subscribe, emits the Holding once held, releases on unsubscribe; errors with LockLostError when LOST.
+   *
+   * @example
+   * const sub = lock.hold$().subscribe((h) => console.log('held', h.fencingToken));
+   * sub.unsubscribe(); // releases (or stops waiting)
+   */
   hold$(): Observable<Holding>;
 }
 

@@ -1,7 +1,18 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 
-/** What whileLeader reads of a latch: its shared leadership (a LeaderLatch, or anything of this shape). */
+/**
+ * What whileLeader reads of a latch: its shared leadership (a LeaderLatch, or anything of this shape).
+ *
+ * @example
+ * const always: LeadershipSource = { leadership$: () => of(true) }; // a stand-in, e.g. for a single-instance deployment
+ */
 export interface LeadershipSource {
+  /**
+   * True while this process leads, false otherwise; replays the current value, subscribing takes part.
+   *
+   * @example
+   * latch.leadership$().subscribe((leading) => console.log(leading ? 'leading' : 'following'));
+   */
   leadership$(): Observable<boolean>;
 }
 

@@ -1,8 +1,16 @@
 import { InvalidArgumentError } from '../../index';
 
-/** The bounds of a recipe's wait: `timeout` in ms (0: try once), `signal` to abort it (it rejects with `signal.reason`). */
+/**
+ * The bounds of a recipe's wait: `timeout` in ms (0: try once), `signal` to abort it (it rejects with `signal.reason`).
+ * Either way, whatever the wait had put on the server (its contender node) is removed before it rejects.
+ *
+ * @example
+ * await lock.acquire({ timeout: 5_000, signal: AbortSignal.timeout(3_000) }); // whichever comes first
+ */
 export interface WaitOptions {
+  /** The longest wait, in ms (0..2^31-1; 0: try once); it then rejects with LockTimeoutError. Default: no bound. */
   timeout?: number;
+  /** Aborting it ends the wait: it rejects with `signal.reason`. An already aborted signal rejects before anything is sent. */
   signal?: AbortSignal;
 }
 
