@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/while-connected/main.ts
  */
-import { firstValueFrom, interval, lastValueFrom, switchMap, tap } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, interval, lastValueFrom, switchMap, tap, timeout } from 'rxjs';
 import { whileConnected } from 'rxzk';
 import { zooKeeperHarness } from 'rxzk/testing';
 
@@ -16,34 +16,29 @@ async function main(): Promise<void> {
   try {
     const zk = await harness.client();
     await lastValueFrom(zk.ensurePath('/heartbeat'), { defaultValue: undefined });
-    let beats = 0;
+    const beats$ = new BehaviorSubject(0);
     const heartbeat = interval(200).pipe(
       switchMap(() => zk.set('/heartbeat', new Date().toISOString())),
-      tap(() => beats++),
+      tap(() => beats$.next(beats$.value + 1)),
       whileConnected(zk),
     );
     const subscription = heartbeat.subscribe({ error: (err: unknown) => console.error('heartbeat failed', err) });
-    zk.state$.subscribe((state) => console.log(`state ${state}: heartbeat ${state === 'CONNECTED' ? 'running' : 'paused'} (${beats} beats so far)`));
+    zk.state$.subscribe((state) => console.log(`state ${state}: heartbeat ${state === 'CONNECTED' ? 'running' : 'paused'} (${beats$.value} beats so far)`));
 
-    await waitForBeats(() => beats, 3);
+    await beatsReach(beats$, 3);
     await harness.loseConnection(zk, { for: 1_000 }); // paused for that second, resumed after
-    const before = beats;
-    await waitForBeats(() => beats, before + 3);
+    await beatsReach(beats$, beats$.value + 3);
     subscription.unsubscribe();
     const { stat } = await firstValueFrom(zk.get('/heartbeat'));
-    console.log(`${beats} beats written (node version ${stat.version}), the session survived the cut: ${zk.session?.id.toString(16)}`);
+    console.log(`${beats$.value} beats written (node version ${stat.version}), the session survived the cut: ${zk.session?.id.toString(16)}`);
   } finally {
     await harness.teardown();
   }
 }
 
-/** Resolves once `count()` reaches `n`, checking on each tick of a short timer (bounded). */
-async function waitForBeats(count: () => number, n: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (count() < n) {
-    if (Date.now() > deadline) throw new Error(`only ${count()} beats`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Resolves once `n` beats were written (bounded: a heartbeat that stopped fails the example). */
+function beatsReach(beats$: BehaviorSubject<number>, n: number): Promise<number> {
+  return firstValueFrom(beats$.pipe(filter((b) => b >= n), timeout(20_000)));
 }
 
 main().then(
