@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
+import { ensureBuilt, root } from '../package/built-package';
 import { appSource } from './compat-app';
 
-const root = path.resolve(__dirname, '../..');
 const exec = promisify(execFile);
 
 /** The NestJS lines checked: the dependency ranges installed for each, and how its app is loaded. */
@@ -25,17 +25,9 @@ let zkServer: StartedZooKeeper;
 let tarball: string;
 let packDir: string;
 
-/** Builds the package when dist/ is missing or older than the sources (as spec/package does), then packs it. */
-function pack(): string {
-  const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-      const p = path.join(dir, e.name);
-      return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-    }, 0);
-  const built = path.join(root, 'dist', 'nestjs.cjs');
-  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(path.join(root, 'src'))) {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe', timeout: 300_000 });
-  }
+/** Builds the package when dist/ is stale (the package specs' shared, locked build), then packs it into a temp dir. */
+async function pack(): Promise<string> {
+  await ensureBuilt();
   packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-pack-'));
   const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8', timeout: 120_000 }).trim().split('\n').pop()!;
   return path.join(packDir, name);
@@ -75,7 +67,7 @@ const results = new Map<string, Record<string, unknown>>();
 
 beforeAll(async () => {
   zkServer = await startZooKeeper();
-  tarball = pack();
+  tarball = await pack();
   // One line after the other: npm installs and JVM start-ups share two cores with everything else.
   for (const line of LINES) {
     const dir = await consumer(line);
