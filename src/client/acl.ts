@@ -46,17 +46,31 @@ function frozenAcl(entries: Acl[]): Acl[] {
   return Object.freeze(entries.map((entry) => Object.freeze(entry))) as Acl[];
 }
 
-/** Anyone may do anything (ZooDefs.Ids.OPEN_ACL_UNSAFE): `world:anyone`, ALL. */
+/**
+ * Anyone may do anything (ZooDefs.Ids.OPEN_ACL_UNSAFE): `world:anyone`, ALL. The client's default `defaultAcl`.
+ *
+ * @example
+ * zk.create('/public', 'x', { acl: OPEN_ACL_UNSAFE }).subscribe();
+ */
 export const OPEN_ACL_UNSAFE: Acl[] = frozenAcl([{ perms: Perms.ALL, scheme: 'world', id: 'anyone' }]);
 
 /**
  * Every permission for the identities the creating session authenticated as
  * (ZooDefs.Ids.CREATOR_ALL_ACL): the server replaces `auth:` with them, and
  * refuses the create (InvalidACLError) if the session has none.
+ *
+ * @example
+ * await firstValueFrom(zk.addAuth('digest', 'alice:secret'));
+ * await firstValueFrom(zk.create('/private', 'x', { acl: CREATOR_ALL_ACL })); // only alice may touch it
  */
 export const CREATOR_ALL_ACL: Acl[] = frozenAcl([{ perms: Perms.ALL, scheme: 'auth', id: '' }]);
 
-/** Anyone may read (ZooDefs.Ids.READ_ACL_UNSAFE): `world:anyone`, READ. */
+/**
+ * Anyone may read (ZooDefs.Ids.READ_ACL_UNSAFE): `world:anyone`, READ.
+ *
+ * @example
+ * zk.create('/announcements', 'hello', { acl: READ_ACL_UNSAFE }).subscribe(); // readable by all, writable by none
+ */
 export const READ_ACL_UNSAFE: Acl[] = frozenAcl([{ perms: Perms.READ, scheme: 'world', id: 'anyone' }]);
 
 /**

@@ -1,4 +1,9 @@
-/** The width ZooKeeper pads a sequential node's counter to (`String.format("%010d", cversion)`). */
+/**
+ * The width ZooKeeper pads a sequential node's counter to (`String.format("%010d", cversion)`).
+ *
+ * @example
+ * const counter = name.slice(-SEQUENCE_DIGITS); // 'job-0000000042' -> '0000000042'
+ */
 export const SEQUENCE_DIGITS = 10;
 
 const INT32_MIN = -0x80000000;

@@ -44,7 +44,7 @@ export class InvalidPathError extends ZooKeeperClientError {
  * A bad argument (data, version, ACL, option) from the caller; nothing was sent.
  *
  * @example
- * zk.set('/a', 'x', -2).subscribe({ error: (e) => console.log(e instanceof InvalidArgumentError) }); // true: versions are >= -1
+ * zk.set('/a', 'x', 1.5).subscribe({ error: (e) => console.log(e instanceof InvalidArgumentError) }); // true: a version is an integer
  */
 export class InvalidArgumentError extends ZooKeeperClientError {}
 

@@ -2,7 +2,12 @@ import type * as tls from 'node:tls';
 import { firstValueFrom } from 'rxjs';
 import { fourLetterWord as askServer } from '../transport/four-letter-word';
 
-/** Options of `fourLetterWord`. */
+/**
+ * Options of `fourLetterWord`.
+ *
+ * @example
+ * await fourLetterWord(zkServer.secureConnectString!, 'srvr', { timeout: 5000, tls: { ca: zkServer.tls!.ca } });
+ */
 export interface FourLetterWordOptions {
   /** Give up after this many ms without the server closing the connection (default 2000). */
   timeout?: number;
@@ -29,7 +34,12 @@ export function fourLetterWord(address: string, word: string, options: FourLette
   return firstValueFrom(askServer(address, word, { timeout: options.timeout ?? 2000, tls: options.tls }));
 }
 
-/** The mode a server reports in its `srvr` answer (observers are never started by this module). */
+/**
+ * The mode a server reports in its `srvr` answer (observers are never started by this module).
+ *
+ * @example
+ * const mode: ServerMode = await zkServer.members[0].mode(); // 'standalone' for one server
+ */
 export type ServerMode = 'leader' | 'follower' | 'standalone' | 'read-only';
 
 /**

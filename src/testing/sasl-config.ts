@@ -1,4 +1,9 @@
-/** Users the server accepts by default when `sasl: true`. */
+/**
+ * Users the server accepts by default when `sasl: true`: alice and bob.
+ *
+ * @example
+ * const zk = createClient({ hosts: zkServer.connectString, sasl: { mechanism: 'DIGEST-MD5', username: 'alice', password: DEFAULT_SASL_USERS.alice } });
+ */
 export const DEFAULT_SASL_USERS: Readonly<Record<string, string>> = Object.freeze({
   alice: 'alice-secret',
   bob: 'bob-secret',

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
-/** PEM strings a client needs to talk TLS to the test servers. */
+/**
+ * PEM strings a client needs to talk TLS to the test servers.
+ *
+ * @example
+ * const zkServer = await startZooKeeper({ tls: true });
+ * const zk = createClient({ hosts: zkServer.secureConnectString!, tls: { ...zkServer.tls!, verifyHostname: false } });
+ */
 export interface ClientTlsMaterial {
   /** The throwaway CA that signed the server's and the client's certificates. */
   ca: string;

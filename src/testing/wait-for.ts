@@ -1,4 +1,9 @@
-/** Options of `waitFor`. */
+/**
+ * Options of `waitFor`.
+ *
+ * @example
+ * await waitFor(() => latch.participants().then((ps) => ps.length === 3), { timeout: 20_000, interval: 200, description: 'three participants' });
+ */
 export interface WaitForOptions {
   /** Give up after this many ms (default 10000). */
   timeout?: number;

@@ -9,6 +9,9 @@ import { tlsHint, tlsMessage } from './tls-errors';
 /**
  * The `tls` option: Node's `tls.ConnectionOptions` (passed through to
  * `tls.connect`), plus `verifyHostname`.
+ *
+ * @example
+ * const zk = createClient({ hosts: 'zk1:2281', tls: { ca: readFileSync('ca.pem'), cert, key, verifyHostname: false } });
  */
 export interface TlsOptions extends tls.ConnectionOptions {
   /**

@@ -7,7 +7,12 @@ import { ElectionRun } from './election-run';
 import { leaderIdentifier$ } from './leader-reader';
 import { identifierOption, layoutOption, optionsObject, type LeaderElectionOptions } from './options';
 
-/** Options of {@link LeaderElection.run}. */
+/**
+ * Options of {@link LeaderElection.run}.
+ *
+ * @example
+ * election.run(() => work(), { requeue: true }).subscribe();
+ */
 export interface RunOptions {
   /** Queue again after each term whose work completed (Curator's autoRequeue); the run then never completes by itself. */
   requeue?: boolean;

@@ -11,6 +11,9 @@ import { participate } from './participation';
 /**
  * The marker a LeaderLatch participant's counter follows: Curator's
  * LeaderLatch LOCK_NAME (`latch-`), after its withProtection prefix.
+ *
+ * @example
+ * const order = sortBySequence(await firstValueFrom(zk.getChildren('/election/scheduler')), LATCH_MARKERS);
  */
 export const LATCH_MARKERS = ['latch-'] as const;
 

@@ -2,13 +2,23 @@ import { InvalidArgumentError } from '../../index';
 import type { NamingStyle } from '../contender/node-naming';
 import { defaultIdentifier } from '../support/identifier';
 
-/** Options of a LeaderLatch. */
+/**
+ * Options of a LeaderLatch.
+ *
+ * @example
+ * new LeaderLatch(zk, '/election/scheduler', { identifier: 'scheduler-1' });
+ */
 export interface LeaderLatchOptions {
   /** This participant's identifier, stored as its node's data (default `<hostname>:<pid>`). */
   identifier?: string;
 }
 
-/** Options of a LeaderElection. */
+/**
+ * Options of a LeaderElection.
+ *
+ * @example
+ * new LeaderElection(zk, '/election/reports', { identifier: 'reporter-1', layout: 'kazoo' });
+ */
 export interface LeaderElectionOptions {
   /** This contender's identifier, stored as its node's data (default `<hostname>:<pid>`). */
   identifier?: string;
