@@ -13,7 +13,7 @@ import { MAX_TIMER_MS, toBoolean, toNumberIn, toOptions, toPositiveMs } from '..
  *
  * @example
  * zk.get('/app/config').pipe(withRetry({ maxTries: 5, delay: 200, maxDelay: 2000, deadline: 10_000 })).subscribe();
- * createClient({ hosts, retry: { maxTries: 10, delay: 500 } }); // reconnect at most 10 times, then CLOSED
+ * createClient({ hosts, retry: { delay: 500, maxDelay: 5000 } }); // reconnection passes 500 ms apart, doubling up to 5 s
  */
 export interface RetryPolicy {
   /** Retries after the first attempt; -1 for no limit. */
