@@ -34,7 +34,7 @@ export interface Logger {
    */
   warn(message: string, ...meta: unknown[]): void;
   /**
-   * The client gives up: authentication refused, TLS refused by every server, reconnection retries used up.
+   * The client gives up, as no reconnection could mend it: credentials or SASL refused (AUTH_FAILED), TLS refused by every server.
    *
    * @param message what happened
    * @param meta further values (the client puts everything in `message`)
