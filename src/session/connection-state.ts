@@ -21,7 +21,7 @@ export const ConnectionState = {
   SUSPENDED: 'SUSPENDED',
   /** The session is gone, and with it its ephemeral nodes and watches; a new session is made next, unless closed. */
   EXPIRED: 'EXPIRED',
-  /** The server refused the credentials (SASL); no reconnection: `close()` and fix them. */
+  /** The server refused the credentials (SASL, or `auth` it had accepted before); no reconnection: `close()` and fix them. */
   AUTH_FAILED: 'AUTH_FAILED',
   /** After `close()`: every later operation fails with ClientClosedError, until `start()` again. */
   CLOSED: 'CLOSED',
