@@ -5,7 +5,14 @@ import type { ZooKeeperClient } from '../index';
 import { getZooKeeperToken } from './tokens';
 
 /** A terminus indicator result: `{ [key]: { status, ...details } }`. */
-export type ZooKeeperHealthResult = Record<string, { status: 'up' | 'down'; [detail: string]: unknown }>;
+export type ZooKeeperHealthResult = Record<
+  string,
+  {
+    /** terminus' status of this indicator: up while the client is connected. */
+    status: 'up' | 'down';
+    [detail: string]: unknown;
+  }
+>;
 
 /** What is used of @nestjs/terminus (an optional peer): its ≥ 11 HealthIndicatorService, or its older HealthCheckError. */
 interface Terminus {
@@ -45,6 +52,7 @@ function loadTerminus(): Terminus | null {
  * }
  */
 export class ZooKeeperHealthIndicator {
+  /** Made by NestJS; it finds the clients (by name) through the module reference. */
   constructor(private readonly moduleRef: ModuleRef) {}
 
   /**

@@ -4,14 +4,24 @@ import { ZooKeeperHealthIndicator } from './health-indicator';
 import { getOptionsToken, getZooKeeperToken } from './tokens';
 
 /** Options of `ZooKeeperModule.forRoot`: the client's, plus its name and whether the module is global (default true). */
-export type ZooKeeperModuleOptions = ClientOptions & { name?: string; global?: boolean };
+export type ZooKeeperModuleOptions = ClientOptions & {
+  /** The client's name, for several clients in one application (`@InjectZooKeeper(name)`); default: the unnamed client. */
+  name?: string;
+  /** Whether every module can inject the client without importing this one (default true). */
+  global?: boolean;
+};
 
 /** Options of `ZooKeeperModule.forRootAsync`: the client's options made by a factory with injected dependencies. */
 export interface ZooKeeperModuleAsyncOptions {
+  /** Modules whose providers the factory needs (a ConfigModule, say). */
   imports?: ModuleMetadata['imports'];
+  /** The tokens whose providers are passed to `useFactory`, in order. */
   inject?: FactoryProvider['inject'];
+  /** Makes the client's options from the injected dependencies; may be async. */
   useFactory: (...deps: never[]) => ClientOptions | Promise<ClientOptions>;
+  /** The client's name, for several clients in one application; default: the unnamed client. */
   name?: string;
+  /** Whether every module can inject the client without importing this one (default true). */
   global?: boolean;
 }
 
@@ -36,6 +46,7 @@ const MODULE_CLIENT = 'rxzk:module-client';
  * }
  */
 export class ZooKeeperModule implements OnApplicationShutdown {
+  /** Made by NestJS with this module's own client, which it closes on application shutdown. */
   constructor(private readonly zk: ZooKeeperClient) {}
 
   /**
@@ -86,7 +97,14 @@ export class ZooKeeperModule implements OnApplicationShutdown {
     };
   }
 
-  /** Closes this module's client once the application shuts down (its session ends: its ephemerals go at once). */
+  /**
+   * Closes this module's client once the application shuts down (its session ends: its ephemerals go at once).
+   * NestJS calls it on `app.close()`, and on a signal once shutdown hooks are enabled.
+   *
+   * @example
+   * const app = await NestFactory.create(AppModule);
+   * app.enableShutdownHooks(); // SIGTERM → onApplicationShutdown → zk.close()
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.zk.close();
   }

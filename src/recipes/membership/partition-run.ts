@@ -10,7 +10,9 @@ export type PartitionState = 'ALLOCATING' | 'ACQUIRED' | 'RELEASE' | 'FAILURE';
 
 /** What a partitioner reports: its state, and its share while ACQUIRED ([] otherwise). */
 export interface PartitionEvent {
+  /** Where the member stands: ALLOCATING (waiting for membership to settle, taking locks), ACQUIRED, RELEASE, FAILURE. */
   state: PartitionState;
+  /** This member's share while ACQUIRED (every item's lock held); `[]` in every other state. */
   items: string[];
 }
 

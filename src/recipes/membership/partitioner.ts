@@ -51,6 +51,13 @@ export class Partitioner {
   private readonly items: string[];
   private readonly options: { identifier: string; partition: PartitionFunction; settle: number };
 
+  /**
+   * A partitioner of `items` among the members at `path` (kazoo's SetPartitioner layout). Nothing is sent
+   * until `partitions$()` is subscribed.
+   *
+   * @example
+   * const shards = new Partitioner(zk, '/partitions/shards', ['s1', 's2', 's3'], { settle: 5_000 });
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,

@@ -50,6 +50,13 @@ export class Party {
   /** This member's identifier. */
   readonly identifier: string;
 
+  /**
+   * A party at `path`; this member's identifier defaults to `<hostname>:<pid>`, `shallow` writes kazoo's
+   * ShallowParty names. Nothing is sent until `join()`.
+   *
+   * @example
+   * const party = new Party(zk, '/parties/workers', { identifier: 'worker-7' });
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,

@@ -44,6 +44,13 @@ export class LockingQueue {
   private readonly layout: LockingLayout;
   private readonly target: EntryDir;
 
+  /**
+   * A locking queue at `path`, its entries under `<path>/entries` and their locks under `<path>/taken`
+   * (kazoo's layout; checked here, nothing is sent until a method is called).
+   *
+   * @example
+   * const jobs = new LockingQueue(zk, '/queues/jobs');
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,

@@ -33,6 +33,12 @@ import { takeStream } from './take-stream';
 export class Queue {
   private readonly target: EntryDir;
 
+  /**
+   * A queue at `path` (chroot-relative; checked here, nothing is sent until a method is called).
+   *
+   * @example
+   * const mail = new Queue(zk, '/queues/mail');
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,
