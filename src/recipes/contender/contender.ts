@@ -251,6 +251,10 @@ class Attempt {
       if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
       throw err;
     }
+    // The watch went out on a newer session than our node's (the session expired between the decision and the
+    // watch, and the request waited for the new one): our node is gone with the old session and no event of that
+    // session will come. Decide again, which finds our node gone and makes a new one.
+    if (this.stat === null || this.zk.session?.id !== this.stat.ephemeralOwner) return;
     await this.stopper.race(woken);
   }
 
