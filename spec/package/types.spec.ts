@@ -41,6 +41,109 @@ export async function use(server: StartedZooKeeper): Promise<void> {
   void [provideZooKeeper({ hosts: 'h:2181' }), injectZooKeeper, ZOOKEEPER];
   await zk.close();
 }
+
+// The recipes exactly as API.md writes them: a renamed method or a changed type fails here.
+import {
+  ReadWriteLock, Semaphore, LeaderLatch, LeaderElection, NonBlockingLease, whileLeader, whileHeld,
+  Barrier, DoubleBarrier, Counter, SharedCount, Queue, LockingQueue, Party, Partitioner, TreeCache, PersistentNode, ServiceDiscovery,
+  type HoldingState, type QueueEntry, type TreeCacheEvent, type ServiceInstance,
+} from 'rxzk/recipes';
+import { of, type Observable as Obs } from 'rxjs';
+
+export async function recipes(zk: ZooKeeperClient): Promise<void> {
+  const signal = new AbortController().signal;
+  const lock = new Lock(zk, '/locks/orders', { identifier: 'me' });
+  const h: Holding = await lock.acquire({ timeout: 1, signal });
+  const state: HoldingState = h.state;
+  const maybe: Holding | null = await lock.tryAcquire();
+  const held$: Obs<Holding> = lock.hold$();
+  const n: number = await lock.withLock(async (x: Holding) => (x.signal.aborted ? 0 : 1), { timeout: 5 });
+  const who: string[] = await lock.contenders();
+  const rw = new ReadWriteLock(zk, '/locks/catalog', { identifier: 'me' });
+  const r: Holding = await rw.readLock.acquire();
+  const w: Holding | null = await rw.writeLock.tryAcquire();
+  const sem = new Semaphore(zk, '/sem/db', { maxLeases: 5, identifier: 'me' });
+  const lease: Holding = await sem.acquire({ timeout: 1 });
+  const holders: string[] = await sem.leaseHolders();
+  const latch = new LeaderLatch(zk, '/election/scheduler', { identifier: 'me' });
+  const leading$: Obs<boolean> = latch.leadership$();
+  const holding$: Obs<Holding | null> = latch.holding$();
+  const leader$: Obs<string | null> = latch.leader$();
+  const parts: { identifier: string; isLeader: boolean }[] = await latch.participants();
+  const election = new LeaderElection(zk, '/election/reports', { identifier: 'me' });
+  const ran$: Obs<number> = election.run((x: Holding) => of(x.fencingToken > 0n ? 1 : 0), { requeue: true });
+  const eleader$: Obs<string | null> = election.leader$();
+  const econtenders: string[] = await election.contenders();
+  const obtained: boolean = await NonBlockingLease.obtain(zk, '/lease', 10_000, { identifier: 'me', count: 2 });
+  const led$: Obs<number> = of(1).pipe(whileLeader(latch));
+  const locked$: Obs<number> = of(1).pipe(whileHeld(lock));
+
+  const barrier = new Barrier(zk, '/barriers/deploy');
+  await barrier.create();
+  await barrier.remove();
+  const passed: boolean = await barrier.wait({ timeout: 1, signal });
+  const gone$: Obs<void> = barrier.wait$();
+  const db = new DoubleBarrier(zk, '/barriers/job', 3, { identifier: 'me' });
+  await db.enter({ timeout: 1 });
+  await db.leave({ signal });
+  const counter = new Counter(zk, '/counters/jobs', { initial: 0, format: 'int32' });
+  const change: { before: number | bigint; after: number | bigint } = await counter.add(1);
+  const value: number | bigint = await counter.value();
+  const values$: Obs<number | bigint> = counter.value$();
+  const shared = new SharedCount(zk, '/counters/limit', 10);
+  const count$: Obs<{ value: number; version: number }> = shared.count$();
+  const set: boolean = await shared.trySetCount(11, 0);
+  await shared.setCount(12);
+  const q = new Queue(zk, '/queues/mail');
+  await q.put('x', { priority: 5 });
+  await q.putAll([Buffer.from('a'), 'b', new Uint8Array([1])], { priority: 1 });
+  const first: Buffer | null = await q.get();
+  const taken: Buffer = await q.take({ timeout: 1, signal });
+  const takes$: Obs<Buffer> = q.take$();
+  const length: number = await q.length();
+  const lq = new LockingQueue(zk, '/queues/jobs');
+  await lq.put('job');
+  const entry: QueueEntry = await lq.take({ timeout: 1 });
+  const entryData: Buffer = entry.data;
+  await entry.ack();
+  await entry.release();
+  const entries$: Obs<QueueEntry> = lq.take$();
+  const party = new Party(zk, '/parties/workers', { identifier: 'me', shallow: true });
+  await party.join();
+  const members: string[] = await party.members();
+  const members$: Obs<string[]> = party.members$();
+  await party.leave();
+  const partitioner = new Partitioner(zk, '/partitions/shards', ['a', 'b'], {
+    identifier: 'me', partition: (ms: string[], items: string[]) => ({ [ms[0]]: items }), settle: 100 });
+  const shares$: Obs<{ state: 'ALLOCATING' | 'ACQUIRED' | 'RELEASE' | 'FAILURE'; items: string[] }> = partitioner.partitions$();
+  const cache = new TreeCache(zk, '/services');
+  await cache.start();
+  const events$: Obs<TreeCacheEvent> = cache.events$;
+  const snapshot$: Obs<ReadonlyMap<string, { data: Buffer; stat: Stat }>> = cache.snapshot$;
+  const cached: { data: Buffer; stat: Stat } | undefined = cache.get('/services');
+  const names: string[] | undefined = cache.children('/services');
+  await cache.close();
+  const node = new PersistentNode(zk, '/members/me', 'data', { mode: 'EPHEMERAL' });
+  const nodePath$: Obs<string> = node.hold$();
+  await node.setData('new');
+  const sd = new ServiceDiscovery(zk, '/discovery');
+  const reg = await sd.register({ name: 'api', address: '10.0.0.1', port: 8080, payload: { zone: 'a' }, serviceType: 'DYNAMIC', uriSpec: '{scheme}://{address}:{port}' });
+  const mine: ServiceInstance = reg.instance;
+  await reg.unregister();
+  const serviceNames: string[] = await sd.names();
+  const instances: ServiceInstance[] = await sd.instances('api');
+  const instances$: Obs<ServiceInstance[]> = sd.instances$('api');
+  const provider = sd.provider('api', { strategy: 'round-robin' });
+  const next: ServiceInstance | null = await provider.next();
+  if (next !== null) provider.noteError(next);
+  provider.close();
+  await sd.close();
+  const fields: [string, string, string, number | null, number | null, unknown, number, string, unknown, boolean] =
+    [mine.name, mine.id, mine.address, mine.port, mine.sslPort, mine.payload, mine.registrationTimeUTC, mine.serviceType, mine.uriSpec, mine.enabled];
+  void [state, maybe, held$, n, who, r, w, lease, holders, leading$, holding$, leader$, parts, ran$, eleader$, econtenders, obtained, led$, locked$];
+  void [passed, gone$, change, value, values$, count$, set, first, taken, takes$, length, entryData, entries$, members, members$, shares$];
+  void [events$, snapshot$, cached, names, nodePath$, serviceNames, instances, instances$, fields];
+}
 `;
 
 const STRICT = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', types: ['node'], experimentalDecorators: true };
