@@ -4,7 +4,7 @@ import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
 import { withinBounds } from './bounds';
 import { Follow } from './follow';
 import { createPersistent } from './create-persistent';
-import { retriedDone } from './retry';
+import { retriedDone } from '../support/retried';
 
 /** Why a wait stopped at its timeout: a barrier's wait then answers `false`, not an error. */
 const TIMED_OUT = Symbol('timed out');

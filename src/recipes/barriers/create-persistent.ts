@@ -1,5 +1,5 @@
 import { NoNodeError, NodeExistsError, type ZooKeeperClient } from '../../index';
-import { retriedValue } from './retry';
+import { retried } from '../support/retried';
 
 /** How often a create is made again when a container parent is reaped between its creation and the node's. */
 const REAPED_PARENT_TRIES = 10;
@@ -13,7 +13,7 @@ const REAPED_PARENT_TRIES = 10;
 export async function createPersistent(zk: ZooKeeperClient, path: string, data: Buffer | null): Promise<void> {
   for (let tries = 1; ; tries++) {
     try {
-      await retriedValue(zk.create(path, data, { makePath: true, containerParents: true }));
+      await retried(zk.create(path, data, { makePath: true, containerParents: true }));
       return;
     } catch (err) {
       if (err instanceof NodeExistsError) return;

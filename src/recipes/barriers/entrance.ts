@@ -16,7 +16,7 @@ import { removeNodeNow } from '../support/remove-node';
 import type { Bounds } from './bounds';
 import { createPersistent } from './create-persistent';
 import { Follow } from './follow';
-import { retriedValue } from './retry';
+import { retried } from '../support/retried';
 import { firstOf } from './settle';
 
 /** The node that opens a double barrier (Curator's READY_NODE); never counted as a member (Netflix/curator#99). */
@@ -101,7 +101,7 @@ export class Entrance {
   /** How many members are in; 0 when the parent is gone (reaped: this member's node is gone too). */
   private async members(stopper: Stopper): Promise<number> {
     try {
-      return membersOf(await stopper.race(retriedValue(this.zk.getChildren(this.path)))).length;
+      return membersOf(await stopper.race(retried(this.zk.getChildren(this.path)))).length;
     } catch (err) {
       if (err instanceof NoNodeError) return 0;
       throw err;
@@ -120,7 +120,7 @@ export class Entrance {
         if (stopper.stopped) throw err;
         if (err instanceof NodeExistsError) {
           // Made by an earlier try of this enter whose reply was lost: ours if this session owns it.
-          const stat = await stopper.race(retriedValue(this.zk.exists(this.node)));
+          const stat = await stopper.race(retried(this.zk.exists(this.node)));
           if (stat !== null && stat.ephemeralOwner === this.zk.session?.id) return;
           if (stat !== null) await stopper.race(removeNodeNow(this.zk, this.node));
           continue;

@@ -5,7 +5,7 @@ import { removeNodeNow } from '../support/remove-node';
 import type { Bounds } from './bounds';
 import { READY, membersOf } from './entrance';
 import { Follow } from './follow';
-import { retriedDone, retriedValue } from './retry';
+import { retriedDone, retried } from '../support/retried';
 
 /**
  * One leave of a double barrier, on Curator's DistributedDoubleBarrier
@@ -60,7 +60,7 @@ export async function removeReady(zk: ZooKeeperClient, path: string): Promise<vo
 
 async function children(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<string[]> {
   try {
-    return await stopper.race(retriedValue(zk.getChildren(path)));
+    return await stopper.race(retried(zk.getChildren(path)));
   } catch (err) {
     if (err instanceof NoNodeError) return [];
     throw err;

@@ -1,4 +1,5 @@
 import { catchError, firstValueFrom, of, throwError } from 'rxjs';
+import { PATIENT_RETRY } from '../support/retried';
 import {
   ConnectionLossError,
   NoNodeError,
@@ -11,7 +12,7 @@ import {
 } from '../../index';
 
 /** A counter's reads go on across dropped connections and expiries: a read changes nothing, so retrying it is always safe. */
-export const READ_RETRY = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: true } as const;
+export const READ_RETRY = PATIENT_RETRY;
 
 /** A node's data and stat, or null when it does not exist; retried across dropped connections. */
 export function readNode(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {

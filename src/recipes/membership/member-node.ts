@@ -8,7 +8,7 @@ import {
   isConnected,
   type ZooKeeperClient,
 } from '../../index';
-import { retried } from '../queues/retried';
+import { retried } from '../support/retried';
 
 /** Errors that a later connection or a later change of the node mends: the node is made again then. */
 function transient(err: unknown): boolean {

@@ -1,5 +1,5 @@
 import { NoNodeError, type ZooKeeperClient } from '../../index';
-import { retried } from '../queues/retried';
+import { retried } from '../support/retried';
 import { isPartyMember, shallowIdentifier, sortIdentifiers } from './member-names';
 
 /**

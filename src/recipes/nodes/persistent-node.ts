@@ -12,10 +12,11 @@ import {
 import { recipePath } from '../contender/contender-lock';
 import { toBuffer } from '../support/data';
 import { removeNode } from '../support/remove-node';
+import { PATIENT_RETRY } from '../support/retried';
 import { checkNodeOptions, type NodeSpec, type PersistentNodeOptions } from './options';
 
 /** The node's requests go on across dropped connections and expiries; only what no reconnect mends reaches hold$(). */
-const RETRY = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: true } as const;
+const RETRY = PATIENT_RETRY;
 
 /**
  * A node that exists while it is held, whatever happens to the session

@@ -11,7 +11,7 @@ import {
 } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
-import { retried } from './retried';
+import { retried } from '../support/retried';
 
 /** The lock node a LockingQueue consumer made: `<path>/taken/<entry name>`, ephemeral, and who made it. */
 export interface LockNode {

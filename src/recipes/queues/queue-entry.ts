@@ -3,7 +3,7 @@ import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError,
 import type { Holding } from '../holding';
 import type { Claim } from './consume-loop';
 import { EntryLock } from './entry-lock';
-import { retried, untilConnected } from './retried';
+import { retried, untilConnected } from '../support/retried';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`

@@ -7,7 +7,7 @@ import { checkClient } from './check-client';
 import { ConsumeLoop } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
-import { retried } from './retried';
+import { retried } from '../support/retried';
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';

@@ -3,7 +3,7 @@ import { ConnectionLossError, NoNodeError, SessionExpiredError } from '../../ind
 import type { Claim } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { putEntry, type EntryDir } from './producer';
-import { retried, untilConnected } from './retried';
+import { retried, untilConnected } from '../support/retried';
 
 /**
  * A Queue's take (at most once): the first entry, in order, that this
