@@ -1,0 +1,236 @@
+/**
+ * One recipe workload of bench/recipes/run.ts on rxzk, in a Node process of its own (as CuratorBench.java
+ * and kazoo_bench.py run theirs), so the orchestrator's work is never on the clock:
+ *
+ *   node --expose-gc --import tsx bench/recipes/rxzk_bench.ts <connectString> <workload> '<json params>'
+ *
+ * Prints one JSON line `{"result":{...}}` (or `{"error":"..."}`); the tree-cache workload first prints
+ * `{"ready":true}` once its cache is initialized, and the orchestrator then makes the changes it times.
+ * Times are CLOCK_MONOTONIC nanoseconds (process.hrtime.bigint) where they cross processes.
+ */
+// First: how src/ is compiled (see ../compile-hook.ts).
+import '../compile-hook';
+import { lastValueFrom, take, toArray } from 'rxjs';
+import { createClient, type ZooKeeperClient } from '../../src';
+import { Counter, Lock, Queue, TreeCache, type Holding } from '../../src/recipes';
+import { fourLetterWord } from '../../src/testing';
+import { gcFunction, settle } from '../heap';
+
+type Params = Record<string, unknown>;
+const [connect, workload, rawParams] = process.argv.slice(2);
+const params: Params = JSON.parse(rawParams ?? '{}') as Params;
+const now = (): bigint => process.hrtime.bigint();
+const ms = (from: bigint, to: bigint = now()): number => Number(to - from) / 1e6;
+const num = (k: string): number => Number(params[k]);
+const str = (k: string): string => String(params[k]);
+const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
+
+function emit(line: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(line) + '\n');
+}
+
+async function client(): Promise<ZooKeeperClient> {
+  const zk = createClient({ hosts: connect, sessionTimeout: 30_000 });
+  await zk.start();
+  return zk;
+}
+
+/** `Total watches:N` of `wchs` (data and exists watches, persistent ones included) and mntr's zk_watch_count. */
+async function watches(): Promise<{ wchs: number; watchCount: number }> {
+  const wchs = await fourLetterWord(connect, 'wchs');
+  const mntr = await fourLetterWord(connect, 'mntr');
+  return { wchs: Number(/Total watches:\s*(\d+)/.exec(wchs)?.[1] ?? NaN), watchCount: Number(/zk_watch_count\s+(\d+)/.exec(mntr)?.[1] ?? NaN) };
+}
+
+async function lockCycle(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const lock = new Lock(zk, str('path'));
+  const warm = num('warmup');
+  for (let i = 0; i < warm; i++) await (await lock.acquire()).release();
+  const n = num('cycles');
+  const t0 = now();
+  for (let i = 0; i < n; i++) await (await lock.acquire()).release();
+  const elapsed = ms(t0);
+  await zk.close();
+  return { opsPerSec: (n * 1000) / elapsed, ms: elapsed };
+}
+
+/** Acquire, wait until the other process's contender is there, release; `cycles` times. Events in ns. */
+async function lockHandoff(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const path = str('path');
+  const lock = new Lock(zk, path);
+  const acquired: string[] = [];
+  const released: string[] = [];
+  for (let i = 0; i < num('cycles'); i++) {
+    const h: Holding = await lock.acquire();
+    acquired.push(now().toString());
+    const deadline = Date.now() + 1000;
+    let other = false;
+    while (Date.now() < deadline) {
+      if ((await lastValueFrom(zk.getChildren(path))).length >= 2) {
+        other = true;
+        break;
+      }
+      await sleep(1);
+    }
+    if (other) await sleep(2); // the waiter's watch on our node goes out a round trip after its node
+    const t = now();
+    await h.release();
+    if (other) released.push(t.toString());
+  }
+  await zk.close();
+  return { acquired, released };
+}
+
+async function lockContenders(): Promise<Record<string, unknown>> {
+  const n = num('contenders');
+  const path = str('path');
+  const clients = await Promise.all(Array.from({ length: n }, () => client()));
+  const before = await watches();
+  const locks = clients.map((zk) => new Lock(zk, path));
+  const first = await locks[0].acquire();
+  let released = 0;
+  let tDone = 0n;
+  let done!: () => void;
+  const allDone = new Promise<void>((r) => (done = r));
+  for (const l of locks.slice(1)) {
+    void l.acquire().then(async (h) => {
+      await h.release();
+      if (++released === n - 1) {
+        tDone = now();
+        done();
+      }
+    });
+  }
+  // Every waiter's node, then its watch: sample until steady.
+  const zk = clients[0];
+  while ((await lastValueFrom(zk.getChildren(path))).length < n) await sleep(5);
+  let during = await watches();
+  for (let i = 0; i < 40; i++) {
+    await sleep(50);
+    const w = await watches();
+    if (w.wchs === during.wchs && w.wchs - before.wchs >= n - 1) break;
+    during = w;
+  }
+  const t0 = now();
+  await first.release();
+  await allDone;
+  const result = { drainMs: ms(t0, tDone), waitWatches: during.wchs - before.wchs, waitWatchCount: during.watchCount - before.watchCount };
+  await Promise.all(clients.map((c) => c.close()));
+  return result;
+}
+
+async function treeCache(): Promise<Record<string, unknown>> {
+  const gc = gcFunction();
+  const zk = await client();
+  const before = await watches();
+  gc();
+  await settle();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const tag = str('tag');
+  const changes = num('changes');
+  const cache = new TreeCache(zk, str('root'));
+  const seen = new Set<string>();
+  let tLast = 0n;
+  let allSeen!: () => void;
+  const allSeenP = new Promise<void>((r) => (allSeen = r));
+  cache.events$.subscribe((e) => {
+    if (e.type === 'NODE_UPDATED' && e.data.toString().startsWith(tag) && !seen.has(e.path)) {
+      seen.add(e.path);
+      if (seen.size === changes) {
+        tLast = now();
+        allSeen();
+      }
+    }
+  });
+  const t0 = now();
+  await cache.start();
+  const initMs = ms(t0);
+  const after = await watches();
+  gc();
+  await settle();
+  gc();
+  const heapDelta = process.memoryUsage().heapUsed - heap0;
+  const size = countNodes(cache, str('root'));
+  emit({ ready: true });
+  await allSeenP;
+  await cache.close();
+  await zk.close();
+  return { initMs, watches: after.wchs - before.wchs, watchCount: after.watchCount - before.watchCount, memoryMB: heapDelta / 2 ** 20, nodes: size, tLast: tLast.toString() };
+}
+
+function countNodes(cache: TreeCache, root: string): number {
+  let n = 0;
+  const walk = (p: string) => {
+    n++;
+    for (const c of cache.children(p) ?? []) walk(p === '/' ? `/${c}` : `${p}/${c}`);
+  };
+  walk(root);
+  return n;
+}
+
+async function counter(): Promise<Record<string, unknown>> {
+  const n = num('clients');
+  const incs = num('increments');
+  const format = str('format') as 'int64' | 'text';
+  const clients = await Promise.all(Array.from({ length: n }, () => client()));
+  const counters = clients.map((zk) => new Counter(zk, str('path'), { format }));
+  const t0 = now();
+  await Promise.all(
+    counters.map(async (c) => {
+      for (let i = 0; i < incs; i++) await c.add(1);
+    }),
+  );
+  const elapsed = ms(t0);
+  const value = String(await counters[0].value());
+  await Promise.all(clients.map((c) => c.close()));
+  return { opsPerSec: (n * incs * 1000) / elapsed, ms: elapsed, value };
+}
+
+async function queue(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const n = num('entries');
+  const q = new Queue(zk, str('path'));
+  const item = Buffer.alloc(32, 0x71);
+  let t0 = now();
+  for (let i = 0; i < n; i++) await q.put(item);
+  const putMs = ms(t0);
+  t0 = now();
+  let taken = 0;
+  while ((await q.get()) !== null) taken++;
+  const getMs = ms(t0);
+  // The same again, drained by the take$() stream (rxzk only).
+  for (let i = 0; i < n; i++) await q.put(item);
+  t0 = now();
+  const streamed = (await lastValueFrom(q.take$().pipe(take(n), toArray()))).length;
+  const streamMs = ms(t0);
+  await zk.close();
+  return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / getMs, takeStreamPerSec: (n * 1000) / streamMs, taken, streamed };
+}
+
+const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
+  'lock-cycle': lockCycle,
+  'lock-handoff': lockHandoff,
+  'lock-contenders': lockContenders,
+  'tree-cache': treeCache,
+  counter,
+  queue,
+};
+
+const run = WORKLOADS[workload];
+if (run === undefined) {
+  emit({ error: `unknown workload ${workload}` });
+  process.exit(2);
+}
+run().then(
+  (result) => {
+    emit({ result });
+    process.exit(0);
+  },
+  (err: unknown) => {
+    emit({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    process.exit(1);
+  },
+);
