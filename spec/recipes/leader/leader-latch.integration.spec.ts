@@ -345,7 +345,11 @@ describe('LeaderLatch under churn', () => {
     expect(maxLeading).toBe(1);
     const tokens = terms.map((t) => t.holding.fencingToken);
     for (let i = 1; i < tokens.length; i++) expect(tokens[i]).toBeGreaterThan(tokens[i - 1]);
-    expect(new Set(terms.map((t) => t.who)).size).toBe(6);
+    // Leadership passes on each round to one of the four still queued, never back to the latch that just left
+    // (it and the follower rejoin behind them). Which latches lead over 15 rounds depends on the order the two
+    // rejoins' creates land, so it is not asserted; that several different ones lead is.
+    for (let i = 1; i < terms.length; i++) expect(terms[i].who).not.toBe(terms[i - 1].who);
+    expect(new Set(terms.map((t) => t.who)).size).toBeGreaterThanOrEqual(4);
     for (const i of [...subs.keys()]) leave(i);
     await nodeCount(path, 0);
   });

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
-import { isConnected, type ConnectionState, type ZooKeeperClient } from '../../index';
+import { isConnected, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
 import { removeNodeNow } from '../support/remove-node';
@@ -37,6 +37,8 @@ export class HoldingImpl implements Holding {
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
   private releasing: Promise<void> | null = null;
   private checking: Subscription | null = null;
+  /** Whether a one-shot watch on the node is set on the server (its exists answered). */
+  private nodeWatched = false;
 
   constructor(
     private readonly zk: ZooKeeperClient,
@@ -49,7 +51,34 @@ export class HoldingImpl implements Holding {
     this.states = new BehaviorSubject<HoldingState>('HELD');
     this.watch(zk.state$.subscribe((state) => this.onConnectionState(state)));
     // Deleted by someone else (or gone with the session): exists$ sees the node go.
-    if (!this.ended) this.watch(zk.exists$(held.node).subscribe((stat) => stat === null && this.nodeGone()));
+    this.watchNode();
+  }
+
+  /**
+   * A one-shot exists watch on the node, so a deletion by someone else ends the holding (LOST). One-shot, not a
+   * re-arming follower: our own release() consumes it on the server (NodeDeleted), so a lock cycle costs no
+   * re-arm and no removeWatches (4 requests, as kazoo's). The client restores it across reconnects (setWatches).
+   */
+  private watchNode(): void {
+    if (this.ended) return;
+    this.watch(
+      this.zk.exists(this.node, { watch: (event) => this.onNodeEvent(event) }).subscribe({
+        next: (stat) => {
+          this.nodeWatched = stat !== null;
+          if (stat === null) this.nodeGone();
+        },
+        // Not set (the connection dropped with the request): confirm() sets it again on the reconnect.
+        error: () => (this.nodeWatched = false),
+      }),
+    );
+  }
+
+  private onNodeEvent(event: WatchedEvent): void {
+    if (event.type === 'None') return; // a session event: the connection states handle it
+    this.nodeWatched = false;
+    if (this.ended) return;
+    if (event.type === 'NodeDeleted') this.nodeGone();
+    else this.watchNode(); // its data changed: still ours, watch on
   }
 
   /** Keeps a subscription until the holding ends (one that ended it while subscribing is let go at once). */
@@ -115,6 +144,7 @@ export class HoldingImpl implements Holding {
         else {
           clearTimeout(this.lostTimer);
           this.states.next('HELD');
+          if (!this.nodeWatched) this.watchNode();
         }
       },
       // Dropped again meanwhile: the next SUSPENDED/CONNECTED decides.
