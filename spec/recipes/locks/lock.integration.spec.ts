@@ -280,8 +280,11 @@ describe('a Lock waiter when the connection goes', () => {
     const waiting = new Lock(zk, path, { identifier: 'lost-reply' }).acquire();
     await waitForNodes(path, 2); // the create reached the server; its reply did not come back
     proxy.accept();
+    // The client still says CONNECTED until it notices the cut: wait for it to go and come back.
+    const states = new Recorder(zk.state$);
     proxy.cut();
-    await until(zk, 'CONNECTED');
+    await states.until((vs) => vs.includes('SUSPENDED') && vs[vs.length - 1] === 'CONNECTED');
+    states.subscription.unsubscribe();
     await one(observer.sync(path));
     // Whatever the waiter does after the reconnect, it never makes a second node.
     await one(zk.sync(path));
