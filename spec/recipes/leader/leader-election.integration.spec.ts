@@ -1,48 +1,34 @@
 // LeaderElection on a real ZooKeeper: a Lock's layout (Curator's LeaderSelector, or kazoo's Election), leadership for
 // the length of the work, requeue, work errors, LOST holdings, and work that goes on through SUSPENDED.
 import { Observable, Subject, of, throwError } from 'rxjs';
-import { ClientClosedError, type ZooKeeperClient } from '../../../src';
+import { ClientClosedError } from '../../../src';
 import { LeaderElection, LockLostError, type Holding, type HoldingState } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, until } from '../../support/fixtures';
+import { one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
+import { recipeServer } from '../support/recipe-server';
 import { UUID, childrenUntil, nodesOf, waitForNodes } from './support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const electionPath = () => `/election/run-${++counter}`;
-const nodes = (path: string) => nodesOf(observer, path);
-const nodeCount = (path: string, count: number) => waitForNodes(observer, path, count);
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
+const nodes = (path: string) => nodesOf(env.observer, path);
+const nodeCount = (path: string, count: number) => waitForNodes(env.observer, path, count);
 
 describe('LeaderElection', () => {
   it("writes Curator's LeaderSelector layout by default, kazoo's Election layout with { layout: 'kazoo' }", async () => {
     const path = electionPath();
     const zk = await connect();
     const curatorLike = new Recorder(new LeaderElection(zk, path, { identifier: 'java-like' }).run(() => new Subject<never>()));
-    const [name] = await childrenUntil(observer, path, (names) => names.length === 1);
+    const [name] = await childrenUntil(env.observer, path, (names) => names.length === 1);
     expect(name).toMatch(new RegExp(`^_c_${UUID}-lock-\\d{10}$`));
-    expect((await one(observer.get(`${path}/${name}`))).data.toString()).toBe('java-like');
+    expect((await one(env.observer.get(`${path}/${name}`))).data.toString()).toBe('java-like');
     curatorLike.subscription.unsubscribe();
     await nodeCount(path, 0);
     const kazooLike = new Recorder(new LeaderElection(zk, path, { identifier: 'py-like', layout: 'kazoo' }).run(() => new Subject<never>()));
-    const [kazooName] = await childrenUntil(observer, path, (names) => names.length === 1);
+    const [kazooName] = await childrenUntil(env.observer, path, (names) => names.length === 1);
     expect(kazooName).toMatch(/^[0-9a-f]{32}__lock__\d{10}$/);
-    expect((await one(observer.get(`${path}/${kazooName}`))).data.toString()).toBe('py-like');
+    expect((await one(env.observer.get(`${path}/${kazooName}`))).data.toString()).toBe('py-like');
     kazooLike.subscription.unsubscribe();
     await nodeCount(path, 0);
   });
@@ -71,7 +57,7 @@ describe('LeaderElection', () => {
     expect(await a.contenders()).toEqual(['a', 'b']);
     workA.next('one');
     workA.next('two');
-    await one(observer.sync(path));
+    await one(env.observer.sync(path));
     expect(bElected).toBe(false);
     expect(runA.values).toEqual(['one', 'two']);
     workA.complete();
@@ -159,7 +145,7 @@ describe('LeaderElection', () => {
     const other = new Recorder(new LeaderElection(await connect(), path, { identifier: 'next' }).run(() => of('next leads')));
     await nodeCount(path, 2);
     const errored = new Promise<void>((resolve) => run.subscription.add(resolve));
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await errored;
     events.push('errored');
     expect(run.error).toBeInstanceOf(LockLostError);
@@ -172,8 +158,7 @@ describe('LeaderElection', () => {
 
   it('SUSPENDED does not cancel the work: it sees the holding SUSPENDED, then HELD again on the same session', async () => {
     const path = electionPath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
     let subscriptions = 0;
     const run = new Recorder<HoldingState>(
@@ -226,7 +211,7 @@ describe('LeaderElection', () => {
       }),
     );
     await nodeCount(path, 2);
-    await one(observer.sync(path));
+    await one(env.observer.sync(path));
     expect(elected).toBe(false);
     work.complete();
     await curatorLike.until(() => curatorLike.completed);

@@ -2,30 +2,19 @@
 // predecessor only, and leadership that is false from SUSPENDED on and comes back only on the same session
 // (scenario 9 of RECIPES.md: CURATOR-460, CURATOR-696, CURATOR-537).
 import { filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
-import type { ZooKeeperClient } from '../../../src';
 import { LeaderLatch, whileLeader, type Holding } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, until } from '../../support/fixtures';
+import { one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
+import { recipeServer } from '../support/recipe-server';
+import { sessionHex, watchersByPath } from '../locks/support';
 import { Condition, UUID, childrenUntil, nodesOf, waitForNodes } from './support';
 
-let zkServer: StartedZooKeeper;
-const { client, connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { client, connect, proxied } = env;
 let counter = 0;
 const latchPath = () => `/election/latch-${++counter}`;
-const nodes = (path: string) => nodesOf(observer, path);
-const nodeCount = (path: string, count: number) => waitForNodes(observer, path, count);
-
-/** A client behind its own proxy, so that its connection can be cut or refused. */
-async function proxied(sessionTimeout: number): Promise<{ zk: ZooKeeperClient; proxy: TcpProxy }> {
-  const proxy = await TcpProxy.start(zkServer.connectString);
-  proxies.push(proxy);
-  const zk = await connect({ hosts: proxy.address, sessionTimeout });
-  return { zk, proxy };
-}
+const nodes = (path: string) => nodesOf(env.observer, path);
+const nodeCount = (path: string, count: number) => waitForNodes(env.observer, path, count);
 
 /** Joins `latch` and waits until its leadership is `leading`. */
 async function joined(latch: LeaderLatch, leading: boolean): Promise<Recorder<boolean>> {
@@ -37,29 +26,6 @@ async function joined(latch: LeaderLatch, leading: boolean): Promise<Recorder<bo
 /** Emits once `latch` leads (sharing its participation). */
 const log$ = (latch: LeaderLatch) => latch.leadership$().pipe(filter(Boolean), take(1));
 
-/** The session ids (0x…) that hold a data watch on each path, from the server's `wchp`. */
-async function dataWatchers(): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  let current: string[] | null = null;
-  for (const line of (await one(observer.command('wchp'))).split('\n')) {
-    if (line.startsWith('/')) out.set(line.trim(), (current = []));
-    else if (line.trim().startsWith('0x') && current !== null) current.push(line.trim());
-  }
-  return out;
-}
-const hex = (zk: ZooKeeperClient) => `0x${zk.session!.id.toString(16)}`;
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
-
 describe('LeaderLatch', () => {
   it("writes Curator's LeaderLatch layout under a container parent; emits false, then true; the last unsubscribe leaves", async () => {
     const path = latchPath();
@@ -69,7 +35,7 @@ describe('LeaderLatch', () => {
     expect(leadership.values).toEqual([false, true]);
     const [name] = await nodes(path);
     expect(name).toMatch(new RegExp(`^_c_${UUID}-latch-\\d{10}$`));
-    const { data, stat } = await one(observer.get(`${path}/${name}`));
+    const { data, stat } = await one(env.observer.get(`${path}/${name}`));
     expect(data.toString()).toBe('scheduler-a');
     expect(stat.ephemeralOwner).toBe(zk.session!.id);
     // The Holding of this term: its node and the node's czxid as fencing token.
@@ -86,7 +52,7 @@ describe('LeaderLatch', () => {
     await one(holding.state$.pipe(filter((state) => state === 'RELEASED')));
     expect(holding.signal.aborted).toBe(true);
     // The parent is a container: the server reaps it once empty.
-    const parent = new Recorder(observer.exists$(path));
+    const parent = new Recorder(env.observer.exists$(path));
     await parent.until((stats) => stats[stats.length - 1] === null, 15_000);
     parent.subscription.unsubscribe();
   });
@@ -106,7 +72,7 @@ describe('LeaderLatch', () => {
     first.subscription.unsubscribe();
     late.subscription.unsubscribe();
     holdings.subscription.unsubscribe();
-    await one(observer.sync(path));
+    await one(env.observer.sync(path));
     expect(await nodes(path)).toHaveLength(1); // whileLeader still takes part
     work.subscription.unsubscribe();
     await nodeCount(path, 0);
@@ -140,10 +106,10 @@ describe('LeaderLatch', () => {
     // No herd: C's getData watch is on B's node, none on A's (kazoo 9b0a793, Curator's LeaderLatch).
     const [nodeA, nodeB] = (await nodes(path)).map((n) => `${path}/${n}`);
     const watchers = await fencedUntil(async () => {
-      const w = await dataWatchers();
-      return (w.get(nodeB) ?? []).includes(hex(zc)) && (w.get(nodeA) ?? []).includes(hex(zb)) ? w : null;
+      const w = await watchersByPath(env.observer);
+      return (w.get(nodeB) ?? []).includes(sessionHex(zc)) && (w.get(nodeA) ?? []).includes(sessionHex(zb)) ? w : null;
     });
-    expect(watchers.get(nodeA)).not.toContain(hex(zc));
+    expect(watchers.get(nodeA)).not.toContain(sessionHex(zc));
     a.subscription.unsubscribe();
     await b.last((v) => v);
     await one(zc.sync(path));
@@ -219,9 +185,9 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     await statesA.until((s) => s.includes('EXPIRED') && s[s.length - 1] === 'CONNECTED', 20_000);
     statesA.subscription.unsubscribe();
     expect(za.session!.id).not.toBe(oldSession);
-    const [leaderNode, followerNode] = await childrenUntil(observer, path, (names) => names.length === 2);
+    const [leaderNode, followerNode] = await childrenUntil(env.observer, path, (names) => names.length === 2);
     expect(`${path}/${leaderNode}`).toBe(second.node);
-    const { stat } = await one(observer.get(`${path}/${followerNode}`));
+    const { stat } = await one(env.observer.get(`${path}/${followerNode}`));
     expect(stat.ephemeralOwner).toBe(za.session!.id);
     await one(za.sync(path));
     expect(log.values.filter((v) => v.startsWith('a:'))).toEqual(['a:false', 'a:true', 'a:false']);
@@ -265,14 +231,14 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const b = new Recorder(new LeaderLatch(zb, path, { identifier: 'b' }).holding$());
     await nodeCount(path, 2);
     const oldSession = za.session!.id;
-    await zkServer.expireSession(za);
+    await env.server.expireSession(za);
     const second = (await b.last((h) => h !== null))!;
     expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
     await a.last((h) => h === null);
     await until(za, 'CONNECTED');
     await nodeCount(path, 2);
     const [, rejoined] = await nodes(path);
-    const { stat } = await one(observer.get(`${path}/${rejoined}`));
+    const { stat } = await one(env.observer.get(`${path}/${rejoined}`));
     expect(stat.ephemeralOwner).toBe(za.session!.id);
     expect(stat.ephemeralOwner).not.toBe(oldSession);
     expect(a.values).toEqual([null, first, null]);
@@ -290,9 +256,9 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const b = await joined(new LeaderLatch(zb, path, { identifier: 'b' }), false);
     await nodeCount(path, 2);
     const [, before] = await nodes(path);
-    await zkServer.expireSession(zb);
+    await env.server.expireSession(zb);
     await until(zb, 'CONNECTED');
-    await childrenUntil(observer, path, (names) => names.length === 2 && names[1] !== before);
+    await childrenUntil(env.observer, path, (names) => names.length === 2 && names[1] !== before);
     expect(b.values).toEqual([false]);
     a.subscription.unsubscribe();
     await b.last((v) => v);
@@ -366,6 +332,6 @@ async function fencedUntil<T>(probe: () => Promise<T | null>, ms = 20_000): Prom
     if (value !== null) return value;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     // A round trip to the server between probes (no timer): the watches and sessions it waits for are the server's.
-    await one(observer.sync('/'));
+    await one(env.observer.sync('/'));
   }
 }

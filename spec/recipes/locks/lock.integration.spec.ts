@@ -1,48 +1,25 @@
 // Lock on a real ZooKeeper: mutual exclusion, bounded waits that leave no node, and holdings that know when
 // they are lost (the scenarios of the anchors' trackers: CURATOR-206, -604, -678, kazoo#732, ZOOKEEPER-1262).
 import { firstValueFrom } from 'rxjs';
-import type { ZooKeeperClient } from '../../../src';
 import { Lock, LockLostError, LockTimeoutError, type Holding, type HoldingState } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
+import { one, rejectionOf, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
+import { recipeServer } from '../support/recipe-server';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect, proxied } = env;
 let counter = 0;
 const lockPath = () => `/locks/t-${++counter}`;
 
-/** A client behind its own proxy, so that its connection can be cut or black-holed. */
-async function proxied(sessionTimeout = 4_000): Promise<{ zk: ZooKeeperClient; proxy: TcpProxy }> {
-  const proxy = await TcpProxy.start(zkServer.connectString);
-  proxies.push(proxy);
-  const zk = await connect({ hosts: proxy.address, sessionTimeout });
-  return { zk, proxy };
-}
-
 /** The contender nodes under a lock's path. */
 async function nodesOf(path: string): Promise<string[]> {
-  return one(observer.getChildren(path)).catch(() => []);
+  return one(env.observer.getChildren(path)).catch(() => []);
 }
 
 /** Resolves once the holding reaches `state`; rejects after 20 s. */
 function reaches(holding: Holding, state: HoldingState): Promise<HoldingState[]> {
   return new Recorder(holding.state$).until((states) => states.includes(state), 20_000);
 }
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
 
 describe('Lock', () => {
   it("writes Curator's layout under a container parent, with the identifier as data", async () => {
@@ -51,7 +28,7 @@ describe('Lock', () => {
     const holding = await new Lock(zk, path, { identifier: 'worker-1' }).acquire();
     const [name] = await nodesOf(path);
     expect(name).toMatch(/^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-lock-\d{10}$/);
-    const { data, stat } = await one(observer.get(`${path}/${name}`));
+    const { data, stat } = await one(env.observer.get(`${path}/${name}`));
     expect(data.toString()).toBe('worker-1');
     expect(stat.ephemeralOwner).toBe(zk.session!.id);
     expect(holding.node).toBe(`${path}/${name}`);
@@ -61,7 +38,7 @@ describe('Lock', () => {
     expect(holding.signal.aborted).toBe(true);
     expect(await nodesOf(path)).toEqual([]);
     // The parent is a container: the server reaps it once empty (the harness checks every second).
-    const parent = new Recorder(observer.exists$(path));
+    const parent = new Recorder(env.observer.exists$(path));
     await parent.until((stats) => stats[stats.length - 1] === null, 15_000);
     parent.subscription.unsubscribe();
   });
@@ -103,7 +80,7 @@ describe('Lock', () => {
             // The holder is first among the contenders, as the server sees them.
             const children = await nodesOf(path);
             expect(children.length).toBeGreaterThan(0);
-            await one(observer.sync(path));
+            await one(env.observer.sync(path));
             holders--;
           });
         }
@@ -173,7 +150,7 @@ describe('Lock', () => {
     await waitForNodes(path, 2);
     let held = false;
     void acquiring.then(() => (held = true));
-    await one(observer.sync(path));
+    await one(env.observer.sync(path));
     expect(held).toBe(false);
     await one(kazooLike.delete(node));
     await (await acquiring).release();
@@ -209,8 +186,8 @@ describe('a Lock holding when the connection goes (CURATOR-206, TN14)', () => {
     proxy.accept();
     await holding.release();
     expect(holding.state).toBe('LOST');
-    await one(observer.sync(path));
-    expect(await one(observer.exists(nextHolding.node))).not.toBeNull();
+    await one(env.observer.sync(path));
+    expect(await one(env.observer.exists(nextHolding.node))).not.toBeNull();
     await nextHolding.release();
     states.subscription.unsubscribe();
   });
@@ -235,23 +212,23 @@ describe('a Lock holding when the connection goes (CURATOR-206, TN14)', () => {
     const lock = new Lock(zk, path);
     const holding = await lock.acquire();
     const oldSession = zk.session!.id;
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await reaches(holding, 'LOST');
     await until(zk, 'CONNECTED');
     expect(zk.session!.id).not.toBe(oldSession);
     const again = await lock.acquire();
     expect(again.node).not.toBe(holding.node);
-    const { stat } = await one(observer.get(again.node));
+    const { stat } = await one(env.observer.get(again.node));
     expect(stat.ephemeralOwner).toBe(zk.session!.id);
     await holding.release(); // after LOST: resolves, touches nothing
-    expect(await one(observer.exists(again.node))).not.toBeNull();
+    expect(await one(env.observer.exists(again.node))).not.toBeNull();
     await again.release();
   });
 
   it('is LOST when someone else deletes its node', async () => {
     const path = lockPath();
     const holding = await new Lock(await connect(), path).acquire();
-    await one(observer.delete(holding.node));
+    await one(env.observer.delete(holding.node));
     await reaches(holding, 'LOST');
   });
 
@@ -285,7 +262,7 @@ describe('a Lock waiter when the connection goes', () => {
     proxy.cut();
     await states.until((vs) => vs.includes('SUSPENDED') && vs[vs.length - 1] === 'CONNECTED');
     states.subscription.unsubscribe();
-    await one(observer.sync(path));
+    await one(env.observer.sync(path));
     // Whatever the waiter does after the reconnect, it never makes a second node.
     await one(zk.sync(path));
     expect(await nodesOf(path)).toHaveLength(2);
@@ -325,7 +302,7 @@ describe('a Lock waiter when the connection goes', () => {
 
 /** Waits until `path` has `count` children, re-reading on each change of the list. */
 async function waitForNodes(path: string, count: number): Promise<void> {
-  const children = new Recorder(observer.watchChildren$(path));
+  const children = new Recorder(env.observer.watchChildren$(path));
   try {
     await children.until((vs) => vs.length > 0 && (vs[vs.length - 1]?.length ?? 0) === count, 15_000);
   } finally {

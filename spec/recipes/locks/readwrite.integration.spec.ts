@@ -3,35 +3,21 @@
 // Curator's readLockPredicate), kazoo's contenders honoured, and bounded waits that leave no node.
 import type { ZooKeeperClient } from '../../../src';
 import { LockTimeoutError, ReadWriteLock, type Holding } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
-import { TcpProxy } from '../../support/tcp-proxy';
+import { one, rejectionOf, until } from '../../support/fixtures';
 import { UUID, nodesOf, waitForNodes } from '../leader/support';
+import { recipeServer } from '../support/recipe-server';
 import { fencedUntil, sessionHex, settled, watchersByPath } from './support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const rwPath = () => `/rw/t-${++counter}`;
-const nodes = (path: string) => nodesOf(observer, path);
-const nodeCount = (path: string, count: number) => waitForNodes(observer, path, count);
+const nodes = (path: string) => nodesOf(env.observer, path);
+const nodeCount = (path: string, count: number) => waitForNodes(env.observer, path, count);
 
 /** Resolves once the session of `zk` watches `node` (its contender decided to wait for it). */
 const watching = (zk: ZooKeeperClient, node: string) =>
-  fencedUntil(observer, async () => ((await watchersByPath(observer)).get(node)?.includes(sessionHex(zk)) ? true : null));
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
+  fencedUntil(env.observer, async () => ((await watchersByPath(env.observer)).get(node)?.includes(sessionHex(zk)) ? true : null));
 
 describe('ReadWriteLock', () => {
   it("writes Curator's __READ__ / __WRIT__ layout with the identifier as data, and kazoo's with { layout: 'kazoo' }", async () => {
@@ -44,7 +30,7 @@ describe('ReadWriteLock', () => {
     const [r, w] = await nodes(path);
     expect(r).toMatch(new RegExp(`^_c_${UUID}-__READ__0000000000$`));
     expect(w).toMatch(new RegExp(`^_c_${UUID}-__WRIT__0000000001$`));
-    expect((await one(observer.get(`${path}/${w}`))).data.toString()).toBe('svc-1');
+    expect((await one(env.observer.get(`${path}/${w}`))).data.toString()).toBe('svc-1');
     expect(read.node).toBe(`${path}/${r}`);
     expect(await rw.readLock.contenders()).toEqual(['svc-1', 'svc-1']);
     await read.release();
@@ -129,7 +115,7 @@ describe('ReadWriteLock', () => {
     const [w1Node, r1Node, w2Node] = (await nodes(path)).map((n) => `${path}/${n}`);
     await Promise.all([watching(zr1, w1Node), watching(zw2, r1Node), watching(zr2, w2Node), watching(zr3, w2Node)]);
     // Curator's readers would all watch W1 (children.get(firstWriteIndex)): here only R1 does (and W1, its own node).
-    const watchers = await watchersByPath(observer);
+    const watchers = await watchersByPath(env.observer);
     expect([...(watchers.get(w1Node) ?? [])].sort()).toEqual([sessionHex(zw1), sessionHex(zr1)].sort());
     // W1's release lets R1 in, and only R1: R2 and R3 are behind W2.
     await w1.release();
@@ -214,7 +200,7 @@ describe('ReadWriteLock', () => {
       if (readers > 1) sharedReads++;
       tokens.push(h.fencingToken);
       // A round trip inside: the others get their chance to overlap if the lock lets them.
-      await one(observer.sync(path));
+      await one(env.observer.sync(path));
       if (kind === 'write') writers--;
       else readers--;
     };
@@ -237,8 +223,7 @@ describe('ReadWriteLock', () => {
   it('a waiting reader goes on across a dropped connection and holds once the writer releases', async () => {
     const path = rwPath();
     const w = await new ReadWriteLock(await connect(), path).writeLock.acquire();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 20_000 });
     const reading = new ReadWriteLock(zk, path).readLock.acquire({ timeout: 25_000 });
     await nodeCount(path, 2);
@@ -251,7 +236,7 @@ describe('ReadWriteLock', () => {
   });
 
   it('refuses bad arguments before anything is sent', () => {
-    const zk = observer;
+    const zk = env.observer;
     expect(() => new ReadWriteLock(zk, 'no-slash')).toThrow(/path/i);
     expect(() => new ReadWriteLock(zk, '/x', { identifier: 7 as unknown as string })).toThrow(/identifier/);
     expect(() => new ReadWriteLock(zk, '/x', { layout: 'zk' as unknown as 'kazoo' })).toThrow(/layout/);

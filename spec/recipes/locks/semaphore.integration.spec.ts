@@ -1,34 +1,19 @@
 // Semaphore on a real ZooKeeper: Curator's InterProcessSemaphoreV2 layout, never more than maxLeases holders
 // (kazoo#213, CURATOR-315, aiozk's Lease), the mutex taken only briefly, and bounded waits that leave no node.
-import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError } from '../../../src';
 import { LockTimeoutError, Semaphore, type Holding } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
+import { one, rejectionOf, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
+import { recipeServer } from '../support/recipe-server';
 import { UUID, childrenUntil, nodesOf, waitForNodes } from '../leader/support';
 import { settled } from './support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const semPath = () => `/sem/t-${++counter}`;
-const leases = (path: string) => nodesOf(observer, `${path}/leases`);
-const mutexNodes = (path: string) => nodesOf(observer, `${path}/locks`);
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
+const leases = (path: string) => nodesOf(env.observer, `${path}/leases`);
+const mutexNodes = (path: string) => nodesOf(env.observer, `${path}/locks`);
 
 describe('Semaphore', () => {
   it("writes Curator's layout: leases/_c_<uuid>-lease-<seq> with the identifier as data; the mutex under locks/ is let go", async () => {
@@ -38,10 +23,10 @@ describe('Semaphore', () => {
     const [name] = await leases(path);
     expect(name).toMatch(new RegExp(`^_c_${UUID}-lease-0000000000$`));
     expect(lease.node).toBe(`${path}/leases/${name}`);
-    expect((await one(observer.get(lease.node))).data.toString()).toBe('db-1');
+    expect((await one(env.observer.get(lease.node))).data.toString()).toBe('db-1');
     // The mutex was an InterProcessMutex node under <path>/locks, deleted once the lease was counted.
-    expect((await one(observer.exists(`${path}/locks`)))?.cversion).toBeGreaterThan(0);
-    await waitForNodes(observer, `${path}/locks`, 0);
+    expect((await one(env.observer.exists(`${path}/locks`)))?.cversion).toBeGreaterThan(0);
+    await waitForNodes(env.observer, `${path}/locks`, 0);
     await lease.release();
     expect(lease.state).toBe('RELEASED');
     expect(await leases(path)).toEqual([]);
@@ -56,7 +41,7 @@ describe('Semaphore', () => {
     expect(await semC.tryAcquire()).toBeNull();
     expect(await leases(path)).toHaveLength(2);
     const c = settled(semC.acquire());
-    await waitForNodes(observer, `${path}/leases`, 3);
+    await waitForNodes(env.observer, `${path}/leases`, 3);
     expect(await semC.leaseHolders()).toEqual(['a', 'b']);
     await one(zc.sync(path));
     expect(c.done).toBe(false);
@@ -82,7 +67,7 @@ describe('Semaphore', () => {
             turns++;
             most = Math.max(most, holders);
             // Stays a few round trips (fences, no timer), or until the semaphore is full, so that holders overlap.
-            for (let i = 0; i < 20 && holders < 3; i++) await one(observer.sync(path));
+            for (let i = 0; i < 20 && holders < 3; i++) await one(env.observer.sync(path));
             holders--;
           });
         }
@@ -97,8 +82,7 @@ describe('Semaphore', () => {
 
   it('ten try-acquirers with max 2 and a reconnect in the middle: never more than 2 granted, no lease orphaned', async () => {
     const path = semPath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const cutOff = await connect({ hosts: proxy.address, sessionTimeout: 20_000 });
     const plain = await Promise.all([0, 1, 2].map(() => connect()));
     const clients = [cutOff, ...plain];
@@ -113,14 +97,14 @@ describe('Semaphore', () => {
       ),
     );
     // Cut once the first lease is on the server: the others are between the mutex, the create and the count.
-    await childrenUntil(observer, `${path}/leases`, (names) => names.length > 0);
+    await childrenUntil(env.observer, `${path}/leases`, (names) => names.length > 0);
     proxy.cut();
     const results = await Promise.all(tries);
     await until(cutOff, 'CONNECTED');
     expect(granted.length).toBeGreaterThan(0);
     expect(granted.length).toBeLessThanOrEqual(2);
     // Every lease node left is a granted one; the refused and failed ones removed theirs.
-    await waitForNodes(observer, `${path}/leases`, granted.length);
+    await waitForNodes(env.observer, `${path}/leases`, granted.length);
     expect((await leases(path)).map((n) => `${path}/leases/${n}`).sort()).toEqual(granted.map((h) => h.node).sort());
     expect(results.filter((r) => r !== null && !('node' in (r as object)))).toEqual([]);
     await Promise.all(granted.map((h) => h.release()));
@@ -139,7 +123,7 @@ describe('Semaphore', () => {
     expect(await mutexNodes(path)).toEqual([]);
     const controller = new AbortController();
     const waiting = sem.acquire({ signal: controller.signal });
-    await waitForNodes(observer, `${path}/leases`, 2);
+    await waitForNodes(env.observer, `${path}/leases`, 2);
     const reason = new Error('stop');
     controller.abort(reason);
     expect(await rejectionOf(waiting)).toBe(reason);
@@ -161,7 +145,7 @@ describe('Semaphore', () => {
     expect(await mutexNodes(path)).toEqual([mutex.split('/').pop()]);
     expect(await leases(path)).toEqual([]);
     const acquiring = sem.acquire({ timeout: 10_000 });
-    await waitForNodes(observer, `${path}/locks`, 2);
+    await waitForNodes(env.observer, `${path}/locks`, 2);
     await one(other.delete(mutex));
     const lease = await acquiring;
     expect(lease.state).toBe('HELD');
@@ -181,9 +165,9 @@ describe('Semaphore', () => {
 
   it('refuses a maxLeases that is not a positive integer, before anything is sent', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, '2', undefined]) {
-      expect(() => new Semaphore(observer, '/sem/bad', { maxLeases: bad as number })).toThrow(InvalidArgumentError);
+      expect(() => new Semaphore(env.observer, '/sem/bad', { maxLeases: bad as number })).toThrow(InvalidArgumentError);
     }
-    expect(() => new Semaphore(observer, '/sem/bad', undefined as unknown as { maxLeases: number })).toThrow(InvalidArgumentError);
-    expect(() => new Semaphore(observer, 'bad', { maxLeases: 1 })).toThrow(/path/i);
+    expect(() => new Semaphore(env.observer, '/sem/bad', undefined as unknown as { maxLeases: number })).toThrow(InvalidArgumentError);
+    expect(() => new Semaphore(env.observer, 'bad', { maxLeases: 1 })).toThrow(/path/i);
   });
 });
