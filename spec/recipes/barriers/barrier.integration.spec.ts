@@ -4,21 +4,19 @@
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { ClientClosedError, InvalidArgumentError, InvalidPathError, type ZooKeeperClient } from '../../../src';
 import { Barrier } from '../../../src/recipes';
-import { startZooKeeper, TcpProxy, waitFor, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until, observeFor } from '../../support/fixtures';
+import { TcpProxy, waitFor } from '../../../src/testing';
+import { one, rejectionOf, until, observeFor } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const barrierPath = () => `/barriers/b-${++counter}/gate`;
 
 /** A client behind its own proxy, so that its connection can be cut. */
 async function proxied(sessionTimeout = 20_000): Promise<{ zk: ZooKeeperClient; proxy: TcpProxy }> {
-  const proxy = await TcpProxy.start(zkServer.connectString);
-  proxies.push(proxy);
+  const proxy = await env.proxy();
   return { zk: await connect({ hosts: proxy.address, sessionTimeout }), proxy };
 }
 
@@ -34,21 +32,10 @@ function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
 
 /** Whether the server holds a data/exists watch on `path`, by anyone (wchp lists each watched path once). */
 async function watched(path: string): Promise<boolean> {
-  await one(observer.sync(path));
-  const text = await one(observer.command('wchp'));
+  await one(env.observer.sync(path));
+  const text = await one(env.observer.command('wchp'));
   return text.split('\n').some((line) => line.trim() === path);
 }
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
 
 describe('Barrier', () => {
   it('create() makes a persistent, empty node under container parents; wait() is false while it is up and true once removed', async () => {
@@ -56,7 +43,7 @@ describe('Barrier', () => {
     const barrier = new Barrier(await connect(), path);
     await barrier.create();
     await barrier.create(); // idempotent
-    const { data, stat } = await one(observer.get(path));
+    const { data, stat } = await one(env.observer.get(path));
     expect(data.length).toBe(0);
     expect(stat.ephemeralOwner).toBe(0n);
     expect(await barrier.wait({ timeout: 0 })).toBe(false);
@@ -73,7 +60,7 @@ describe('Barrier', () => {
     expect(await barrier.wait({ timeout: 0 })).toBe(true);
 
     // The parents are containers: the server reaps them once empty.
-    const parent = new Recorder(observer.exists$(path.slice(0, path.lastIndexOf('/'))));
+    const parent = new Recorder(env.observer.exists$(path.slice(0, path.lastIndexOf('/'))));
     await parent.until((stats) => stats[stats.length - 1] === null, 15_000);
     parent.subscription.unsubscribe();
   });
@@ -136,7 +123,7 @@ describe('Barrier', () => {
     const waiting = tracked(new Barrier(zk, path).wait({ timeout: 30_000 }));
     await waitForWatch(path, 1);
     const old = zk.session!.id;
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     // The client learns of the expiry when it next hears from the server: wait for its new session.
     await firstValueFrom(zk.session$.pipe(filter((s) => s !== null && s.id !== old), timeout(20_000)));
     await until(zk, 'CONNECTED');
@@ -159,7 +146,7 @@ describe('Barrier', () => {
     expect(await rejectionOf(waiting)).toBeInstanceOf(ClientClosedError);
     await waiting$.until(() => waiting$.error !== undefined).catch(() => undefined);
     expect(waiting$.error).toBeInstanceOf(ClientClosedError);
-    await new Barrier(observer, path).remove();
+    await new Barrier(env.observer, path).remove();
   });
 
   it('refuses bad arguments before sending anything', async () => {

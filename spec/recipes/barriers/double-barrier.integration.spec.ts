@@ -5,23 +5,21 @@
 import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError, InvalidPathError, NoNodeError } from '../../../src';
 import { DoubleBarrier, LockTimeoutError } from '../../../src/recipes';
-import { startZooKeeper, TcpProxy, waitFor, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, observeFor, one, rejectionOf, until } from '../../support/fixtures';
+import { TcpProxy, waitFor } from '../../../src/testing';
+import { observeFor, one, rejectionOf, until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { childrenUntil } from '../leader/support';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const barrierPath = () => `/double/job-${++counter}`;
 
 /** A client behind its own proxy, so that its connection can be cut. */
 async function proxied(sessionTimeout = 20_000): Promise<{ zk: ZooKeeperClient; proxy: TcpProxy }> {
-  const proxy = await TcpProxy.start(zkServer.connectString);
-  proxies.push(proxy);
+  const proxy = await env.proxy();
   return { zk: await connect({ hosts: proxy.address, sessionTimeout }), proxy };
 }
 
@@ -37,29 +35,18 @@ function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
 
 /** The children of a barrier, sorted ([] when it does not exist). */
 async function childrenOf(path: string): Promise<string[]> {
-  return (await one(observer.getChildren(path)).catch((err: unknown) => (err instanceof NoNodeError ? [] : Promise.reject(err)))).sort();
+  return (await one(env.observer.getChildren(path)).catch((err: unknown) => (err instanceof NoNodeError ? [] : Promise.reject(err)))).sort();
 }
 
 /** Waits until the barrier's members (every child but `ready`) number `n`; gives all its children. */
 function membersUntil(path: string, n: number): Promise<string[]> {
-  return childrenUntil(observer, path, (names) => names.filter((name) => name !== 'ready').length === n);
+  return childrenUntil(env.observer, path, (names) => names.filter((name) => name !== 'ready').length === n);
 }
 
 /** `n` members of one barrier, each on its own client. */
 async function members(path: string, count: number, n = count): Promise<DoubleBarrier[]> {
   return Promise.all(Array.from({ length: n }, async (_, i) => new DoubleBarrier(await connect(), path, count, { identifier: `member-${i}` })));
 }
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
 
 describe('DoubleBarrier enter', () => {
   it("lets 3 in together, on Curator's layout: <uuid> ephemerals with the identifier as data, and ready", async () => {
@@ -78,10 +65,10 @@ describe('DoubleBarrier enter', () => {
     expect(names).toContain('ready');
     const memberNames = names.filter((n) => n !== 'ready');
     for (const name of memberNames) expect(name).toMatch(UUID);
-    const nodes = await Promise.all(memberNames.map((name) => one(observer.get(`${path}/${name}`))));
+    const nodes = await Promise.all(memberNames.map((name) => one(env.observer.get(`${path}/${name}`))));
     expect(nodes.map((n) => n.data.toString()).sort()).toEqual(['member-0', 'member-1', 'member-2']);
     for (const n of nodes) expect(n.stat.ephemeralOwner).not.toBe(0n);
-    expect((await one(observer.exists(`${path}/ready`)))!.ephemeralOwner).toBe(0n);
+    expect((await one(env.observer.exists(`${path}/ready`)))!.ephemeralOwner).toBe(0n);
 
     // With ready counted, the lowest member would wait for "ready" (it sorts last) and never leave.
     await Promise.all([a, b, c].map((m) => m.leave({ timeout: 20_000 })));
@@ -148,16 +135,16 @@ describe('DoubleBarrier enter', () => {
       await until(zk, 'SUSPENDED');
       await until(zk, 'CONNECTED');
     }
-    await one(observer.set(path, 'touched'));
+    await one(env.observer.set(path, 'touched'));
     await one(zk.sync(path));
     expect(entering.settled()).toBe(false);
     expect(await childrenOf(path)).toEqual([first]);
 
     // An expiry deletes its node: it makes a node again, on its new session, and still waits.
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await until(zk, 'CONNECTED');
     // The same name (one per enter, as Curator's ourPath), owned by the new session.
-    await waitFor(async () => (await one(observer.exists(`${path}/${first}`)))?.ephemeralOwner === zk.session!.id, {
+    await waitFor(async () => (await one(env.observer.exists(`${path}/${first}`)))?.ephemeralOwner === zk.session!.id, {
       timeout: 15_000,
       description: 'the member node made again on the new session',
     });
@@ -194,7 +181,7 @@ describe('DoubleBarrier leave', () => {
     await Promise.all([a, b, c].map((m) => m.enter({ timeout: 20_000 })));
     const leaving = [tracked(a.leave({ timeout: 20_000 })), tracked(b.leave({ timeout: 20_000 }))];
     // The non-lowest of the two delete their nodes at once; the lowest keeps its own until the highest is gone.
-    await childrenUntil(observer, path, (names) => names.filter((n) => n !== 'ready').length <= 2);
+    await childrenUntil(env.observer, path, (names) => names.filter((n) => n !== 'ready').length <= 2);
     await observeFor(500);
     expect(leaving.map((l) => l.settled())).toEqual([false, false]);
     await c.leave({ timeout: 20_000 });
@@ -227,7 +214,7 @@ describe('DoubleBarrier leave', () => {
     const a = new DoubleBarrier(zk, path, 2);
     const b = new DoubleBarrier(await connect(), path, 2);
     await Promise.all([a.enter({ timeout: 20_000 }), b.enter({ timeout: 20_000 })]);
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await membersUntil(path, 1);
     const leaving = tracked(a.leave({ timeout: 20_000 }));
     await observeFor(300);

@@ -4,46 +4,33 @@
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { InvalidArgumentError, InvalidPathError, type ZooKeeperClient } from '../../../src';
 import { Counter, CounterDataError, SharedCount } from '../../../src/recipes';
-import { startZooKeeper, TcpProxy, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
+import { one, rejectionOf, until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let n = 0;
 const counterPath = () => `/counters/c-${++n}/value`;
-const data = async (path: string): Promise<Buffer> => (await one(observer.get(path))).data;
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
+const data = async (path: string): Promise<Buffer> => (await one(env.observer.get(path))).data;
 
 describe('Counter formats', () => {
   it("'text' (the default) is kazoo's ASCII repr; initial is the value of a missing node", async () => {
     const path = counterPath();
     const counter = new Counter(await connect(), path, { initial: 10 });
     expect(await counter.value()).toBe(10);
-    expect(await one(observer.exists(path))).toBeNull();
+    expect(await one(env.observer.exists(path))).toBeNull();
     expect(await counter.add(5)).toEqual({ before: 10, after: 15 });
     expect((await data(path)).toString('latin1')).toBe('15');
     expect(await counter.add(-20)).toEqual({ before: 15, after: -5 });
     expect((await data(path)).toString('latin1')).toBe('-5');
     // A kazoo float counter's repr, and an empty node (kazoo's ensure_path) read as initial.
-    await one(observer.set(path, '2.5'));
+    await one(env.observer.set(path, '2.5'));
     expect(await counter.add(0.5)).toEqual({ before: 2.5, after: 3 });
-    await one(observer.set(path, ''));
+    await one(env.observer.set(path, ''));
     expect(await counter.value()).toBe(10);
     // The parents are containers.
-    const parentStat = await one(observer.exists(path.slice(0, path.lastIndexOf('/'))));
+    const parentStat = await one(env.observer.exists(path.slice(0, path.lastIndexOf('/'))));
     expect(parentStat).not.toBeNull();
   });
 
@@ -55,7 +42,7 @@ describe('Counter formats', () => {
     expect(await counter.add(-9)).toEqual({ before: 7, after: -2 });
     expect(await data(path)).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xfe]));
     // Out of int32's range: refused, nothing written (Java would wrap around).
-    await one(observer.set(path, Buffer.from([0x7f, 0xff, 0xff, 0xff])));
+    await one(env.observer.set(path, Buffer.from([0x7f, 0xff, 0xff, 0xff])));
     expect(await rejectionOf(counter.add(1))).toBeInstanceOf(InvalidArgumentError);
     expect(await counter.value()).toBe(2 ** 31 - 1);
   });
@@ -77,7 +64,7 @@ describe('Counter formats', () => {
     expect(await rejectionOf(asInt32.add(1))).toBeInstanceOf(CounterDataError);
     expect(await rejectionOf(asInt32.value())).toBeInstanceOf(CounterDataError);
     expect((await data(path)).toString()).toBe('42');
-    await one(observer.set(path, 'forty-two'));
+    await one(env.observer.set(path, 'forty-two'));
     expect(await rejectionOf(new Counter(zk, path).value())).toBeInstanceOf(CounterDataError);
 
     expect(() => new Counter(zk, 'counters')).toThrow(InvalidPathError);
@@ -88,7 +75,7 @@ describe('Counter formats', () => {
     await expect(new Counter(zk, fresh, { format: 'int32' }).add(0.5)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(new Counter(zk, fresh).add(Number.NaN)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(new Counter(zk, fresh).add('1' as unknown as number)).rejects.toBeInstanceOf(InvalidArgumentError);
-    expect(await one(observer.exists(fresh))).toBeNull();
+    expect(await one(env.observer.exists(fresh))).toBeNull();
   });
 });
 
@@ -108,7 +95,7 @@ describe('Counter under contention', () => {
       )
     ).flat();
     const ms = Date.now() - started;
-    expect(await new Counter(observer, path, { format: 'int32' }).value()).toBe(500);
+    expect(await new Counter(env.observer, path, { format: 'int32' }).value()).toBe(500);
     // Each add saw a different value before it: none was counted twice, none lost.
     const befores = changes.map((c) => c.before as number).sort((a, b) => a - b);
     expect(befores).toEqual(Array.from({ length: 500 }, (_, i) => i));
@@ -118,12 +105,11 @@ describe('Counter under contention', () => {
 
   it('an add whose reply is lost is not counted twice', async () => {
     const path = counterPath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 20_000 });
     const counter = new Counter(zk, path);
     await counter.add(1);
-    const values = new Recorder(new Counter(observer, path).value$());
+    const values = new Recorder(new Counter(env.observer, path).value$());
     await values.until((vs) => vs[vs.length - 1] === 1);
     // The proxy starts swallowing replies just as the compare-and-set is sent (after the read's reply came).
     const set = zk.set.bind(zk);
@@ -148,8 +134,7 @@ describe('Counter under contention', () => {
 describe('Counter value$', () => {
   it('emits the value now, then each change, across a dropped connection; initial while missing', async () => {
     const path = counterPath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 20_000 });
     const values = new Recorder(new Counter(zk, path, { initial: 3 }).value$());
     await values.until((vs) => vs.length === 1);
@@ -189,7 +174,7 @@ describe('SharedCount', () => {
     expect(await data(path)).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xff]));
 
     // Deleted while followed: made again with the seed.
-    await one(observer.delete(path));
+    await one(env.observer.delete(path));
     await counts.until((cs) => cs[cs.length - 1]?.version === 0);
     expect(counts.values[counts.values.length - 1]).toEqual({ value: 5, version: 0 });
     counts.subscription.unsubscribe();
@@ -201,8 +186,8 @@ describe('SharedCount', () => {
     const counts = new Recorder(new SharedCount(zk, path, 1).count$());
     await counts.until((cs) => cs.length === 1);
     const old = zk.session!.id;
-    await zkServer.expireSession(zk);
-    await new SharedCount(observer, path, 1).setCount(8);
+    await env.server.expireSession(zk);
+    await new SharedCount(env.observer, path, 1).setCount(8);
     await firstValueFrom(zk.session$.pipe(filter((s) => s !== null && s.id !== old), timeout(20_000)));
     await counts.until((cs) => cs[cs.length - 1]?.value === 8, 20_000);
     expect(counts.values).toEqual([{ value: 1, version: 0 }, { value: 8, version: 1 }]);
@@ -217,7 +202,7 @@ describe('SharedCount', () => {
     expect(await data(a)).toEqual(Buffer.from([0, 0, 0, 12]));
     const b = counterPath();
     expect(await new SharedCount(zk, b, 1).trySetCount(3, 0)).toBe(true);
-    expect((await one(observer.get(b))).stat.version).toBe(1);
+    expect((await one(env.observer.get(b))).stat.version).toBe(1);
   });
 
   it('accepts the negative versions of a wrapped dataVersion (CURATOR-688) and refuses bad arguments', async () => {
@@ -233,6 +218,6 @@ describe('SharedCount', () => {
     await expect(shared.setCount(1.5)).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(() => new SharedCount(zk, path, 'x' as unknown as number)).toThrow(InvalidArgumentError);
     expect(() => new SharedCount(zk, 'bad', 0)).toThrow(InvalidPathError);
-    expect((await firstValueFrom(observer.get(path))).stat.version).toBe(0);
+    expect((await firstValueFrom(env.observer.get(path))).stat.version).toBe(0);
   });
 });

@@ -4,26 +4,16 @@
 // and DownInstancePolicy.
 import { InvalidArgumentError, InvalidPathError, NoNodeError, type ZooKeeperClient } from '../../../src';
 import { LockTimeoutError, ServiceDiscovery, serviceUri, type ServiceInstance } from '../../../src/recipes';
-import { TcpProxy, startZooKeeper, waitFor, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, observeFor, one, rejectionOf, until } from '../../support/fixtures';
+import { TcpProxy, waitFor } from '../../../src/testing';
+import { observeFor, one, rejectionOf, until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
 
-let zkServer: StartedZooKeeper;
-const { client, connect, closeAll } = clientPool(() => zkServer.connectString);
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { client, connect } = env;
 let counter = 0;
 const basePath = () => `/discovery-${++counter}`;
 const ids = (list: ServiceInstance[]) => list.map((i) => i.id);
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  await zkServer?.stop();
-});
 
 describe('ServiceDiscovery', () => {
   it("registers Curator's JSON at <base>/<name>/<id> (ephemeral) and finds it by names() and instances()", async () => {
@@ -31,7 +21,7 @@ describe('ServiceDiscovery', () => {
     const zk = await connect();
     const sd = new ServiceDiscovery(zk, base);
     const { instance } = await sd.register({ name: 'billing', id: 'b-1', address: '10.0.0.5', port: 8080, payload: { zone: 'eu-1' }, uriSpec: '{scheme}://{address}:{port}/v1' });
-    const { data, stat } = await one(observer.get(`${base}/billing/b-1`));
+    const { data, stat } = await one(env.observer.get(`${base}/billing/b-1`));
     expect(stat.ephemeralOwner).toBe(zk.session!.id);
     const json = JSON.parse(data.toString());
     expect(Object.keys(json)).toEqual(['name', 'id', 'address', 'port', 'sslPort', 'payload', 'registrationTimeUTC', 'serviceType', 'uriSpec']);
@@ -45,7 +35,7 @@ describe('ServiceDiscovery', () => {
     expect(await sd.instances('billing')).toEqual([{ ...instance, enabled: true }]);
     expect(serviceUri(instance)).toBe('http://10.0.0.5:8080/v1');
     expect(await sd.instances('nobody')).toEqual([]);
-    expect(await new ServiceDiscovery(observer, `${base}-none`).names()).toEqual([]);
+    expect(await new ServiceDiscovery(env.observer, `${base}-none`).names()).toEqual([]);
     // A default id is a UUID, as Curator's builder's.
     const other = await sd.register({ name: 'billing', address: '10.0.0.6' });
     expect(other.instance.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -58,13 +48,13 @@ describe('ServiceDiscovery', () => {
     const zk = await connect({ sessionTimeout: 6_000 });
     const sd = new ServiceDiscovery(zk, base);
     await sd.register({ name: 'orders', id: 'o-1', address: '10.0.0.7', port: 9000 });
-    const before = await one(observer.get(`${base}/orders/o-1`));
+    const before = await one(env.observer.get(`${base}/orders/o-1`));
     const oldSession = zk.session!.id;
-    const seen = new Recorder(new ServiceDiscovery(observer, base).instances$('orders'));
+    const seen = new Recorder(new ServiceDiscovery(env.observer, base).instances$('orders'));
     await seen.last((list) => list.length === 1);
-    const node = new Recorder(observer.watchData$(`${base}/orders/o-1`));
+    const node = new Recorder(env.observer.watchData$(`${base}/orders/o-1`));
     const sessions = new Recorder(zk.session$);
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     // The client learns of the expiry when it reconnects: wait for its new session.
     await sessions.last((session) => session !== null && session.id !== oldSession, 20_000);
     sessions.subscription.unsubscribe();
@@ -80,12 +70,12 @@ describe('ServiceDiscovery', () => {
 
   it('keeps the same node through a dropped connection on the same session (no churn), and removes it on unregister', async () => {
     const base = basePath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
+    const proxy = await TcpProxy.start(env.server.connectString);
     try {
       const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
       const sd = new ServiceDiscovery(zk, base);
       const { unregister } = await sd.register({ name: 'orders', id: 'o-1', address: '10.0.0.7' });
-      const before = await one(observer.exists(`${base}/orders/o-1`));
+      const before = await one(env.observer.exists(`${base}/orders/o-1`));
       const session = zk.session!.id;
       proxy.cut();
       await until(zk, 'SUSPENDED');
@@ -93,11 +83,11 @@ describe('ServiceDiscovery', () => {
       expect(zk.session!.id).toBe(session);
       // Fence: one round trip on the registration's client, after its reconnect check.
       await one(zk.sync(`${base}/orders`));
-      const after = await one(observer.exists(`${base}/orders/o-1`));
+      const after = await one(env.observer.exists(`${base}/orders/o-1`));
       expect(after!.czxid).toBe(before!.czxid);
       await unregister();
       await unregister();
-      expect(await one(observer.exists(`${base}/orders/o-1`))).toBeNull();
+      expect(await one(env.observer.exists(`${base}/orders/o-1`))).toBeNull();
     } finally {
       await proxy.stop();
     }
@@ -109,13 +99,13 @@ describe('ServiceDiscovery', () => {
     const sd = new ServiceDiscovery(zk, base);
     await sd.register({ name: 'static', id: 's', address: 'a', serviceType: 'STATIC' });
     const permanent = await sd.register({ name: 'permanent', id: 'p', address: 'a', serviceType: 'PERMANENT' });
-    expect((await one(observer.exists(`${base}/static/s`)))!.ephemeralOwner).toBe(0n);
-    expect((await one(observer.exists(`${base}/permanent/p`)))!.ephemeralOwner).toBe(0n);
+    expect((await one(env.observer.exists(`${base}/static/s`)))!.ephemeralOwner).toBe(0n);
+    expect((await one(env.observer.exists(`${base}/permanent/p`)))!.ephemeralOwner).toBe(0n);
     await sd.close();
-    expect(await one(observer.exists(`${base}/static/s`))).toBeNull();
-    expect((await new ServiceDiscovery(observer, base).instances('permanent'))[0]).toMatchObject({ id: 'p', serviceType: 'PERMANENT' });
+    expect(await one(env.observer.exists(`${base}/static/s`))).toBeNull();
+    expect((await new ServiceDiscovery(env.observer, base).instances('permanent'))[0]).toMatchObject({ id: 'p', serviceType: 'PERMANENT' });
     await permanent.unregister();
-    expect(await one(observer.exists(`${base}/permanent/p`))).toBeNull();
+    expect(await one(env.observer.exists(`${base}/permanent/p`))).toBeNull();
   });
 
   it('replaces a node left at its path by another session, as Curator does', async () => {
@@ -124,7 +114,7 @@ describe('ServiceDiscovery', () => {
     await one(squatter.create(`${base}/orders/o-1`, '{"name":"orders","id":"o-1"}', { ephemeral: true, makePath: true }));
     const zk = await connect();
     await new ServiceDiscovery(zk, base).register({ name: 'orders', id: 'o-1', address: 'mine' });
-    const { data, stat } = await one(observer.get(`${base}/orders/o-1`));
+    const { data, stat } = await one(env.observer.get(`${base}/orders/o-1`));
     expect(stat.ephemeralOwner).toBe(zk.session!.id);
     expect(JSON.parse(data.toString()).address).toBe('mine');
   });
@@ -133,7 +123,7 @@ describe('ServiceDiscovery', () => {
     const base = basePath();
     const zk = await connect();
     const sd = new ServiceDiscovery(zk, base);
-    const seen = new Recorder(new ServiceDiscovery(observer, base).instances$('api'));
+    const seen = new Recorder(new ServiceDiscovery(env.observer, base).instances$('api'));
     await seen.until((vs) => vs.length === 1);
     expect(seen.values).toEqual([[]]);
     const a = await sd.register({ name: 'api', id: 'a', address: 'host-a' });
@@ -141,8 +131,8 @@ describe('ServiceDiscovery', () => {
     const b = await sd.register({ name: 'api', id: 'b', address: 'host-b' });
     await seen.last((list) => ids(list).join() === 'a,b');
     // A change of an instance's data (Curator's updateService) is a change of the list.
-    const json = JSON.parse((await one(observer.get(`${base}/api/b`))).data.toString());
-    await one(observer.set(`${base}/api/b`, JSON.stringify({ ...json, enabled: false })));
+    const json = JSON.parse((await one(env.observer.get(`${base}/api/b`))).data.toString());
+    await one(env.observer.set(`${base}/api/b`, JSON.stringify({ ...json, enabled: false })));
     const changed = await seen.last((list) => list.length === 2 && list[1].enabled === false);
     expect(changed[1]).toMatchObject({ id: 'b', address: 'host-b', enabled: false });
     await a.unregister();
@@ -154,7 +144,7 @@ describe('ServiceDiscovery', () => {
     expect(keys.filter((k, i) => i > 0 && k === keys[i - 1])).toEqual([]);
     seen.subscription.unsubscribe();
     // The watches go with the last subscriber (removeWatches, answered on the server in the session's order).
-    await waitFor(async () => !(await one(observer.command('wchp'))).includes(`${base}/api`), { timeout: 10_000, description: 'no watch left' });
+    await waitFor(async () => !(await one(env.observer.command('wchp'))).includes(`${base}/api`), { timeout: 10_000, description: 'no watch left' });
   });
 
   it('a provider hands out round-robin, random or sticky; skips disabled instances; a sticky one moves when its instance goes', async () => {
@@ -242,7 +232,7 @@ describe('ServiceDiscovery', () => {
 
   it('a register that cannot reach the server gives up at its timeout and leaves no node behind; without one it waits for the server', async () => {
     const base = basePath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
+    const proxy = await TcpProxy.start(env.server.connectString);
     try {
       const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
       const sd = new ServiceDiscovery(zk, base);
@@ -254,13 +244,13 @@ describe('ServiceDiscovery', () => {
       const patient = sd.register({ name: 'svc', id: 'patient', address: 'b' });
       proxy.accept();
       const { instance } = await patient;
-      expect((await one(observer.exists(`${base}/svc/${instance.id}`)))!.ephemeralOwner).toBe(zk.session!.id);
+      expect((await one(env.observer.exists(`${base}/svc/${instance.id}`)))!.ephemeralOwner).toBe(zk.session!.id);
       await until(zk, 'CONNECTED');
       // The abandoned registration's check: once the client is back, nothing is there, and nothing comes.
       await one(zk.sync('/'));
-      await expect(one(observer.get(`${base}/svc/late`))).rejects.toThrow(NoNodeError);
+      await expect(one(env.observer.get(`${base}/svc/late`))).rejects.toThrow(NoNodeError);
       await observeFor(500);
-      await expect(one(observer.get(`${base}/svc/late`))).rejects.toThrow(NoNodeError);
+      await expect(one(env.observer.get(`${base}/svc/late`))).rejects.toThrow(NoNodeError);
       // The same name and id can be registered again.
       await sd.register({ name: 'svc', id: 'late', address: 'a' });
       await expect(sd.register({ name: 'svc', id: 'late', address: 'a' })).rejects.toThrow(InvalidArgumentError);

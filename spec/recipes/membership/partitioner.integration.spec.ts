@@ -6,16 +6,13 @@ import { finalize, tap } from 'rxjs';
 import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError } from '../../../src';
 import { Lock, Partitioner, type PartitionEvent } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, until } from '../../support/fixtures';
+import { until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
 import { nodesOf, waitForNodes } from '../leader/support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const proxies: TcpProxy[] = [];
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const partitionPath = () => `/partitions/p-${++counter}`;
 const SETTLE = 300;
@@ -50,17 +47,6 @@ class Owners {
 const acquired = (r: Recorder<PartitionEvent>, items: string[], ms = 20_000) =>
   r.last((e) => e.state === 'ACQUIRED' && e.items.join() === items.join(), ms);
 
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
-
 describe('Partitioner', () => {
   it("shares the items round-robin over the sorted identifiers, on kazoo's party and lock layout; unsubscribe leaves no node", async () => {
     const path = partitionPath();
@@ -70,17 +56,17 @@ describe('Partitioner', () => {
     await acquired(b, ['i1', 'i3']);
     expect(a.values[0]).toEqual({ state: 'ALLOCATING', items: [] });
 
-    const party = await nodesOf(observer, `${path}/party`);
+    const party = await nodesOf(env.observer, `${path}/party`);
     expect(party.map((n) => n.replace(/^[0-9a-f]{32}-/, '')).sort()).toEqual(['a', 'b']);
     for (const n of party) expect(n).toMatch(/^[0-9a-f]{32}-[ab]$/);
     for (const item of ITEMS) {
-      expect(await nodesOf(observer, `${path}/locks/${item}`)).toEqual([expect.stringMatching(/^[0-9a-f]{32}__lock__\d{10}$/)]);
+      expect(await nodesOf(env.observer, `${path}/locks/${item}`)).toEqual([expect.stringMatching(/^[0-9a-f]{32}__lock__\d{10}$/)]);
     }
 
     a.subscription.unsubscribe();
     b.subscription.unsubscribe();
-    await waitForNodes(observer, `${path}/party`, 0);
-    for (const item of ITEMS) await waitForNodes(observer, `${path}/locks/${item}`, 0);
+    await waitForNodes(env.observer, `${path}/party`, 0);
+    for (const item of ITEMS) await waitForNodes(env.observer, `${path}/locks/${item}`, 0);
   });
 
   it('waits for the membership to be stable for settle ms before allocating', async () => {
@@ -118,8 +104,7 @@ describe('Partitioner', () => {
 
   it('a dropped connection leads to RELEASE, then ALLOCATING, then the share again', async () => {
     const path = partitionPath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
     const a = new Recorder(new Partitioner(zk, path, ITEMS, { identifier: 'a', settle: SETTLE }).partitions$());
     await acquired(a, ITEMS);
@@ -138,7 +123,7 @@ describe('Partitioner', () => {
     const a = new Recorder(new Partitioner(zk, path, ITEMS, { identifier: 'a', settle: SETTLE }).partitions$());
     await acquired(a, ITEMS);
     const before = a.values.length;
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await a.until((vs) => vs.slice(before).some((e) => e.state === 'FAILURE'), 20_000);
     await acquired(a, ITEMS);
     const states = a.values.slice(before).map((e) => e.state);
@@ -147,7 +132,7 @@ describe('Partitioner', () => {
     expect(states[0]).toBe('RELEASE');
     expect(states.slice(-3)).toEqual(['FAILURE', 'ALLOCATING', 'ACQUIRED']);
     expect(states.filter((s) => s === 'FAILURE')).toHaveLength(1);
-    const party = await nodesOf(observer, `${path}/party`);
+    const party = await nodesOf(env.observer, `${path}/party`);
     expect(party).toHaveLength(1);
     a.subscription.unsubscribe();
   });
@@ -155,22 +140,22 @@ describe('Partitioner', () => {
   it('waits in ALLOCATING for an item lock held by someone else; unsubscribed then, it leaves no node behind', async () => {
     const path = partitionPath();
     // A kazoo-named holder of the item, as a kazoo SetPartitioner of an earlier membership would be.
-    const holder = await new Lock(observer, `${path}/locks/i0`, { identifier: 'other', layout: 'kazoo' }).acquire();
+    const holder = await new Lock(env.observer, `${path}/locks/i0`, { identifier: 'other', layout: 'kazoo' }).acquire();
     const a = new Recorder(new Partitioner(await connect(), path, ['i0'], { identifier: 'a', settle: SETTLE }).partitions$());
-    await waitForNodes(observer, `${path}/locks/i0`, 2);
+    await waitForNodes(env.observer, `${path}/locks/i0`, 2);
     expect(a.values.map((e) => e.state)).toEqual(['ALLOCATING']);
     a.subscription.unsubscribe();
-    await waitForNodes(observer, `${path}/locks/i0`, 1);
-    await waitForNodes(observer, `${path}/party`, 0);
+    await waitForNodes(env.observer, `${path}/locks/i0`, 1);
+    await waitForNodes(env.observer, `${path}/party`, 0);
     expect(holder.state).toBe('HELD');
     await holder.release();
   });
 
   it('refuses bad arguments before sending anything', () => {
-    expect(() => new Partitioner(observer, '/p', ['ok', 'a/b'])).toThrow(InvalidArgumentError);
-    expect(() => new Partitioner(observer, '/p', 'items' as unknown as string[])).toThrow(InvalidArgumentError);
-    expect(() => new Partitioner(observer, '/p', ['x'], { settle: -1 })).toThrow(InvalidArgumentError);
-    expect(() => new Partitioner(observer, '/p', ['x'], { identifier: 'a/b' })).toThrow(InvalidArgumentError);
+    expect(() => new Partitioner(env.observer, '/p', ['ok', 'a/b'])).toThrow(InvalidArgumentError);
+    expect(() => new Partitioner(env.observer, '/p', 'items' as unknown as string[])).toThrow(InvalidArgumentError);
+    expect(() => new Partitioner(env.observer, '/p', ['x'], { settle: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new Partitioner(env.observer, '/p', ['x'], { identifier: 'a/b' })).toThrow(InvalidArgumentError);
     expect(() => new Partitioner(null as unknown as ZooKeeperClient, '/p', ['x'])).toThrow(InvalidArgumentError);
   });
 });

@@ -4,31 +4,17 @@
 import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError } from '../../../src';
 import { Party } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, observeFor, one, until } from '../../support/fixtures';
+import { observeFor, one, until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
 import { nodesOf } from '../leader/support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const partyPath = () => `/parties/p-${++counter}`;
 const same = (expected: string[]) => (ids: string[]) => ids.length === expected.length && ids.every((id, i) => id === expected[i]);
 
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-const proxies: TcpProxy[] = [];
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
 
 describe('Party', () => {
   it("writes kazoo's Party layout: an ephemeral <uuid hex>__party__ holding the identifier; leave removes it", async () => {
@@ -39,10 +25,10 @@ describe('Party', () => {
     await a.join();
     await a.join(); // idempotent
     await b.join();
-    const names = await nodesOf(observer, path);
+    const names = await nodesOf(env.observer, path);
     expect(names).toHaveLength(2);
     for (const n of names) expect(n).toMatch(/^[0-9a-f]{32}__party__$/);
-    const node = await one(observer.get(a.node));
+    const node = await one(env.observer.get(a.node));
     expect(node.data.toString()).toBe('worker-a');
     expect(node.stat.ephemeralOwner).toBe(zk.session!.id);
     expect(await a.members()).toEqual(['worker-a', 'worker-b']);
@@ -50,18 +36,18 @@ describe('Party', () => {
     await a.leave();
     await a.leave();
     expect(await b.members()).toEqual(['worker-b']);
-    expect(await one(observer.exists(a.node))).toBeNull();
+    expect(await one(env.observer.exists(a.node))).toBeNull();
   });
 
   it("writes kazoo's ShallowParty layout <uuid hex>-<identifier> and refuses an identifier that cannot be a name", async () => {
     const path = partyPath();
     const s = new Party(await connect(), path, { identifier: 'host-1:42', shallow: true });
     await s.join();
-    expect(await nodesOf(observer, path)).toEqual([expect.stringMatching(/^[0-9a-f]{32}-host-1:42$/)]);
-    expect(await new Party(observer, path, { shallow: true }).members()).toEqual(['host-1:42']);
-    expect(() => new Party(observer, path, { identifier: 'a/b', shallow: true })).toThrow(InvalidArgumentError);
-    expect(() => new Party(observer, path, { identifier: '', shallow: true })).toThrow(InvalidArgumentError);
-    expect(() => new Party(observer, path, { identifier: 7 as unknown as string })).toThrow(InvalidArgumentError);
+    expect(await nodesOf(env.observer, path)).toEqual([expect.stringMatching(/^[0-9a-f]{32}-host-1:42$/)]);
+    expect(await new Party(env.observer, path, { shallow: true }).members()).toEqual(['host-1:42']);
+    expect(() => new Party(env.observer, path, { identifier: 'a/b', shallow: true })).toThrow(InvalidArgumentError);
+    expect(() => new Party(env.observer, path, { identifier: '', shallow: true })).toThrow(InvalidArgumentError);
+    expect(() => new Party(env.observer, path, { identifier: 7 as unknown as string })).toThrow(InvalidArgumentError);
     expect(() => new Party(null as unknown as ZooKeeperClient, path)).toThrow(InvalidArgumentError);
     await s.leave();
     expect(await s.members()).toEqual([]);
@@ -69,7 +55,7 @@ describe('Party', () => {
 
   it('members$ is for anyone: the members now, then each join and leave', async () => {
     const path = partyPath();
-    const watcher = new Recorder(new Party(observer, path).members$());
+    const watcher = new Recorder(new Party(env.observer, path).members$());
     await watcher.until((vs) => vs.length > 0 && same([])(vs[vs.length - 1]!));
     const a = new Party(await connect(), path, { identifier: 'a' });
     const c = new Party(await connect(), path, { identifier: 'c' });
@@ -86,13 +72,13 @@ describe('Party', () => {
     const zk = await connect({ sessionTimeout: 4_000 });
     const member = new Party(zk, path, { identifier: 'phoenix' });
     await member.join();
-    const before = await one(observer.get(member.node));
-    const watcher = new Recorder(new Party(observer, path).members$());
+    const before = await one(env.observer.get(member.node));
+    const watcher = new Recorder(new Party(env.observer, path).members$());
     await watcher.last(same(['phoenix']));
 
     const oldSession = zk.session!.id;
-    const node = new Recorder(observer.watchData$(member.node));
-    await zkServer.expireSession(zk);
+    const node = new Recorder(env.observer.watchData$(member.node));
+    await env.server.expireSession(zk);
     // The node of the new session: the old one went with the expiry, and nobody but the Party made this one.
     const after = (await node.last((v) => v !== null && v.stat.ephemeralOwner !== oldSession, 20_000))!;
     node.subscription.unsubscribe();
@@ -114,9 +100,9 @@ describe('Party', () => {
     await member.join();
     const watcher = new Recorder(member.members$());
     await watcher.last(same(['stubborn']));
-    const node = new Recorder(observer.watchData$(member.node));
+    const node = new Recorder(env.observer.watchData$(member.node));
     const first = (await node.last((v) => v !== null))!;
-    await one(observer.delete(member.node));
+    await one(env.observer.delete(member.node));
     await node.last((v) => v !== null && v.stat.czxid > first.stat.czxid, 20_000);
     node.subscription.unsubscribe();
     await watcher.last(same(['stubborn']));
@@ -124,18 +110,17 @@ describe('Party', () => {
     await watcher.last(same([]));
     await observeFor(500);
     expect(watcher.values[watcher.values.length - 1]).toEqual([]);
-    expect(await one(observer.exists(member.node))).toBeNull();
+    expect(await one(env.observer.exists(member.node))).toBeNull();
     watcher.subscription.unsubscribe();
   });
 
   it('a dropped connection keeps the member: the same node on the same session once reconnected', async () => {
     const path = partyPath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
     const member = new Party(zk, path, { identifier: 'steady' });
     await member.join();
-    const before = await one(observer.get(member.node));
+    const before = await one(env.observer.get(member.node));
     proxy.cut();
     await until(zk, 'SUSPENDED');
     await until(zk, 'CONNECTED');

@@ -3,32 +3,17 @@
 // to another consumer (kazoo's plain Queue loses it, RECIPES.md "QUEUES"); ack/release of a lost lock reject with
 // LockLostError and leave the new holder's lock alone.
 import { Subscription, concatMap } from 'rxjs';
-import type { ZooKeeperClient } from '../../../src';
 import { LockLostError, LockTimeoutError, LockingQueue, type QueueEntry } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
+import { one, rejectionOf, until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
-import { TcpProxy } from '../../support/tcp-proxy';
 import { Condition, nodesOf, waitForNodes } from '../leader/support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const queuePath = () => `/queues/lq-${++counter}`;
 
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-const proxies: TcpProxy[] = [];
-
-afterAll(async () => {
-  await closeAll();
-  for (const p of proxies.splice(0)) await p.stop();
-  await zkServer?.stop();
-});
 
 describe('LockingQueue', () => {
   it('locks an entry under taken/<entry> with its id as data; ack removes entry and lock together', async () => {
@@ -41,7 +26,7 @@ describe('LockingQueue', () => {
     const entry = await lq.take({ timeout: 10_000 });
     expect(entry.data.toString()).toBe('job-0');
     expect(entry.name).toMatch(/^entry-001-\d{10}$/);
-    const lock = await one(observer.get(`${path}/taken/${entry.name}`));
+    const lock = await one(env.observer.get(`${path}/taken/${entry.name}`));
     expect(lock.data.toString()).toBe(lq.id);
     expect(lq.id).toMatch(/^[0-9a-f]{32}$/);
     expect(lock.stat.ephemeralOwner).not.toBe(0n);
@@ -52,9 +37,9 @@ describe('LockingQueue', () => {
     await entry.ack();
     expect(entry.lock.state).toBe('RELEASED');
     expect(entry.signal.aborted).toBe(true);
-    expect(await nodesOf(observer, `${path}/taken`)).toEqual([]);
+    expect(await nodesOf(env.observer, `${path}/taken`)).toEqual([]);
     expect(await lq.length()).toBe(1);
-    expect(await nodesOf(observer, `${path}/entries`)).toEqual([expect.stringMatching(/^entry-100-/)]);
+    expect(await nodesOf(env.observer, `${path}/entries`)).toEqual([expect.stringMatching(/^entry-100-/)]);
   });
 
   it('release hands the entry back to another consumer, at its place in the order', async () => {
@@ -84,7 +69,7 @@ describe('LockingQueue', () => {
     const held = await a.take({ timeout: 10_000 });
     expect(await rejectionOf(new LockingQueue(await connect(), path).take({ timeout: 300 }))).toBeInstanceOf(LockTimeoutError);
     expect(await rejectionOf(a.take({ timeout: 0 }))).toBeInstanceOf(LockTimeoutError);
-    expect(await nodesOf(observer, `${path}/taken`)).toEqual([held.name]);
+    expect(await nodesOf(env.observer, `${path}/taken`)).toEqual([held.name]);
     await held.ack();
   });
 
@@ -97,7 +82,7 @@ describe('LockingQueue', () => {
 
     const survivor = new LockingQueue(await connect(), path);
     const waiting = survivor.take({ timeout: 20_000 });
-    await zkServer.expireSession(dying);
+    await env.server.expireSession(dying);
     const handedOn = await waiting;
     expect(handedOn.data.toString()).toBe('precious');
     // The dying client may not know yet (SUSPENDED: act as not holding); it learns of the expiry on reconnecting.
@@ -109,7 +94,7 @@ describe('LockingQueue', () => {
     expect(await rejectionOf(entry.ack())).toBeInstanceOf(LockLostError);
     expect(await rejectionOf(entry.release())).toBeInstanceOf(LockLostError);
     // The survivor's lock and the entry are untouched by the late ack.
-    const lock = await one(observer.get(`${path}/taken/${handedOn.name}`));
+    const lock = await one(env.observer.get(`${path}/taken/${handedOn.name}`));
     expect(lock.data.toString()).toBe(survivor.id);
     expect(await survivor.length()).toBe(1);
     await handedOn.ack();
@@ -138,7 +123,7 @@ describe('LockingQueue', () => {
 
   it('take$ on two clients gives the next entry once the previous one is acked, every entry processed, none lost', async () => {
     const path = queuePath();
-    const producer = new LockingQueue(observer, path);
+    const producer = new LockingQueue(env.observer, path);
     const processed: string[] = [];
     const changed = new Condition();
     let inFlight = 0;
@@ -168,16 +153,15 @@ describe('LockingQueue', () => {
     expect(processed).toHaveLength(total);
     expect(new Set(processed).size).toBe(total);
     expect(maxInFlight).toBeLessThanOrEqual(2);
-    await waitForNodes(observer, `${path}/entries`, 0);
+    await waitForNodes(env.observer, `${path}/entries`, 0);
     // A consumer that lost the race for the last entry may have made its lock just as the other acked it (kazoo's
     // order: lock, then read the entry); it finds the entry gone and removes that lock: none stays behind.
-    await waitForNodes(observer, `${path}/taken`, 0);
+    await waitForNodes(env.observer, `${path}/taken`, 0);
   });
 
   it('a dropped connection suspends the lock (HELD again on the same session) and the ack still lands; a waiting take goes on', async () => {
     const path = queuePath();
-    const proxy = await TcpProxy.start(zkServer.connectString);
-    proxies.push(proxy);
+    const proxy = await env.proxy();
     const zk = await connect({ hosts: proxy.address, sessionTimeout: 10_000 });
     const lq = new LockingQueue(zk, path);
     await lq.put('held across a cut');
@@ -188,7 +172,7 @@ describe('LockingQueue', () => {
     await states.last((s) => s === 'SUSPENDED');
     await until(zk, 'CONNECTED');
     await states.last((s) => s === 'HELD');
-    await new LockingQueue(observer, path).put('after the cut');
+    await new LockingQueue(env.observer, path).put('after the cut');
     expect((await waiting).data.toString()).toBe('after the cut');
     await entry.ack();
     expect(states.values).toEqual(['HELD', 'SUSPENDED', 'HELD', 'RELEASED']);

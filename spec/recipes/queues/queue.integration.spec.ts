@@ -4,38 +4,27 @@
 import { Subscription } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../../src';
 import { LockTimeoutError, Queue } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
+import { one, rejectionOf, until } from '../../support/fixtures';
+import { recipeServer } from '../support/recipe-server';
 import { Condition, nodesOf } from '../leader/support';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-let observer: ZooKeeperClient;
+const env = recipeServer();
+const { connect } = env;
 let counter = 0;
 const queuePath = () => `/queues/q-${++counter}`;
 const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
 
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  observer = await connect();
-});
-
-afterAll(async () => {
-  await closeAll();
-  await zkServer?.stop();
-});
-
 describe('Queue', () => {
   it('writes kazoo entry-PPP-<seq> nodes and gives the lowest priority first, FIFO within a priority', async () => {
     const path = queuePath();
-    const q = new Queue(observer, path);
+    const q = new Queue(env.observer, path);
     await q.put('b1');
     await q.put('a1', { priority: 5 });
     await q.put('b2');
     await q.put('c1', { priority: 999 });
     await q.put('a2', { priority: 5 });
 
-    const names = await nodesOf(observer, path);
+    const names = await nodesOf(env.observer, path);
     expect(names).toHaveLength(5);
     for (const n of names) expect(n).toMatch(/^entry-(005|100|999)-\d{10}$/);
     expect(names[1]).toMatch(/^entry-005-/);
@@ -49,9 +38,9 @@ describe('Queue', () => {
 
   it('putAll writes every item in one transaction, in order, and refuses a bad item before sending anything', async () => {
     const path = queuePath();
-    const q = new Queue(observer, path);
+    const q = new Queue(env.observer, path);
     await q.putAll(['x', Buffer.from('y'), new Uint8Array([0x7a])], { priority: 1 });
-    const names = await nodesOf(observer, path);
+    const names = await nodesOf(env.observer, path);
     // One transaction: consecutive counters.
     const seqs = names.map((n) => Number(n.slice(-10)));
     expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2]);
@@ -65,12 +54,12 @@ describe('Queue', () => {
 
   it('refuses what is not a client or a path at construction', () => {
     expect(() => new Queue(null as unknown as ZooKeeperClient, '/q')).toThrow(InvalidArgumentError);
-    expect(() => new Queue(observer, 'no-slash')).toThrow();
+    expect(() => new Queue(env.observer, 'no-slash')).toThrow();
   });
 
   it('take waits for a put; a timed-out take rejects with LockTimeoutError and consumes nothing later', async () => {
     const path = queuePath();
-    const producer = new Queue(observer, path);
+    const producer = new Queue(env.observer, path);
     const consumer = new Queue(await connect(), path);
 
     const waiting = consumer.take({ timeout: 20_000 });
@@ -89,7 +78,7 @@ describe('Queue', () => {
 
   it('an aborted take rejects with the signal reason and takes nothing', async () => {
     const path = queuePath();
-    const q = new Queue(observer, path);
+    const q = new Queue(env.observer, path);
     const controller = new AbortController();
     const waiting = q.take({ signal: controller.signal });
     const reason = new Error('stop waiting');
@@ -101,7 +90,7 @@ describe('Queue', () => {
 
   it('take$ on three clients consumes every entry exactly once, and stops taking once unsubscribed', async () => {
     const path = queuePath();
-    const producer = new Queue(observer, path);
+    const producer = new Queue(env.observer, path);
     const consumers = await Promise.all([connect(), connect(), connect()]);
     const seen: string[] = [];
     const perConsumer = [0, 0, 0];
@@ -127,7 +116,7 @@ describe('Queue', () => {
 
     // Unsubscribed: an entry put now stays.
     await producer.put('after');
-    await one(observer.sync(path));
+    await one(env.observer.sync(path));
     expect(await producer.length()).toBe(1);
     expect(seen).toHaveLength(total);
   });
@@ -137,9 +126,9 @@ describe('Queue', () => {
     const zk = await connect({ sessionTimeout: 4_000 });
     const q = new Queue(zk, path);
     const waiting = q.take({ timeout: 25_000 });
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await until(zk, 'CONNECTED');
-    await new Queue(observer, path).put('after expiry');
+    await new Queue(env.observer, path).put('after expiry');
     expect(text(await waiting)).toBe('after expiry');
   });
 });
