@@ -2,6 +2,7 @@ import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
 import { isConnected, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
+import { replayStates, isTerminal } from '../support/holding-states';
 import { removeNodeNow } from '../support/remove-node';
 
 /** What a holding is made from: the node held and the session that holds it. */
@@ -89,12 +90,7 @@ export class HoldingImpl implements Holding {
 
   /** Replays the current state, terminal ones included (a completed BehaviorSubject would give a late subscriber nothing). */
   get state$(): Observable<HoldingState> {
-    return new Observable<HoldingState>((subscriber) => {
-      if (!this.ended) return this.states.subscribe(subscriber);
-      subscriber.next(this.state);
-      subscriber.complete();
-      return undefined;
-    });
+    return replayStates(this.states);
   }
 
   get state(): HoldingState {
@@ -106,7 +102,7 @@ export class HoldingImpl implements Holding {
   }
 
   private get ended(): boolean {
-    return this.state === 'LOST' || this.state === 'RELEASED';
+    return isTerminal(this.state);
   }
 
   release(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
+import { replayStates, isTerminal } from '../support/holding-states';
 import { retried } from '../support/retried';
 
 /** The lock node a LockingQueue consumer made: `<path>/taken/<entry name>`, ephemeral, and who made it. */
@@ -64,12 +65,7 @@ export class EntryLock implements Holding {
   }
 
   get state$(): Observable<HoldingState> {
-    return new Observable<HoldingState>((subscriber) => {
-      if (!this.ended) return this.states.subscribe(subscriber);
-      subscriber.next(this.state);
-      subscriber.complete();
-      return undefined;
-    });
+    return replayStates(this.states);
   }
 
   get signal(): AbortSignal {
@@ -77,7 +73,7 @@ export class EntryLock implements Holding {
   }
 
   private get ended(): boolean {
-    return this.state === 'LOST' || this.state === 'RELEASED';
+    return isTerminal(this.state);
   }
 
   /** Hands the entry back: deletes the lock (LockLostError when it is no longer this session's). */
