@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import type { ConnectionState } from '../../src';
+import { createClient, type ConnectionState } from '../../src';
 import { zooKeeperHarness } from '../../src/testing';
 import { Recorder } from '../support/recorder';
 
@@ -20,6 +20,19 @@ describe('zooKeeperHarness', () => {
     expect(await firstValueFrom(b.exists('/shared-name'))).toBeNull();
     await firstValueFrom(b.create('/shared-name', 'b'));
     expect((await firstValueFrom(a.get('/shared-name'))).data.toString()).toBe('a');
+  });
+
+  it('chrootOf gives a client its chroot: a client of your own there sees its nodes', async () => {
+    const zk = await harness.client();
+    await firstValueFrom(zk.create('/mine', 'x'));
+    const own = createClient({ hosts: harness.server.connectString, chroot: harness.chrootOf(zk) });
+    await own.start();
+    try {
+      expect((await firstValueFrom(own.get('/mine'))).data.toString()).toBe('x');
+    } finally {
+      await own.close();
+    }
+    expect(() => harness.chrootOf(createClient({ hosts: harness.server.connectString }))).toThrow(/not a client of this harness/);
   });
 
   it('loseConnection cuts only that client, for as long as asked, and the session survives', async () => {

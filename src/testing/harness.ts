@@ -44,6 +44,16 @@ export interface ZooKeeperHarness {
    */
   client(opts?: Partial<ClientOptions>): Promise<ZooKeeperClient>;
   /**
+   * The chroot of a client this harness made (a path under `/rxzk-harness`), for a client of your own that must see
+   * its nodes: a writer in another process, a peer in another language.
+   *
+   * @param zk a client this harness made
+   * @example
+   * const zk = await harness.client();
+   * const writer = createClient({ hosts: harness.server.connectString, chroot: harness.chrootOf(zk) });
+   */
+  chrootOf(zk: ZooKeeperClient): string;
+  /**
    * Cuts that client's TCP connection (both sides reset) and refuses its
    * reconnections for `for` ms (default 0: back at once); resolves once the
    * client is CONNECTED again, on the same session.
@@ -157,6 +167,10 @@ export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
       for (const p of proxies) p.accept();
       await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED' || s === 'CONNECTED_READ_ONLY'), timeout(RECOVERY_TIMEOUT_MS)));
       if (zk.session?.id !== session) throw new Error('loseConnection: the session did not survive (the cut lasted longer than its timeout?)');
+    },
+
+    chrootOf(zk) {
+      return known(zk).chroot;
     },
 
     async expireSession(zk) {

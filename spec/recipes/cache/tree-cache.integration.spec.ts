@@ -1,7 +1,6 @@
 // TreeCache against a real ZooKeeper 3.8: the initial snapshot, changes in the server's order, a resync that
 // emits only the real differences after a dropped connection and after an expiry, and one server watch for
 // 10,000 nodes.
-import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, InvalidPathError, NoNodeError, createClient, joinPath, type Stat, type ZooKeeperClient } from '../../../src';
 import { TreeCache, type TreeCacheEvent } from '../../../src/recipes';
 import { fourLetterWord, zooKeeperHarness } from '../../../src/testing';
@@ -252,22 +251,12 @@ function watchCount(wchs: string): number {
   return Number(m[1]);
 }
 
-/** A second client, unchrooted then chrooted to where `zk`'s harness chroot is (found by a marker node). */
+/** A second client where `zk` is: chrooted to the same harness chroot. */
 async function writerFor(zk: ZooKeeperClient): Promise<ZooKeeperClient> {
-  const marker = `marker-${randomUUID()}`;
-  await one(zk.create(`/${marker}`, ''));
-  const admin = createClient({ hosts: harness.server.connectString });
-  writers.push(admin);
-  await admin.start();
-  for (const dir of await one(admin.getChildren('/rxzk-harness'))) {
-    if ((await one(admin.exists(`/rxzk-harness/${dir}/${marker}`))) !== null) {
-      const writer = createClient({ hosts: harness.server.connectString, chroot: `/rxzk-harness/${dir}` });
-      writers.push(writer);
-      await writer.start();
-      return writer;
-    }
-  }
-  throw new Error('chroot not found');
+  const writer = createClient({ hosts: harness.server.connectString, chroot: harness.chrootOf(zk) });
+  writers.push(writer);
+  await writer.start();
+  return writer;
 }
 const writers: ZooKeeperClient[] = [];
 afterEach(async () => {

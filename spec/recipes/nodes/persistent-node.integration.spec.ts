@@ -1,6 +1,5 @@
 // PersistentNode against a real ZooKeeper 3.8: held while subscribed, re-created after an expiry and after a
 // deletion by someone else, adopting a node already there, deleted on unsubscribe.
-import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, InvalidPathError, createClient, type Stat, type ZooKeeperClient } from '../../../src';
 import { PersistentNode } from '../../../src/recipes';
 import { zooKeeperHarness } from '../../../src/testing';
@@ -152,22 +151,12 @@ describe('PersistentNode', () => {
   });
 });
 
-/** A second client chrooted where `zk`'s harness chroot is (found by a marker node). */
+/** A second client where `zk` is: chrooted to the same harness chroot. */
 async function writerFor(zk: ZooKeeperClient): Promise<ZooKeeperClient> {
-  const marker = `marker-${randomUUID()}`;
-  await one(zk.create(`/${marker}`, ''));
-  const admin = createClient({ hosts: harness.server.connectString });
-  writers.push(admin);
-  await admin.start();
-  for (const dir of await one(admin.getChildren('/rxzk-harness'))) {
-    if ((await one(admin.exists(`/rxzk-harness/${dir}/${marker}`))) !== null) {
-      const writer = createClient({ hosts: harness.server.connectString, chroot: `/rxzk-harness/${dir}` });
-      writers.push(writer);
-      await writer.start();
-      return writer;
-    }
-  }
-  throw new Error('chroot not found');
+  const writer = createClient({ hosts: harness.server.connectString, chroot: harness.chrootOf(zk) });
+  writers.push(writer);
+  await writer.start();
+  return writer;
 }
 const writers: ZooKeeperClient[] = [];
 afterEach(async () => {
