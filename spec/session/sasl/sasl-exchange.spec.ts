@@ -9,6 +9,7 @@ function scripted(): SaslMechanism & { seen: string[] } {
   let complete = false;
   return {
     mechanism: 'TEST',
+    identity: 'tester',
     seen,
     get complete() {
       return complete;
@@ -44,7 +45,7 @@ describe('saslExchange', () => {
     const refusal = new AuthFailedError();
     const err: unknown = await lastValueFrom(saslExchange(scripted(), () => throwError(() => refusal))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthFailedError);
-    expect((err as Error).message).toBe('the server refused SASL TEST authentication (unknown user or wrong password?)');
+    expect((err as Error).message).toBe('the server refused SASL TEST authentication (unknown user or wrong credentials?)');
     expect((err as Error).cause).toBe(refusal);
   });
 
