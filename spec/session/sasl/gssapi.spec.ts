@@ -4,7 +4,13 @@
 import { lastValueFrom, of } from 'rxjs';
 import { ZooKeeperClientError } from '../../../src/errors';
 import { GssapiClient } from '../../../src/session/sasl/gssapi';
-import { loadKerberosBinding, withKerberosEnvironment, type KerberosBinding, type KerberosContext } from '../../../src/session/sasl/kerberos-binding';
+import {
+  loadKerberosBinding,
+  nativeEnvironment,
+  withKerberosEnvironment,
+  type KerberosBinding,
+  type KerberosContext,
+} from '../../../src/session/sasl/kerberos-binding';
 import { createSaslMechanism } from '../../../src/session/sasl/mechanism-factory';
 import { saslExchange } from '../../../src/session/sasl/sasl-exchange';
 import { SaslError } from '../../../src/session/sasl/sasl-error';
@@ -54,7 +60,7 @@ function scriptedBinding(overrides: Partial<KerberosContext> = {}, username = 'a
   const binding: KerberosBinding = {
     GSS_MECH_OID_KRB5: 9,
     async initializeClient(service, options) {
-      calls.initialize.push({ service, options, env: process.env.KRB5CCNAME });
+      calls.initialize.push({ service, options, env: nativeEnvironment().KRB5CCNAME });
       return context;
     },
   };
@@ -123,7 +129,7 @@ describe('GssapiClient', () => {
   it("with a keytab, runs each call with MIT's client keytab and a memory cache of its own, and restores the environment", async () => {
     const { binding, calls } = scriptedBinding();
     const seen: (string | undefined)[] = [];
-    const before = { ...process.env };
+    const before = { ...nativeEnvironment() };
     const client = new GssapiClient({
       target: async () => 'zookeeper@zk1',
       principal: 'app@EXAMPLE.COM',
@@ -131,7 +137,7 @@ describe('GssapiClient', () => {
       loadBinding: () => ({
         ...binding,
         initializeClient: async (service, options) => {
-          seen.push(process.env.KRB5_CLIENT_KTNAME);
+          seen.push(nativeEnvironment().KRB5_CLIENT_KTNAME);
           return binding.initializeClient(service, options);
         },
       }),
@@ -139,28 +145,43 @@ describe('GssapiClient', () => {
     await client.initialResponse();
     expect(seen).toEqual(['FILE:/etc/app.keytab']);
     expect(calls.initialize[0].env).toMatch(/^MEMORY:rxzk-[0-9a-f]{16}$/);
-    expect(process.env).toEqual(before);
+    expect({ ...nativeEnvironment() }).toEqual(before);
   });
 });
 
 describe('withKerberosEnvironment', () => {
+  // What native code sees (under Jest, process.env is a sandbox's copy that no native library reads).
+  const native = (name: string): string | undefined => nativeEnvironment()[name];
+
   it('runs calls one at a time, each in its own environment', async () => {
     const order: string[] = [];
     let release!: () => void;
     const first = withKerberosEnvironment({ RXZK_TEST_CACHE: 'one' }, async () => {
-      order.push(`start ${process.env.RXZK_TEST_CACHE}`);
+      order.push(`start ${native('RXZK_TEST_CACHE')}`);
       await new Promise<void>((resolve) => (release = resolve));
-      order.push(`end ${process.env.RXZK_TEST_CACHE}`);
+      order.push(`end ${native('RXZK_TEST_CACHE')}`);
     });
     const second = withKerberosEnvironment({ RXZK_TEST_CACHE: 'two' }, async () => {
-      order.push(`start ${process.env.RXZK_TEST_CACHE}`);
+      order.push(`start ${native('RXZK_TEST_CACHE')}`);
     });
     await new Promise((resolve) => setImmediate(resolve));
     expect(order).toEqual(['start one']);
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['start one', 'end one', 'start two']);
-    expect(process.env.RXZK_TEST_CACHE).toBeUndefined();
+    expect(native('RXZK_TEST_CACHE')).toBeUndefined();
+  });
+
+  it("passes MIT's variables as process.env shows them, even where that is a sandbox's copy", async () => {
+    const saved = process.env.KRB5_CONFIG;
+    process.env.KRB5_CONFIG = '/etc/rxzk-test/krb5.conf';
+    try {
+      await expect(withKerberosEnvironment({}, async () => native('KRB5_CONFIG'))).resolves.toBe('/etc/rxzk-test/krb5.conf');
+      expect(native('KRB5_CONFIG')).toBe(saved);
+    } finally {
+      if (saved === undefined) delete process.env.KRB5_CONFIG;
+      else process.env.KRB5_CONFIG = saved;
+    }
   });
 
   it('goes on after a call that failed', async () => {
@@ -180,6 +201,7 @@ describe('loadKerberosBinding', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(err).toBeInstanceOf(SaslError);
     expect((err as Error).message).toMatch(/^GSSAPI: the Kerberos library is missing: install the optional peer dependency 'kerberos' \(npm install kerberos;/);
