@@ -1,3 +1,4 @@
+import { runInThisContext } from 'node:vm';
 import { SaslError } from './sasl-error';
 
 /** The npm package GSSAPI needs: mongodb-js' N-API binding to the system's GSSAPI (MIT Kerberos, Heimdal). */
@@ -66,39 +67,63 @@ export function loadKerberosBinding(load: (id: string) => unknown = require): Ke
 /** The environment variables one GSSAPI call runs under (MIT reads them on the thread making the call). */
 export type KerberosEnvironment = Readonly<Record<string, string>>;
 
+/** The variables MIT Kerberos reads that a user may set in `process.env`: passed to every call as they are there. */
+const MIT_VARIABLES = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_CLIENT_KTNAME', 'KRB5_KTNAME', 'KRB5_TRACE'] as const;
+
+/**
+ * The environment native code reads. Usually `process.env` itself; but in a
+ * sandbox (Jest runs each test file in a vm context whose `process.env` is a
+ * copy) a change there reaches no native library, so the main context's
+ * `process` is asked for its own.
+ */
+export function nativeEnvironment(): NodeJS.ProcessEnv {
+  try {
+    return (runInThisContext('process') as NodeJS.Process).env;
+  } catch {
+    return process.env;
+  }
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Runs one call into the binding with `env` set in the process environment,
- * and restores it after; calls run one at a time, process-wide.
+ * Runs one call into the binding with the MIT variables of `process.env`
+ * (KRB5_CONFIG, KRB5CCNAME, …) and then `env` set in the environment native
+ * code reads, and restores it after; calls run one at a time, process-wide.
  *
- * Why: MIT Kerberos takes the client keytab (`KRB5_CLIENT_KTNAME`) and the
- * ticket cache (`KRB5CCNAME`) from the process environment, read on the
- * libuv worker thread that runs the binding's call, and the binding offers no
- * other way to name them. Serialising every call lets clients with different
- * keytabs and caches share one process; each call is short (the first step of
- * an exchange waits for the KDC, the others only compute).
+ * Why: MIT Kerberos takes its configuration, the client keytab
+ * (`KRB5_CLIENT_KTNAME`) and the ticket cache (`KRB5CCNAME`) from the
+ * process environment, read on the libuv worker thread that runs the
+ * binding's call, and the binding offers no other way to name them.
+ * Serialising every call lets clients with different keytabs and caches
+ * share one process; each call is short (the first step of an exchange
+ * waits for the KDC, the others only compute).
  *
  * @example
  * const context = await withKerberosEnvironment({ KRB5CCNAME: 'MEMORY:rxzk-1' }, () => binding.initializeClient('zookeeper@zk1'));
  */
 export function withKerberosEnvironment<T>(env: KerberosEnvironment, call: () => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
+    const native = nativeEnvironment();
+    const wanted = new Map<string, string | undefined>(MIT_VARIABLES.map((name) => [name, process.env[name]]));
+    for (const [name, value] of Object.entries(env)) wanted.set(name, value);
     const saved = new Map<string, string | undefined>();
-    for (const [name, value] of Object.entries(env)) {
-      saved.set(name, process.env[name]);
-      process.env[name] = value;
+    for (const [name, value] of wanted) {
+      saved.set(name, native[name]);
+      setVariable(native, name, value);
     }
     try {
       return await call();
     } finally {
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      for (const [name, value] of saved) setVariable(native, name, value);
     }
   };
   const result = queue.then(run, run);
   queue = result.catch(() => undefined);
   return result;
+}
+
+function setVariable(env: NodeJS.ProcessEnv, name: string, value: string | undefined): void {
+  if (value === undefined) delete env[name];
+  else env[name] = value;
 }
