@@ -40,12 +40,21 @@ if ! have_mit || ! have_headers || ! have_toolchain || ! have_kazoo_gssapi; then
 fi
 
 if ! have_binding; then
-  echo "rxzk: building the optional peer 'kerberos@$KERBEROS_VERSION' from source (npm install --no-save)..."
-  # Node's own headers, when this Node has them (Debian's and NodeSource's nodejs: /usr/include/node).
+  echo "rxzk: building the optional peer 'kerberos@$KERBEROS_VERSION' from source..."
+  # npm will not add a package the project declares as an optional peer without saving it to
+  # package.json, so it is installed under node_modules/ in a prefix of its own and linked as
+  # node_modules/kerberos (npm ci removes both, and this script puts them back).
+  prefix=node_modules/.rxzk-kerberos
+  rm -rf "$prefix" node_modules/kerberos
+  mkdir -p "$prefix"
+  echo '{ "private": true, "description": "the kerberos binding for the GSSAPI specs (scripts/install-kerberos.sh)" }' > "$prefix/package.json"
+  set -- --prefix "$prefix" --no-audit --no-fund --no-package-lock
+  # Node's own headers, when this Node has them (Debian's and NodeSource's nodejs: /usr/include/node);
+  # npm_config_build_from_source skips the prebuilt download, which needs a network these machines lack.
   nodedir="$(dirname "$(dirname "$(command -v node)")")"
-  set -- --no-save --no-audit --no-fund --build-from-source
-  [ -f "$nodedir/include/node/node_api.h" ] && set -- "$@" "--nodedir=$nodedir"
-  npm install "$@" "kerberos@$KERBEROS_VERSION" >/dev/null
-  have_binding || { echo "rxzk: the 'kerberos' binding was installed but does not load"; exit 1; }
+  [ -f "$nodedir/include/node/node_api.h" ] && export npm_config_nodedir="$nodedir"
+  npm_config_build_from_source=true npm install "$@" "kerberos@$KERBEROS_VERSION" >/dev/null
+  ln -s .rxzk-kerberos/node_modules/kerberos node_modules/kerberos
+  have_binding || { echo "rxzk: the 'kerberos' binding was built but does not load"; exit 1; }
 fi
 exit 0
