@@ -192,9 +192,12 @@ describe('SASL GSSAPI with a ticket cache, and with kazoo', () => {
   it('takes the ticket from the ticket cache (KRB5CCNAME) when no keytab is given', async () => {
     const cached = await kz.kerberos.addPrincipal('cached');
     process.env.KRB5CCNAME = await kinit(cached);
+    // The cache's principal, and the same principal asked for by name.
     const zk = kz.client({ sasl: { mechanism: 'GSSAPI' } });
-    await zk.start();
+    const named = kz.client({ sasl: { mechanism: 'GSSAPI', principal: cached.principal } });
+    await Promise.all([zk.start(), named.start()]);
     expect(await whoAmI(zk)).toContainEqual({ scheme: 'sasl', id: 'cached@RXZK.TEST' });
+    expect(await whoAmI(named)).toContainEqual({ scheme: 'sasl', id: 'cached@RXZK.TEST' });
   });
 
   it('with only a ticket cache, a ticket that expired while connected ends the client in AUTH_FAILED at the next reconnect', async () => {
