@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadKerberosBinding, withKerberosEnvironment, type KerberosBinding, type KerberosContext, type KerberosEnvironment } from './kerberos-binding';
+import { errorMessage, loadKerberosBinding, withKerberosEnvironment, type KerberosBinding, type KerberosContext, type KerberosEnvironment } from './kerberos-binding';
 import { SaslError } from './sasl-error';
 
 /** Options of {@link GssapiClient}. */
@@ -168,7 +168,7 @@ export class GssapiClient {
     try {
       return await withKerberosEnvironment(this.env, fn);
     } catch (err) {
-      throw new SaslError(MECHANISM, `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new SaslError(MECHANISM, `${what}: ${errorMessage(err)}`, { cause: err });
     }
   }
 
@@ -179,7 +179,7 @@ export class GssapiClient {
     } catch (err) {
       this.stage = 'failed';
       if (err instanceof SaslError) throw err;
-      throw new SaslError(MECHANISM, `cannot evaluate the server token: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new SaslError(MECHANISM, `cannot evaluate the server token: ${errorMessage(err)}`, { cause: err });
     }
   }
 

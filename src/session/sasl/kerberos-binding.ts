@@ -1,3 +1,4 @@
+import type * as NodeModule from 'node:module';
 import { runInThisContext } from 'node:vm';
 import { SaslError } from './sasl-error';
 
@@ -44,13 +45,13 @@ export interface KerberosBinding {
  *
  * @throws SaslError naming the package to install when it is missing or cannot be loaded
  */
-export function loadKerberosBinding(load: (id: string) => unknown = require): KerberosBinding {
+export function loadKerberosBinding(load: (id: string) => unknown = nodeRequire()): KerberosBinding {
   let loaded: unknown;
   try {
     loaded = load(KERBEROS_PACKAGE);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (code === 'MODULE_NOT_FOUND' && message.includes(`'${KERBEROS_PACKAGE}'`)) {
       throw new SaslError('GSSAPI', `the Kerberos library is missing: ${INSTALL_ADVICE}`, { cause: err });
     }
@@ -62,6 +63,37 @@ export function loadKerberosBinding(load: (id: string) => unknown = require): Ke
     throw new SaslError('GSSAPI', `the '${KERBEROS_PACKAGE}' package found has no initializeClient(): ${INSTALL_ADVICE}`);
   }
   return candidate as KerberosBinding;
+}
+
+/**
+ * Node's own `require`, resolving from this module. Under Jest, `require` is
+ * a test file's module registry, which runs a package's JavaScript again for
+ * each test file while the native addon under it is loaded once per process:
+ * the `kerberos` package wraps its addon's prototype methods when it runs,
+ * and wrapped twice its `step()` never settles. Node's module cache runs it
+ * once. (`process.getBuiltinModule` is Node ≥ 20.16; before it, `require`.)
+ */
+function nodeRequire(): (id: string) => unknown {
+  try {
+    const real = runInThisContext('process') as { getBuiltinModule?: (id: string) => unknown };
+    const builtin = real.getBuiltinModule?.('node:module') as typeof NodeModule | undefined;
+    if (builtin !== undefined) return builtin.createRequire(__filename);
+  } catch {
+    // No main context to ask (a bundle run elsewhere): the module's own require.
+  }
+  return require;
+}
+
+/**
+ * An error's message. Not `instanceof Error`: under a vm context (Jest) the
+ * binding's errors and Node's come from another realm.
+ *
+ * @example
+ * errorMessage(new Error('Preauthentication failed'));  // 'Preauthentication failed'
+ */
+export function errorMessage(err: unknown): string {
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(err);
 }
 
 /** The environment variables one GSSAPI call runs under (MIT reads them on the thread making the call). */
