@@ -1,6 +1,7 @@
 // A Kerberized ZooKeeper shared by one spec file: startZooKeeper({ kerberos: true }), this process's MIT library
 // pointed at its realm (KRB5_CONFIG, restored at the end), clients closed after each test.
 import { createClient, type ClientOptions, type GssapiSaslOptions, type ZooKeeperClient } from '../../../src';
+import { loadKerberosBinding } from '../../../src/session/sasl/kerberos-binding';
 import { startZooKeeper, type KerberosPrincipal, type StartedZooKeeper, type ZooKeeperKerberos } from '../../../src/testing';
 
 export interface KerberizedZooKeeper {
@@ -28,7 +29,9 @@ export function kerberizedZooKeeper(options: { servers?: number } = {}): Kerberi
 
   beforeAll(async () => {
     try {
-      require('kerberos');
+      // Through rxzk's loader: loaded once more through Jest's registry, the package would wrap its addon's
+      // methods a second time (see kerberos-binding.spec.ts).
+      loadKerberosBinding();
     } catch (err) {
       throw new Error("the GSSAPI specs need the optional peer 'kerberos' built in node_modules: run bash scripts/install-kerberos.sh (as root on a fresh machine)", { cause: err });
     }
