@@ -46,3 +46,34 @@ describe('createClient() option checks', () => {
     expect(() => createClient({ hosts, ...options })).not.toThrow();
   });
 });
+
+describe("createClient() checks the sasl option's GSSAPI form", () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['an unknown mechanism', { mechanism: 'KERBEROS' }],
+    ['a serviceName with a slash (it is the first part of service/host)', { mechanism: 'GSSAPI', serviceName: 'zookeeper/zk1' }],
+    ['an empty serviceName', { mechanism: 'GSSAPI', serviceName: '' }],
+    ['a serviceHost with a realm', { mechanism: 'GSSAPI', serviceHost: 'zk1@EXAMPLE.COM' }],
+    ['canonicalizeHostname as a string', { mechanism: 'GSSAPI', canonicalizeHostname: 'false' }],
+    ['a principal as a number', { mechanism: 'GSSAPI', principal: 42 }],
+    ['a principal with a space', { mechanism: 'GSSAPI', principal: 'alice @EXAMPLE.COM' }],
+    ['a keytab as a buffer', { mechanism: 'GSSAPI', keytab: Buffer.from('x') }],
+  ])('refuses %s', (_name, sasl) => {
+    expect(() => createClient({ hosts, sasl } as unknown as ClientOptions)).toThrow(InvalidArgumentError);
+  });
+
+  it('refuses a keytab it cannot read, naming it', () => {
+    expect(() => createClient({ hosts, sasl: { mechanism: 'GSSAPI', keytab: '/nonexistent/app.keytab' } })).toThrow(
+      'sasl.keytab: cannot read /nonexistent/app.keytab (ENOENT)',
+    );
+  });
+
+  it('accepts the defaults and every option', () => {
+    expect(() => createClient({ hosts, sasl: { mechanism: 'GSSAPI' } })).not.toThrow();
+    expect(() =>
+      createClient({
+        hosts,
+        sasl: { mechanism: 'GSSAPI', serviceName: 'zk', serviceHost: 'zk1.example.com', canonicalizeHostname: false, principal: 'app@EXAMPLE.COM', keytab: __filename },
+      }),
+    ).not.toThrow();
+  });
+});

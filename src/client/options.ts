@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors/client-errors';
 import type { Acl } from '../jute/records/data';
 import type { Logger } from '../session/logger';
 import { silentLogger } from '../session/logger';
 import { DEFAULT_RECONNECT_POLICY, resolveRetryPolicy, type RetryPolicy } from '../session/retry-policy';
+import type { SaslConfig } from '../session/sasl/mechanism-factory';
 import type { SessionConfig } from '../session/session-manager';
 import { parseConnectString } from '../transport/connect-string';
 import { prepareTls, type TlsOptions } from '../transport/socket-connector';
@@ -12,7 +15,7 @@ import { describe, toBoolean, toNumberIn, toPositiveMs, toRequiredData } from '.
 export type { TlsOptions };
 
 /**
- * SASL authentication on every connect (README, `sasl`), before any other
+ * SASL DIGEST-MD5 on every connect (README, `sasl`), before any other
  * request: the user and password of the server's JAAS `Server` section
  * (`user_<name>="<password>"`). The session then holds `sasl:<username>`,
  * the identity `sasl` ACLs name. A refusal ends the client in AUTH_FAILED.
@@ -20,7 +23,7 @@ export type { TlsOptions };
  * @example
  * const zk = createClient({ hosts: '127.0.0.1:2181', sasl: { mechanism: 'DIGEST-MD5', username: 'alice', password: 'secret' } });
  */
-export interface SaslOptions {
+export interface DigestMd5SaslOptions {
   /** The SASL mechanism; DIGEST-MD5 is the one ZooKeeper's JAAS DigestLoginModule offers. */
   mechanism: 'DIGEST-MD5';
   /** The user, as named in the server's JAAS `Server` section (`user_<username>=...`). */
@@ -28,6 +31,59 @@ export interface SaslOptions {
   /** That user's password. */
   password: string;
 }
+
+/**
+ * SASL GSSAPI (Kerberos) on every connect (README, "Kerberos"), as the Java
+ * client does it: a ticket for the service principal
+ * `<serviceName>/<host>@REALM`, the host being the server connected to,
+ * canonicalised, then the RFC 4752 exchange (no security layer). Tickets
+ * come from the ticket cache (`kinit`, `KRB5CCNAME`) or from `keytab`, which
+ * also gives new ones once they expire, so every reconnect authenticates
+ * with a current ticket. The session then holds `sasl:<principal>`
+ * (`alice@EXAMPLE.COM`, unless the server is told to strip the realm).
+ * Needs the optional peer `kerberos` (loaded at the first GSSAPI exchange);
+ * the machine's Kerberos configuration (`/etc/krb5.conf` or `KRB5_CONFIG`)
+ * names the realm's KDC. Credentials refused (by the KDC or the server) end
+ * the client in AUTH_FAILED with an AuthFailedError.
+ *
+ * @example
+ * const zk = createClient({
+ *   hosts: 'zk1.example.com:2181',
+ *   sasl: { mechanism: 'GSSAPI', principal: 'app@EXAMPLE.COM', keytab: '/etc/app/app.keytab' },
+ * });
+ */
+export interface GssapiSaslOptions {
+  /** Kerberos V5 through GSSAPI (RFC 4752). */
+  mechanism: 'GSSAPI';
+  /** The service principal's first part, the servers' (`zookeeper.sasl.client.username`); default 'zookeeper'. */
+  serviceName?: string;
+  /** The service principal's host; default: the host connected to, canonicalised as `canonicalizeHostname` says. */
+  serviceHost?: string;
+  /**
+   * Use the canonical name of the address connected to (a reverse lookup
+   * through the system resolver, confirmed forward), as the Java client's
+   * `zookeeper.sasl.client.canonicalize.hostname`; default true. With false,
+   * the host as the connect string names it.
+   */
+  canonicalizeHostname?: boolean;
+  /** The client principal, e.g. 'app@EXAMPLE.COM'; default: the ticket cache's (or with `keytab`, its first). */
+  principal?: string;
+  /**
+   * A client keytab to take tickets from, and again when they expire (MIT's
+   * client keytab): the ticket cache is then an in-memory one of this client's.
+   */
+  keytab?: string;
+}
+
+/**
+ * SASL authentication on every connect, before any other request:
+ * DIGEST-MD5 (a JAAS user and password) or GSSAPI (Kerberos).
+ *
+ * @example
+ * const digest: SaslOptions = { mechanism: 'DIGEST-MD5', username: 'alice', password: 'secret' };
+ * const kerberos: SaslOptions = { mechanism: 'GSSAPI', principal: 'alice@EXAMPLE.COM', keytab: '/etc/alice.keytab' };
+ */
+export type SaslOptions = DigestMd5SaslOptions | GssapiSaslOptions;
 
 /**
  * Options of `createClient` (README, "Client"). Only `hosts` is required.
@@ -72,7 +128,7 @@ export interface ClientOptions {
    * end the client: `start()` rejects with a ConnectError whose `cause` has the TLS `code`.
    */
   tls?: boolean | TlsOptions;
-  /** SASL DIGEST-MD5 on every connect, before any other request. */
+  /** SASL on every connect, before any other request: DIGEST-MD5 or GSSAPI (Kerberos). */
   sasl?: SaslOptions;
   /** How reconnection backs off (default: forever, 100 ms doubling to 2 s, ±40% jitter). */
   retry?: RetryPolicy;
@@ -102,7 +158,7 @@ export interface ResolvedOptions {
   session: SessionConfig;
   connectTimeout: number;
   defaultAcl: Acl[];
-  sasl: SaslOptions | undefined;
+  sasl: SaslConfig | undefined;
 }
 
 /** Checks every option a JavaScript caller may get wrong, before anything is started. */
@@ -193,14 +249,52 @@ function resolveTls(option: unknown): ReturnType<typeof prepareTls> {
 }
 
 /** Checks the `sasl` option; returns a copy, so a caller mutating its object later cannot change it. */
-function resolveSasl(option: unknown): SaslOptions | undefined {
+function resolveSasl(option: unknown): SaslConfig | undefined {
   if (option === undefined) return undefined;
   if (typeof option !== 'object' || option === null) {
-    throw new InvalidArgumentError(`sasl must be { mechanism: 'DIGEST-MD5', username, password }, not ${describe(option)}`);
+    throw new InvalidArgumentError(`sasl must be { mechanism: 'DIGEST-MD5', username, password } or { mechanism: 'GSSAPI', … }, not ${describe(option)}`);
   }
-  const { mechanism, username, password } = option as Record<string, unknown>;
-  if (mechanism !== 'DIGEST-MD5') throw new InvalidArgumentError(`sasl.mechanism must be 'DIGEST-MD5', not ${describe(mechanism)}`);
+  const fields = option as Record<string, unknown>;
+  if (fields.mechanism === 'GSSAPI') return resolveGssapi(fields);
+  const { mechanism, username, password } = fields;
+  if (mechanism !== 'DIGEST-MD5') throw new InvalidArgumentError(`sasl.mechanism must be 'DIGEST-MD5' or 'GSSAPI', not ${describe(mechanism)}`);
   if (typeof username !== 'string' || username === '') throw new InvalidArgumentError('sasl.username must be a non-empty string');
   if (typeof password !== 'string') throw new InvalidArgumentError('sasl.password must be a string');
   return { mechanism, username, password };
+}
+
+/** GSSAPI's options: names without the characters that separate a principal's parts, a keytab that can be read now. */
+function resolveGssapi(fields: Record<string, unknown>): SaslConfig {
+  const name = (key: string, forbidden: RegExp, rule: string): string | undefined => {
+    const value = fields[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '' || forbidden.test(value)) {
+      throw new InvalidArgumentError(`sasl.${key} must be a non-empty string ${rule}, not ${describe(value)}`);
+    }
+    return value;
+  };
+  // 'zookeeper' and 'zk1.example.com' are parts of the principal 'zookeeper/zk1.example.com@REALM'.
+  const serviceName = name('serviceName', /[/@\s]/, "without '/', '@' or spaces") ?? 'zookeeper';
+  const serviceHost = name('serviceHost', /[/@\s]/, "without '/', '@' or spaces");
+  const principal = name('principal', /\s/, 'without spaces');
+  const keytabOption = fields.keytab;
+  let keytab: string | undefined;
+  if (keytabOption !== undefined) {
+    if (typeof keytabOption !== 'string' || keytabOption === '') throw new InvalidArgumentError(`sasl.keytab must be a file path, not ${describe(keytabOption)}`);
+    // Absolute: MIT reads it later, on another thread, maybe after a chdir.
+    keytab = path.resolve(keytabOption);
+    try {
+      fs.accessSync(keytab, fs.constants.R_OK);
+    } catch (err) {
+      throw new InvalidArgumentError(`sasl.keytab: cannot read ${keytab} (${(err as { code?: string }).code ?? String(err)})`, { cause: err });
+    }
+  }
+  return {
+    mechanism: 'GSSAPI',
+    serviceName,
+    ...(serviceHost === undefined ? {} : { serviceHost }),
+    canonicalizeHostname: toBoolean(fields.canonicalizeHostname, 'sasl.canonicalizeHostname', true),
+    ...(principal === undefined ? {} : { principal }),
+    ...(keytab === undefined ? {} : { keytab }),
+  };
 }

@@ -28,7 +28,7 @@ import { restoreWatches } from './watch-restore';
 import { ReadWriteProbe } from './read-write-probe';
 import { ReconnectPacing } from './reconnect-pacing';
 import { ZxidTracker } from './zxid-tracker';
-import { DigestMd5Client } from './sasl/digest-md5';
+import { createSaslMechanism, type SaslConfig } from './sasl/mechanism-factory';
 import { SASL, saslExchange } from './sasl/sasl-exchange';
 
 /** Everything the session needs, already validated and defaulted by the client. */
@@ -43,7 +43,7 @@ export interface SessionConfig {
   sessionPassword?: Buffer;
   auth: readonly { scheme: string; auth: Buffer }[];
   /** SASL on every connection, before anything else. */
-  sasl?: { mechanism: 'DIGEST-MD5'; username: string; password: string };
+  sasl?: SaslConfig;
   tls?: boolean | ConnectionOptions;
   reconnect: ResolvedRetryPolicy;
   requestTimeout?: number;
@@ -517,7 +517,7 @@ export class SessionManager implements RequestOwner {
       this.finishReady(conn, readOnly);
       return;
     }
-    const mechanism = new DigestMd5Client({ username: sasl.username, password: sasl.password });
+    const mechanism = createSaslMechanism(sasl, conn);
     this.saslSubscription = saslExchange(mechanism, (token) =>
       new Observable<Buffer>((subscriber) => {
         const request = new PendingRequest(SASL, { token }, subscriber, undefined, null);
@@ -527,7 +527,7 @@ export class SessionManager implements RequestOwner {
     ).subscribe({
       complete: () => {
         this.saslSubscription = null;
-        this.config.logger.info(`rxzk: SASL ${mechanism.mechanism} authentication of '${sasl.username}' succeeded`);
+        this.config.logger.info(`rxzk: SASL ${mechanism.mechanism} authentication of '${mechanism.identity}' succeeded`);
         this.finishReady(conn, readOnly);
       },
       error: (err: unknown) => {

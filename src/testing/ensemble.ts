@@ -5,6 +5,7 @@ import { makeTempDir } from './temp-dir';
 import type { LocalInstallation } from './local-installation';
 import { LocalMember } from './local-member';
 import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
+import { startKerberosForServers, type KerberosForServers } from './kerberos-realm';
 import { PortCollisionError, ZooKeeperStartError } from './start-errors';
 import { Started } from './started-zookeeper';
 import { SUPER_USER, digest } from './super-user';
@@ -30,7 +31,7 @@ const BASE_JVM_FLAGS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredSt
  * serves and (for an ensemble) one leads, and returns the handle.
  *
  * Files live in one directory, `os.tmpdir()/rxzk-zk-*`: `tls/`, `jaas.conf`,
- * `log4j.properties`, and `server.<id>/` per member (zoo.cfg, the dynamic
+ * `log4j.properties`, `kdc/` (with `kerberos`: the realm and its keytabs), and `server.<id>/` per member (zoo.cfg, the dynamic
  * config, data/, zookeeper.log). `stop()` removes it.
  *
  * @example
@@ -38,21 +39,28 @@ const BASE_JVM_FLAGS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredSt
  */
 export async function startLocal(installation: LocalInstallation, options: StartZooKeeperOptions): Promise<Started> {
   const servers = options.servers ?? 1;
+  if (options.kerberos && options.sasl) throw new TypeError('kerberos and sasl exclude each other: a ZooKeeper server runs one SASL mechanism');
   const root = await makeTempDir();
   let members: LocalMember[] = [];
+  let realm: KerberosForServers | undefined;
   const stopMembers = async (): Promise<void> => {
     await Promise.all(members.map((m) => m.stop()));
+    await realm?.kdc.stop();
   };
   try {
     const tlsMaterial = options.tls ? await generateTlsMaterial(path.join(root, 'tls')) : undefined;
     const saslUsers = options.sasl ? (options.sasl === true ? { ...DEFAULT_SASL_USERS } : { ...options.sasl.users }) : undefined;
-    const jaasFile = saslUsers ? path.join(root, 'jaas.conf') : undefined;
+    let jaasFile = saslUsers ? path.join(root, 'jaas.conf') : undefined;
     if (jaasFile && saslUsers) await fs.writeFile(jaasFile, jaasConfig(saslUsers));
+    if (options.kerberos) {
+      realm = await startKerberosForServers(root);
+      jaasFile = realm.jaasFile;
+    }
     const log4jConfig = installation.usesLog4j ? path.join(root, 'log4j.properties') : undefined;
     if (log4jConfig) await fs.writeFile(log4jConfig, LOG4J_PROPERTIES);
     const jvmArgs = [
       ...BASE_JVM_FLAGS,
-      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, superDigest: digest(SUPER_USER), log4jConfig }),
+      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, krb5Conf: realm?.kdc.krb5Conf, superDigest: digest(SUPER_USER), log4jConfig }),
       ...(options.jvmFlags ?? []),
     ];
 
@@ -74,6 +82,7 @@ export async function startLocal(installation: LocalInstallation, options: Start
       members,
       tls: tlsMaterial ? { ca: tlsMaterial.ca, cert: tlsMaterial.cert, key: tlsMaterial.key } : undefined,
       sasl: saslUsers ? { users: Object.freeze(saslUsers) } : undefined,
+      kerberos: realm?.kerberos,
       superUser: SUPER_USER,
       shutdown: async () => {
         await stopMembers();
@@ -142,7 +151,7 @@ async function prepareMembers(
           trustStore: tlsMaterial.trustStoreFile,
           clientAuth: typeof options.tls === 'object' && options.tls.clientAuth ? 'need' : 'want',
         },
-        sasl: options.sasl !== undefined && options.sasl !== false,
+        sasl: (options.sasl !== undefined && options.sasl !== false) || options.kerberos === true,
         readOnlyMode: options.readOnlyMode,
         connectionFactory: options.connectionFactory,
       }),

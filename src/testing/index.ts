@@ -1,6 +1,14 @@
 // rxzk/testing: real ZooKeeper servers for tests.
 export { startZooKeeper } from './start-zookeeper';
-export type { StartZooKeeperOptions, StartedZooKeeper, ZooKeeperMember, ZooKeeperSource } from './types';
+export type {
+  StartZooKeeperOptions,
+  StartedZooKeeper,
+  ZooKeeperMember,
+  ZooKeeperSource,
+  ZooKeeperKerberos,
+  KerberosPrincipal,
+  AddPrincipalOptions,
+} from './types';
 export type { ServerMode } from './four-letter-word';
 export type { SessionHolder } from './expire-session';
 export type { ClientTlsMaterial } from './tls-material';

@@ -9,13 +9,14 @@ import type { StartZooKeeperOptions, StartedZooKeeper } from './types';
  *
  * 1. `ZOOKEEPER_CONNECT` (an existing ensemble, 'host:port,…'): used as is,
  *    without lifecycle control (member methods that would need it reject) and
- *    `stop()` does nothing. It cannot provide `tls`, `sasl` or `readOnlyMode`
+ *    `stop()` does nothing. It cannot provide `tls`, `sasl`, `kerberos` or `readOnlyMode`
  *    (their certificates, users and settings are made at start-up): such
  *    requests go on to the next source.
  * 2. A local installation, run as child JVMs: `ZOOKEEPER_HOME` (lib/*.jar) or
  *    Debian/Ubuntu's `zookeeper` package (/usr/share/java/zookeeper.jar), with
  *    `java` from JAVA_HOME or the PATH. `scripts/install-zookeeper.sh` installs the package.
- * 3. Docker, through testcontainers (loaded only then).
+ * 3. Docker, through testcontainers (loaded only then); not for `kerberos`,
+ *    whose KDC runs on this machine beside a local installation.
  *
  * Every member serves loopback only; all files live in one `rxzk-zk-*`
  * temporary directory; `stop()` leaves no process and no file behind, and
@@ -40,7 +41,7 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
 
   const external = process.env[ZOOKEEPER_CONNECT];
   if (external !== undefined && external.trim() !== '') {
-    const unsupported = (['tls', 'sasl', 'readOnlyMode'] as const).filter((k) => options[k]);
+    const unsupported = (['tls', 'sasl', 'kerberos', 'readOnlyMode'] as const).filter((k) => options[k]);
     if (unsupported.length === 0) return useExternal(external.trim());
     reasons.push(`${ZOOKEEPER_CONNECT} is set, but an existing ensemble cannot provide ${unsupported.join(', ')}`);
   } else {
@@ -50,6 +51,11 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
   const local = findLocalInstallation();
   if (local.found) return startLocal(local.installation, options);
   reasons.push(`no local ZooKeeper: ${local.reason} (install one with 'bash scripts/install-zookeeper.sh', i.e. apt-get install zookeeper, or set ZOOKEEPER_HOME to an unpacked Apache ZooKeeper release)`);
+  if (options.kerberos) {
+    // The KDC runs on this machine as a child process; containers would need it on their network.
+    reasons.push('Docker is not used for kerberos: it needs a local ZooKeeper beside the local KDC');
+    throw new Error(`rxzk/testing could not start a Kerberized ZooKeeper. It tries, in order:\n- ${reasons.join('\n- ')}`);
+  }
 
   try {
     return await startDocker(options);

@@ -2,7 +2,7 @@ import { formatHostPort, parseHostPort, sameAddress } from './address';
 import { expireSession, type SessionHolder } from './expire-session';
 import type { ClientTlsMaterial } from './tls-material';
 import type { Credentials } from './super-user';
-import type { StartedZooKeeper, ZooKeeperMember, ZooKeeperSource } from './types';
+import type { StartedZooKeeper, ZooKeeperKerberos, ZooKeeperMember, ZooKeeperSource } from './types';
 import { waitFor } from './wait-for';
 
 /** What each source provides; the behaviour common to all sources lives in `Started`. */
@@ -11,6 +11,7 @@ export interface StartedInit {
   members: readonly ZooKeeperMember[];
   tls?: ClientTlsMaterial;
   sasl?: { users: Readonly<Record<string, string>> };
+  kerberos?: ZooKeeperKerberos;
   superUser?: Readonly<Credentials>;
   /** Stops the processes and removes the files. Called once. */
   shutdown: () => Promise<void>;
@@ -22,6 +23,7 @@ export class Started implements StartedZooKeeper {
   readonly members: readonly ZooKeeperMember[];
   readonly tls: ClientTlsMaterial | undefined;
   readonly sasl: { readonly users: Readonly<Record<string, string>> } | undefined;
+  readonly kerberos: ZooKeeperKerberos | undefined;
   readonly superUser: Readonly<Credentials> | undefined;
   private readonly shutdown: () => Promise<void>;
   private stopping: Promise<void> | undefined;
@@ -31,6 +33,7 @@ export class Started implements StartedZooKeeper {
     this.members = init.members;
     this.tls = init.tls;
     this.sasl = init.sasl;
+    this.kerberos = init.kerberos;
     this.superUser = init.superUser;
     this.shutdown = init.shutdown;
   }

@@ -30,6 +30,15 @@ export interface StartZooKeeperOptions {
         /** User name to password, written to the servers' JAAS `Server` section. */
         users: Record<string, string>;
       };
+  /**
+   * SASL GSSAPI (Kerberos): a throwaway MIT KDC (Debian's `krb5-kdc`, see
+   * `scripts/install-kerberos.sh`) and servers that log in from a keytab as
+   * `zookeeper/localhost@RXZK.TEST` (JAAS `Server` section,
+   * `SASLAuthenticationProvider`; quorum SASL stays off). Make client
+   * principals with `zkServer.kerberos.addPrincipal`. Clients without SASL
+   * are still accepted. Not with `sasl` (a server runs one SASL mechanism).
+   */
+  kerberos?: boolean;
   /** Servers that lose their quorum keep serving reads (`Mode: read-only`). */
   readOnlyMode?: boolean;
   /**
@@ -47,6 +56,73 @@ export interface StartZooKeeperOptions {
   jvmFlags?: string[];
   /** Image for the Docker source (default 'zookeeper:3.8'). */
   dockerImage?: string;
+}
+
+/**
+ * A principal `addPrincipal` made and the keytab holding its key.
+ *
+ * @example
+ * const { principal, keytab } = await zkServer.kerberos!.addPrincipal('alice');
+ * createClient({ hosts: zkServer.connectString, sasl: { mechanism: 'GSSAPI', principal, keytab } });
+ */
+export interface KerberosPrincipal {
+  /** `name@REALM`, e.g. 'alice@RXZK.TEST': the id `whoAmI` reports and `sasl:` ACLs name. */
+  readonly principal: string;
+  /** Path of a keytab with the principal's current key. */
+  readonly keytab: string;
+}
+
+/**
+ * Options of `addPrincipal`.
+ *
+ * @example
+ * await zkServer.kerberos!.addPrincipal('shortlived', { maxLife: 30 });
+ */
+export interface AddPrincipalOptions {
+  /** Cap on the principal's ticket lifetime in seconds (kadmin `-maxlife`); default: the realm's (1 day). */
+  maxLife?: number;
+}
+
+/**
+ * The throwaway Kerberos realm of `startZooKeeper({ kerberos: true })`: an
+ * MIT KDC on 127.0.0.1, its files in the servers' temporary directory, gone
+ * at `stop()`. Clients of this process find it through `KRB5_CONFIG`:
+ * `process.env.KRB5_CONFIG = zkServer.kerberos.krb5Conf` before connecting.
+ *
+ * @example
+ * const zkServer = await startZooKeeper({ kerberos: true });
+ * process.env.KRB5_CONFIG = zkServer.kerberos!.krb5Conf;
+ * const alice = await zkServer.kerberos!.addPrincipal('alice');
+ * const zk = createClient({ hosts: zkServer.connectString, sasl: { mechanism: 'GSSAPI', principal: alice.principal, keytab: alice.keytab } });
+ */
+export interface ZooKeeperKerberos {
+  /** The realm, 'RXZK.TEST'. */
+  readonly realm: string;
+  /** Path of the realm's `krb5.conf`, for `KRB5_CONFIG` (and Java's `java.security.krb5.conf`). */
+  readonly krb5Conf: string;
+  /** The principal the servers accept tickets for: 'zookeeper/localhost@RXZK.TEST'. */
+  readonly servicePrincipal: string;
+  /**
+   * Makes `name@REALM` (`name` or `service/host`) with a fresh random key
+   * and writes it to a new keytab. Calling it again for a name issues a new
+   * key: the keytabs handed out before for that name are then stale, and the
+   * KDC refuses them (which is how a test makes a wrong keytab).
+   *
+   * @example
+   * const bob = await zkServer.kerberos!.addPrincipal('bob');
+   * const stale = bob.keytab;
+   * await zkServer.kerberos!.addPrincipal('bob'); // `stale` no longer works
+   */
+  addPrincipal(name: string, options?: AddPrincipalOptions): Promise<KerberosPrincipal>;
+  /**
+   * The KDC's log so far: one `AS_REQ … ISSUE` line per ticket-granting ticket
+   * issued (after a `NEEDED_PREAUTH` one), `PREAUTH_FAILED` for a stale key.
+   *
+   * @example
+   * const log = await zkServer.kerberos!.readLog();
+   * const tickets = log.split('\n').filter((line) => /AS_REQ.*ISSUE.*alice@RXZK\.TEST for krbtgt/.test(line)).length;
+   */
+  readLog(): Promise<string>;
 }
 
 /**
@@ -174,6 +250,8 @@ export interface StartedZooKeeper {
         readonly users: Readonly<Record<string, string>>;
       }
     | undefined;
+  /** With `kerberos`: the throwaway realm, its `krb5.conf` and principals. */
+  readonly kerberos: ZooKeeperKerberos | undefined;
   /**
    * A digest user for which every ACL check passes (`addAuth('digest', 'super:super-secret')`);
    * `reconfig` needs it. Undefined for an external ensemble.

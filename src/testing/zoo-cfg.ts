@@ -145,6 +145,8 @@ export interface SystemPropertyOptions {
   readOnlyMode?: boolean;
   /** Path of the JAAS file with the `Server` section, as the server sees it. */
   jaasFile?: string;
+  /** With Kerberos: the realm's krb5.conf (the KDC's address), as the server sees it. */
+  krb5Conf?: string;
   /** `user:base64(sha1(user:password))` of the super user. */
   superDigest?: string;
   /** log4j 1.2 configuration file (Debian's package and ZooKeeper < 3.8). */
@@ -178,6 +180,7 @@ export function systemProperties(o: SystemPropertyOptions): string[] {
       '-Dzookeeper.sessionRequireClientSASLAuth=false',
     );
   }
+  if (o.krb5Conf !== undefined) flags.push(`-Djava.security.krb5.conf=${o.krb5Conf}`);
   if (o.superDigest !== undefined) flags.push(`-Dzookeeper.DigestAuthenticationProvider.superDigest=${o.superDigest}`);
   return flags;
 }

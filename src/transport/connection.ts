@@ -51,6 +51,11 @@ export class Connection {
     this.frames$ = chunks$.pipe(frames(maxReplySize));
   }
 
+  /** The address connected to (the socket's remote address), e.g. for SASL GSSAPI's service principal; undefined once closed. */
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

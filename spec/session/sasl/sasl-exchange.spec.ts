@@ -9,6 +9,7 @@ function scripted(): SaslMechanism & { seen: string[] } {
   let complete = false;
   return {
     mechanism: 'TEST',
+    identity: 'tester',
     seen,
     get complete() {
       return complete;
@@ -44,7 +45,7 @@ describe('saslExchange', () => {
     const refusal = new AuthFailedError();
     const err: unknown = await lastValueFrom(saslExchange(scripted(), () => throwError(() => refusal))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthFailedError);
-    expect((err as Error).message).toBe('the server refused SASL TEST authentication (unknown user or wrong password?)');
+    expect((err as Error).message).toBe('the server refused SASL TEST authentication (unknown user or wrong credentials?)');
     expect((err as Error).cause).toBe(refusal);
   });
 
@@ -66,5 +67,52 @@ describe('saslExchange', () => {
     expect(sends).toBe(2);
     subscription.unsubscribe();
     expect(torndown).toEqual([2]);
+  });
+
+  it('waits for a mechanism whose steps answer with a promise, and passes its rejection on as it is', async () => {
+    const base = scripted();
+    const later: SaslMechanism = {
+      mechanism: 'ASYNC',
+      identity: 'tester',
+      get complete() {
+        return base.complete;
+      },
+      initialResponse: async () => base.initialResponse(),
+      evaluateChallenge: async (challenge) => base.evaluateChallenge(challenge),
+    };
+    const sent: string[] = [];
+    const replies = ['challenge', 'done'];
+    await lastValueFrom(
+      saslExchange(later, (token) => {
+        sent.push(token.toString());
+        return of(Buffer.from(replies.shift()!));
+      }),
+      { defaultValue: undefined },
+    );
+    expect(sent).toEqual(['hello', 'answer-1']);
+
+    const refused = new Error('the KDC refused');
+    const failing: SaslMechanism = { ...later, complete: false, initialResponse: () => Promise.reject(refused) };
+    await expect(lastValueFrom(saslExchange(failing, () => of(Buffer.alloc(0))))).rejects.toBe(refused);
+  });
+
+  it('sends nothing when an asynchronous answer settles after unsubscription', async () => {
+    let resolve!: (token: Buffer) => void;
+    const slow: SaslMechanism = {
+      mechanism: 'SLOW',
+      identity: 'tester',
+      complete: false,
+      initialResponse: () => new Promise<Buffer>((r) => (resolve = r)),
+      evaluateChallenge: () => Buffer.alloc(0),
+    };
+    let sends = 0;
+    const subscription = saslExchange(slow, () => {
+      sends++;
+      return of(Buffer.alloc(0));
+    }).subscribe();
+    subscription.unsubscribe();
+    resolve(Buffer.from('too late'));
+    await new Promise((r) => setImmediate(r));
+    expect(sends).toBe(0);
   });
 });

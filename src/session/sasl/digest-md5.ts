@@ -81,6 +81,16 @@ export class DigestMd5Client {
     };
   }
 
+  /**
+   * The user authenticating, for logs.
+   *
+   * @example
+   * new DigestMd5Client({ username: 'bob', password: 'secret' }).identity;  // 'bob'
+   */
+  get identity(): string {
+    return this.options.username;
+  }
+
   /** Whether the server has proved it knows the password: authentication succeeded. */
   get complete(): boolean {
     return this.step === 'complete';
