@@ -11,8 +11,16 @@ import { ensureBuilt, root } from './built-package';
 const exec = promisify(execFile);
 
 let tarball: Promise<string> | undefined;
+let packDir: string | undefined;
 
-/** This build of rxzk packed by `npm pack` (once per jest worker), in a temp dir removed when the process exits. */
+/** Removes the packed tarball (call it in afterAll of a spec that used it). */
+export function removePackedTarball(): void {
+  if (packDir !== undefined) fs.rmSync(packDir, { recursive: true, force: true });
+  packDir = undefined;
+  tarball = undefined;
+}
+
+/** This build of rxzk packed by `npm pack` (once per spec file), in a temp dir that removePackedTarball() removes. */
 export function packedTarball(): Promise<string> {
   // RXZK_TARBALL=<path>: check another build instead (an older one, to see a spec fail without a fix).
   const given = process.env.RXZK_TARBALL;
@@ -20,7 +28,7 @@ export function packedTarball(): Promise<string> {
   tarball ??= (async () => {
     await ensureBuilt();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-pack-'));
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    packDir = dir;
     const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8', timeout: 120_000 }).trim().split('\n').pop()!;
     return path.join(dir, name);
   })();

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { root } from './built-package';
-import { installedApp } from './packed';
+import { installedApp, removePackedTarball } from './packed';
 import { programSource, testSource, type Format, type Framework } from './runner-probe';
 
 const exec = promisify(execFile);
@@ -133,7 +133,10 @@ beforeAll(async () => {
   }
   console.log(`runner matrix: ${timings.join('; ')}`);
 }, 1_800_000);
-afterAll(() => zkServer?.stop(), 60_000);
+afterAll(async () => {
+  removePackedTarball();
+  await zkServer?.stop();
+}, 60_000);
 
 const cases = LINES.flatMap((line) => runnersFor(line).map((runner) => [`${line.name} under ${runner.name}`, line, runner] as const));
 

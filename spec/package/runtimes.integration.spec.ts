@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { installedApp } from './packed';
+import { installedApp, removePackedTarball } from './packed';
 
 const exec = promisify(execFile);
 
@@ -79,6 +79,7 @@ beforeAll(async () => {
   ({ dir: app } = await installedApp('runtimes', { bun: '^1.4.0', deno: '^2.9.0', rxjs: '^7.8.0' }));
   fs.writeFileSync(path.join(app, 'smoke.mjs'), SMOKE);
 }, 600_000);
+afterAll(() => removePackedTarball());
 
 describe.each(RUNTIMES)('under $name', ({ name, bin, args }) => {
   it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock and a TreeCache on it', async () => {

@@ -3,13 +3,14 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { installedApp } from './packed';
+import { installedApp, removePackedTarball } from './packed';
 
 let app: string;
 
 beforeAll(async () => {
   ({ dir: app } = await installedApp('core', { rxjs: '^7.8.0' }));
 }, 600_000);
+afterAll(() => removePackedTarball());
 
 interface SourceMap {
   sources: string[];
