@@ -1,4 +1,5 @@
-// Runs every example as a user would (`npx tsx examples/<name>.ts`, or examples/<name>/main.ts), one after the other,
+// Runs every example as a user would (`npx tsx examples/<name>.ts`, or examples/<name>/main.ts) against the built
+// package (dist/, as installed: `npm run build` first), one after the other,
 // each against its own throwaway server from rxzk/testing (or ZOOKEEPER_CONNECT when set). Fails when an example exits
 // non-zero or runs past the bound (then its whole process group is killed, so no server JVM is left behind).
 //
@@ -25,8 +26,10 @@ function examples() {
 function run(file) {
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    // Through tsx: tsconfig.json's paths map 'rxzk', 'rxzk/recipes', … to src/, so a clean clone needs no build.
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // Through tsx, with rxzk resolved as an application resolves it: package.json's exports, so dist/ (the build), not
+    // src/ through tsconfig.json's paths (which `npm run demo` uses, to need no build).
+    const env = { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.installed.json') };
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -46,6 +49,10 @@ function run(file) {
   });
 }
 
+if (!existsSync(path.join(root, 'dist', 'index.cjs'))) {
+  console.error('the examples run against the built package: npm run build first');
+  process.exit(1);
+}
 const filters = process.argv.slice(2);
 const chosen = examples().filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
 if (chosen.length === 0) {

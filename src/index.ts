@@ -1,4 +1,26 @@
-// rxzk: the public API (documented in the README). Everything else is internal.
+/**
+ * A ZooKeeper client for Node.js on RxJS. `createClient(options)` makes a client; `start()` connects it. Every
+ * operation (`create`, `get`, `set`, `delete`, `getChildren`, transactions, …) is a cold Observable that sends its
+ * request when subscribed, emits one value and completes, or errors with a typed error (one class per server code,
+ * and client-side classes such as `InvalidPathError`); `watchData$`, `watchChildren$`, `exists$` and `watch$` follow
+ * nodes and re-arm ZooKeeper's watches themselves; `state$` and the connection operators tell when ZooKeeper can be
+ * trusted. Sessions survive dropped connections; an expired one is replaced.
+ *
+ * Install: `npm install rxzk rxjs` (rxjs ^7.8 is a peer). Node 18 or later.
+ *
+ * @example
+ * import { firstValueFrom } from 'rxjs';
+ * import { createClient, NodeExistsError } from 'rxzk';
+ *
+ * const zk = createClient({ hosts: 'zk1:2181,zk2:2181,zk3:2181/myapp', sessionTimeout: 10_000 });
+ * await zk.start();
+ * await firstValueFrom(zk.create('/config', '{"debug":false}', { makePath: true }));
+ * zk.watchData$('/config').subscribe((node) => console.log(node?.data.toString()));
+ * await zk.close();
+ *
+ * @packageDocumentation
+ * @module rxzk
+ */
 export { ZooKeeperClient, createClient } from './client/zookeeper-client';
 export type { WatchOptions, MultiReadRequest, MultiReadResult } from './client/zookeeper-client';
 export type { ClientOptions, SaslOptions, DigestMd5SaslOptions, GssapiSaslOptions, TlsOptions } from './client/options';

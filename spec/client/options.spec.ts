@@ -5,6 +5,15 @@ import { createClient, InvalidArgumentError, type ClientOptions } from '../../sr
 const hosts = '127.0.0.1:2181';
 
 describe('createClient() option checks', () => {
+  it('refuses an unknown option by name, with the nearest known one (issue 18.4)', () => {
+    const options = { hosts: '127.0.0.1:2181', sesionTimeout: 5000 } as unknown as ClientOptions;
+    expect(() => createClient(options)).toThrow(InvalidArgumentError);
+    expect(() => createClient(options)).toThrow(/createClient: unknown option 'sesionTimeout' \(did you mean 'sessionTimeout'\?\)/);
+    expect(() => createClient({ hosts: '127.0.0.1:2181', Hosts: 'x' } as unknown as ClientOptions)).toThrow(/'Hosts' \(did you mean 'hosts'\?\)/);
+    // Far from every option: named, with no guess.
+    expect(() => createClient({ hosts: '127.0.0.1:2181', zookeeperQuorum: 'x' } as unknown as ClientOptions)).toThrow(/unknown option 'zookeeperQuorum'; the options are hosts, /);
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ['sessionTimeout of 2^31 ms (ConnectRequest.timeOut is an int32)', { sessionTimeout: 2 ** 31 }],
     ['sessionTimeout of 0', { sessionTimeout: 0 }],

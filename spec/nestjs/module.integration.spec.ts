@@ -51,6 +51,8 @@ describe('ZooKeeperModule.forRoot', () => {
     const worker = app.get(Worker);
     expect(worker.stateAtConstruction).toBe('CONNECTED');
     expect(worker.zk).toBe(app.get(getZooKeeperToken()));
+    // 'default' names the unnamed client, as the NestJS ecosystem names it (@nestjs/typeorm's DEFAULT_DATA_SOURCE_NAME).
+    expect(app.get(getZooKeeperToken('default'))).toBe(worker.zk);
     expect(await one(worker.zk.create('/forroot', 'x'))).toBe('/forroot');
   });
 

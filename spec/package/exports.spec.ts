@@ -117,6 +117,23 @@ describe('the built package', () => {
     expect(report).toEqual([]);
   });
 
+  // Angular is an ES module only (as NestJS 12 is; the repository's NestJS is 11, CommonJS).
+  it.each(['rxzk/angular'])(
+    "require('%s') on a Node whose require() cannot load an ES module names the Node version needed",
+    (entry) => {
+      // Node 20.19+ without require(esm) behaves as 20.18 and 18 do (checked on both: the same message).
+      fs.writeFileSync(path.join(consumer, 'old-node.cjs'), `require(${JSON.stringify(entry)});`);
+      let message = '';
+      try {
+        execFileSync(process.execPath, ['--no-experimental-require-module', path.join(consumer, 'old-node.cjs')], { cwd: consumer, encoding: 'utf8', stdio: 'pipe' });
+      } catch (err) {
+        message = String((err as { stderr?: string }).stderr);
+      }
+      expect(message).toContain(`require('${entry}') needs Node 20.19 or later on 20.x, or Node 22.12 or later`);
+      expect(message).toContain(`import '${entry}' from an ES module`);
+    },
+  );
+
   it('publishes types of the API only: no internal class is declared', () => {
     const declarations = fs.readdirSync(dist).filter((f) => /\.d\.[cm]ts$/.test(f));
     expect(declarations.length).toBeGreaterThan(0);

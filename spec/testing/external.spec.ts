@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../src/index';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { connectRaw } from './raw-session';
 
@@ -85,6 +86,6 @@ describe('startZooKeeper() with no usable source', () => {
   });
 
   it('rejects a bad ensemble size', async () => {
-    await expect(startZooKeeper({ servers: 0 })).rejects.toThrow(RangeError);
+    await expect(startZooKeeper({ servers: 0 })).rejects.toThrow(InvalidArgumentError);
   });
 });

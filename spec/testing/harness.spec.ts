@@ -3,16 +3,46 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { createClient, type ConnectionState } from '../../src';
-import { zooKeeperHarness } from '../../src/testing';
+import { createClient, InvalidArgumentError, type ConnectionState } from '../../src';
+import { Lock } from '../../src/recipes';
+import { startZooKeeper, zooKeeperHarness, ZooKeeperStartError, type ZooKeeperHarness } from '../../src/testing';
+import { freePorts } from '../../src/testing/free-port';
 import { Recorder } from '../support/recorder';
 
-const harness = zooKeeperHarness();
+/** The harness of this file, on a client port chosen by the test (its `port` option). */
+let harness: ZooKeeperHarness;
+let port: number;
 
-beforeAll(() => harness.setup());
-afterAll(() => harness.teardown());
+beforeAll(async () => {
+  [port] = await freePorts(1);
+  harness = zooKeeperHarness({ port });
+  await harness.setup();
+});
+afterAll(() => harness?.teardown());
 
 describe('zooKeeperHarness', () => {
+  it('serves on the client port it was given', () => {
+    expect(harness.server.connectString).toBe(`127.0.0.1:${port}`);
+  });
+
+  it('refuses a taken port at once, naming it, and an unknown option naming the nearest one', async () => {
+    await expect(startZooKeeper({ port })).rejects.toThrow(ZooKeeperStartError);
+    await expect(startZooKeeper({ port })).rejects.toThrow(new RegExp(`client port ${port} .*not free`));
+    expect(() => zooKeeperHarness({ prot: 2181 } as never)).toThrow(InvalidArgumentError);
+    expect(() => zooKeeperHarness({ prot: 2181 } as never)).toThrow(/unknown option 'prot' \(did you mean 'port'\?\)/);
+    await expect(startZooKeeper({ sever: 3 } as never)).rejects.toThrow(/unknown option 'sever' \(did you mean 'servers'\?\)/);
+    await expect(harness.client({ sesionTimeout: 5000 } as never)).rejects.toThrow(/unknown option 'sesionTimeout' \(did you mean 'sessionTimeout'\?\)/);
+  });
+
+  it('loseConnection resolves once the reconnection has settled: a lock held before the cut reads HELD (the README example)', async () => {
+    const zk = await harness.client();
+    const holding = await new Lock(zk, '/lock').acquire();
+    await harness.loseConnection(zk, { for: 500 });
+    expect(holding.state).toBe('HELD');
+    await harness.expireSession(zk);
+    expect(holding.state).toBe('LOST');
+  });
+
   it('gives each client a fresh chroot: tests never see each other’s nodes', async () => {
     const a = await harness.client();
     const b = await harness.client();

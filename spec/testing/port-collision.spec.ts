@@ -22,11 +22,17 @@ function close(server: net.Server): Promise<void> {
 }
 
 describe('start-up on a port taken in the meantime', () => {
-  const realFreePorts = freePort.freePorts;
+  const realMemberPorts = freePort.memberPorts;
   let spy: jest.SpyInstance;
+  /** The ports memberPorts picks, with member `member`'s port number `index` (0: client, 1: quorum, 2: election) replaced by `port`. */
+  const withTaken = (member: number, index: number, port: number) => async (servers: number, perMember: number, first?: number, host?: string) => {
+    const ports = await realMemberPorts(servers, perMember, first, host);
+    ports[member][index] = port;
+    return ports;
+  };
 
   beforeEach(() => {
-    spy = jest.spyOn(freePort, 'freePorts');
+    spy = jest.spyOn(freePort, 'memberPorts');
   });
 
   afterEach(() => {
@@ -35,7 +41,7 @@ describe('start-up on a port taken in the meantime', () => {
 
   it('starts again on fresh ports when the client port is taken', async () => {
     const { server, port } = await listen();
-    spy.mockImplementationOnce(async (count: number, host?: string) => [port, ...(await realFreePorts(count - 1, host))]);
+    spy.mockImplementationOnce(withTaken(0, 0, port));
     const zkServer = await startZooKeeper();
     try {
       expect(spy).toHaveBeenCalledTimes(2);
@@ -53,7 +59,7 @@ describe('start-up on a port taken in the meantime', () => {
       socket.on('error', () => undefined);
       socket.once('data', (d) => socket.end(d.toString() === 'srvr' ? 'Zookeeper version: 3.8.0\nMode: standalone\n' : 'Environment:\nuser.dir=/elsewhere\n'));
     });
-    spy.mockImplementationOnce(async (count: number, host?: string) => [port, ...(await realFreePorts(count - 1, host))]);
+    spy.mockImplementationOnce(withTaken(0, 0, port));
     const zkServer = await startZooKeeper();
     try {
       expect(spy).toHaveBeenCalledTimes(2);
@@ -67,10 +73,7 @@ describe('start-up on a port taken in the meantime', () => {
   it("starts an ensemble again when a member's election port is taken", async () => {
     const { server, port } = await listen();
     // Per member: client, quorum, election. Member 1's election port is the taken one.
-    spy.mockImplementationOnce(async (count: number, host?: string) => {
-      const ports = await realFreePorts(count - 1, host);
-      return [...ports.slice(0, 2), port, ...ports.slice(2)];
-    });
+    spy.mockImplementationOnce(withTaken(0, 2, port));
     const zkServer = await startZooKeeper({ servers: 3 });
     try {
       expect(spy).toHaveBeenCalledTimes(2);

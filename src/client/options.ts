@@ -11,6 +11,7 @@ import { parseConnectString } from '../transport/connect-string';
 import { prepareTls, type TlsOptions } from '../transport/socket-connector';
 import { OPEN_ACL_UNSAFE, validateAcl } from './acl';
 import { describe, toBoolean, toNumberIn, toPositiveMs, toRequiredData } from '../common/arguments';
+import { checkKnownKeys } from '../common/known-keys';
 
 export type { TlsOptions };
 
@@ -161,11 +162,33 @@ export interface ResolvedOptions {
   sasl: SaslConfig | undefined;
 }
 
+/** Every key of ClientOptions: any other is a mistake, refused by name (issue 18.4). */
+const CLIENT_OPTION_KEYS: Record<keyof ClientOptions, true> = {
+  hosts: true,
+  sessionTimeout: true,
+  connectTimeout: true,
+  chroot: true,
+  readOnly: true,
+  randomizeHosts: true,
+  sessionId: true,
+  sessionPassword: true,
+  defaultAcl: true,
+  auth: true,
+  tls: true,
+  sasl: true,
+  retry: true,
+  requestTimeout: true,
+  logger: true,
+  maxFrameSize: true,
+  maxReplySize: true,
+};
+
 /** Checks every option a JavaScript caller may get wrong, before anything is started. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`options must be an object with at least 'hosts', not ${describe(options)}`);
   }
+  checkKnownKeys(options, CLIENT_OPTION_KEYS, 'createClient');
   const { endpoints, chroot } = parseConnectString(options.hosts, options.chroot);
   // ConnectRequest.timeOut is a signed 32-bit int; a larger value crashed the encoder inside a socket callback.
   const sessionTimeout = toNumberIn(options.sessionTimeout, 'sessionTimeout (ms)', { min: 1, max: INT32_MAX, integer: true }, 10_000);

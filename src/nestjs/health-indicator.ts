@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { ZooKeeperClient } from '../index';
@@ -22,16 +21,16 @@ interface Terminus {
   HealthCheckError?: new (message: string, causes: unknown) => Error;
 }
 
-/** @nestjs/terminus if the application has it; loaded when first asked for, never at import. */
-let terminus: Terminus | null | undefined;
-function loadTerminus(): Terminus | null {
-  if (terminus === undefined) {
-    try {
-      terminus = createRequire(__filename)('@nestjs/terminus') as Terminus;
-    } catch {
-      terminus = null;
-    }
-  }
+/**
+ * @nestjs/terminus if the application has it; loaded when first asked for, never at import, and the way the application
+ * loads its framework: require() in the CommonJS build (and under ts-jest), import() in the ES module build — so under
+ * tsx and jest it is the application's own copy of terminus.
+ */
+let terminus: Promise<Terminus | null> | undefined;
+function loadTerminus(): Promise<Terminus | null> {
+  terminus ??= (typeof require === 'function' ? Promise.resolve().then(() => require('@nestjs/terminus') as Terminus) : import('@nestjs/terminus')).catch(
+    () => null,
+  );
   return terminus;
 }
 
@@ -69,7 +68,7 @@ export class ZooKeeperHealthIndicator {
       state = 'NOT_REGISTERED';
     }
     const up = state === 'CONNECTED' || state === 'CONNECTED_READ_ONLY';
-    const t = loadTerminus();
+    const t = await loadTerminus();
     if (t?.HealthIndicatorService !== undefined) {
       const service = this.healthIndicatorService(t.HealthIndicatorService);
       const session = service.check(key);

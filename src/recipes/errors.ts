@@ -41,6 +41,9 @@ export class LockTimeoutError extends ZooKeeperClientError {
  * lock.hold$().subscribe({ error: (err) => err instanceof LockLostError && stopWork(err.holding.fencingToken) });
  */
 export class LockLostError extends ZooKeeperClientError {
+  /** The holding that was lost (its `state` is LOST, its `signal` aborted). */
+  declare readonly holding: Holding;
+
   /**
    * Created by the recipes when a holding turns LOST while held.
    *
@@ -48,12 +51,10 @@ export class LockLostError extends ZooKeeperClientError {
    * @param message defaults to `'lost <node>'`
    * @param options `cause`: the error that led to this one (e.g. SessionExpiredError)
    */
-  constructor(
-    /** The holding that was lost (its `state` is LOST, its `signal` aborted). */
-    readonly holding: Holding,
-    message = `lost ${holding.node}`,
-    options?: { cause?: unknown },
-  ) {
+  constructor(holding: Holding, message = `lost ${holding.node}`, options?: { cause?: unknown }) {
     super(message, options);
+    // Not enumerable: util.inspect and console.error print the error — its message names the node — not the client,
+    // session and subjects behind the holding (issue 18.4: a ~40-line dump when a client closed under whileHeld).
+    Object.defineProperty(this, 'holding', { value: holding, enumerable: false, writable: false, configurable: true });
   }
 }

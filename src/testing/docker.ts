@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fourLetterWord, parseMode, serverMode, type ServerMode } from './four-letter-word';
-import { freePorts } from './free-port';
+import { memberPorts } from './free-port';
 import { makeTempDir } from './temp-dir';
 import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
 import { ZooKeeperStartError, tail } from './start-errors';
@@ -167,7 +167,7 @@ export async function startDocker(options: StartZooKeeperOptions): Promise<Start
       }),
       ...(options.jvmFlags ?? []),
     ];
-    const hostPorts = await freePorts(servers * (tlsMaterial ? 2 : 1));
+    const hostPorts = (await memberPorts(servers, tlsMaterial ? 2 : 1, options.port)).flat();
     const quorum: QuorumMember[] = Array.from({ length: servers }, (_, i) => ({
       id: i + 1,
       host: `zk${i + 1}`,

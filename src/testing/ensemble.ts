@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { freePorts } from './free-port';
+import { memberPorts } from './free-port';
 import { makeTempDir } from './temp-dir';
 import type { LocalInstallation } from './local-installation';
 import { LocalMember } from './local-member';
@@ -106,18 +106,13 @@ async function prepareMembers(
   options: StartZooKeeperOptions,
 ): Promise<LocalMember[]> {
   const perMember = (servers > 1 ? 3 : 1) + (tlsMaterial ? 1 : 0);
-  const ports = await freePorts(servers * perMember, HOST);
-  const take = (): number => {
-    const p = ports.shift();
-    if (p === undefined) throw new Error('ran out of ports');
-    return p;
-  };
-  const plan = Array.from({ length: servers }, (_, i) => ({
+  const ports = await memberPorts(servers, perMember, options.port, HOST);
+  const plan = ports.map(([clientPort, ...rest], i) => ({
     id: i + 1,
-    clientPort: take(),
-    quorumPort: servers > 1 ? take() : 0,
-    electionPort: servers > 1 ? take() : 0,
-    securePort: tlsMaterial ? take() : undefined,
+    clientPort,
+    quorumPort: servers > 1 ? rest.shift()! : 0,
+    electionPort: servers > 1 ? rest.shift()! : 0,
+    securePort: tlsMaterial ? rest.shift()! : undefined,
   }));
   const quorum: QuorumMember[] = plan.map((p) => ({
     id: p.id,

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { ZooKeeperStartError } from './start-errors';
 
 /** Lowest port picked: below it sit many well-known and registered services. */
 const LOWEST = 10_000;
@@ -74,4 +75,33 @@ function listen(server: net.Server, host: string, port: number): Promise<number>
       else resolve(address.port);
     });
   });
+}
+
+/**
+ * The ports of `servers` members, `perMember` each, the client port first. With `firstClientPort` (startZooKeeper's
+ * `port`), member i's client port is `firstClientPort + i` — checked free now, so a taken one fails at once with a
+ * ZooKeeperStartError that names it, not after a JVM start-up — and the others are free ones.
+ *
+ * @example
+ * const [[client, quorum, election]] = await memberPorts(1, 3, 2181);
+ */
+export async function memberPorts(servers: number, perMember: number, firstClientPort?: number, host = '127.0.0.1'): Promise<number[][]> {
+  if (firstClientPort === undefined) {
+    const ports = await freePorts(servers * perMember, host);
+    return Array.from({ length: servers }, (_, i) => ports.slice(i * perMember, (i + 1) * perMember));
+  }
+  const clients = Array.from({ length: servers }, (_, i) => firstClientPort + i);
+  for (const port of clients) {
+    const server = net.createServer();
+    try {
+      await listen(server, host, port);
+    } catch (err) {
+      throw new ZooKeeperStartError(`client port ${port} on ${host} is not free (${(err as NodeJS.ErrnoException).code ?? String(err)})`, undefined, { cause: err });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+  // Free ports for the rest, none of them a chosen client port.
+  const others = (await freePorts(servers * (perMember - 1) + servers, host)).filter((p) => !clients.includes(p)).slice(0, servers * (perMember - 1));
+  return clients.map((client, i) => [client, ...others.slice(i * (perMember - 1), (i + 1) * (perMember - 1))]);
 }

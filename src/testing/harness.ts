@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { createClient, type ClientOptions, type ZooKeeperClient } from '../index';
-import { startZooKeeper } from './start-zookeeper';
+import { checkStartOptions, startZooKeeper } from './start-zookeeper';
 import { TcpProxy } from './tcp-proxy';
 import type { StartedZooKeeper, StartZooKeeperOptions } from './types';
 
 /**
- * Options of `zooKeeperHarness`: those of `startZooKeeper` (an ensemble with `servers: 3`).
+ * Options of `zooKeeperHarness`: those of `startZooKeeper` (an ensemble with `servers: 3`, a client port with `port`).
  *
  * @example
  * const harness = zooKeeperHarness({ servers: 3 });
@@ -56,7 +56,11 @@ export interface ZooKeeperHarness {
   /**
    * Cuts that client's TCP connection (both sides reset) and refuses its
    * reconnections for `for` ms (default 0: back at once); resolves once the
-   * client is CONNECTED again, on the same session.
+   * client is CONNECTED again, on the same session, and what the reconnection
+   * set off has settled: the harness's own round trip (an `exists`) queued
+   * behind the requests sent on reconnecting is answered, so a holding's check
+   * of its node is done (`holding.state` reads HELD again) and restored watches
+   * have been re-read, as a test expects once the cut is over.
    *
    * @param zk a client this harness made
    * @param opts `for`: how long reconnections are refused, in ms (keep it under the session timeout to keep the session)
@@ -68,7 +72,8 @@ export interface ZooKeeperHarness {
   loseConnection(zk: ZooKeeperClient, opts?: { for?: number }): Promise<void>;
   /**
    * A real server-side expiry of that client's session (its ephemerals are deleted, its watches get an Expired
-   * event); resolves once it is CONNECTED on its new session.
+   * event); resolves once it is CONNECTED on its new session and the requests that set off are answered (as for
+   * `loseConnection`).
    *
    * @param zk a client this harness made
    * @example
@@ -84,6 +89,16 @@ export interface ZooKeeperHarness {
    * afterAll(() => harness.teardown());
    */
   teardown(): Promise<void>;
+}
+
+/**
+ * Resolves once a round trip sent now is answered. Whatever the client's state listeners sent when it (re)connected — a
+ * holding's check of its node, the reads of restored watches — went out before it, and a session's requests are
+ * answered in order, so their replies have been handled by then (issue 18.3: a holding read SUSPENDED right after
+ * loseConnection resolved, and turned HELD a reply later).
+ */
+async function settled(zk: ZooKeeperClient): Promise<void> {
+  await lastValueFrom(zk.exists('/').pipe(timeout(RECOVERY_TIMEOUT_MS)), { defaultValue: null });
 }
 
 /** The parent of every harness chroot. */
@@ -118,6 +133,8 @@ interface HarnessClient {
  * });
  */
 export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
+  // A mistyped option is refused here, where the harness is declared, not in beforeAll.
+  checkStartOptions(opts, 'zooKeeperHarness');
   let server: StartedZooKeeper | null = null;
   /** An admin client, unchrooted: makes and deletes the chroots. */
   let admin: ZooKeeperClient | null = null;
@@ -167,6 +184,7 @@ export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
       for (const p of proxies) p.accept();
       await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED' || s === 'CONNECTED_READ_ONLY'), timeout(RECOVERY_TIMEOUT_MS)));
       if (zk.session?.id !== session) throw new Error('loseConnection: the session did not survive (the cut lasted longer than its timeout?)');
+      await settled(zk);
     },
 
     chrootOf(zk) {
@@ -185,6 +203,7 @@ export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
       await started().expireSession(zk);
       await renewed;
       await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED' || s === 'CONNECTED_READ_ONLY'), timeout(RECOVERY_TIMEOUT_MS)));
+      await settled(zk);
     },
 
     async teardown() {

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../index';
+import { checkKnownKeys } from '../common/known-keys';
 import { startDocker } from './docker';
 import { startLocal } from './ensemble';
 import { ZOOKEEPER_CONNECT, useExternal } from './external';
@@ -35,13 +37,12 @@ import type { StartZooKeeperOptions, StartedZooKeeper } from './types';
  * }
  */
 export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promise<StartedZooKeeper> {
-  const servers = options.servers ?? 1;
-  if (!Number.isInteger(servers) || servers < 1) throw new RangeError(`servers must be a positive integer, got ${servers}`);
+  checkStartOptions(options, 'startZooKeeper');
   const reasons: string[] = [];
 
   const external = process.env[ZOOKEEPER_CONNECT];
   if (external !== undefined && external.trim() !== '') {
-    const unsupported = (['tls', 'sasl', 'kerberos', 'readOnlyMode'] as const).filter((k) => options[k]);
+    const unsupported = (['tls', 'sasl', 'kerberos', 'readOnlyMode', 'port'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
     if (unsupported.length === 0) return useExternal(external.trim());
     reasons.push(`${ZOOKEEPER_CONNECT} is set, but an existing ensemble cannot provide ${unsupported.join(', ')}`);
   } else {
@@ -63,4 +64,37 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
     reasons.push(`no Docker engine for testcontainers: ${err instanceof Error ? err.message : String(err)}`);
     throw new Error(`rxzk/testing could not start ZooKeeper. It tries, in order:\n- ${reasons.join('\n- ')}`, { cause: err });
   }
+}
+
+/** Every key of StartZooKeeperOptions: any other is a mistake, refused by name (issue 18.4). */
+const START_OPTION_KEYS: Record<keyof StartZooKeeperOptions, true> = {
+  servers: true,
+  port: true,
+  tls: true,
+  sasl: true,
+  kerberos: true,
+  readOnlyMode: true,
+  connectionFactory: true,
+  startTimeout: true,
+  jvmFlags: true,
+  dockerImage: true,
+};
+
+/**
+ * Checks the options of `startZooKeeper` (and of the harness, `what`) before anything starts: no unknown key, a
+ * positive integer of servers, client ports that exist. Returns the number of servers.
+ *
+ * @example
+ * checkStartOptions({ servers: 3, port: 2181 }, 'zooKeeperHarness'); // 3
+ */
+export function checkStartOptions(options: StartZooKeeperOptions, what: string): number {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidArgumentError(`${what}: options must be an object`);
+  checkKnownKeys(options, START_OPTION_KEYS, what);
+  const servers = options.servers ?? 1;
+  if (!Number.isInteger(servers) || servers < 1) throw new InvalidArgumentError(`${what}: servers must be a positive integer, not ${String(servers)}`);
+  const { port } = options;
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port + servers - 1 > 65535)) {
+    throw new InvalidArgumentError(`${what}: port must be an integer from 1 to ${65536 - servers} (the first of ${servers} client ports), not ${String(port)}`);
+  }
+  return servers;
 }

@@ -13,6 +13,15 @@ export interface StartZooKeeperOptions {
   /** Ensemble size (default 1: a standalone server). 3 and 5 are the usual choices. */
   servers?: number;
   /**
+   * The (first) client port: member i (from 0) listens on `port + i`. Default: a free one. A port that is taken fails
+   * at once with a ZooKeeperStartError naming it. With `ZOOKEEPER_CONNECT` set, a port asked for starts a server of
+   * its own (an existing ensemble's ports are not this module's to choose).
+   *
+   * @example
+   * const zkServer = await startZooKeeper({ port: 2181 }); // zkServer.connectString === '127.0.0.1:2181'
+   */
+  port?: number;
+  /**
    * A TLS-only client port on every server, with a throwaway CA. `clientAuth:
    * true` makes the server demand a client certificate (`ssl.clientAuth=need`);
    * otherwise clients may present one (`want`). The plain port stays open.

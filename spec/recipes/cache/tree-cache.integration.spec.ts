@@ -68,8 +68,10 @@ describe('TreeCache', () => {
     await one(zk.create('/app/config/db', 'url=a', { makePath: true }));
     await one(zk.create('/app/config/cache', 'on'));
     const { cache, events } = cacheOf(zk, '/app');
+    expect(cache.size).toBe(0);
     await cache.start();
     expect(nodeEvents(events.values).sort()).toEqual(['INITIALIZED', 'NODE_ADDED /app', 'NODE_ADDED /app/config', 'NODE_ADDED /app/config/cache', 'NODE_ADDED /app/config/db']);
+    expect(cache.size).toBe(4); // the root included
     expect(events.values[events.values.length - 1]).toEqual({ type: 'INITIALIZED' });
     expect(cache.get('/app/config/db')?.data.toString()).toBe('url=a');
     expect(cache.children('/app/config')).toEqual(['cache', 'db']);
@@ -85,6 +87,7 @@ describe('TreeCache', () => {
     expect('data' in removed && removed.data.toString()).toBe('on');
     expect(cache.get('/app/config/db')?.data.toString()).toBe('url=b');
     expect(cache.get('/app/config/cache')).toBeUndefined();
+    expect(cache.size).toBe(4); // one added, one removed
   });
 
   it('tells a create, an update and a delete in the order the server made them, however the reads end', async () => {

@@ -151,6 +151,18 @@ export class TreeCache {
   }
 
   /**
+   * How many nodes the cache holds now, its root included (0 before `start()` has read the root, or when the root
+   * does not exist).
+   *
+   * @example
+   * await cache.start();
+   * console.log(`${cache.size} nodes under /services, /services included`);
+   */
+  get size(): number {
+    return this.state.size;
+  }
+
+  /**
    * The names of a cached node's children (sorted), or `undefined` when the
    * cache does not hold that node.
    *

@@ -1,0 +1,96 @@
+// rxzk under Bun and Deno (issue 18.11): the packed package installed beside their npm packages (their binaries come
+// inside them), and one program run by each, on a server it starts itself with rxzk/testing: the core operations (create, get, set,
+// getChildren, a transaction, exists, delete, a typed error), a watch stream, a Lock, a TreeCache, and one class
+// identity for import and require. The app's install is kept in os.tmpdir() (packed.ts).
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { installedApp, removePackedTarball } from './packed';
+
+const exec = promisify(execFile);
+
+const SMOKE = `
+import { createRequire } from 'node:module';
+import { firstValueFrom, lastValueFrom, filter, take, toArray, timeout } from 'rxjs';
+import { createClient, NodeExistsError, InvalidArgumentError } from 'rxzk';
+import { Lock, TreeCache } from 'rxzk/recipes';
+import { startZooKeeper } from 'rxzk/testing';
+
+const seen = { runtime: typeof Bun !== 'undefined' ? 'bun' : typeof Deno !== 'undefined' ? 'deno' : 'node' };
+// rxzk/testing too: a server of its own, a JVM this runtime starts and stops.
+const server = await startZooKeeper();
+const zk = createClient({ hosts: server.connectString });
+await zk.start();
+seen.state = zk.state;
+seen.created = await firstValueFrom(zk.create('/a', 'one'));
+seen.read = (await firstValueFrom(zk.get('/a'))).data.toString();
+const values = firstValueFrom(zk.watchData$('/a').pipe(take(2), toArray(), timeout(20000)));
+await firstValueFrom(zk.exists('/a'));
+await firstValueFrom(zk.set('/a', 'two'));
+seen.watched = (await values).map((n) => n.data.toString());
+await firstValueFrom(zk.transaction().create('/a/b', 'x').create('/a/c', 'y').commit());
+seen.children = (await firstValueFrom(zk.getChildren('/a'))).sort();
+try { await firstValueFrom(zk.create('/a')); seen.typedError = 'none'; } catch (err) { seen.typedError = err instanceof NodeExistsError ? err.codeName : String(err); }
+const lock = new Lock(zk, '/lock');
+const holding = await lock.acquire({ timeout: 10000 });
+seen.lock = [holding.state, typeof holding.fencingToken, (await lock.tryAcquire()) === null];
+await holding.release();
+seen.lockAfter = holding.state;
+const cache = new TreeCache(zk, '/a');
+await cache.start();
+seen.cache = [cache.size, cache.children('/a'), cache.get('/a/b')?.data.toString()];
+const removed = firstValueFrom(cache.events$.pipe(filter((e) => e.type === 'NODE_REMOVED'), timeout(20000)));
+await lastValueFrom(zk.delete('/a/c'), { defaultValue: undefined });
+seen.cacheEvent = (await removed).path;
+await cache.close();
+let thrown;
+try { createRequire(import.meta.url)('rxzk').createClient({ hosts: 'h:1', sessionTimeout: -1 }); } catch (err) { thrown = err; }
+seen.instanceofAcross = thrown instanceof InvalidArgumentError;
+await zk.close();
+seen.closed = zk.state;
+await server.stop();
+console.log('SMOKE ' + JSON.stringify(seen));
+`;
+
+const EXPECTED = {
+  state: 'CONNECTED',
+  created: '/a',
+  read: 'one',
+  watched: ['one', 'two'],
+  children: ['b', 'c'],
+  typedError: 'NODEEXISTS',
+  lock: ['HELD', 'bigint', true],
+  lockAfter: 'RELEASED',
+  cache: [3, ['b', 'c'], 'x'],
+  cacheEvent: '/a/c',
+  instanceofAcross: true,
+  closed: 'CLOSED',
+};
+
+const RUNTIMES = [
+  { name: 'Bun', bin: 'bun', args: (file: string) => ['run', file] },
+  { name: 'Deno', bin: 'deno', args: (file: string) => ['run', '-A', file] },
+];
+
+let app: string;
+
+beforeAll(async () => {
+  ({ dir: app } = await installedApp('runtimes', { bun: '^1.4.0', deno: '^2.9.0', rxjs: '^7.8.0' }));
+  fs.writeFileSync(path.join(app, 'smoke.mjs'), SMOKE);
+}, 600_000);
+afterAll(() => removePackedTarball());
+
+describe.each(RUNTIMES)('under $name', ({ name, bin, args }) => {
+  it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock and a TreeCache on it', async () => {
+    const { stdout } = await exec(path.join(app, 'node_modules', '.bin', bin), args('smoke.mjs'), {
+      cwd: app,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+    }).catch((err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`${name} failed:\n${String(err.stdout ?? '').slice(-2000)}\n${String(err.stderr ?? '').slice(-3000)}`);
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('SMOKE '));
+    expect(JSON.parse(line?.slice('SMOKE '.length) ?? '{}')).toEqual({ runtime: bin, ...EXPECTED });
+  }, 180_000);
+});
