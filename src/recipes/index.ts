@@ -1,6 +1,6 @@
 // rxzk/recipes: coordination recipes on the public client API only, on the znode layouts of Curator and kazoo.
 export type { Holding, HoldingState } from './holding';
-export { LockTimeoutError, LockLostError } from './errors';
+export { LockTimeoutError, LockLostError, OutcomeUnknownError } from './errors';
 export type { WaitOptions } from './support/wait-options';
 export * from './locks';
 export * from './leader';
