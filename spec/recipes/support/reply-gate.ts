@@ -1,48 +1,54 @@
-// A proxy for the lost-reply specs of issue 17: unlike rxzk/testing's TcpProxy it can HOLD the server's replies (and
-// let them go later), and it reads the frames on both sides, so that a spec can wait for "the client's write reached
-// the server" or "the reply to that read is here" rather than for a timer.
+// A proxy for the lost-reply specs of issue 17. Unlike rxzk/testing's TcpProxy it reads the frames both ways, so
+// that a spec can HOLD the server's replies and let them go later, lose exactly the reply to the client's next write
+// (every read before it answered), and wait for "the client's write reached the server" or "the reply to that
+// request is here" rather than for a timer.
 import * as net from 'node:net';
 
-/** ZooKeeper op codes of the requests a spec waits for (RequestHeader.type). */
-export const Op = { create: 1, delete: 2, setData: 5, getData: 4, create2: 15, multi: 14, sync: 9, exists: 3, getChildren2: 12 } as const;
+/** ZooKeeper op codes of the requests a spec looks for (RequestHeader.type). */
+export const Op = { create: 1, delete: 2, exists: 3, getData: 4, setData: 5, sync: 9, getChildren2: 12, multi: 14, create2: 15 } as const;
 
-/** A request seen going to the server: its xid and op code. */
-interface Request {
+/** The requests that change something. */
+export const isWrite = (type: number): boolean =>
+  type === Op.create || type === Op.create2 || type === Op.delete || type === Op.setData || type === Op.multi;
+
+/** A request seen going to the server: its xid, op code, and place among all requests seen. */
+export interface SeenRequest {
   readonly xid: number;
   readonly type: number;
+  readonly index: number;
 }
 
-/**
- * Length-prefixed frames of one direction of one connection; the first frame (ConnectRequest / ConnectResponse) has
- * no header and is skipped.
- */
+/** Length-prefixed frames of one direction of one connection; the first (ConnectRequest / ConnectResponse) has no header. */
 class Frames {
   private pending = Buffer.alloc(0);
   private first = true;
 
-  constructor(private readonly onFrame: (frame: Buffer) => void) {}
+  constructor(private readonly onFrame: (frame: Buffer, whole: Buffer, first: boolean) => void) {}
 
   push(chunk: Buffer): void {
     this.pending = Buffer.concat([this.pending, chunk]);
     while (this.pending.length >= 4) {
       const length = this.pending.readInt32BE(0);
       if (this.pending.length < 4 + length) return;
-      const frame = this.pending.subarray(4, 4 + length);
+      const whole = this.pending.subarray(0, 4 + length);
       this.pending = this.pending.subarray(4 + length);
-      if (this.first) this.first = false;
-      else this.onFrame(frame);
+      const first = this.first;
+      this.first = false;
+      this.onFrame(whole.subarray(4), whole, first);
     }
   }
 }
 
+type Mode = { kind: 'pass' } | { kind: 'hold' } | { kind: 'swallow' } | { kind: 'lose-write'; after: number };
+
 export class ReplyGate {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private mode: 'pass' | 'hold' | 'swallow' = 'pass';
+  private mode: Mode = { kind: 'pass' };
   private refusing = false;
-  private held: { client: net.Socket; chunk: Buffer }[] = [];
-  /** Every request that went through to the server, and the xids of the replies that came back (held or not). */
-  private readonly requests: Request[] = [];
+  private held: { client: net.Socket; frame: Buffer }[] = [];
+  /** Every request that went through to the server, and the xids of the replies that came back (whatever became of them). */
+  private readonly requests: SeenRequest[] = [];
   private readonly replies = new Set<number>();
   private waiters: (() => void)[] = [];
 
@@ -77,17 +83,28 @@ export class ReplyGate {
         upstream.destroy();
       });
     }
-    const toServer = new Frames((frame) => this.seen(() => this.requests.push({ xid: frame.readInt32BE(0), type: frame.readInt32BE(4) })));
+    const toServer = new Frames((frame, _whole, first) => {
+      if (!first) this.seen(() => this.requests.push({ xid: frame.readInt32BE(0), type: frame.readInt32BE(4), index: this.requests.length }));
+    });
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       toServer.push(chunk);
     });
-    const toClient = new Frames((frame) => this.seen(() => this.replies.add(frame.readInt32BE(0))));
-    upstream.on('data', (chunk: Buffer) => {
-      toClient.push(chunk);
-      if (this.mode === 'pass') client.write(chunk);
-      else if (this.mode === 'hold') this.held.push({ client, chunk });
+    const toClient = new Frames((frame, whole, first) => {
+      const xid = first ? null : frame.readInt32BE(0);
+      if (xid !== null) this.seen(() => this.replies.add(xid));
+      this.forward(client, whole, xid);
     });
+    upstream.on('data', (chunk: Buffer) => toClient.push(chunk));
+  }
+
+  private forward(client: net.Socket, frame: Buffer, xid: number | null): void {
+    const mode = this.mode;
+    if (mode.kind === 'hold') this.held.push({ client, frame });
+    else if (mode.kind === 'lose-write' && xid !== null && this.requests.some((r) => r.index >= mode.after && r.xid === xid && isWrite(r.type))) {
+      // The reply to the write is lost, and the connection goes silent after it, as a dead one does.
+      this.mode = { kind: 'swallow' };
+    } else if (mode.kind !== 'swallow') client.write(frame);
   }
 
   private seen(record: () => void): void {
@@ -95,20 +112,17 @@ export class ReplyGate {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Resolves with the first request (after `after` of them) whose op code passes `match`; bounded. */
-  async request(match: (type: number) => boolean, after = 0, ms = 15_000): Promise<Request & { index: number }> {
-    return this.until(() => {
-      const index = this.requests.findIndex((r, i) => i >= after && match(r.type));
-      return index < 0 ? null : { ...this.requests[index], index };
-    }, ms);
-  }
-
   /** How many requests went through so far (for `request(…, after)`). */
   get requestCount(): number {
     return this.requests.length;
   }
 
-  /** Resolves once the reply to request `xid` has come from the server (passed, held or swallowed); bounded. */
+  /** The first request (from the `after`th on) whose op code passes `match`, once it has gone to the server; bounded. */
+  request(match: (type: number) => boolean, after = 0, ms = 15_000): Promise<SeenRequest> {
+    return this.until(() => this.requests.find((r) => r.index >= after && match(r.type)) ?? null, ms);
+  }
+
+  /** Resolves once the reply to request `xid` has come from the server (passed, held or dropped); bounded. */
   async reply(xid: number, ms = 15_000): Promise<void> {
     await this.until(() => (this.replies.has(xid) ? true : null), ms);
   }
@@ -130,36 +144,44 @@ export class ReplyGate {
     }
   }
 
-  /** The server's bytes are kept back from now on, in order, until `pass()` or `swallow()`. */
+  /** The server's replies are kept back from now on, in order, until `pass()`, `swallow()` or `loseNextWrite()`. */
   hold(): void {
-    this.mode = 'hold';
+    this.mode = { kind: 'hold' };
   }
 
-  /** What was held goes to the client now; from now on the server's bytes are dropped (a reply lost on the way). */
-  swallowAfterHeld(): void {
-    this.flushHeld();
-    this.mode = 'swallow';
-  }
-
-  /** The server's bytes go through again (what was held first). */
+  /** The server's replies go through (what was held first). */
   pass(): void {
     this.flushHeld();
-    this.mode = 'pass';
+    this.mode = { kind: 'pass' };
+  }
+
+  /**
+   * What was held goes through; then every reply passes until the one to the next write request (from now on):
+   * that one is dropped, and so is everything after it, until `cut()`. Resolves with that write once it has been
+   * answered (and its answer dropped).
+   */
+  async loseNextWrite(): Promise<SeenRequest> {
+    const after = this.requests.length;
+    this.flushHeld();
+    this.mode = { kind: 'lose-write', after };
+    const write = await this.request(isWrite, after);
+    await this.reply(write.xid);
+    return write;
   }
 
   private flushHeld(): void {
-    for (const { client, chunk } of this.held.splice(0)) if (!client.destroyed) client.write(chunk);
+    for (const { client, frame } of this.held.splice(0)) if (!client.destroyed) client.write(frame);
   }
 
-  /** Resets every connection (the client reconnects at once); the server's bytes go through on the new ones. */
+  /** Resets every connection (the client reconnects at once); replies pass again on the new ones. */
   cut(): void {
     this.held = [];
-    this.mode = 'pass';
+    this.mode = { kind: 'pass' };
     for (const s of this.sockets) s.resetAndDestroy();
     this.sockets.clear();
   }
 
-  /** Cuts every connection and refuses new ones until `accept()` (the client stays SUSPENDED, its session alive). */
+  /** Cuts every connection and refuses new ones until `accept()` (the client stays SUSPENDED; its session lives on). */
   refuse(): void {
     this.refusing = true;
     this.cut();
