@@ -39,7 +39,7 @@ class Frames {
   }
 }
 
-type Mode = { kind: 'pass' } | { kind: 'hold' } | { kind: 'swallow' } | { kind: 'lose-write'; after: number };
+type Mode = { kind: 'pass' } | { kind: 'hold' } | { kind: 'swallow' } | { kind: 'lose'; after: number; match: (type: number) => boolean };
 
 export class ReplyGate {
   private readonly server: net.Server;
@@ -101,8 +101,8 @@ export class ReplyGate {
   private forward(client: net.Socket, frame: Buffer, xid: number | null): void {
     const mode = this.mode;
     if (mode.kind === 'hold') this.held.push({ client, frame });
-    else if (mode.kind === 'lose-write' && xid !== null && this.requests.some((r) => r.index >= mode.after && r.xid === xid && isWrite(r.type))) {
-      // The reply to the write is lost, and the connection goes silent after it, as a dead one does.
+    else if (mode.kind === 'lose' && xid !== null && this.requests.some((r) => r.index >= mode.after && r.xid === xid && mode.match(r.type))) {
+      // That reply is lost, and the connection goes silent after it, as a dead one does.
       this.mode = { kind: 'swallow' };
     } else if (mode.kind !== 'swallow') client.write(frame);
   }
@@ -156,17 +156,22 @@ export class ReplyGate {
   }
 
   /**
-   * What was held goes through; then every reply passes until the one to the next write request (from now on):
-   * that one is dropped, and so is everything after it, until `cut()`. Resolves with that write once it has been
-   * answered (and its answer dropped).
+   * What was held goes through; then every reply passes until the one to the next request (from now on) whose op
+   * code passes `match` — by default the next write: that one is dropped, and so is everything after it, until
+   * `cut()`. Resolves with that request once it has been answered (and its answer dropped).
    */
-  async loseNextWrite(): Promise<SeenRequest> {
+  async loseNextReply(match: (type: number) => boolean = isWrite): Promise<SeenRequest> {
     const after = this.requests.length;
     this.flushHeld();
-    this.mode = { kind: 'lose-write', after };
-    const write = await this.request(isWrite, after);
-    await this.reply(write.xid);
-    return write;
+    this.mode = { kind: 'lose', after, match };
+    const request = await this.request(match, after);
+    await this.reply(request.xid);
+    return request;
+  }
+
+  /** {@link loseNextReply} of the next write. */
+  loseNextWrite(): Promise<SeenRequest> {
+    return this.loseNextReply(isWrite);
   }
 
   private flushHeld(): void {
