@@ -12,7 +12,7 @@ import {
 } from '../../index';
 import { OutcomeUnknownError } from '../errors';
 import { removeNode } from '../support/remove-node';
-import { untilConnected } from '../support/retried';
+import { SAME_SESSION_RETRY, untilConnected } from '../support/retried';
 
 /**
  * The name every receipt starts with. No layout a recipe shares with Curator or kazoo reads a child so named, and
@@ -31,9 +31,6 @@ export function isLostReply(err: unknown): boolean {
     err instanceof ConnectionLossError || err instanceof OperationTimeoutError || (err instanceof TimeoutError && err.kind === 'request')
   );
 }
-
-/** The verifying reads: across dropped connections, never across an expiry (the receipt would be gone with the session). */
-const SAME_SESSION_RETRY = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false } as const;
 
 /**
  * The one rule of issue 17 for a write whose reply was lost: it is confirmed only with proof that it was THIS

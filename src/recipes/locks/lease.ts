@@ -5,7 +5,7 @@ import { LockLostError, LockTimeoutError, type OutcomeUnknownError } from '../er
 import type { Holding } from '../holding';
 import { commitProven } from '../kernel/proof';
 import { identifierOption, optionsObject } from '../leader/options';
-import { retriedDone } from '../support/retried';
+import { SAME_SESSION_RETRY, retriedDone } from '../support/retried';
 import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
 import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-record';
 import { Lock } from './lock';
@@ -25,8 +25,6 @@ export interface LeaseOptions {
 /** How many times a write that raced another writer is tried again before the lease counts as taken. */
 const WRITE_TRIES = 3;
 
-/** The record's read, retried across dropped connections; an expiry ends the lock's holding, and the attempt starts over. */
-const SAME_SESSION = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false } as const;
 
 /**
  * A lease that never waits for its holder: kazoo's NonBlockingLease (and
@@ -157,7 +155,8 @@ function isLost(holding: Holding): boolean {
 
 async function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
   try {
-    return await firstValueFrom(zk.get(path).pipe(withRetry(SAME_SESSION)));
+    // Not across an expiry: the lock's holding ends with the session, and the attempt starts over (obtainOne).
+    return await firstValueFrom(zk.get(path).pipe(withRetry(SAME_SESSION_RETRY)));
   } catch (err) {
     if (err instanceof NoNodeError) return null;
     throw err;

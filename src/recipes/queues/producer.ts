@@ -1,8 +1,7 @@
-import { firstValueFrom } from 'rxjs';
 import { InvalidArgumentError, NoNodeError, RolledBackError, parentOf, type Data, type ZooKeeperClient } from '../../index';
 import { commitProven } from '../kernel/proof';
 import { toBuffer } from '../support/data';
-import { retriedDone } from '../support/retried';
+import { retried, retriedDone } from '../support/retried';
 import { checkPutOptions, entryPrefix } from './entry-name';
 
 /**
@@ -95,7 +94,7 @@ async function commitEntries(target: EntryDir, data: readonly Buffer[], priority
 
 /** The number of children of `dir` (kazoo's `len(queue)`: the parent's numChildren), 0 when it is not there. */
 export async function countEntries(zk: ZooKeeperClient, dir: string): Promise<number> {
-  const stat = await firstValueFrom(zk.exists(dir));
+  const stat = await retried(zk.exists(dir));
   return stat?.numChildren ?? 0;
 }
 
