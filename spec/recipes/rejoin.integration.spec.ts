@@ -6,24 +6,18 @@ import { Partitioner, Party, PersistentNode, ServiceDiscovery, type PartitionEve
 import { done, one, until } from '../support/fixtures';
 import { Recorder } from '../support/recorder';
 import { recipeServer } from './support/recipe-server';
-import { ReplyGate } from './support/reply-gate';
+import { expireCutOff, loseWriteReply, type ReplyGate } from './support/reply-gate';
 import { waitForNodes } from './leader/support';
 
 const env = recipeServer();
-const gates: ReplyGate[] = [];
-afterAll(async () => {
-  for (const g of gates.splice(0)) await g.stop();
-});
+let counter = 0;
+const nextPath = (kind: string) => `/rejoin/${kind}-${++counter}`;
 
 /** A client behind a gate of its own, and `parent` made beforehand (persistent): its first write is then the node's create. */
 async function gated(parent: string): Promise<{ zk: ZooKeeperClient; gate: ReplyGate }> {
   await done(env.observer.ensurePath(parent));
-  const gate = await ReplyGate.start(env.server.connectString);
-  gates.push(gate);
-  return { zk: await env.connect({ hosts: gate.address, sessionTimeout: 10_000 }), gate };
+  return env.gated(10_000);
 }
-let counter = 0;
-const nextPath = (kind: string) => `/rejoin/${kind}-${++counter}`;
 
 /**
  * Starts what `start()` starts with the reply to its first write lost (its reads answered): the node's create reached
@@ -31,13 +25,8 @@ const nextPath = (kind: string) => `/rejoin/${kind}-${++counter}`;
  */
 async function expireWithCreateInFlight<T>(zk: ZooKeeperClient, gate: ReplyGate, start: () => T): Promise<{ started: T }> {
   const oldSession = zk.session!.id;
-  const lost = gate.loseNextWrite();
-  const started = start();
-  await lost;
-  gate.refuse();
-  await until(zk, 'SUSPENDED');
-  await env.server.expireSession(zk);
-  gate.accept();
+  const { started } = await loseWriteReply(gate, start);
+  await expireCutOff(env.server, zk, gate);
   await until(zk, 'CONNECTED');
   expect(zk.session!.id).not.toBe(oldSession);
   return { started };

@@ -4,32 +4,12 @@ import { ConnectionLossError, type ZooKeeperClient } from '../../../src';
 import { Counter, OutcomeUnknownError, SharedCount } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
-import { Op, ReplyGate } from '../support/reply-gate';
+import { Op, expireCutOff, loseWriteReply, type ReplyGate } from '../support/reply-gate';
 
 const env = recipeServer();
-const { connect } = env;
+const { connect, gated } = env;
 let n = 0;
 const counterPath = () => `/counters/lost-${++n}/value`;
-const gates: ReplyGate[] = [];
-afterAll(async () => {
-  for (const g of gates.splice(0)) await g.stop();
-});
-
-/** A client behind a gate of its own. */
-async function gated(): Promise<{ zk: ZooKeeperClient; gate: ReplyGate }> {
-  const gate = await ReplyGate.start(env.server.connectString);
-  gates.push(gate);
-  return { zk: await connect({ hosts: gate.address, sessionTimeout: 20_000 }), gate };
-}
-
-/** Starts `start()` with the reply to its next write lost (its reads answered); resolves once that reply was dropped. */
-async function loseWriteReply<T>(gate: ReplyGate, start: () => T): Promise<{ started: T }> {
-  const lost = gate.loseNextWrite();
-  const started = start();
-  await lost;
-  return { started };
-}
-
 /** The receipts left under a counter's node, read by the client that wrote (after a sync: its deletes sent before are in). */
 async function receiptsLeft(zk: ZooKeeperClient, path: string): Promise<string[]> {
   await one(zk.sync(path));
@@ -62,13 +42,19 @@ describe('Counter.add whose reply was lost', () => {
   });
 });
 
+/** A gated client's Counter at a fresh path, at 1 (its first add's receipt already deleted). */
+async function gatedCounter(): Promise<{ path: string; zk: ZooKeeperClient; gate: ReplyGate; counter: Counter }> {
+  const path = counterPath();
+  const { zk, gate } = await gated();
+  const counter = new Counter(zk, path);
+  await counter.add(1);
+  expect(await receiptsLeft(zk, path)).toEqual([]);
+  return { path, zk, gate, counter };
+}
+
 describe('Counter.add whose reply was lost, applied', () => {
   it('is confirmed once by its receipt on the same session, and leaves no receipt behind', async () => {
-    const path = counterPath();
-    const { zk, gate } = await gated();
-    const counter = new Counter(zk, path);
-    await counter.add(1);
-    expect(await receiptsLeft(zk, path)).toEqual([]);
+    const { path, zk, gate, counter } = await gatedCounter();
     const { started: adding } = await loseWriteReply(gate, () => counter.add(1));
     gate.cut();
     await until(zk, 'CONNECTED');
@@ -78,16 +64,9 @@ describe('Counter.add whose reply was lost, applied', () => {
   });
 
   it('rejects with OutcomeUnknownError (cause: the lost reply) when the session expired before the receipt could be read', async () => {
-    const path = counterPath();
-    const { zk, gate } = await gated();
-    const counter = new Counter(zk, path);
-    await counter.add(1);
-    expect(await receiptsLeft(zk, path)).toEqual([]);
+    const { path, zk, gate, counter } = await gatedCounter();
     const { started: adding } = await loseWriteReply(gate, () => counter.add(1));
-    gate.refuse();
-    await until(zk, 'SUSPENDED');
-    await env.server.expireSession(zk);
-    gate.accept();
+    await expireCutOff(env.server, zk, gate);
     const err = await rejectionOf(adding);
     expect(err).toBeInstanceOf(OutcomeUnknownError);
     expect(err.cause).toBeInstanceOf(ConnectionLossError);
@@ -137,10 +116,7 @@ describe('SharedCount sets whose reply was lost', () => {
     expect((await shared.count()).value).toBe(3);
     expect(await receiptsLeft(zk, path)).toEqual([]);
     const { started: again } = await loseWriteReply(gate, () => shared.setCount(4));
-    gate.refuse();
-    await until(zk, 'SUSPENDED');
-    await env.server.expireSession(zk);
-    gate.accept();
+    await expireCutOff(env.server, zk, gate);
     expect(await rejectionOf(again)).toBeInstanceOf(OutcomeUnknownError);
     expect((await shared.count()).value).toBe(4);
   });

@@ -4,9 +4,9 @@ import type { ZooKeeperClient } from '../../../src';
 import { ConnectionLossError, InvalidArgumentError } from '../../../src';
 import { LockTimeoutError, NonBlockingLease, OutcomeUnknownError } from '../../../src/recipes';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, one, rejectionOf, until } from '../../support/fixtures';
+import { clientPool, one, rejectionOf } from '../../support/fixtures';
 import { nodesOf, waitForNodes } from '../leader/support';
-import { Op, ReplyGate } from '../support/reply-gate';
+import { Op, ReplyGate, expireCutOff } from '../support/reply-gate';
 
 let zkServer: StartedZooKeeper;
 const { connect, closeAll } = clientPool(() => zkServer.connectString);
@@ -34,14 +34,6 @@ async function gated(): Promise<{ zk: ZooKeeperClient; gate: ReplyGate }> {
   const gate = await ReplyGate.start(zkServer.connectString);
   gates.push(gate);
   return { zk: await connect({ hosts: gate.address, sessionTimeout: 20_000 }), gate };
-}
-
-/** Cuts the gated client off, expires its session on the server, and lets it reconnect (on a new session). */
-async function expireCutOff(client: ZooKeeperClient, gate: ReplyGate): Promise<void> {
-  gate.refuse();
-  await until(client, 'SUSPENDED');
-  await zkServer.expireSession(client);
-  gate.accept();
 }
 
 describe('NonBlockingLease', () => {
@@ -163,7 +155,7 @@ describe('NonBlockingLease writes whose reply was lost, and expiries (issue 17)'
     const lost = gate.loseNextReply((t) => t === Op.multi);
     const obtaining = NonBlockingLease.obtain(client, path, HOUR, { identifier: 'unknown' });
     await lost;
-    await expireCutOff(client, gate);
+    await expireCutOff(zkServer, client, gate);
     const err = await rejectionOf(obtaining);
     expect(err).toBeInstanceOf(OutcomeUnknownError);
     expect(err.cause).toBeInstanceOf(ConnectionLossError);
@@ -179,7 +171,7 @@ describe('NonBlockingLease writes whose reply was lost, and expiries (issue 17)'
     const lost = gate.loseNextReply((t) => t === Op.getData);
     const obtaining = NonBlockingLease.obtain(client, path, HOUR, { identifier: 'after-expiry', timeout: 20_000 });
     await lost;
-    await expireCutOff(client, gate);
+    await expireCutOff(zkServer, client, gate);
     expect(await obtaining).toBe(true);
     expect(JSON.parse(await record(path)).holder).toBe('after-expiry');
     expect(await nodesOf(observer, path)).toEqual(['lease_holder']);

@@ -5,31 +5,12 @@ import { ConnectionLossError, NoNodeError, type ZooKeeperClient } from '../../..
 import { LockingQueue, OutcomeUnknownError, Queue } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
-import { ReplyGate } from '../support/reply-gate';
+import { expireCutOff, loseWriteReply, type ReplyGate } from '../support/reply-gate';
 
 const env = recipeServer();
-const { connect } = env;
+const { connect, gated } = env;
 let n = 0;
 const queuePath = () => `/queues/lost-${++n}/q`;
-const gates: ReplyGate[] = [];
-afterAll(async () => {
-  for (const g of gates.splice(0)) await g.stop();
-});
-
-async function gated(): Promise<{ zk: ZooKeeperClient; gate: ReplyGate }> {
-  const gate = await ReplyGate.start(env.server.connectString);
-  gates.push(gate);
-  return { zk: await connect({ hosts: gate.address, sessionTimeout: 20_000 }), gate };
-}
-
-/** Starts `start()` with the reply to its next write lost (its reads answered); resolves once that reply was dropped. */
-async function loseWriteReply<T>(gate: ReplyGate, start: () => T): Promise<{ started: T }> {
-  const lost = gate.loseNextWrite();
-  const started = start();
-  await lost;
-  return { started };
-}
-
 /** The data of the children of `dir` (none once the server reaped it), in name order, read by `zk` after a sync. */
 async function childData(zk: ZooKeeperClient, dir: string): Promise<string[]> {
   await one(zk.sync(dir));
@@ -44,13 +25,19 @@ async function strays(zk: ZooKeeperClient, path: string): Promise<string[]> {
   return (await one(zk.getChildren(parent))).filter((name) => name !== path.slice(path.lastIndexOf('/') + 1));
 }
 
+/** A gated client's Queue at a fresh path holding one entry, 'first' (read back: the delete of its receipt is in). */
+async function gatedQueue(): Promise<{ path: string; zk: ZooKeeperClient; gate: ReplyGate; queue: Queue }> {
+  const path = queuePath();
+  const { zk, gate } = await gated();
+  const queue = new Queue(zk, path);
+  await queue.put('first');
+  await childData(zk, path);
+  return { path, zk, gate, queue };
+}
+
 describe('Queue.put whose reply was lost', () => {
   it('is found again by its receipt on the same session: one entry, put resolves, nothing left beside the queue', async () => {
-    const path = queuePath();
-    const { zk, gate } = await gated();
-    const queue = new Queue(zk, path);
-    await queue.put('first');
-    await childData(zk, path);
+    const { path, zk, gate, queue } = await gatedQueue();
     const { started: putting } = await loseWriteReply(gate, () => queue.put('lost reply'));
     gate.cut();
     await until(zk, 'CONNECTED');
@@ -60,11 +47,7 @@ describe('Queue.put whose reply was lost', () => {
   });
 
   it('putAll whose reply was lost is found again: every item once', async () => {
-    const path = queuePath();
-    const { zk, gate } = await gated();
-    const queue = new Queue(zk, path);
-    await queue.put('first');
-    await childData(zk, path);
+    const { path, zk, gate, queue } = await gatedQueue();
     const { started: putting } = await loseWriteReply(gate, () => queue.putAll(['a', 'b', 'c']));
     gate.cut();
     await until(zk, 'CONNECTED');
@@ -73,16 +56,9 @@ describe('Queue.put whose reply was lost', () => {
   });
 
   it('rejects with OutcomeUnknownError (cause: the lost reply) when the session expired before the receipt could be read', async () => {
-    const path = queuePath();
-    const { zk, gate } = await gated();
-    const queue = new Queue(zk, path);
-    await queue.put('first');
-    await childData(zk, path);
+    const { path, zk, gate, queue } = await gatedQueue();
     const { started: putting } = await loseWriteReply(gate, () => queue.put('unknown'));
-    gate.refuse();
-    await until(zk, 'SUSPENDED');
-    await env.server.expireSession(zk);
-    gate.accept();
+    await expireCutOff(env.server, zk, gate);
     const err = await rejectionOf(putting);
     expect(err).toBeInstanceOf(OutcomeUnknownError);
     expect(err.cause).toBeInstanceOf(ConnectionLossError);
@@ -99,12 +75,7 @@ describe('a put that met an expiry', () => {
     const { zk, gate } = await gated();
     const queue = new Queue(zk, path);
     await queue.put('first');
-    gate.refuse();
-    await until(zk, 'SUSPENDED');
-    const putting = queue.put('after the expiry');
-    await env.server.expireSession(zk);
-    gate.accept();
-    await putting;
+    await (await expireCutOff(env.server, zk, gate, () => queue.put('after the expiry'))).started;
     expect(await childData(zk, path)).toEqual(['first', 'after the expiry']);
   });
 
@@ -118,12 +89,7 @@ describe('a put that met an expiry', () => {
     gate.cut();
     await until(zk, 'CONNECTED');
     await lost;
-    gate.refuse();
-    await until(zk, 'SUSPENDED');
-    const putting = queue.put('after the expiry');
-    await env.server.expireSession(zk);
-    gate.accept();
-    await putting;
+    await (await expireCutOff(env.server, zk, gate, () => queue.put('after the expiry'))).started;
     expect(await childData(zk, `${path}/entries`)).toEqual(['first', 'lost reply', 'after the expiry']);
     // Nothing of ours beside entries (and taken, made by takes) under <path>.
     expect((await one(zk.getChildren(path))).filter((c) => c !== 'entries' && c !== 'taken')).toEqual([]);

@@ -1,8 +1,12 @@
-// A proxy for the lost-reply specs of issue 17. Unlike rxzk/testing's TcpProxy it reads the frames both ways, so
-// that a spec can HOLD the server's replies and let them go later, lose exactly the reply to the client's next write
-// (every read before it answered), and wait for "the client's write reached the server" or "the reply to that
-// request is here" rather than for a timer.
+// A proxy for the lost-reply specs of issue 17, in front of rxzk/testing's TcpProxy (which cuts and refuses): it
+// reads the frames both ways, so that a spec can HOLD the server's replies and let them go later, lose exactly the
+// reply to the client's next write (every read before it answered), and wait for "the client's write reached the
+// server" or "the reply to that request is here" rather than for a timer.
 import * as net from 'node:net';
+import type { ZooKeeperClient } from '../../../src';
+import type { StartedZooKeeper } from '../../../src/testing';
+import { until } from '../../support/fixtures';
+import { TcpProxy } from '../../support/tcp-proxy';
 
 /** ZooKeeper op codes of the requests a spec looks for (RequestHeader.type). */
 export const Op = { create: 1, delete: 2, exists: 3, getData: 4, setData: 5, sync: 9, getChildren2: 12, multi: 14, create2: 15 } as const;
@@ -45,20 +49,21 @@ export class ReplyGate {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private mode: Mode = { kind: 'pass' };
-  private refusing = false;
   private held: { client: net.Socket; frame: Buffer }[] = [];
   /** Every request that went through to the server, and the xids of the replies that came back (whatever became of them). */
   private readonly requests: SeenRequest[] = [];
   private readonly replies = new Set<number>();
   private waiters: (() => void)[] = [];
 
-  private constructor(private readonly target: { host: string; port: number }) {
+  private constructor(
+    /** Between the gate and the server: it cuts and refuses the connections. */
+    private readonly proxy: TcpProxy,
+  ) {
     this.server = net.createServer((client) => this.onClient(client));
   }
 
   static async start(target: string): Promise<ReplyGate> {
-    const i = target.lastIndexOf(':');
-    const gate = new ReplyGate({ host: target.slice(0, i), port: Number(target.slice(i + 1)) });
+    const gate = new ReplyGate(await TcpProxy.start(target));
     await new Promise<void>((resolve) => gate.server.listen(0, '127.0.0.1', resolve));
     return gate;
   }
@@ -69,11 +74,8 @@ export class ReplyGate {
   }
 
   private onClient(client: net.Socket): void {
-    if (this.refusing) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(this.target);
+    const i = this.proxy.address.lastIndexOf(':');
+    const upstream = net.connect({ host: this.proxy.address.slice(0, i), port: Number(this.proxy.address.slice(i + 1)) });
     for (const s of [client, upstream]) {
       this.sockets.add(s);
       s.on('error', () => undefined);
@@ -182,24 +184,45 @@ export class ReplyGate {
   cut(): void {
     this.held = [];
     this.mode = { kind: 'pass' };
-    for (const s of this.sockets) s.resetAndDestroy();
-    this.sockets.clear();
+    this.proxy.cut();
   }
 
   /** Cuts every connection and refuses new ones until `accept()` (the client stays SUSPENDED; its session lives on). */
   refuse(): void {
-    this.refusing = true;
-    this.cut();
+    this.held = [];
+    this.mode = { kind: 'pass' };
+    this.proxy.refuse();
   }
 
   /** Accepts connections again. */
   accept(): void {
-    this.refusing = false;
+    this.proxy.accept();
   }
 
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.proxy.stop();
   }
+}
+
+/** Starts `start()` with the reply to its next write lost (its reads answered); resolves once that reply was dropped. */
+export async function loseWriteReply<T>(gate: ReplyGate, start: () => T): Promise<{ started: T }> {
+  const lost = gate.loseNextWrite();
+  const started = start();
+  await lost;
+  return { started };
+}
+
+/**
+ * Cuts the gated client off, expires its session on the server meanwhile, and lets it reconnect (on a new session).
+ * `whileCutOff()` is started once the client is SUSPENDED, before the expiry: what it returns is given back.
+ */
+export async function expireCutOff<T>(server: StartedZooKeeper, zk: ZooKeeperClient, gate: ReplyGate, whileCutOff?: () => T): Promise<{ started: T | undefined }> {
+  gate.refuse();
+  await until(zk, 'SUSPENDED');
+  const started = whileCutOff?.();
+  await server.expireSession(zk);
+  gate.accept();
+  return { started };
 }
