@@ -5,6 +5,7 @@ import {
   NoNodeError,
   OperationTimeoutError,
   SessionExpiredError,
+  SessionMovedError,
   isConnected,
   sortBySequence,
   type Stat,
@@ -58,7 +59,12 @@ const CLEANUP_BOUND_MS = 10_000;
  * decided afresh by the next listing, by its ephemeralOwner.
  */
 function isTransient(err: unknown): boolean {
-  return err instanceof ConnectionLossError || err instanceof SessionExpiredError || err instanceof OperationTimeoutError;
+  return (
+    err instanceof ConnectionLossError ||
+    err instanceof SessionExpiredError ||
+    err instanceof SessionMovedError ||
+    err instanceof OperationTimeoutError
+  );
 }
 
 /**

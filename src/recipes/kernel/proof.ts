@@ -4,6 +4,7 @@ import {
   ConnectionLossError,
   OperationTimeoutError,
   SessionExpiredError,
+  SessionMovedError,
   TimeoutError,
   joinPath,
   withRetry,
@@ -44,7 +45,8 @@ export function isLostReply(err: unknown): boolean {
  * - a server error (a RolledBackError: BadVersion, NodeExists, NoNode…): nothing was applied; thrown as is (the
  *   receipt op is the last one, so `failedIndex` points into the caller's ops whenever one of them failed);
  * - SessionExpiredError: never applied (refused as expired, or still queued when the session ended): sent again
- *   once connected, on the new session;
+ *   once connected, on the new session; likewise SessionMovedError (refused by the leader: the session had moved
+ *   to another server);
  * - the reply is lost ({@link isLostReply}): once connected, on the SAME session as the one the write went out on
  *   (no other session seen since), a `sync` (a follower may not have applied the leader's commit of the lost
  *   transaction yet) and an `exists` of the receipt decide: there, applied (and deleted); absent, not applied (a
@@ -66,7 +68,7 @@ export async function commitProven(zk: ZooKeeperClient, receipts: string, build:
       forget(zk, receipt);
       return;
     } catch (err) {
-      if (err instanceof SessionExpiredError) {
+      if (err instanceof SessionExpiredError || err instanceof SessionMovedError) {
         await untilConnected(zk);
         continue;
       }
