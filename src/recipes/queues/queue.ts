@@ -114,7 +114,10 @@ export class Queue {
    * rejects with LockTimeoutError (`0`: tries once); `signal` aborts it with
    * its reason. A take that gave up consumes nothing later: an entry it was
    * deleting at that instant is put back (at its priority, behind the others).
-   * The wait goes on across dropped connections and expiries.
+   * The wait goes on across dropped connections and expiries. A delete whose
+   * reply was lost gives its entry when its receipt proves it was this take's;
+   * when that can no longer be known (the session ended first) the entry is
+   * taken as another consumer's and the wait goes on: at most once.
    *
    * @example
    * const job = await queue.take({ timeout: 60_000 });
