@@ -150,6 +150,24 @@ export class ZooKeeperClient {
   }
 
   /**
+   * How long ago, in ms, bytes last came from a server: from the current connection, or while reconnecting from
+   * the last one (a monotonic clock, `performance.now()`); `null` before the first connection. A live connection
+   * hears at least a ping reply every third of the session timeout, so a silence as long as the negotiated
+   * session timeout means the server may have expired the session already — or this process was paused (a GC,
+   * SIGSTOP, a long synchronous task), and has not yet run the timers that would say so. Read it right before a
+   * side effect that must not outlive the session (the recipes' holdings do, in their `state`).
+   *
+   * @example
+   * const silence = zk.timeSinceLastReceived;
+   * if (silence === null || silence >= (zk.session?.timeout ?? 0)) throw new Error('the session may be gone');
+   * await writeToStorage();
+   */
+  get timeSinceLastReceived(): number | null {
+    const last = this.sessionManager.lastReceived;
+    return last === null ? null : performance.now() - last;
+  }
+
+  /**
    * Connects. Resolves once connected (read-write, or read-only when allowed).
    *
    * - The start that starts the client rejects after `connectTimeout` with a

@@ -58,3 +58,37 @@ export class LockLostError extends ZooKeeperClientError {
     Object.defineProperty(this, 'holding', { value: holding, enumerable: false, writable: false, configurable: true });
   }
 }
+
+/**
+ * A recipe's write was sent, its reply was lost (the connection dropped, or the request timed out), and by the time
+ * the client could look, the session it was sent on had ended: the write's receipt (an ephemeral node created in the
+ * same transaction) went with it, so nothing can prove whether the write was applied. It may have been, or not — a
+ * blind retry could apply it twice, a confirmation could report a write that never happened (issue 17). `cause` is
+ * the lost reply's error (ConnectionLossError, OperationTimeoutError or a request TimeoutError); `path` is where the
+ * receipt was made. What it means for each recipe is documented on the method that rejects with it (for instance
+ * `Counter.add`: the delta is counted once or not at all).
+ *
+ * @example
+ * try {
+ *   await counter.add(1);
+ * } catch (err) {
+ *   if (err instanceof OutcomeUnknownError) console.warn('the add may or may not have counted', err.cause);
+ * }
+ */
+export class OutcomeUnknownError extends ZooKeeperClientError {
+  /**
+   * Created by the recipes when a lost reply can no longer be proven applied or not.
+   *
+   * @param path where the write's receipt was made (the written node or one of its ancestors)
+   * @param message defaults to `'the outcome of a write under <path> is unknown: its reply was lost and its session ended'`
+   * @param options `cause`: the lost reply's error
+   */
+  constructor(
+    /** Where the write's receipt was made: the written node, or one of its ancestors. */
+    readonly path: string,
+    message = `the outcome of a write under ${path} is unknown: its reply was lost and its session ended`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

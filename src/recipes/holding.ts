@@ -7,8 +7,8 @@ import type { Observable } from 'rxjs';
  *   may already be gone: act as not holding. Back to `HELD` when the same
  *   session reconnects and the node is still there.
  * - `LOST` (terminal): the session expired, the client closed, the node was
- *   deleted by someone else, or the connection stayed down for the
- *   negotiated session timeout.
+ *   deleted by someone else, or no server has been heard for the negotiated
+ *   session timeout (the client's `timeSinceLastReceived`).
  * - `RELEASED` (terminal): released (or unsubscribed), and the node is gone.
  *
  * @example
@@ -33,9 +33,14 @@ export interface Holding {
   readonly fencingToken: bigint;
   /** Replays the current state, then each change; completes after a terminal state. */
   readonly state$: Observable<HoldingState>;
-  /** The state now (the last value of `state$`). */
+  /**
+   * The state now (the last value of `state$`). Reading it first asks the client how long ago it last heard from a
+   * server: after a silence of the negotiated session timeout the holding turns LOST at once (and `signal` aborts),
+   * before any timer has run — what a process paused past its session (SIGSTOP, a long GC) must learn at its first
+   * look. Read it right before each side effect the holding protects (and send the fencing token with it).
+   */
   readonly state: HoldingState;
-  /** Aborted once LOST or RELEASED: pass it to the work the holding protects. */
+  /** Aborted once LOST or RELEASED: pass it to the work the holding protects. Reading it checks the silence as `state` does. */
   readonly signal: AbortSignal;
   /**
    * Lets go: deletes the node, retried across reconnects until it is gone; then the state is RELEASED and `signal`

@@ -28,7 +28,7 @@
  * @module rxzk/recipes
  */
 export type { Holding, HoldingState } from './holding';
-export { LockTimeoutError, LockLostError } from './errors';
+export { LockTimeoutError, LockLostError, OutcomeUnknownError } from './errors';
 export type { WaitOptions } from './support/wait-options';
 export * from './locks';
 export * from './leader';

@@ -1,6 +1,6 @@
 /** What the keepalive watches and acts on. */
 export interface KeepaliveTarget {
-  /** `Date.now()` when bytes last arrived / were last sent. */
+  /** `performance.now()` when bytes last arrived / were last sent. */
   readonly lastReceived: number;
   readonly lastSent: number;
   sendPing(): void;
@@ -47,7 +47,7 @@ export class Keepalive {
 
   private readonly check = (): void => {
     this.timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     const idleIn = now - this.target.lastReceived;
     if (idleIn >= this.readTimeout) {
       this.target.onReadTimeout(idleIn);

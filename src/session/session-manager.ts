@@ -105,6 +105,8 @@ export class SessionManager implements RequestOwner {
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private keepalive: Keepalive | null = null;
+  /** `performance.now()` when the last connection that finished its handshake last received bytes (while there is none now). */
+  private receivedBefore: number | null = null;
   private saslSubscription: Subscription | null = null;
   /** True once the handshake (and any authentication) is done: requests go straight out. */
   private ready = false;
@@ -149,6 +151,14 @@ export class SessionManager implements RequestOwner {
     return this.ready && this.conn ? this.conn.server : null;
   }
 
+  /**
+   * `performance.now()` when bytes last came from a server: the current connection's once its handshake is done,
+   * else the last such connection's (so a silence goes on counting across a reconnect); null before the first.
+   */
+  get lastReceived(): number | null {
+    return this.keepalive !== null && this.conn !== null ? this.conn.lastReceived : this.receivedBefore;
+  }
+
   /** Whether start() was ever called (the long-lived observables wait for it; requests fail without it). */
   get hasStarted(): boolean {
     return this.everStarted;
@@ -187,6 +197,7 @@ export class SessionManager implements RequestOwner {
    * The session given in the options is not offered again either: close() ended it.
    */
   private forgetSession(): void {
+    this.receivedBefore = null;
     this.sessionId = 0n;
     this.password = Buffer.alloc(16);
     this.sessionFromReadWrite = false;
@@ -639,6 +650,7 @@ export class SessionManager implements RequestOwner {
   /** Tears the current connection down; requests it carried fail with ConnectionLossError. */
   private dropConnection(): void {
     const conn = this.conn;
+    if (conn !== null && this.keepalive !== null) this.receivedBefore = conn.lastReceived;
     this.conn = null;
     this.ready = false;
     clearTimeout(this.handshakeTimer);

@@ -18,9 +18,9 @@ export class Connection {
   readonly writer = new JuteWriter();
   /** Frames from the server, each read at once (FrameView). Completes when the socket closes; errors on a socket or framing error. */
   readonly frames$: Observable<FrameView>;
-  /** `Date.now()` when bytes last arrived / were last written: read by the keepalive. */
-  lastReceived = Date.now();
-  lastSent = Date.now();
+  /** `performance.now()` (monotonic: a wall-clock step cannot fake a silence) when bytes last arrived / were last written: read by the keepalive. */
+  lastReceived = performance.now();
+  lastSent = performance.now();
   private flushScheduled = false;
   private closed = false;
 
@@ -33,7 +33,7 @@ export class Connection {
   ) {
     const chunks$ = new Observable<Buffer>((subscriber) => {
       const onData = (chunk: Buffer) => {
-        this.lastReceived = Date.now();
+        this.lastReceived = performance.now();
         subscriber.next(chunk);
       };
       const onError = (err: Error) => subscriber.error(new ConnectionLossError(undefined, `${server}: ${err.message}`, { cause: err }));
@@ -71,7 +71,7 @@ export class Connection {
   readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.closed || this.writer.length === 0) return;
-    this.lastSent = Date.now();
+    this.lastSent = performance.now();
     this.socket.write(this.writer.take());
   };
 

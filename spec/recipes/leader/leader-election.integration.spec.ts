@@ -6,7 +6,7 @@ import { LeaderElection, LockLostError, type Holding, type HoldingState } from '
 import { one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
-import { UUID, childrenUntil, nodesOf, waitForNodes } from './support';
+import { Condition, UUID, childrenUntil, nodesOf, waitForNodes } from './support';
 
 const env = recipeServer();
 const { connect } = env;
@@ -131,17 +131,19 @@ describe('LeaderElection', () => {
     const path = electionPath();
     const zk = await connect();
     const events: string[] = [];
+    const changed = new Condition();
     let holding: Holding | undefined;
     const run = new Recorder(
       new LeaderElection(zk, path).run((h) => {
         holding = h;
         return new Observable<never>(() => {
           events.push('work subscribed');
+          changed.changed();
           return () => events.push('work unsubscribed');
         });
       }),
     );
-    await run.until(() => events.length === 1);
+    await changed.until(() => events.length === 1, 'the work');
     const other = new Recorder(new LeaderElection(await connect(), path, { identifier: 'next' }).run(() => of('next leads')));
     await nodeCount(path, 2);
     const errored = new Promise<void>((resolve) => run.subscription.add(resolve));
@@ -154,6 +156,67 @@ describe('LeaderElection', () => {
     expect(holding!.signal.aborted).toBe(true);
     await other.until(() => other.completed);
     expect(other.values).toEqual(['next leads']);
+  });
+
+  it('with requeue, a term LOST to an expiry unsubscribes the work and queues again on the new session: no error (issue 17)', async () => {
+    const path = electionPath();
+    const zk = await connect();
+    const terms: Holding[] = [];
+    const events: string[] = [];
+    const changed = new Condition();
+    const note = (event: string): void => {
+      events.push(event);
+      changed.changed();
+    };
+    const run = new Recorder(
+      new LeaderElection(zk, path, { identifier: 'a' }).run(
+        (h) => {
+          terms.push(h);
+          const term = terms.length;
+          return new Observable<never>(() => {
+            note(`term ${term}`);
+            return () => note(`term ${term} over`);
+          });
+        },
+        { requeue: true },
+      ),
+    );
+    await changed.until(() => events.length === 1, 'the first term');
+    const next = new Subject<string>();
+    const other = new Recorder(new LeaderElection(await connect(), path, { identifier: 'b' }).run(() => next));
+    await nodeCount(path, 2);
+    await env.server.expireSession(zk);
+    await until(zk, 'CONNECTED');
+    // b leads now; a queued again behind it, with a node of its new session.
+    await changed.until(() => events.length === 2, 'the end of the first term');
+    await nodeCount(path, 2);
+    const [, queued] = await nodes(path);
+    expect((await one(env.observer.get(`${path}/${queued}`))).stat.ephemeralOwner).toBe(zk.session!.id);
+    next.complete();
+    await changed.until(() => events.length === 3, 'the second term');
+    await other.until(() => other.completed);
+    expect(events).toEqual(['term 1', 'term 1 over', 'term 2']);
+    expect(run.error).toBeUndefined();
+    expect(terms[1].fencingToken).toBeGreaterThan(terms[0].fencingToken);
+    run.subscription.unsubscribe();
+    await nodeCount(path, 0);
+  });
+
+  it('a contender waiting to be elected when its session expires goes on waiting, with a new node on the new session', async () => {
+    const path = electionPath();
+    const leader = new Subject<string>();
+    const first = new Recorder(new LeaderElection(await connect(), path, { identifier: 'first' }).run(() => leader));
+    await nodeCount(path, 1);
+    const zk = await connect();
+    const waiting = new Recorder(new LeaderElection(zk, path, { identifier: 'waiting' }).run(() => of('elected')));
+    await nodeCount(path, 2);
+    await env.server.expireSession(zk);
+    await until(zk, 'CONNECTED');
+    await childrenUntil(env.observer, path, (names) => names.length === 2);
+    leader.complete();
+    await waiting.until(() => waiting.completed);
+    expect(waiting.values).toEqual(['elected']);
+    expect(first.completed).toBe(true);
   });
 
   it('SUSPENDED does not cancel the work: it sees the holding SUSPENDED, then HELD again on the same session', async () => {

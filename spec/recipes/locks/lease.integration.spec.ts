@@ -1,11 +1,12 @@
 // NonBlockingLease on a real ZooKeeper: kazoo's layout and its exact bytes, renewal by the same identifier, refusal
 // while another holder's lease is unexpired, MultiNonBlockingLease's numbered paths, and the lock around it all.
 import type { ZooKeeperClient } from '../../../src';
-import { InvalidArgumentError } from '../../../src';
-import { LockTimeoutError, NonBlockingLease } from '../../../src/recipes';
+import { ConnectionLossError, InvalidArgumentError } from '../../../src';
+import { LockTimeoutError, NonBlockingLease, OutcomeUnknownError } from '../../../src/recipes';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
 import { clientPool, one, rejectionOf } from '../../support/fixtures';
 import { nodesOf, waitForNodes } from '../leader/support';
+import { Op, ReplyGate, expireCutOff } from '../support/reply-gate';
 
 let zkServer: StartedZooKeeper;
 const { connect, closeAll } = clientPool(() => zkServer.connectString);
@@ -21,10 +22,19 @@ beforeAll(async () => {
   [observer, zk] = await Promise.all([connect(), connect()]);
 });
 
+const gates: ReplyGate[] = [];
 afterAll(async () => {
   await closeAll();
+  for (const g of gates.splice(0)) await g.stop();
   await zkServer?.stop();
 });
+
+/** A client behind a gate of its own (lost replies on demand). */
+async function gated(): Promise<{ zk: ZooKeeperClient; gate: ReplyGate }> {
+  const gate = await ReplyGate.start(zkServer.connectString);
+  gates.push(gate);
+  return { zk: await connect({ hosts: gate.address, sessionTimeout: 20_000 }), gate };
+}
 
 describe('NonBlockingLease', () => {
   it("writes kazoo's record, byte for byte, in a persistent <path>/lease_holder; no lock node is left", async () => {
@@ -124,3 +134,47 @@ describe('NonBlockingLease', () => {
     expect(await one(observer.exists('/leases/bad'))).toBeNull();
   });
 });
+
+describe('NonBlockingLease writes whose reply was lost, and expiries (issue 17)', () => {
+  it('a write whose reply was lost is proven by its receipt on the same session: true, one record, nothing left beside it', async () => {
+    const path = leasePath();
+    const { zk: client, gate } = await gated();
+    const lost = gate.loseNextReply((t) => t === Op.multi);
+    const obtaining = NonBlockingLease.obtain(client, path, HOUR, { identifier: 'lost-reply' });
+    await lost;
+    gate.cut();
+    expect(await obtaining).toBe(true);
+    expect(JSON.parse(await record(path)).holder).toBe('lost-reply');
+    await one(client.sync(path));
+    expect(await one(client.getChildren(path))).toEqual(['lease_holder']);
+  });
+
+  it('rejects with OutcomeUnknownError when the session expired before the receipt could be read', async () => {
+    const path = leasePath();
+    const { zk: client, gate } = await gated();
+    const lost = gate.loseNextReply((t) => t === Op.multi);
+    const obtaining = NonBlockingLease.obtain(client, path, HOUR, { identifier: 'unknown' });
+    await lost;
+    await expireCutOff(zkServer, client, gate);
+    const err = await rejectionOf(obtaining);
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect(err.cause).toBeInstanceOf(ConnectionLossError);
+    // Here it was written.
+    expect(JSON.parse(await record(path)).holder).toBe('unknown');
+  });
+
+  it('a session that expires while the record is read starts over on the new session, within the bound', async () => {
+    const path = leasePath();
+    await one(observer.ensurePath(path));
+    const { zk: client, gate } = await gated();
+    // The first read is the record's (no contention: the lock needs no getData).
+    const lost = gate.loseNextReply((t) => t === Op.getData);
+    const obtaining = NonBlockingLease.obtain(client, path, HOUR, { identifier: 'after-expiry', timeout: 20_000 });
+    await lost;
+    await expireCutOff(zkServer, client, gate);
+    expect(await obtaining).toBe(true);
+    expect(JSON.parse(await record(path)).holder).toBe('after-expiry');
+    expect(await nodesOf(observer, path)).toEqual(['lease_holder']);
+  });
+});
+

@@ -4,6 +4,7 @@ import type { ClientOptions, ZooKeeperClient } from '../../../src';
 import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
 import { clientPool } from '../../support/fixtures';
 import { TcpProxy } from '../../support/tcp-proxy';
+import { ReplyGate } from './reply-gate';
 
 export interface RecipeServer {
   /** The file's server (set in beforeAll). */
@@ -18,12 +19,14 @@ export interface RecipeServer {
   proxy(): Promise<TcpProxy>;
   /** A started client behind a proxy of its own. */
   proxied(sessionTimeout?: number): Promise<{ zk: ZooKeeperClient; proxy: TcpProxy }>;
+  /** A started client behind a reply gate of its own (replies held or lost on demand); stopped in afterAll. */
+  gated(sessionTimeout?: number): Promise<{ zk: ZooKeeperClient; gate: ReplyGate }>;
 }
 
 export function recipeServer(): RecipeServer {
   let server: StartedZooKeeper | undefined;
   let observer: ZooKeeperClient | undefined;
-  const proxies: TcpProxy[] = [];
+  const proxies: { stop(): Promise<void> }[] = [];
   const pool = clientPool(() => env.server.connectString);
   const env: RecipeServer = {
     get server() {
@@ -44,6 +47,11 @@ export function recipeServer(): RecipeServer {
     async proxied(sessionTimeout = 4_000) {
       const proxy = await env.proxy();
       return { zk: await pool.connect({ hosts: proxy.address, sessionTimeout }), proxy };
+    },
+    async gated(sessionTimeout = 20_000) {
+      const gate = await ReplyGate.start(env.server.connectString);
+      proxies.push(gate);
+      return { zk: await pool.connect({ hosts: gate.address, sessionTimeout }), gate };
     },
   };
   beforeAll(async () => {

@@ -1,7 +1,8 @@
-import { Observable, firstValueFrom, type Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { InvalidArgumentError, NoNodeError, sortBySequence, validatePath, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
+import { retried } from '../support/retried';
 import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
 import { contend, type ContenderSpec } from './contender';
 
@@ -140,11 +141,11 @@ export abstract class ContenderLock {
   }
 }
 
-/** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. */
+/** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. Reads retried across reconnects and expiries. */
 export async function readIdentifiers(zk: ZooKeeperClient, parent: string, markers: readonly string[]): Promise<string[]> {
   let children: string[];
   try {
-    children = await firstValueFrom(zk.getChildren(parent));
+    children = await retried(zk.getChildren(parent));
   } catch (err) {
     if (err instanceof NoNodeError) return [];
     throw err;
@@ -153,7 +154,7 @@ export async function readIdentifiers(zk: ZooKeeperClient, parent: string, marke
   const base = parent === '/' ? '' : parent;
   const data = await Promise.all(
     ordered.map((c) =>
-      firstValueFrom(zk.get(`${base}/${c.name}`)).then(
+      retried(zk.get(`${base}/${c.name}`)).then(
         (r) => r.data.toString('utf8'),
         (err: unknown) => {
           if (err instanceof NoNodeError) return null;

@@ -1,17 +1,20 @@
-import { Observable, firstValueFrom, type Subscriber } from 'rxjs';
+import { Observable, firstValueFrom, type Subscriber, type Subscription } from 'rxjs';
 import {
+  ClientClosedError,
   ConnectionLossError,
   NoNodeError,
+  OperationTimeoutError,
   SessionExpiredError,
+  SessionMovedError,
   isConnected,
   sortBySequence,
-  withRetry,
   type Stat,
   type ZooKeeperClient,
 } from '../../index';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
 import { removeNodeNow } from '../support/remove-node';
+import { retried, untilConnected } from '../support/retried';
 import type { WaitOptions } from '../support/wait-options';
 import { HoldingImpl } from './holding-impl';
 import { uniquePrefix, type NodeNaming } from './node-naming';
@@ -50,9 +53,18 @@ export interface ContenderSpec {
 /** How long to wait for a pending create before giving up on removing what it made (a timed-out waiter leaves no node). */
 const CLEANUP_BOUND_MS = 10_000;
 
-/** Reads retried across dropped connections; an expiry is the caller's to handle (its node is gone with the session). */
-function retried<T>(source: Observable<T>): Promise<T> {
-  return firstValueFrom(source.pipe(withRetry({ maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false })));
+/**
+ * Errors after which the wait starts its step again rather than failing: the connection dropped or the session
+ * expired under a request (issue 17: a contender survives an expiry at any step). Whether our node is still ours is
+ * decided afresh by the next listing, by its ephemeralOwner.
+ */
+function isTransient(err: unknown): boolean {
+  return (
+    err instanceof ConnectionLossError ||
+    err instanceof SessionExpiredError ||
+    err instanceof SessionMovedError ||
+    err instanceof OperationTimeoutError
+  );
 }
 
 /**
@@ -67,10 +79,17 @@ function retried<T>(source: Observable<T>): Promise<T> {
  *    names — getData, not exists, so a sibling already gone leaves no watch —
  *    and the list read again when it goes (at once, if it is already gone);
  * 4. a create whose reply was lost is found again by its prefix; a node
- *    owned by another session (an earlier one) is never taken as ours; a node
- *    that vanished while waiting (an expiry) is made again;
+ *    owned by another session (an earlier one) is never taken as ours, and is
+ *    removed (its name is this attempt's alone); a node that vanished while
+ *    waiting (an expiry) is made again. Every read is retried across dropped
+ *    connections AND expiries, and a step that still fails with one starts
+ *    again on the next connection: an expiry at any step (the create in
+ *    flight, the look-up by prefix, the listing, the watch) only makes the
+ *    wait go on with a new node on the new session (issue 17);
  * 5. `timeout` bounds the whole wait, wake-ups included (`0` tries once), and
- *    `signal` aborts it: either way the node is removed before the error.
+ *    `signal` aborts it: either way the node is removed before the error. A
+ *    client closed meanwhile ends it with ClientClosedError (closing drops
+ *    every watch unheard: the wait would never end).
  *
  * Cold: each subscription is one attempt. It emits the Holding once held and
  * never completes; unsubscribing removes the node (releasing the holding).
@@ -96,6 +115,7 @@ class Attempt {
   /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
   private decidedOn: readonly string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private closing: Subscription | undefined;
   private readonly onAbort = () => this.stopper.stop(this.wait.signal?.reason);
 
   constructor(
@@ -115,6 +135,9 @@ class Attempt {
     if (timeout !== undefined && timeout > 0) {
       this.timer = setTimeout(() => this.stopper.stop(new LockTimeoutError(timeout)), timeout);
     }
+    this.closing = this.zk.state$.subscribe((state) => {
+      if (state === 'CLOSED') this.stopper.stop(new ClientClosedError('the client closed while waiting'));
+    });
     this.loop().then(
       (holding) => {
         this.stopBounds();
@@ -134,23 +157,37 @@ class Attempt {
 
   private stopBounds(): void {
     clearTimeout(this.timer);
+    this.closing?.unsubscribe();
     this.wait.signal?.removeEventListener('abort', this.onAbort);
   }
 
   private async loop(): Promise<HoldingImpl> {
     for (;;) {
-      if (this.node === null) await this.create();
-      const decision = await this.check();
-      if (decision === 'gone') {
-        // Our node vanished (an expiry, or deleted by someone): contend again with a new one.
-        this.node = null;
-        this.stat = null;
-        continue;
+      try {
+        if (this.node === null) await this.create();
+        const decision = await this.check();
+        if (decision === 'gone') {
+          // Our node vanished (an expiry, or deleted by someone) or is an earlier session's: contend again with a new one.
+          await this.abandon();
+          continue;
+        }
+        if (decision.held) return this.hold();
+        if (this.wait.timeout === 0) throw new LockTimeoutError(0, 'not free: tried once');
+        await this.waitFor(decision);
+      } catch (err) {
+        if (this.stopper.stopped || !isTransient(err)) throw err;
+        // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
+        await this.stopper.race(untilConnected(this.zk));
       }
-      if (decision.held) return this.hold();
-      if (this.wait.timeout === 0) throw new LockTimeoutError(0, 'not free: tried once');
-      await this.waitFor(decision);
     }
+  }
+
+  /** Forgets this attempt's node and removes it if it is still there (an earlier session's: its name is ours alone). */
+  private async abandon(): Promise<void> {
+    const node = this.node;
+    this.node = null;
+    this.stat = null;
+    if (node !== null) await this.stopper.race(removeNodeNow(this.zk, node));
   }
 
   /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
@@ -174,8 +211,8 @@ class Attempt {
         return;
       } catch (err) {
         if (this.stopper.stopped) throw err;
-        if (err instanceof ConnectionLossError) {
-          // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262).
+        if (err instanceof ConnectionLossError || err instanceof OperationTimeoutError) {
+          // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262), on whatever session that is.
           if ((await this.findByPrefix(prefix)) !== null) return;
           continue;
         }
@@ -188,7 +225,10 @@ class Attempt {
     }
   }
 
-  /** The node a create with `prefix` made, if any; one owned by another session is removed, never taken. */
+  /**
+   * The node a create with `prefix` made, if any; one owned by another session (the create landed, then the
+   * session expired) is removed, never taken. Its reads go on across an expiry: the look-up is what tells.
+   */
   private async findByPrefix(prefix: string): Promise<string | null> {
     const { parent } = this.spec;
     const children = await this.stopper.race(retried(this.zk.getChildren(parent))).catch((err: unknown) => {
@@ -221,7 +261,7 @@ class Attempt {
     try {
       children = await this.stopper.race(retried(this.zk.getChildren(parent)));
     } catch (err) {
-      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return 'gone';
+      if (err instanceof NoNodeError) return 'gone';
       throw err;
     }
     const own = this.node === null ? '' : this.node.slice(this.node.lastIndexOf('/') + 1);
@@ -302,6 +342,7 @@ class Attempt {
   private async removeByPrefix(prefix: string): Promise<void> {
     const { parent } = this.spec;
     const children = await retried(this.zk.getChildren(parent)).catch(() => [] as string[]);
+    // Whichever session made it (a create sent before an expiry lands on the old one): the prefix is ours.
     for (const name of children) if (name.startsWith(prefix)) await removeNodeNow(this.zk, `${parent === '/' ? '' : parent}/${name}`);
   }
 }

@@ -2,6 +2,7 @@ import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
 import { isConnected, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
+import { silentFor, untilSilentFor } from '../kernel/silence';
 import { replayStates, isTerminal } from '../support/holding-states';
 import { removeNodeNow } from '../support/remove-node';
 
@@ -18,9 +19,12 @@ export interface HeldNode {
 /**
  * A holding's life after it was granted (Curator's ConnectionStateListener
  * advice and TN14 made part of the recipe):
- * - SUSPENDED when the connection drops, and LOST once it has been down for
- *   the negotiated session timeout, without waiting for a reconnect (the
- *   server has expired the session by then, and given the node to the next);
+ * - SUSPENDED when the connection drops, and LOST once nothing has been
+ *   heard from a server for the negotiated session timeout, without waiting
+ *   for a reconnect (the server has expired the session by then, and given
+ *   the node to the next); reading `state` or `signal` checks that silence
+ *   first, so a process paused past the session timeout sees LOST (and an
+ *   aborted signal) at its first look, before any timer of rxzk has run;
  * - back to HELD when the same session reconnects and its node is still
  *   there, owned by it;
  * - LOST at once on EXPIRED, CLOSED or AUTH_FAILED, and when the node is
@@ -93,16 +97,24 @@ export class HoldingImpl implements Holding {
     return replayStates(this.states);
   }
 
+  /** The state now: LOST at once when no server has been heard for the session timeout (a paused process). */
   get state(): HoldingState {
+    this.checkSilence();
     return this.states.value;
   }
 
   get signal(): AbortSignal {
+    this.checkSilence();
     return this.controller.signal;
   }
 
   private get ended(): boolean {
-    return isTerminal(this.state);
+    return isTerminal(this.states.value);
+  }
+
+  /** Silent for the session timeout: the session may be gone, and the node given to the next holder. */
+  private checkSilence(): void {
+    if (!this.ended && silentFor(this.zk, this.held.sessionTimeout)) this.lose();
   }
 
   release(): Promise<void> {
@@ -115,11 +127,12 @@ export class HoldingImpl implements Holding {
   private onConnectionState(state: ConnectionState): void {
     if (this.ended) return;
     if (state === 'SUSPENDED') {
-      if (this.state !== 'HELD') return;
+      if (this.states.value !== 'HELD') return;
       this.states.next('SUSPENDED');
-      this.lostTimer = setTimeout(() => this.lose(), this.held.sessionTimeout);
+      // The session timeout counts from the last bytes heard, not from the drop the client noticed later.
+      this.lostTimer = setTimeout(() => this.lose(), untilSilentFor(this.zk, this.held.sessionTimeout));
     } else if (isConnected(state)) {
-      if (this.state === 'SUSPENDED') this.confirm();
+      if (this.states.value === 'SUSPENDED') this.confirm();
     } else if (state === 'EXPIRED' || state === 'CLOSED' || state === 'AUTH_FAILED') {
       this.lose();
     }
@@ -135,7 +148,7 @@ export class HoldingImpl implements Holding {
     this.checking = this.zk.exists(this.node).subscribe({
       next: (stat) => {
         this.checking = null;
-        if (this.state !== 'SUSPENDED') return;
+        if (this.states.value !== 'SUSPENDED') return;
         if (stat === null || stat.ephemeralOwner !== this.held.sessionId || stat.czxid !== this.held.czxid) this.nodeGone();
         else {
           clearTimeout(this.lostTimer);

@@ -1,43 +1,37 @@
-import { firstValueFrom, type Observable } from 'rxjs';
-import { BadVersionError, NoNodeError, NodeExistsError, type ZooKeeperClient } from '../../index';
-import { isLostReply, readNode } from './read-node';
+import { BadVersionError, NoNodeError, NodeExistsError, RolledBackError, parentOf, type ZooKeeperClient } from '../../index';
+import { commitProven } from '../kernel/proof';
+import { retriedDone } from '../support/retried';
 
 /**
  * How a compare-and-set ended: written; the node moved on from the version read (BadVersion), or was
- * created by someone else first; or it is gone (NoNode: deleted since, or a reaped container parent).
+ * created by someone else first; or it is gone (NoNode: deleted since).
  */
 export type WriteOutcome = 'APPLIED' | 'CHANGED' | 'MISSING';
 
-/** The version a set makes of `version`: dataVersion is a signed int32 and wraps after 2^31 - 1 (CURATOR-688). */
-export function nextVersion(version: number): number {
-  return version === 0x7fffffff ? -0x80000000 : version + 1;
-}
+/** How many times a create is made again when the server reaps its container parent between our making it and the create. */
+const REAPED_PARENT_TRIES = 10;
 
 /**
- * Writes `data` to `path` if the node is still at `version` (`null`: if it is still missing, creating
- * it under container parents). A write whose reply was lost is NOT simply sent again, which would add a
- * delta twice (kazoo's Counter and Curator's DistributedAtomicLong retry blindly): the node is read once
- * the client is back. At the very next version with these bytes, the write is taken as applied; still at
- * `version` (or still missing), as not applied. When the node has moved on further, whether the write is
- * among the changes cannot be told, and the lost reply's error is thrown: the caller must not assume
- * either way.
+ * Writes `data` to `path` if the node is still at `version` (`null`: if it is still missing, creating it under
+ * container parents; `-1`: whatever its version). A write whose reply was lost is confirmed only by its receipt
+ * ({@link commitProven}: the receipts are children of the counter's own node, which no reader of kazoo's Counter,
+ * Curator's SharedCount or DistributedAtomicLong lists): never because the node holds these bytes one version on —
+ * another client adding the same delta from the same value writes exactly that (issue 17). A lost reply whose
+ * session ended before it could be proven rejects with OutcomeUnknownError.
  */
 export async function compareAndWrite(zk: ZooKeeperClient, path: string, data: Buffer, version: number | null): Promise<WriteOutcome> {
-  for (;;) {
-    const request: Observable<unknown> =
-      version === null ? zk.create(path, data, { makePath: true, containerParents: true }) : zk.set(path, data, version);
+  for (let tries = 1; ; tries++) {
     try {
-      await firstValueFrom(request);
+      await commitProven(zk, path, (tx) => (version === null ? tx.create(path, data) : tx.set(path, data, version)));
       return 'APPLIED';
     } catch (err) {
-      if (err instanceof BadVersionError || err instanceof NodeExistsError) return 'CHANGED';
-      if (err instanceof NoNodeError) return 'MISSING';
-      if (!isLostReply(err)) throw err;
-      const now = await readNode(zk, path);
-      // Still as it was: not applied, so the same write is made again.
-      if (version === null ? now === null : now?.stat.version === version) continue;
-      if (now !== null && now.stat.version === (version === null ? 0 : nextVersion(version))) return now.data.equals(data) ? 'APPLIED' : 'CHANGED';
-      throw err;
+      const cause = err instanceof RolledBackError ? err.cause : err;
+      if (cause instanceof BadVersionError || cause instanceof NodeExistsError) return 'CHANGED';
+      if (!(cause instanceof NoNodeError)) throw err;
+      if (version !== null) return 'MISSING';
+      // A transaction cannot make parents: make them (containers, as Curator's and kazoo's counters' parents), then again.
+      if (tries >= REAPED_PARENT_TRIES) throw err;
+      await retriedDone(zk.ensurePath(parentOf(path), undefined, { container: true }));
     }
   }
 }

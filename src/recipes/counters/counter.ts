@@ -1,5 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
+import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { addValues, checkFormat, decodeValue, encodeValue, toCounterValue, type CounterFormat, type CounterValue } from './format';
 import { readNode } from './read-node';
@@ -61,9 +62,15 @@ export class Counter {
    * retried on BadVersion. A missing node is created with `initial + delta`. Rejects with
    * InvalidArgumentError for a delta outside the format (an integer for `'int32'`, a bigint or a safe
    * integer for `'int64'`) or a sum outside its range, and with CounterDataError when the node holds
-   * something else. Goes on across dropped connections; when a write's reply is lost and others have
-   * changed the counter since, it rejects with that ConnectionLossError, since whether this delta
-   * counted cannot be told (a blind retry could count it twice).
+   * something else.
+   *
+   * Goes on across dropped connections and expiries. A resolved add was applied exactly once, by this
+   * call: a write whose reply was lost is confirmed only by its receipt, an ephemeral child of the
+   * counter's node made in the same transaction (deleted right after; no kazoo or Curator reader lists a
+   * counter's children), and sent again when the receipt proves it was not applied. Only when the session
+   * ended before the receipt could be read does it reject with {@link OutcomeUnknownError} (its `cause`
+   * the lost reply's error): the delta was then counted once or not at all — never twice — and the caller
+   * decides (read the value, or count the add as unknown).
    *
    * @example
    * const { after } = await counter.add(-1);

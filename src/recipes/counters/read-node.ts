@@ -1,15 +1,6 @@
 import { catchError, firstValueFrom, of, throwError } from 'rxjs';
 import { PATIENT_RETRY } from '../support/retried';
-import {
-  ConnectionLossError,
-  NoNodeError,
-  OperationTimeoutError,
-  SessionExpiredError,
-  TimeoutError,
-  withRetry,
-  type Stat,
-  type ZooKeeperClient,
-} from '../../index';
+import { NoNodeError, withRetry, type Stat, type ZooKeeperClient } from '../../index';
 
 /** A counter's reads go on across dropped connections and expiries: a read changes nothing, so retrying it is always safe. */
 export const READ_RETRY = PATIENT_RETRY;
@@ -21,18 +12,5 @@ export function readNode(zk: ZooKeeperClient, path: string): Promise<{ data: Buf
       withRetry(READ_RETRY),
       catchError((err: unknown) => (err instanceof NoNodeError ? of(null) : throwError(() => err))),
     ),
-  );
-}
-
-/**
- * Errors after which a write may or may not have been applied: the request was sent, its reply never
- * came (ZooKeeper's ConnectionLoss contract; likewise a session that expired meanwhile or a request timeout).
- */
-export function isLostReply(err: unknown): boolean {
-  return (
-    err instanceof ConnectionLossError ||
-    err instanceof OperationTimeoutError ||
-    err instanceof SessionExpiredError ||
-    (err instanceof TimeoutError && err.kind === 'request')
   );
 }

@@ -1,5 +1,6 @@
 import { concatMap, defer, EMPTY, from, lastValueFrom, of, switchMap, type Observable } from 'rxjs';
 import { InvalidArgumentError, NoNodeError, NodeExistsError, validatePath, withRetry, type ZooKeeperClient } from '../../index';
+import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { decodeValue, encodeValue, toCounterValue } from './format';
 import { READ_RETRY, readNode } from './read-node';
@@ -88,6 +89,12 @@ export class SharedCount {
    * node is first created with the seed. Rejects with InvalidArgumentError for a value or version that
    * is not a signed 32-bit integer.
    *
+   * `true` means this call's set was applied: a set whose reply was lost is confirmed only by its receipt
+   * (an ephemeral child of the count's node, made in the same transaction and deleted right after),
+   * never because the node holds `value` one version on (another client may have set the same value).
+   * When the session ended before the receipt could be read it rejects with {@link OutcomeUnknownError}:
+   * the set happened or not, and the count's `count$()` tells what it is now.
+   *
    * @example
    * const { value, version } = await shared.count();
    * const won = await shared.trySetCount(value * 2, version);
@@ -106,7 +113,10 @@ export class SharedCount {
 
   /**
    * Sets the count to `value` whatever it is (Curator's setCount); a missing node is created with it.
-   * Retried across dropped connections (setting a value twice leaves the same value).
+   * Goes on across dropped connections and expiries; a set whose reply was lost is confirmed by its
+   * receipt, or sent again when the receipt proves it was not applied — never sent twice blindly, which
+   * could undo another client's later set. When the session ended before the receipt could be read it
+   * rejects with {@link OutcomeUnknownError}: `value` was set once or not at all.
    *
    * @example
    * await shared.setCount(0);
@@ -114,12 +124,9 @@ export class SharedCount {
   async setCount(value: number): Promise<void> {
     const data = encodeValue('int32', toCounterValue('int32', value, 'value'));
     for (;;) {
-      try {
-        await lastValueFrom(this.zk.set(this.path, data).pipe(withRetry(READ_RETRY)));
-        return;
-      } catch (err) {
-        if (!(err instanceof NoNodeError)) throw err;
-      }
+      const outcome = await compareAndWrite(this.zk, this.path, data, -1);
+      if (outcome === 'APPLIED') return;
+      // Missing: create it with the value (someone else may create it first: then set it again).
       if ((await compareAndWrite(this.zk, this.path, data, null)) === 'APPLIED') return;
     }
   }

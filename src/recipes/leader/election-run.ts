@@ -1,5 +1,6 @@
 import { Observable, from, type ObservableInput, type Subscriber, type Subscription } from 'rxjs';
 import { ClientClosedError, type ZooKeeperClient } from '../../index';
+import { LockLostError } from '../errors';
 import type { Holding } from '../holding';
 
 /** What a run needs of its election: a way to be elected (a Lock's hold$: it errors with LockLostError when LOST). */
@@ -20,7 +21,10 @@ export interface Electable {
  * - work errors (or throws): leadership is given up, then the run errors
  *   with that error (no requeue);
  * - the holding is LOST: work is unsubscribed first, then the run errors
- *   with LockLostError. SUSPENDED does not end the term: work reads
+ *   with LockLostError — or, with `requeue`, queues again by itself (a new
+ *   node, on the new session after an expiry), as Curator's autoRequeue
+ *   does after its cancelled takeLeadership (issue 17: a requeuing election
+ *   rejoins by itself). SUSPENDED does not end the term: work reads
  *   `h.state$` (unlike Curator, whose LeaderSelectorListenerAdapter cancels
  *   at SUSPENDED);
  * - the client closes while waiting: the run errors with ClientClosedError
@@ -57,6 +61,11 @@ export class ElectionRun<T> {
       error: (err: unknown) => {
         if (this.givingUp) return;
         this.stopWork();
+        if (this.requeue && err instanceof LockLostError && !this.subscriber.closed) {
+          this.hold = null;
+          this.start();
+          return;
+        }
         this.subscriber.error(err);
       },
     });

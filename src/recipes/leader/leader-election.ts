@@ -65,8 +65,11 @@ export class LeaderElection {
    * - `work` errors: leadership is given up and the result errors with that
    *   error (no requeue).
    * - the Holding is LOST: `work` is unsubscribed and the result errors with
-   *   LockLostError. SUSPENDED does not cancel work: it reads `h.state$`
-   *   (and `h.signal` aborts at LOST).
+   *   LockLostError; with `requeue` it queues again instead (a new node, on
+   *   the new session after an expiry). SUSPENDED does not cancel work: it
+   *   reads `h.state$` (and `h.signal` aborts at LOST).
+   * - waiting to be elected goes on across dropped connections and expiries
+   *   (a new node on the new session).
    * Unsubscribing stops the work and leaves (the node removed).
    *
    * @example

@@ -1,9 +1,11 @@
-import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ConnectionLossError, InvalidArgumentError, NoNodeError, RolledBackError, joinPath, withRetry, type Stat, type ZooKeeperClient } from '../../index';
+import { firstValueFrom } from 'rxjs';
+import { InvalidArgumentError, NoNodeError, RolledBackError, SessionExpiredError, joinPath, withRetry, type Stat, type ZooKeeperClient } from '../../index';
 import { recipePath } from '../contender/contender-lock';
-import { LockLostError } from '../errors';
+import { LockLostError, LockTimeoutError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
+import { commitProven } from '../kernel/proof';
 import { identifierOption, optionsObject } from '../leader/options';
+import { SAME_SESSION_RETRY, retriedDone } from '../support/retried';
 import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
 import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-record';
 import { Lock } from './lock';
@@ -23,8 +25,6 @@ export interface LeaseOptions {
 /** How many times a write that raced another writer is tried again before the lease counts as taken. */
 const WRITE_TRIES = 3;
 
-/** Reads retried across dropped connections (an expiry ends the lock's holding, which the write then sees). */
-const retried = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false } as const;
 
 /**
  * A lease that never waits for its holder: kazoo's NonBlockingLease (and
@@ -60,6 +60,17 @@ export class NonBlockingLease {
    * checks the lock node is still there, so it never lands after the lock
    * was lost (it rejects with LockLostError instead).
    *
+   * A session that expires before the record is written only makes it start
+   * over on the new session (the lock taken again), within the same
+   * `timeout`. A write whose reply was lost is settled by its receipt (an
+   * ephemeral `rxzk-receipt-<uuid>` in `<path>`, beside kazoo's lock nodes
+   * and `lease_holder`, which kazoo's lock ignores; deleted right after):
+   * `true` only when this call's record was written. When the session ended
+   * before the receipt could be read it rejects with
+   * {@link OutcomeUnknownError}: the record may or may not name this
+   * identifier until the end it was writing; read it, or try again (a
+   * renewal with the same identifier succeeds either way).
+   *
    * @example
    * const mine = await NonBlockingLease.obtain(zk, '/leases/report', 60_000, { identifier: 'reporter-1', count: 2 });
    * if (!mine) console.log('two reporters are already running');
@@ -85,14 +96,29 @@ export class NonBlockingLease {
 /** One kazoo NonBlockingLease._attempt_obtaining: ensure the path, take its lock, read, maybe replace. */
 async function obtainOne(zk: ZooKeeperClient, path: string, durationMs: number, identifier: string, wait: WaitOptions): Promise<boolean> {
   // kazoo's ensure_path: persistent, so <path> stays when the lock node and the record come and go.
-  await lastValueFrom(zk.ensurePath(path).pipe(withRetry(retried)), { defaultValue: undefined });
+  await retriedDone(zk.ensurePath(path));
   const lock = new Lock(zk, path, { identifier, layout: 'kazoo' });
-  return lock.withLock((holding) => readAndReplace(zk, joinPath(path, 'lease_holder'), durationMs, identifier, holding), wait);
+  const deadline = wait.timeout === undefined ? undefined : Date.now() + wait.timeout;
+  for (;;) {
+    // One bound for every try: a try that starts over after an expiry gets what is left of it (0: one more try).
+    const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+    try {
+      return await lock.withLock((holding) => readAndReplace(zk, path, durationMs, identifier, holding), { timeout, signal: wait.signal });
+    } catch (err) {
+      // The lock was lost (or the session expired under a read) before anything of ours was written: start over.
+      if (err instanceof LockLostError || err instanceof SessionExpiredError) {
+        if (timeout === 0) throw new LockTimeoutError(wait.timeout ?? 0, undefined, { cause: err });
+        continue;
+      }
+      throw err;
+    }
+  }
 }
 
-async function readAndReplace(zk: ZooKeeperClient, holderPath: string, durationMs: number, identifier: string, holding: Holding): Promise<boolean> {
+async function readAndReplace(zk: ZooKeeperClient, path: string, durationMs: number, identifier: string, holding: Holding): Promise<boolean> {
+  const holderPath = joinPath(path, 'lease_holder');
   for (let tries = 1; ; tries++) {
-    if (holding.state === 'LOST') throw new LockLostError(holding);
+    if (isLost(holding)) throw new LockLostError(holding);
     const now = Date.now();
     const current = await readRecord(zk, holderPath);
     if (current !== null) {
@@ -101,18 +127,21 @@ async function readAndReplace(zk: ZooKeeperClient, holderPath: string, durationM
       if (record.holder !== identifier && now < record.end) return false;
     }
     const end = formatEnd(now + durationMs) as string;
-    const write = zk.transaction().check(holding.node, -1);
-    if (current !== null) write.delete(holderPath, current.stat.version);
-    write.create(holderPath, encodeLease(identifier, end));
+    // Read again right before the write: the read may have waited out a reconnect (state is checked when read).
+    if (isLost(holding)) throw new LockLostError(holding);
     try {
-      await firstValueFrom(write.commit());
+      await commitProven(zk, path, (tx) => {
+        tx.check(holding.node, -1);
+        if (current !== null) tx.delete(holderPath, current.stat.version);
+        return tx.create(holderPath, encodeLease(identifier, end));
+      });
       return true;
     } catch (err) {
-      // The lock node went (an expiry): whatever another holder wrote since is theirs.
+      // The lock node went (an expiry): nothing was written; whatever another holder wrote since is theirs.
       if (err instanceof RolledBackError && err.failedIndex === 0) throw new LockLostError(holding, undefined, { cause: err });
-      // Applied or not (ConnectionLoss), or the record changed under a writer that skipped the lock: read again.
-      if (err instanceof ConnectionLossError || err instanceof RolledBackError) {
-        if (tries < WRITE_TRIES || err instanceof ConnectionLossError) continue;
+      // The record changed under a writer that skipped the lock: read again, a few times.
+      if (err instanceof RolledBackError) {
+        if (tries < WRITE_TRIES) continue;
         return false;
       }
       throw err;
@@ -120,9 +149,14 @@ async function readAndReplace(zk: ZooKeeperClient, holderPath: string, durationM
   }
 }
 
+function isLost(holding: Holding): boolean {
+  return holding.state === 'LOST';
+}
+
 async function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
   try {
-    return await firstValueFrom(zk.get(path).pipe(withRetry(retried)));
+    // Not across an expiry: the lock's holding ends with the session, and the attempt starts over (obtainOne).
+    return await firstValueFrom(zk.get(path).pipe(withRetry(SAME_SESSION_RETRY)));
   } catch (err) {
     if (err instanceof NoNodeError) return null;
     throw err;

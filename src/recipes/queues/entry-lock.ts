@@ -11,6 +11,7 @@ import {
 } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
+import { silentFor, untilSilentFor } from '../kernel/silence';
 import { replayStates, isTerminal } from '../support/holding-states';
 import { retried } from '../support/retried';
 
@@ -26,8 +27,10 @@ export interface LockNode {
 
 /**
  * The lock on a LockingQueue entry, as a {@link Holding}: HELD, SUSPENDED
- * while the connection is down (LOST after the negotiated session timeout,
- * or at once on an expiry, a close, another session), RELEASED once deleted.
+ * while the connection is down (LOST once no server has been heard for the
+ * negotiated session timeout — checked whenever `state` or `signal` is read,
+ * so a paused process sees it at its first look — or at once on an expiry, a
+ * close, another session), RELEASED once deleted.
  *
  * Its name is the entry's, the same for every consumer that ever locks that
  * entry (kazoo's layout), so it is deleted only after proving it is still
@@ -44,7 +47,7 @@ export class EntryLock implements Holding {
   private readonly controller = new AbortController();
   private watching: Subscription | null = null;
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
-  /** LOST by the timer while the session may live on: its node is removed if the session comes back. */
+  /** LOST by the silence (timer or a read of `state`) while the session may live on: its node is removed if the session comes back. */
   private orphaned = false;
   private finishing: { op: 'ack' | 'release'; done: Promise<void> } | null = null;
 
@@ -60,7 +63,9 @@ export class EntryLock implements Holding {
     else this.watching = watching;
   }
 
+  /** The state now: LOST at once when no server has been heard for the session timeout (a paused process). */
   get state(): HoldingState {
+    this.checkSilence();
     return this.states.value;
   }
 
@@ -69,11 +74,19 @@ export class EntryLock implements Holding {
   }
 
   get signal(): AbortSignal {
+    this.checkSilence();
     return this.controller.signal;
   }
 
   private get ended(): boolean {
-    return isTerminal(this.state);
+    return isTerminal(this.states.value);
+  }
+
+  /** Silent for the session timeout: as the lost timer, LOST, with the lock removed should the session come back. */
+  private checkSilence(): void {
+    if (this.ended || !silentFor(this.zk, this.lock.sessionTimeout)) return;
+    this.orphaned = true;
+    this.lose();
   }
 
   /** Hands the entry back: deletes the lock (LockLostError when it is no longer this session's). */
@@ -143,7 +156,7 @@ export class EntryLock implements Holding {
       stat.ephemeralOwner === this.lock.sessionId &&
       stat.czxid === this.lock.czxid &&
       this.zk.session?.id === this.lock.sessionId &&
-      this.state !== 'LOST'
+      this.states.value !== 'LOST'
     );
   }
 
@@ -155,15 +168,16 @@ export class EntryLock implements Holding {
       return;
     }
     if (state === 'SUSPENDED') {
-      if (this.state !== 'HELD') return;
+      if (this.states.value !== 'HELD') return;
       this.states.next('SUSPENDED');
-      // The server expires the session one session timeout after it last heard from us (TN14): act as lost by then.
+      // The server expires the session one session timeout after it last heard from us (TN14): act as lost by then,
+      // counting from the last bytes heard.
       this.lostTimer = setTimeout(() => {
         this.orphaned = true;
         this.lose();
-      }, this.lock.sessionTimeout);
+      }, untilSilentFor(this.zk, this.lock.sessionTimeout));
     } else if (isConnected(state)) {
-      if (this.state !== 'SUSPENDED') return;
+      if (this.states.value !== 'SUSPENDED') return;
       if (this.zk.session?.id !== this.lock.sessionId) this.lose();
       else {
         clearTimeout(this.lostTimer);

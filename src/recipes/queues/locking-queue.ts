@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { combineLatest, map, type Observable } from 'rxjs';
 import type { ZooKeeperClient } from '../../index';
+import type { OutcomeUnknownError } from '../errors';
 import { recipePath } from '../contender/contender-lock';
 import type { Data } from '../support/data';
 import type { WaitOptions } from '../support/wait-options';
@@ -79,6 +80,15 @@ export class LockingQueue {
   /**
    * Puts an item with a priority from 0 to 999 (default 100; lower first).
    *
+   * Resolves once the item is queued, exactly once: a put goes on across
+   * dropped connections and expiries (one that met an expiry is made on the
+   * new session), and one whose reply was lost is confirmed by its receipt
+   * (an ephemeral `rxzk-receipt-<uuid>` made in the same transaction in
+   * `<path>` (beside `entries` and `taken`, which kazoo lists), deleted right after) or sent again when the receipt proves it
+   * was not made. When the session ended before the receipt could be read it
+   * rejects with {@link OutcomeUnknownError}: the item was queued once or not
+   * at all (never twice); put it again only if a duplicate is acceptable.
+   *
    * @example
    * await jobs.put('rebuild-index', { priority: 5 });
    */
@@ -88,6 +98,8 @@ export class LockingQueue {
 
   /**
    * Puts every item, with one priority, in one transaction (all or none).
+   * A lost reply is settled as for {@link LockingQueue.put}: all queued once,
+   * or none (OutcomeUnknownError when that cannot be proven any more).
    *
    * @example
    * await jobs.putAll(['a', 'b', 'c']);

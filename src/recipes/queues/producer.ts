@@ -1,6 +1,7 @@
-import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { InvalidArgumentError, NoNodeError, RolledBackError, type Data, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, NoNodeError, RolledBackError, parentOf, type Data, type ZooKeeperClient } from '../../index';
+import { commitProven } from '../kernel/proof';
 import { toBuffer } from '../support/data';
+import { retried, retriedDone } from '../support/retried';
 import { checkPutOptions, entryPrefix } from './entry-name';
 
 /**
@@ -39,53 +40,61 @@ export interface EntryDir {
   readonly container: boolean;
 }
 
-/** How many times a transaction is sent again when the server reaped the parent between its creation and the commit. */
+/** How many times a put is sent again when the server reaped the queue's node between our making it and the put. */
 const REAPED_RETRIES = 5;
 
 /**
- * Puts one entry: a PERSISTENT_SEQUENTIAL `entry-PPP-` under `dir`, its
- * parents made when missing (again after the server reaped them). A put
- * whose reply is lost with the connection rejects with ConnectionLossError
- * and is not sent again: the entry may be there (a sequential create cannot
- * be found again without a marker in its name, which kazoo's layout has not).
+ * Puts one entry: a PERSISTENT_SEQUENTIAL `entry-PPP-` under `dir`. See
+ * {@link putEntries}: the same rules, for one item.
  */
 export async function putEntry(target: EntryDir, data: unknown, opts: unknown): Promise<void> {
   const bytes = toBuffer(data);
   const { priority } = checkPutOptions(opts);
-  await firstValueFrom(
-    target.zk.create(`${target.dir}/${entryPrefix(priority)}`, bytes, { sequential: true, makePath: true, containerParents: target.container }),
-  );
+  await commitEntries(target, [bytes], priority);
 }
 
 /**
  * Puts every item in one transaction (kazoo's `put_all`): all of them are
- * entries, in order, or none is. The parents are made first (inside a
- * transaction a create cannot make them); a commit that fails because the
- * server reaped a parent meanwhile is sent again.
+ * entries, in order, or none is.
  */
 export async function putEntries(target: EntryDir, items: unknown, opts: unknown): Promise<void> {
   if (!Array.isArray(items)) throw new InvalidArgumentError('putAll needs an array of items');
   const data = items.map((item: unknown, i) => toBuffer(item, `item ${i}`));
   const { priority } = checkPutOptions(opts);
   if (data.length === 0) return;
+  await commitEntries(target, data, priority);
+}
+
+/**
+ * Creates the entries in one transaction, with a receipt ({@link commitProven}), so that a put whose reply was lost
+ * is found again rather than made twice or reported as made when it was not (issue 17): a sequential entry's
+ * name cannot be found again, and kazoo's layout leaves no room for a marker in it. The receipt goes in the PARENT
+ * of `dir` — beside a Queue's node, or in a LockingQueue's `<path>` beside `entries` and `taken` — never under
+ * `dir`, whose every child a kazoo consumer takes as an item. A put that met an expiry is made on the new session.
+ * The queue's node is made when the transaction finds it missing (again after the server reaped it), as containers
+ * or persistent nodes as the queue's options say.
+ */
+async function commitEntries(target: EntryDir, data: readonly Buffer[], priority: number): Promise<void> {
   const { zk, dir, container } = target;
+  const receipts = parentOf(dir);
   for (let attempt = 0; ; attempt++) {
-    await lastValueFrom(zk.ensurePath(dir, undefined, { container }), { defaultValue: undefined });
-    const tx = zk.transaction();
-    for (const bytes of data) tx.create(`${dir}/${entryPrefix(priority)}`, bytes, { sequential: true });
     try {
-      await firstValueFrom(tx.commit());
+      await commitProven(zk, receipts, (tx) => {
+        for (const bytes of data) tx.create(`${dir}/${entryPrefix(priority)}`, bytes, { sequential: true });
+        return tx;
+      });
       return;
     } catch (err) {
-      const reaped = err instanceof RolledBackError && err.cause instanceof NoNodeError;
-      if (!reaped || attempt >= REAPED_RETRIES) throw err;
+      const missing = err instanceof RolledBackError && err.cause instanceof NoNodeError;
+      if (!missing || attempt >= REAPED_RETRIES) throw err;
+      await retriedDone(zk.ensurePath(dir, undefined, { container }));
     }
   }
 }
 
 /** The number of children of `dir` (kazoo's `len(queue)`: the parent's numChildren), 0 when it is not there. */
 export async function countEntries(zk: ZooKeeperClient, dir: string): Promise<number> {
-  const stat = await firstValueFrom(zk.exists(dir));
+  const stat = await retried(zk.exists(dir));
   return stat?.numChildren ?? 0;
 }
 

@@ -1,5 +1,6 @@
 import { map, type Observable } from 'rxjs';
 import { NoNodeError, type ZooKeeperClient } from '../../index';
+import type { OutcomeUnknownError } from '../errors';
 import { recipePath } from '../contender/contender-lock';
 import type { Data } from '../support/data';
 import type { WaitOptions } from '../support/wait-options';
@@ -24,6 +25,11 @@ import { takeStream } from './take-stream';
  * first has it; an entry whose taker crashes is lost (use
  * {@link LockingQueue} for at least once). Consumers wait on one shared
  * children watch of `<path>` per client, re-read on every change of the list.
+ *
+ * Puts and takes whose reply is lost are settled by a receipt: an ephemeral
+ * `rxzk-receipt-<uuid>` made in the same transaction beside `<path>` (in its
+ * parent, for a moment: a kazoo consumer would take a child of `<path>` as an
+ * item), deleted right after.
  *
  * @example
  * const mail = new Queue(zk, '/queues/mail');
@@ -52,6 +58,15 @@ export class Queue {
    * Puts an item (a Buffer, a Uint8Array, or a string as UTF-8) with a
    * priority from 0 to 999 (default 100; lower is taken first).
    *
+   * Resolves once the item is queued, exactly once: a put goes on across
+   * dropped connections and expiries (one that met an expiry is made on the
+   * new session), and one whose reply was lost is confirmed by its receipt
+   * (an ephemeral `rxzk-receipt-<uuid>` made in the same transaction in
+   * the queue node's parent (never under the queue node: a kazoo consumer takes every child as an item), deleted right after) or sent again when the receipt proves it
+   * was not made. When the session ended before the receipt could be read it
+   * rejects with {@link OutcomeUnknownError}: the item was queued once or not
+   * at all (never twice); put it again only if a duplicate is acceptable.
+   *
    * @example
    * await queue.put('resize:42.png');
    * await queue.put(Buffer.from([1, 2, 3]), { priority: 0 }); // before everything at 100
@@ -63,6 +78,8 @@ export class Queue {
   /**
    * Puts every item, with one priority, in one transaction: all are queued
    * (in this order) or none is.
+   * A lost reply is settled as for {@link Queue.put}: all queued once, or none
+   * (OutcomeUnknownError when that cannot be proven any more).
    *
    * @example
    * await queue.putAll(['a', 'b', 'c'], { priority: 50 });
@@ -97,7 +114,10 @@ export class Queue {
    * rejects with LockTimeoutError (`0`: tries once); `signal` aborts it with
    * its reason. A take that gave up consumes nothing later: an entry it was
    * deleting at that instant is put back (at its priority, behind the others).
-   * The wait goes on across dropped connections and expiries.
+   * The wait goes on across dropped connections and expiries. A delete whose
+   * reply was lost gives its entry when its receipt proves it was this take's;
+   * when that can no longer be known (the session ended first) the entry is
+   * taken as another consumer's and the wait goes on: at most once.
    *
    * @example
    * const job = await queue.take({ timeout: 60_000 });

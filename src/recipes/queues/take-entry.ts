@@ -1,9 +1,10 @@
-import { firstValueFrom } from 'rxjs';
-import { ConnectionLossError, NoNodeError, SessionExpiredError } from '../../index';
+import { BadVersionError, NoNodeError, RolledBackError, parentOf } from '../../index';
+import { OutcomeUnknownError } from '../errors';
+import { commitProven } from '../kernel/proof';
 import type { Claim } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { putEntry, type EntryDir } from './producer';
-import { retried, untilConnected } from '../support/retried';
+import { retried } from '../support/retried';
 
 /**
  * A Queue's take (at most once): the first entry, in order, that this
@@ -11,11 +12,13 @@ import { retried, untilConnected } from '../support/retried';
  * entry gone (NoNode) moves on to the next candidate without reading the
  * list again.
  *
- * A delete sent on a connection that then drops may or may not have been
- * applied, and once the entry is gone nothing tells whose delete it was (a
- * persistent node has no owner). The entry is then taken as another
- * consumer's: it may be lost, never given twice — a Queue is at most once;
- * a LockingQueue is the at-least-once one.
+ * A persistent entry has no owner, so once it is gone nothing in it tells
+ * whose delete it was: the delete goes in one transaction with a receipt
+ * ({@link commitProven}, beside the queue's node), which proves a delete
+ * whose reply was lost to be ours (the entry is then given) or not (sent
+ * again). Only when the session ended before the receipt could be read is
+ * the entry taken as another consumer's: it may be lost, never given twice —
+ * a Queue is at most once; a LockingQueue is the at-least-once one.
  */
 export async function takeFirst(target: EntryDir, candidates: readonly string[]): Promise<Claim<Buffer> | null> {
   for (const entry of orderEntries(candidates)) {
@@ -33,7 +36,7 @@ export async function takeFirst(target: EntryDir, candidates: readonly string[])
 
 /** The entry's data if this consumer's delete removed it; `null` when it was gone first (or may have been). */
 async function deleteEntry(target: EntryDir, path: string): Promise<Buffer | null> {
-  const { zk } = target;
+  const { zk, dir } = target;
   let read: { data: Buffer; stat: { version: number } };
   try {
     read = await retried(zk.get(path));
@@ -41,23 +44,14 @@ async function deleteEntry(target: EntryDir, path: string): Promise<Buffer | nul
     if (err instanceof NoNodeError) return null;
     throw err;
   }
-  for (;;) {
-    try {
-      await firstValueFrom(zk.delete(path, { version: read.stat.version }));
-      return read.data;
-    } catch (err) {
-      if (err instanceof NoNodeError) return null;
-      // Never applied: queued while the session ended, or refused by the server as expired. Send it again.
-      if (err instanceof SessionExpiredError) {
-        await untilConnected(zk);
-        continue;
-      }
-      if (err instanceof ConnectionLossError) {
-        // Applied or not? Still there means not: delete it again. Gone: whoever's it was, not provably ours.
-        if ((await retried(zk.exists(path))) !== null) continue;
-        return null;
-      }
-      throw err;
-    }
+  try {
+    await commitProven(zk, parentOf(dir), (tx) => tx.delete(path, read.stat.version));
+    return read.data;
+  } catch (err) {
+    // Taken first by another consumer (or replaced since the read): not ours.
+    if (err instanceof RolledBackError && (err.cause instanceof NoNodeError || err.cause instanceof BadVersionError)) return null;
+    // Ours or another's, nothing can tell any more: never given, so never given twice.
+    if (err instanceof OutcomeUnknownError) return null;
+    throw err;
   }
 }

@@ -9,6 +9,12 @@ import { isConnected, withRetry, type RetryPolicy, type ZooKeeperClient } from '
  */
 export const PATIENT_RETRY: RetryPolicy = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: true };
 
+/**
+ * The retry of a read whose answer is worth something only on the session it started on (the receipt of a lost
+ * write, a record read under a lock): across dropped connections, never across an expiry, which the caller handles.
+ */
+export const SAME_SESSION_RETRY: RetryPolicy = { maxTries: -1, delay: 50, maxDelay: 1_000, retryOnExpired: false };
+
 /** The one value of a request, retried by {@link PATIENT_RETRY}. */
 export function retried<T>(request: Observable<T>): Promise<T> {
   return firstValueFrom(request.pipe(withRetry(PATIENT_RETRY)));

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { firstValueFrom, type Subscription } from 'rxjs';
+import {
+  ConnectionLossError,
+  OperationTimeoutError,
+  SessionExpiredError,
+  SessionMovedError,
+  TimeoutError,
+  joinPath,
+  withRetry,
+  type Transaction,
+  type ZooKeeperClient,
+} from '../../index';
+import { OutcomeUnknownError } from '../errors';
+import { removeNode } from '../support/remove-node';
+import { SAME_SESSION_RETRY, untilConnected } from '../support/retried';
+
+/**
+ * The name every receipt starts with. No layout a recipe shares with Curator or kazoo reads a child so named, and
+ * the receipts are placed where no reader of those layouts lists children (see {@link commitProven}).
+ */
+export const RECEIPT_PREFIX = 'rxzk-receipt-';
+
+/**
+ * Errors after which a write may or may not have been applied: it was sent, and its reply never came (ZooKeeper's
+ * ConnectionLoss contract; likewise an operation timeout, or the client's own request timeout while the request is
+ * still on its way). A SessionExpiredError is not one: a request refused as expired, or still queued when the
+ * session ended, was never applied.
+ */
+export function isLostReply(err: unknown): boolean {
+  return (
+    err instanceof ConnectionLossError || err instanceof OperationTimeoutError || (err instanceof TimeoutError && err.kind === 'request')
+  );
+}
+
+/**
+ * The one rule of issue 17 for a write whose reply was lost: it is confirmed only with proof that it was THIS
+ * client's write, never because the node now holds what it meant to write (another client may have written the
+ * same bytes).
+ *
+ * The write's ops go in one transaction with the create of an EPHEMERAL receipt, `<receipts>/rxzk-receipt-<uuid>`,
+ * unique to this try:
+ * - the reply comes: applied. The receipt is deleted in the background (retried until gone; the caller does not
+ *   wait for it), so nothing is left behind;
+ * - a server error (a RolledBackError: BadVersion, NodeExists, NoNode…): nothing was applied; thrown as is (the
+ *   receipt op is the last one, so `failedIndex` points into the caller's ops whenever one of them failed);
+ * - SessionExpiredError: never applied (refused as expired, or still queued when the session ended): sent again
+ *   once connected, on the new session; likewise SessionMovedError (refused by the leader: the session had moved
+ *   to another server);
+ * - the reply is lost ({@link isLostReply}): once connected, on the SAME session as the one the write went out on
+ *   (no other session seen since), a `sync` (a follower may not have applied the leader's commit of the lost
+ *   transaction yet) and an `exists` of the receipt decide: there, applied (and deleted); absent, not applied (a
+ *   request that reaches the leader after the session moved to another server fails with SessionMoved), so the
+ *   write is sent again. Once the session has changed, the receipt (an ephemeral) is gone whatever happened, and
+ *   the outcome cannot be known: OutcomeUnknownError, its `cause` the lost reply's error.
+ *
+ * Where receipts go is the caller's choice, by one rule: the written node itself or one of its ancestors (so the
+ * receipt's parent exists whenever the write's own ops succeed), chosen so that no reader of the layout lists its
+ * children — e.g. a counter's own node (no one lists a counter's children), but for a kazoo Queue the queue node's
+ * PARENT, since a kazoo consumer takes every child of the queue node as an item.
+ */
+export async function commitProven(zk: ZooKeeperClient, receipts: string, build: (tx: Transaction) => Transaction): Promise<void> {
+  for (;;) {
+    const receipt = joinPath(receipts, `${RECEIPT_PREFIX}${randomUUID()}`);
+    const trail = new SessionTrail(zk);
+    try {
+      await firstValueFrom(build(zk.transaction()).create(receipt, null, { ephemeral: true }).commit());
+      forget(zk, receipt);
+      return;
+    } catch (err) {
+      if (err instanceof SessionExpiredError || err instanceof SessionMovedError) {
+        await untilConnected(zk);
+        continue;
+      }
+      if (!isLostReply(err)) throw err;
+      const verdict = await verify(zk, receipts, receipt, trail);
+      if (verdict === 'unknown') throw new OutcomeUnknownError(receipts, undefined, { cause: err });
+      if (verdict === 'applied') {
+        forget(zk, receipt);
+        return;
+      }
+      // Not applied: the same write again, with a new receipt.
+    } finally {
+      trail.stop();
+    }
+  }
+}
+
+/** Whether the write that made `receipt` was applied, once connected on the session it was sent on. */
+async function verify(zk: ZooKeeperClient, receipts: string, receipt: string, trail: SessionTrail): Promise<'applied' | 'not-applied' | 'unknown'> {
+  await untilConnected(zk);
+  const session = trail.only;
+  if (session === null || zk.session?.id !== session) return 'unknown';
+  try {
+    await firstValueFrom(zk.sync(receipts).pipe(withRetry(SAME_SESSION_RETRY)));
+    const stat = await firstValueFrom(zk.exists(receipt).pipe(withRetry(SAME_SESSION_RETRY)));
+    // A retry may have gone out on a later session, where the receipt is gone whatever happened.
+    if (trail.only !== session) return 'unknown';
+    return stat !== null ? 'applied' : 'not-applied';
+  } catch (err) {
+    if (err instanceof SessionExpiredError) return 'unknown';
+    throw err;
+  }
+}
+
+/** Deletes a receipt in the background, retried until it is gone (an expiry or a close removes it anyway). */
+function forget(zk: ZooKeeperClient, receipt: string): void {
+  removeNode(zk, receipt).subscribe({ error: () => undefined });
+}
+
+/** The sessions the client has had since a write was made: one only means the write and its proof share it. */
+class SessionTrail {
+  private readonly ids = new Set<bigint>();
+  private readonly subscription: Subscription;
+
+  constructor(zk: ZooKeeperClient) {
+    this.subscription = zk.session$.subscribe((session) => {
+      if (session !== null) this.ids.add(session.id);
+    });
+  }
+
+  /** The one session seen since the start; null when there were several (or none). */
+  get only(): bigint | null {
+    if (this.ids.size !== 1) return null;
+    const [id] = this.ids;
+    return id;
+  }
+
+  stop(): void {
+    this.subscription.unsubscribe();
+  }
+}
