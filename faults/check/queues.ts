@@ -1,0 +1,104 @@
+/**
+ * Queues. Queue is at most once: no item taken twice, none taken that was never put; a confirmed put
+ * neither taken nor left at the end is lost, which only a take of unknown outcome may explain (it may have
+ * removed the entry and lost the reply). LockingQueue is at least once: every confirmed put is acked or
+ * still there at the end (an ack of unknown outcome may have removed it); an item taken twice is allowed
+ * (its lock was lost), but two confirmed acks of one item are not.
+ */
+import type { FinalEvent, HistoryEvent, OpEvent, OpName } from '../history';
+import type { Violation } from './types';
+
+const items = (events: readonly OpEvent[], op: OpName, phases: readonly string[]): string[] =>
+  events.filter((e) => e.op === op && phases.includes(e.phase) && e.item !== undefined).map((e) => e.item as string);
+
+const sample = (xs: readonly string[]): string => (xs.length > 8 ? `${xs.slice(0, 8).join(', ')}, …` : xs.join(', '));
+
+function counts(xs: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+}
+
+export function checkQueue(events: readonly HistoryEvent[]): Violation[] {
+  const ops = events.filter((e): e is OpEvent => e.kind === 'op');
+  const final = events.find((e): e is FinalEvent => e.kind === 'final' && e.queue !== undefined);
+  const at = final?.t ?? 0;
+  const putOk = new Set(items(ops, 'queue.put', ['ok']));
+  const putMaybe = new Set(items(ops, 'queue.put', ['invoke']));
+  const taken = items(ops, 'queue.take', ['ok']);
+  const unknownTakes = ops.filter((e) => e.op === 'queue.take' && (e.phase === 'unknown' || e.phase === 'unfinished')).length;
+  const left = final?.queue ?? [];
+  const violations: Violation[] = [];
+
+  const twice = [...counts([...taken, ...left])].filter(([, n]) => n > 1).map(([item]) => item);
+  if (twice.length > 0) {
+    violations.push({
+      kind: 'queue-duplicate',
+      workload: 'queue',
+      t: at,
+      workers: [],
+      explanation: `${twice.length} item(s) delivered more than once (taken twice, or taken and still in the queue): ${sample(twice)}`,
+    });
+  }
+  const phantom = [...new Set([...taken, ...left])].filter((item) => !putMaybe.has(item));
+  if (phantom.length > 0) {
+    violations.push({ kind: 'queue-phantom', workload: 'queue', t: at, workers: [], explanation: `${phantom.length} item(s) taken that nobody put: ${sample(phantom)}` });
+  }
+  if (final !== undefined) {
+    const seen = new Set([...taken, ...left]);
+    const lost = [...putOk].filter((item) => !seen.has(item));
+    if (lost.length > unknownTakes) {
+      violations.push({
+        kind: 'queue-lost',
+        workload: 'queue',
+        t: at,
+        workers: [],
+        explanation: `${lost.length} confirmed put(s) neither taken nor left in the queue, more than the ${unknownTakes} take(s) of unknown outcome that may have removed them: ${sample(lost)}`,
+      });
+    }
+  }
+  return violations;
+}
+
+export function checkLockingQueue(events: readonly HistoryEvent[]): Violation[] {
+  const ops = events.filter((e): e is OpEvent => e.kind === 'op');
+  const final = events.find((e): e is FinalEvent => e.kind === 'final' && e.lockingQueue !== undefined);
+  const at = final?.t ?? 0;
+  const putOk = new Set(items(ops, 'locking-queue.put', ['ok']));
+  const putMaybe = new Set(items(ops, 'locking-queue.put', ['invoke']));
+  const taken = items(ops, 'locking-queue.take', ['ok']);
+  const acked = items(ops, 'locking-queue.ack', ['ok']);
+  const ackMaybe = new Set(items(ops, 'locking-queue.ack', ['unknown', 'unfinished']));
+  const left = final?.lockingQueue ?? [];
+  const violations: Violation[] = [];
+
+  const doubleAck = [...counts(acked)].filter(([, n]) => n > 1).map(([item]) => item);
+  const ackedAndLeft = acked.filter((item) => left.includes(item));
+  if (doubleAck.length + ackedAndLeft.length > 0) {
+    violations.push({
+      kind: 'locking-queue-double-ack',
+      workload: 'locking-queue',
+      t: at,
+      workers: [],
+      explanation: `${doubleAck.length} item(s) acked twice (${sample(doubleAck)}), ${ackedAndLeft.length} acked yet still queued (${sample(ackedAndLeft)})`,
+    });
+  }
+  const phantom = [...new Set([...taken, ...left])].filter((item) => !putMaybe.has(item));
+  if (phantom.length > 0) {
+    violations.push({ kind: 'locking-queue-phantom', workload: 'locking-queue', t: at, workers: [], explanation: `${phantom.length} item(s) taken that nobody put: ${sample(phantom)}` });
+  }
+  if (final !== undefined) {
+    const done = new Set([...acked, ...left, ...ackMaybe]);
+    const lost = [...putOk].filter((item) => !done.has(item));
+    if (lost.length > 0) {
+      violations.push({
+        kind: 'locking-queue-lost',
+        workload: 'locking-queue',
+        t: at,
+        workers: [],
+        explanation: `${lost.length} confirmed put(s) never acked and not in the queue at the end: ${sample(lost)}`,
+      });
+    }
+  }
+  return violations;
+}
