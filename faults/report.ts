@@ -1,14 +1,18 @@
 /** The printed summary of a fault run: operations, faults by kind, violations by kind, explained overlaps, recovery. */
 import { VIOLATION_KINDS, type CheckResult } from './check';
-import { FAULT_KINDS } from './history';
+import { FAULT_KINDS, type WorkloadName } from './history';
 
+/** What a run was: enough to check its history again (report.json keeps it). */
 export interface RunFacts {
   lib: string;
-  workloads: readonly string[];
+  workloads: readonly WorkloadName[];
   clients: number;
   faultSeconds: number;
   seed: number;
   sessionTimeout: number;
+  semaphoreLeases: number;
+  recoveryBound: number;
+  hangBound: number;
   dir: string;
 }
 
@@ -59,6 +63,7 @@ export function summary(result: CheckResult, facts: RunFacts): string {
     lines.push(`  [${e.workload}] ${e.stale} paused ${Math.round(e.pauseMs)} ms; ${e.other} began holding; ${e.stale}'s last use came ${e.lastUseAfterResumeMs.toFixed(1)} ms after its SIGCONT`);
   }
   lines.push(`Uses with a stale token (a fenced resource refuses them): lock ${result.staleUses.lock}, latch ${result.staleUses.latch}`);
+  for (const note of result.notes) lines.push(note);
 
   lines.push('', 'Recovery after the faults stopped (ms; the slowest worker, then each)');
   for (const r of result.recovery) {

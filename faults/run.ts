@@ -4,16 +4,20 @@
  *   npm run faults -- [--minutes 3 | --seconds 90] [--workload counter,latch | all] [--clients 5]
  *                     [--faults cut-long,pause,…] [--interval 2000-4000] [--session-timeout 4000]
  *                     [--lib rxzk | kazoo] [--seed N] [--out dir]
+ *   npm run faults -- --check <run dir>      # checks a run's history again (after a change to the checker)
  *
  * Prints progress, then the summary (operations, faults by kind, violations by kind, explained
  * overlaps, recovery); the history, the workers' logs, report.json and summary.txt stay in the run's
  * directory. Exits 1 when a violation was found. On a 2-core machine shared with others, run it niced:
  * `nice -n 10 npm run faults -- …`.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAllClients } from './clients';
 import { FAULT_KINDS, WORKLOADS, type FaultKind, type WorkloadName } from './history';
-import { runFaults } from './suite';
+import type { RunFacts } from './report';
+import { checkRun, runFaults } from './suite';
 
 function list<T extends string>(raw: string | undefined, known: readonly T[], what: string): T[] | undefined {
   if (raw === undefined || raw === 'all') return undefined;
@@ -44,9 +48,16 @@ async function main(): Promise<number> {
       lib: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      check: { type: 'string' },
     },
     strict: true,
   });
+  if (values.check !== undefined) {
+    const { facts } = JSON.parse(fs.readFileSync(path.join(values.check, 'report.json'), 'utf8')) as { facts: RunFacts };
+    const again = checkRun({ ...facts, dir: values.check });
+    console.log(again.summary);
+    return again.result.violations.length === 0 ? 0 : 1;
+  }
   const minutes = number(values.minutes, 'minutes');
   const interval = values.interval?.split('-').map((s) => number(s, 'interval') ?? 0);
   if (interval !== undefined && (interval.length !== 2 || interval[0] > interval[1])) throw new Error('--interval takes min-max in ms, e.g. 2000-4000');

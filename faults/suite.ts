@@ -138,19 +138,24 @@ export async function runFaults(options: FaultRunOptions = {}): Promise<FaultRun
     nemesisHistory.close();
   }
 
-  const result = check(readHistory(dir), {
-    sessionTimeoutMs: sessionTimeout,
-    hangBoundMs: hangBound,
-    recoveryBoundMs: recoveryBound,
-    semaphoreLeases,
-    workloads,
-    workers: names,
+  const facts: RunFacts = { lib, workloads, clients: clientCount, faultSeconds, seed, sessionTimeout, semaphoreLeases, recoveryBound, hangBound, dir };
+  return checkRun(facts);
+}
+
+/** Checks (again) the history in `facts.dir` and writes report.json and summary.txt there. */
+export function checkRun(facts: RunFacts): FaultRun {
+  const result = check(readHistory(facts.dir), {
+    sessionTimeoutMs: facts.sessionTimeout,
+    hangBoundMs: facts.hangBound,
+    recoveryBoundMs: facts.recoveryBound,
+    semaphoreLeases: facts.semaphoreLeases,
+    workloads: facts.workloads,
+    workers: Array.from({ length: facts.clients }, (_, i) => `c${i + 1}`),
   });
-  const facts: RunFacts = { lib, workloads, clients: clientCount, faultSeconds, seed, sessionTimeout, dir };
   const text = summary(result, facts);
-  fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ facts, result }, null, 2));
-  fs.writeFileSync(path.join(dir, 'summary.txt'), text + '\n');
-  return { dir, facts, result, summary: text };
+  fs.writeFileSync(path.join(facts.dir, 'report.json'), JSON.stringify({ facts, result }, null, 2));
+  fs.writeFileSync(path.join(facts.dir, 'summary.txt'), text + '\n');
+  return { dir: facts.dir, facts, result, summary: text };
 }
 
 /**

@@ -43,7 +43,12 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
     if (workload !== 'semaphore') violations.push(...checkFencing(workload, intervals));
   }
   if (has('counter')) violations.push(...checkCounter(events));
-  if (has('queue')) violations.push(...checkQueue(events));
+  const notes: string[] = [];
+  if (has('queue')) {
+    const queue = checkQueue(events, windows);
+    violations.push(...queue.violations);
+    if (queue.lost > 0) notes.push(`Queue: ${queue.lost} confirmed item(s) lost to takes a fault cut (at most once allows it)`);
+  }
   if (has('locking-queue')) violations.push(...checkLockingQueue(events));
   if (has('latch')) violations.push(...checkLatch(events));
   violations.push(...checkErrors(events));
@@ -79,5 +84,6 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
     staleUses: { lock: has('lock') ? staleUses(events, 'lock') : 0, latch: has('latch') ? staleUses(events, 'latch') : 0 },
     ops,
     faults,
+    notes,
   };
 }

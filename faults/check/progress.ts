@@ -1,9 +1,11 @@
 /**
- * Liveness. No hang: every operation ends within the hang bound, not counting the time its own client
- * was under a fault (cut, partition, pause) or a server was down (a restart and an election). An
- * operation still pending when its worker finished is a hang. Bounded recovery: once the faults have
+ * Liveness. No hang: every operation ends within its bound — a wait's own timeout and WAIT_GRACE, any
+ * other operation the hang bound — not counting the time its own client was under a fault (cut,
+ * partition, pause) or a server was down (a restart and an election). An operation still pending when
+ * its worker finished is a hang. Bounded recovery: once the faults have
  * stopped, every worker confirms each of its workload's progress operations within the recovery bound.
  */
+import { WAIT_GRACE, WAIT_TIMEOUTS } from '../bounds';
 import { PROGRESS_OPS, type FinalEvent, type HistoryEvent, type OpEvent } from '../history';
 import { fmtAt } from './holders';
 import { coveredWithin, isServer, phaseTime, type FaultWindow } from './timeline';
@@ -41,13 +43,15 @@ export function checkHangs(events: readonly HistoryEvent[], windows: readonly Fa
       e.t,
     );
     const effective = e.t - start.t - excused;
-    if (effective > ctx.hangBoundMs * 1000) {
+    const timeout = WAIT_TIMEOUTS[e.op];
+    const bound = timeout === undefined ? ctx.hangBoundMs : timeout + WAIT_GRACE;
+    if (effective > bound * 1000) {
       violations.push({
         kind: 'hang',
         workload: workloadOf(e.op),
         t: start.t,
         workers: [e.w],
-        explanation: `${e.op} of ${e.w} took ${((e.t - start.t) / 1e6).toFixed(1)} s (${(effective / 1e6).toFixed(1)} s without a fault on it), above the ${ctx.hangBoundMs / 1000} s bound`,
+        explanation: `${e.op} of ${e.w} took ${((e.t - start.t) / 1e6).toFixed(1)} s (${(effective / 1e6).toFixed(1)} s without a fault on it), above its ${bound / 1000} s bound${timeout === undefined ? '' : ` (timeout ${timeout / 1000} s)`}`,
       });
     }
   }

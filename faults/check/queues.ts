@@ -1,11 +1,14 @@
 /**
- * Queues. Queue is at most once: no item taken twice, none taken that was never put; a confirmed put
- * neither taken nor left at the end is lost, which only a take of unknown outcome may explain (it may have
- * removed the entry and lost the reply). LockingQueue is at least once: every confirmed put is acked or
+ * Queues. Queue is at most once: no item taken twice, none taken that was never put. A confirmed put
+ * neither taken nor left at the end is lost, which at most once allows only to a take that a fault cut
+ * (a delete whose reply was lost may have been applied, and a persistent entry has no owner to tell whose
+ * delete it was: the take moves on, the entry is gone): more lost items than takes exposed to a fault on
+ * their client or a server is a violation. LockingQueue is at least once: every confirmed put is acked or
  * still there at the end (an ack of unknown outcome may have removed it); an item taken twice is allowed
  * (its lock was lost), but two confirmed acks of one item are not.
  */
 import type { FinalEvent, HistoryEvent, OpEvent, OpName } from '../history';
+import { coveredWithin, isServer, type FaultWindow } from './timeline';
 import type { Violation } from './types';
 
 const items = (events: readonly OpEvent[], op: OpName, phases: readonly string[]): string[] =>
@@ -19,14 +22,30 @@ function counts(xs: readonly string[]): Map<string, number> {
   return m;
 }
 
-export function checkQueue(events: readonly HistoryEvent[]): Violation[] {
+/** Takes of `op` whose time in flight met a fault on their client or a server. */
+function takesExposedToFaults(ops: readonly OpEvent[], op: OpName, windows: readonly FaultWindow[]): number {
+  const invoked = new Map<string, number>();
+  let exposed = 0;
+  for (const e of ops) {
+    if (e.op !== op) continue;
+    const key = `${e.w}#${e.id}`;
+    if (e.phase === 'invoke') invoked.set(key, e.t);
+    else {
+      const from = invoked.get(key) ?? e.t;
+      if (coveredWithin(windows.filter((w) => w.target === e.w || isServer(w.target)), from, e.t) > 0) exposed++;
+    }
+  }
+  return exposed;
+}
+
+export function checkQueue(events: readonly HistoryEvent[], windows: readonly FaultWindow[]): { violations: Violation[]; lost: number } {
   const ops = events.filter((e): e is OpEvent => e.kind === 'op');
   const final = events.find((e): e is FinalEvent => e.kind === 'final' && e.queue !== undefined);
   const at = final?.t ?? 0;
   const putOk = new Set(items(ops, 'queue.put', ['ok']));
   const putMaybe = new Set(items(ops, 'queue.put', ['invoke']));
   const taken = items(ops, 'queue.take', ['ok']);
-  const unknownTakes = ops.filter((e) => e.op === 'queue.take' && (e.phase === 'unknown' || e.phase === 'unfinished')).length;
+  const exposed = takesExposedToFaults(ops, 'queue.take', windows);
   const left = final?.queue ?? [];
   const violations: Violation[] = [];
 
@@ -44,20 +63,18 @@ export function checkQueue(events: readonly HistoryEvent[]): Violation[] {
   if (phantom.length > 0) {
     violations.push({ kind: 'queue-phantom', workload: 'queue', t: at, workers: [], explanation: `${phantom.length} item(s) taken that nobody put: ${sample(phantom)}` });
   }
-  if (final !== undefined) {
-    const seen = new Set([...taken, ...left]);
-    const lost = [...putOk].filter((item) => !seen.has(item));
-    if (lost.length > unknownTakes) {
-      violations.push({
-        kind: 'queue-lost',
-        workload: 'queue',
-        t: at,
-        workers: [],
-        explanation: `${lost.length} confirmed put(s) neither taken nor left in the queue, more than the ${unknownTakes} take(s) of unknown outcome that may have removed them: ${sample(lost)}`,
-      });
-    }
+  const seen = new Set([...taken, ...left]);
+  const lost = final === undefined ? [] : [...putOk].filter((item) => !seen.has(item));
+  if (lost.length > exposed) {
+    violations.push({
+      kind: 'queue-lost',
+      workload: 'queue',
+      t: at,
+      workers: [],
+      explanation: `${lost.length} confirmed put(s) neither taken nor left in the queue, more than the ${exposed} take(s) a fault cut, which may have removed them: ${sample(lost)}`,
+    });
   }
-  return violations;
+  return { violations, lost: lost.length };
 }
 
 export function checkLockingQueue(events: readonly HistoryEvent[]): Violation[] {

@@ -71,4 +71,6 @@ export interface CheckResult {
   staleUses: Record<'lock' | 'latch', number>;
   ops: Partial<Record<OpName, Partial<Record<OpPhase, number>>>>;
   faults: Partial<Record<FaultKind, { count: number; errors: number; ms: number[] }>>;
+  /** What the guarantees allow but a reader should know (e.g. Queue items lost within at most once). */
+  notes: string[];
 }

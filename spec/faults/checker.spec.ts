@@ -124,10 +124,13 @@ describe('fault suite checker', () => {
       expect(kinds(check(history(take('c2', 1, 'z'), left([])), ctx(['queue'])))).toEqual(['queue-phantom']);
     });
 
-    it('Queue: a confirmed put that vanished is lost, unless a take of unknown outcome may have removed it', () => {
-      expect(kinds(check(history(put('c1', 1, 'a'), left([])), ctx(['queue'])))).toEqual(['queue-lost']);
-      const unknownTake = op('c2', 'queue.take', 1, 50, 60, 'unknown', { error: { name: 'ConnectionLossError', message: 'lost' } });
-      expect(kinds(check(history(put('c1', 1, 'a'), unknownTake, left([])), ctx(['queue'])))).toEqual(['session-error']);
+    it('Queue: a confirmed put that vanished is lost, unless a take a fault cut may have removed it (at most once)', () => {
+      const timedOut = op('c2', 'queue.take', 1, 50, 2_050, 'fail', { error: { name: 'LockTimeoutError', message: 'timed out' } });
+      expect(kinds(check(history(put('c1', 1, 'a'), timedOut, left([])), ctx(['queue'])))).toEqual(['queue-lost']);
+      const cut = check(history(put('c1', 1, 'a'), timedOut, fault('cut-long', 'c2', 100, 200), left([])), ctx(['queue']));
+      expect(kinds(cut)).toEqual([]);
+      expect(cut.notes).toEqual(['Queue: 1 confirmed item(s) lost to takes a fault cut (at most once allows it)']);
+      expect(kinds(check(history(put('c1', 1, 'a'), put('c1', 2, 'b'), timedOut, fault('cut-long', 'c2', 100, 200), left([])), ctx(['queue'])))).toEqual(['queue-lost']);
     });
 
     it('LockingQueue: every confirmed put acked or still queued; taken twice is allowed, acked twice is not', () => {
@@ -175,6 +178,12 @@ describe('fault suite checker', () => {
       expect(kinds(check(history(slow, fault('cut-long', 'c1', 1_000, 9_000)), ctx([])))).toEqual([]);
       expect(kinds(check(history(slow, fault('kill-leader', 'zk2', 1_000, 9_000)), ctx([])))).toEqual([]);
       expect(kinds(check(history(slow, fault('cut-long', 'c2', 1_000, 9_000)), ctx([])))).toEqual(['hang']);
+    });
+
+    it("a wait's bound is its own timeout and a grace: a 2 s take that gives up 8 s later hangs, one that gives up at 6 s does not", () => {
+      const timedOut = (to: number) => op('c1', 'queue.take', 1, 0, to, 'fail', { error: { name: 'LockTimeoutError', message: 'gave up waiting after 2000 ms' } });
+      expect(kinds(check(history(timedOut(8_000)), ctx([])))).toEqual(['hang']);
+      expect(kinds(check(history(timedOut(6_000)), ctx([])))).toEqual([]);
     });
 
     it('recovery is the time from the faults stopping to every worker confirming its progress operations', () => {

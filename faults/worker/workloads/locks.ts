@@ -1,16 +1,14 @@
 /**
- * Lock and Semaphore: each worker acquires (waiting at most ACQUIRE_TIMEOUT), holds for a few uses,
+ * Lock and Semaphore: each worker acquires (waiting at most its WAIT_TIMEOUTS bound), holds for a few uses,
  * releases, and goes again. The checker wants no more holders at once than the recipe allows (1, or
  * maxLeases) unless a pause past the session timeout explains it, and, for the lock, fencing tokens
  * that never go backwards.
  */
 import type { Holding } from '../../../src/recipes/index';
+import { WAIT_TIMEOUTS } from '../../bounds';
 import type { Workload, WorkloadContext } from '../context';
 import { beginHolding, holdAwhile } from '../holding';
 import { alwaysFails, failOn } from '../ops';
-
-/** Bound on one acquire, ms (the issue's `Lock.acquire({ timeout: 10000 })`). */
-export const ACQUIRE_TIMEOUT = 10_000;
 
 interface Acquirable {
   acquire(opts: { timeout: number }): Promise<Holding>;
@@ -29,7 +27,7 @@ export function lockWorkload(ctx: WorkloadContext, kind: 'lock' | 'semaphore'): 
         const holding = await ctx.ops.run(
           `${kind}.acquire`,
           {},
-          () => recipe.acquire({ timeout: ACQUIRE_TIMEOUT }),
+          () => recipe.acquire({ timeout: WAIT_TIMEOUTS[`${kind}.acquire`] ?? 0 }),
           alwaysFails, // a rejected acquire hands out no holding
           (h) => ({ token: h.fencingToken.toString(), node: h.node }),
         );

@@ -4,11 +4,12 @@
  * matches puts, takes and acks with what is left in the queue at the end.
  */
 import type { QueueEntry } from '../../../src/recipes/index';
+import { WAIT_TIMEOUTS } from '../../bounds';
 import type { Workload, WorkloadContext } from '../context';
 import { failOn } from '../ops';
 
 /** Bound on one take, ms: a take that times out consumes nothing, later either. */
-const TAKE_TIMEOUT = 2_000;
+const TAKE_TIMEOUT = WAIT_TIMEOUTS['queue.take'] ?? 0;
 
 /** Items `<worker>-<n>`, put a few tens of ms apart. */
 async function produce(ctx: WorkloadContext, put: (item: string) => Promise<void>, op: 'queue.put' | 'locking-queue.put'): Promise<void> {
