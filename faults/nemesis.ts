@@ -78,22 +78,28 @@ export class Nemesis {
     await Promise.all(this.ensemble.members.filter((m) => !m.running).map((m) => m.start().catch(() => undefined)));
   }
 
-  private refill(): void {
+  private shuffledDeck(): FaultKind[] {
     const cards = this.opts.kinds.flatMap((k) => Array<FaultKind>(this.opts.weights?.[k] ?? 1).fill(k));
-    this.deck = this.opts.rng.shuffle(cards);
+    return this.opts.rng.shuffle(cards);
   }
 
-  /** Starts the first kind in the deck that has a free target; skips this tick when none has. */
+  /**
+   * Starts the first kind in the deck that has a free target. When none has (only server faults left
+   * while one runs), a fresh deck goes behind it, so that a long restart does not stop the client faults.
+   */
   private startOne(): void {
-    if (this.deck.length === 0) this.refill();
-    for (let i = 0; i < this.deck.length; i++) {
-      const kind = this.deck[i];
-      const fault = CLIENT_FAULTS.has(kind) ? this.clientFault(kind) : this.serverFaultOf(kind);
-      if (fault === undefined) continue;
-      this.deck.splice(i, 1);
-      const p = fault.finally(() => this.running.delete(p));
-      this.running.add(p);
-      return;
+    if (this.deck.length === 0) this.deck = this.shuffledDeck();
+    for (const attempt of [0, 1]) {
+      if (attempt === 1) this.deck.push(...this.shuffledDeck());
+      for (let i = 0; i < this.deck.length; i++) {
+        const kind = this.deck[i];
+        const fault = CLIENT_FAULTS.has(kind) ? this.clientFault(kind) : this.serverFaultOf(kind);
+        if (fault === undefined) continue;
+        this.deck.splice(i, 1);
+        const p = fault.finally(() => this.running.delete(p));
+        this.running.add(p);
+        return;
+      }
     }
   }
 

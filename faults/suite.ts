@@ -88,10 +88,11 @@ export async function runFaults(options: FaultRunOptions = {}): Promise<FaultRun
   try {
     log(`starting a 3-server ensemble (seed ${seed}, history in ${dir})`);
     ensemble = await startZooKeeper({ servers: 3 });
-    observer = core.createClient({ hosts: ensemble.connectString, sessionTimeout: 30_000 });
-    await observer.start();
+    const reader = core.createClient({ hosts: ensemble.connectString, sessionTimeout: 30_000 });
+    observer = reader;
+    await reader.start();
     const root = `/faults-${lib}-${Date.now().toString(36)}`;
-    await firstValueFrom(observer.create(root));
+    await firstValueFrom(reader.create(root));
 
     log(`starting ${clientCount} ${lib} client processes (${workloads.join(', ')})`);
     for (const name of names) {
@@ -118,13 +119,13 @@ export async function runFaults(options: FaultRunOptions = {}): Promise<FaultRun
     for (const c of clients) c.send({ type: 'healed', at: healedAt });
 
     log('faults stopped: waiting for every workload to work again');
-    const latch = await awaitRecovery(clients, workloads, recoveryBound, observer, recipes, root);
+    const latch = await awaitRecovery(clients, workloads, recoveryBound, () => latchParticipants(lib, reader, recipes, `${root}/latch`));
     if (latch !== undefined) history.record({ kind: 'final', t: latch.t, latch: latch.observation });
 
     history.record({ kind: 'phase', phase: 'finish' });
     log('finishing the workers');
     await Promise.all(clients.map((c) => c.finish(FINISH_BOUND)));
-    history.record({ kind: 'final', ...(await finalReads(observer, recipes, root, workloads)) });
+    history.record({ kind: 'final', ...(await finalReads(reader, recipes, root, workloads)) });
   } catch (err) {
     await nemesis?.healAll().catch(() => undefined);
     throw err;
@@ -167,9 +168,7 @@ async function awaitRecovery(
   clients: readonly ClientProcess[],
   workloads: readonly WorkloadName[],
   bound: number,
-  observer: ZooKeeperClient,
-  recipes: RxzkRecipes,
-  root: string,
+  participants: () => Promise<LatchObservation['participants']>,
 ): Promise<{ t: number; observation: LatchObservation } | undefined> {
   const deadline = Date.now() + bound;
   const progressOps = workloads.flatMap((w) => PROGRESS_OPS[w]);
@@ -177,22 +176,30 @@ async function awaitRecovery(
   let last: { t: number; observation: LatchObservation } | undefined;
   for (;;) {
     const progressed = clients.every((c) => progressOps.every((op) => c.progress.has(op)));
-    if (withLatch && !last?.observation.converged) last = await observeLatch(clients, observer, recipes, root);
+    if (withLatch && !last?.observation.converged) last = await observeLatch(clients, participants);
     if (progressed && (!withLatch || last?.observation.converged)) return last;
     if (Date.now() >= deadline) return last;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
+/**
+ * The latch's participants as a fresh client reads them: rxzk's LeaderLatch nodes, or — kazoo has no
+ * LeaderLatch; its worker takes part through kazoo's Election, a lock — the lock's contenders, the first leading.
+ */
+async function latchParticipants(lib: Library, zk: ZooKeeperClient, recipes: RxzkRecipes, path: string): Promise<LatchObservation['participants']> {
+  if (lib === 'rxzk') return new recipes.LeaderLatch(zk, path, { identifier: 'suite' }).participants();
+  const contenders = await new recipes.LeaderElection(zk, path, { identifier: 'suite' }).contenders();
+  return contenders.map((identifier, i) => ({ identifier, isLeader: i === 0 }));
+}
+
 async function observeLatch(
   clients: readonly ClientProcess[],
-  observer: ZooKeeperClient,
-  recipes: RxzkRecipes,
-  root: string,
+  read: () => Promise<LatchObservation['participants']>,
 ): Promise<{ t: number; observation: LatchObservation }> {
   const beliefs: LatchObservation['beliefs'] = {};
   for (const c of clients) beliefs[c.name] = (await c.status(3_000).catch(() => null)) ?? { joined: false, leader: false };
-  const participants = await new recipes.LeaderLatch(observer, `${root}/latch`, { identifier: 'suite' }).participants().catch(() => []);
+  const participants = await read().catch(() => []);
   const t = Number(process.hrtime.bigint() / 1000n);
   const leaders = participants.filter((p) => p.isLeader).map((p) => p.identifier);
   const believers = Object.entries(beliefs)
