@@ -36,6 +36,9 @@ export function summary(result: CheckResult, facts: RunFacts): string {
     lines.push(`  ${pad(op, 22)} ${lpad(row.ok ?? 0, 7)} ${lpad(row.fail ?? 0, 8)} ${lpad(row.unknown ?? 0, 8)} ${lpad(row.unfinished ?? 0, 10)}`);
   }
 
+  const held = Object.entries(result.holdings).map(([r, n]) => `${r} ${n}`);
+  if (held.length > 0) lines.push(`Holdings begun: ${held.join(', ')}${result.holdings.latch !== undefined ? ' (latch: terms of leadership)' : ''}`);
+
   lines.push('', 'Faults                  count  errors  lasted ms (min / median / max)');
   for (const kind of FAULT_KINDS) {
     const row = result.faults[kind];

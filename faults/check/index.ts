@@ -28,6 +28,7 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
   const S = ctx.sessionTimeoutMs * 1000;
   const violations: Violation[] = [];
   const explained: ExplainedOverlap[] = [];
+  const holdings: CheckResult['holdings'] = {};
   const has = (w: string) => ctx.workloads.some((x) => x === w);
 
   for (const [workload, limit] of [
@@ -37,6 +38,7 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
   ] as const) {
     if (!has(workload)) continue;
     const intervals = holdingIntervals(events, workload);
+    holdings[workload] = intervals.length;
     const exclusion = checkExclusion(workload, intervals, limit, pauses, S);
     violations.push(...exclusion.violations);
     explained.push(...exclusion.explained);
@@ -81,6 +83,7 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
     violations: violations.sort((a, b) => a.t - b.t),
     explained,
     recovery: recovery.recovery,
+    holdings,
     staleUses: { lock: has('lock') ? staleUses(events, 'lock') : 0, latch: has('latch') ? staleUses(events, 'latch') : 0 },
     ops,
     faults,

@@ -67,6 +67,8 @@ export interface CheckResult {
   violations: Violation[];
   explained: ExplainedOverlap[];
   recovery: Recovery[];
+  /** Holdings begun (a lock or lease acquired, a term of leadership). */
+  holdings: Partial<Record<'lock' | 'semaphore' | 'latch', number>>;
   /** Uses of a holding whose token was below one already handed out: what a fenced resource would refuse. */
   staleUses: Record<'lock' | 'latch', number>;
   ops: Partial<Record<OpName, Partial<Record<OpPhase, number>>>>;

@@ -37,7 +37,7 @@ healed = threading.Event()
 # The bounds of faults/bounds.ts (WAIT_TIMEOUTS), in seconds.
 ACQUIRE_TIMEOUT = 10.0
 TAKE_TIMEOUT = 2.0
-STEP_DOWN_AFTER = (2.0, 5.0)
+STEP_DOWN_AFTER = (1.0, 3.0)
 
 ERROR_NAMES = {
     'LockTimeout': 'LockTimeoutError',

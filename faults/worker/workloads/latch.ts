@@ -14,7 +14,7 @@ import { beginHolding, holdFields, use } from '../holding';
 import { errorInfo } from '../ops';
 
 /** How long a leader leads before stepping down during the faults, ms. */
-const STEP_DOWN_AFTER: [number, number] = [2_000, 5_000];
+const STEP_DOWN_AFTER: [number, number] = [1_000, 3_000];
 /** How long a participation whose stream died waits before joining again, ms. */
 const REJOIN_AFTER_ERROR = 1_000;
 
