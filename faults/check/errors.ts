@@ -17,12 +17,13 @@ export const DOCUMENTED_ERRORS: Record<OpName | 'latch.holding$', readonly strin
   'lock.release': [],
   'semaphore.release': [],
   // Counter.add's JSDoc: a write whose reply is lost while others changed the counter "rejects with that
-  // ConnectionLossError, since whether this delta counted cannot be told". Issue 17 asks for a typed
-  // unknown-outcome error instead: add its name here when it lands.
-  'counter.add': ['ConnectionLossError'],
-  // Queue.put / LockingQueue.put (queues/producer.ts): "A put whose reply is lost with the connection rejects with ConnectionLossError".
-  'queue.put': ['ConnectionLossError'],
-  'locking-queue.put': ['ConnectionLossError'],
+  // ConnectionLossError, since whether this delta counted cannot be told". Issue 17's fix (branch `safety`)
+  // reports it as OutcomeUnknownError: "the delta is counted once or not at all".
+  'counter.add': ['ConnectionLossError', 'OutcomeUnknownError'],
+  // Queue.put / LockingQueue.put (queues/producer.ts): "A put whose reply is lost with the connection rejects with
+  // ConnectionLossError"; after issue 17's fix, OutcomeUnknownError when its receipt went with its session.
+  'queue.put': ['ConnectionLossError', 'OutcomeUnknownError'],
+  'locking-queue.put': ['ConnectionLossError', 'OutcomeUnknownError'],
   // API.md: take "waits for one; LockTimeoutError at the timeout".
   'queue.take': ['LockTimeoutError'],
   'locking-queue.take': ['LockTimeoutError'],

@@ -63,7 +63,8 @@ export function checkExclusion(
     const unexplained = stale.filter((s) => s.pause === undefined);
     if (unexplained.length + 1 <= limit) {
       for (const { I, pause } of stale) {
-        if (pause === undefined) continue;
+        // One stale holder's pause is one explained overlap, however many others began holding during it.
+        if (pause === undefined || explained.some((e) => e.stale === I.w && e.t >= I.begin && e.t <= I.end && e.workload === workload)) continue;
         explained.push({
           workload,
           stale: I.w,

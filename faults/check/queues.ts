@@ -16,6 +16,14 @@ const items = (events: readonly OpEvent[], op: OpName, phases: readonly string[]
 
 const sample = (xs: readonly string[]): string => (xs.length > 8 ? `${xs.slice(0, 8).join(', ')}, …` : xs.join(', '));
 
+/** What became of `item` of `queue` after its put: each take, ack and release that named it, with its outcome. */
+function trail(ops: readonly OpEvent[], queue: 'queue' | 'locking-queue', item: string): string {
+  const steps = ops
+    .filter((e) => e.item === item && e.op.startsWith(`${queue}.`) && e.phase !== 'invoke' && !e.op.endsWith('.put'))
+    .map((e) => `${e.w} ${e.op.slice(e.op.lastIndexOf('.') + 1)} ${e.phase}${e.error ? ` (${e.error.name})` : ''} at t=${(e.t / 1e6).toFixed(3)}s`);
+  return `${item}: ${steps.length === 0 ? 'never taken' : steps.join(', ')}`;
+}
+
 function counts(xs: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
@@ -113,7 +121,10 @@ export function checkLockingQueue(events: readonly HistoryEvent[]): Violation[] 
         workload: 'locking-queue',
         t: at,
         workers: [],
-        explanation: `${lost.length} confirmed put(s) never acked and not in the queue at the end: ${sample(lost)}`,
+        explanation: `${lost.length} confirmed put(s) never acked and not in the queue at the end: ${lost
+          .slice(0, 3)
+          .map((item) => trail(ops, 'locking-queue', item))
+          .join('; ')}${lost.length > 3 ? '; …' : ''}`,
       });
     }
   }

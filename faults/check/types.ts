@@ -38,6 +38,7 @@ export interface Violation {
 export interface ExplainedOverlap {
   workload: 'lock' | 'semaphore' | 'latch';
   stale: string;
+  /** The first to begin holding while the stale holder still acted (others may have followed during the same pause). */
   other: string;
   t: number;
   pauseMs: number;
