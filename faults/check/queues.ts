@@ -46,15 +46,25 @@ function takesExposedToFaults(ops: readonly OpEvent[], op: OpName, windows: read
   return exposed;
 }
 
-export function checkQueue(events: readonly HistoryEvent[], windows: readonly FaultWindow[]): { violations: Violation[]; lost: number } {
+/** One queue's side of a history: its operations, the puts confirmed and attempted, the takes confirmed, what was left. */
+function queueHistory(events: readonly HistoryEvent[], queue: 'queue' | 'locking-queue') {
   const ops = events.filter((e): e is OpEvent => e.kind === 'op');
-  const final = events.find((e): e is FinalEvent => e.kind === 'final' && e.queue !== undefined);
-  const at = final?.t ?? 0;
-  const putOk = new Set(items(ops, 'queue.put', ['ok']));
-  const putMaybe = new Set(items(ops, 'queue.put', ['invoke']));
-  const taken = items(ops, 'queue.take', ['ok']);
+  const left = (e: FinalEvent): string[] | undefined => (queue === 'queue' ? e.queue : e.lockingQueue);
+  const final = events.find((e): e is FinalEvent => e.kind === 'final' && left(e) !== undefined);
+  return {
+    ops,
+    final,
+    at: final?.t ?? 0,
+    putOk: new Set(items(ops, `${queue}.put`, ['ok'])),
+    putMaybe: new Set(items(ops, `${queue}.put`, ['invoke'])),
+    taken: items(ops, `${queue}.take`, ['ok']),
+    left: (final && left(final)) ?? [],
+  };
+}
+
+export function checkQueue(events: readonly HistoryEvent[], windows: readonly FaultWindow[]): { violations: Violation[]; lost: number } {
+  const { ops, final, at, putOk, putMaybe, taken, left } = queueHistory(events, 'queue');
   const exposed = takesExposedToFaults(ops, 'queue.take', windows);
-  const left = final?.queue ?? [];
   const violations: Violation[] = [];
 
   const twice = [...counts([...taken, ...left])].filter(([, n]) => n > 1).map(([item]) => item);
@@ -86,15 +96,9 @@ export function checkQueue(events: readonly HistoryEvent[], windows: readonly Fa
 }
 
 export function checkLockingQueue(events: readonly HistoryEvent[]): Violation[] {
-  const ops = events.filter((e): e is OpEvent => e.kind === 'op');
-  const final = events.find((e): e is FinalEvent => e.kind === 'final' && e.lockingQueue !== undefined);
-  const at = final?.t ?? 0;
-  const putOk = new Set(items(ops, 'locking-queue.put', ['ok']));
-  const putMaybe = new Set(items(ops, 'locking-queue.put', ['invoke']));
-  const taken = items(ops, 'locking-queue.take', ['ok']);
+  const { ops, final, at, putOk, putMaybe, taken, left } = queueHistory(events, 'locking-queue');
   const acked = items(ops, 'locking-queue.ack', ['ok']);
   const ackMaybe = new Set(items(ops, 'locking-queue.ack', ['unknown', 'unfinished']));
-  const left = final?.lockingQueue ?? [];
   const violations: Violation[] = [];
 
   const doubleAck = [...counts(acked)].filter(([, n]) => n > 1).map(([item]) => item);
