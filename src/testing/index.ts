@@ -46,4 +46,4 @@ export { waitFor, type WaitForOptions } from './wait-for';
 export { DEFAULT_SASL_USERS } from './sasl-config';
 export { ZooKeeperStartError } from './start-errors';
 export { zooKeeperHarness, type ZooKeeperHarness, type HarnessOptions } from './harness';
-export { TcpProxy } from './tcp-proxy';
+export { TcpProxy, type PartitionDirection } from './tcp-proxy';
