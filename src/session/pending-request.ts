@@ -2,6 +2,7 @@ import type { Observer, Unsubscribable } from 'rxjs';
 import { errorForCode } from '../errors/server-errors';
 import type { JuteReader } from '../jute/reader';
 import type { Operation, OperationContext } from './operation';
+import { malformedReply } from './malformed-reply';
 import { rethrowOutside } from './user-code';
 import type { WatchBeingSet, WatchRegistration, WatchRegistry } from './watch-registry';
 
@@ -78,8 +79,9 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
         }
       }
     } catch (decodeError) {
-      this.fail(decodeError);
-      throw decodeError;
+      const error = malformedReply(decodeError);
+      this.fail(error);
+      throw error;
     }
     try {
       if (this.watch !== null && this.wanted) owner.registerWatch(this.watch, err);

@@ -8,6 +8,7 @@ import type { FrameView } from '../transport/frame-view';
 import type { PendingRequest, RequestOwner } from './pending-request';
 import type { RequestQueue } from './request-queue';
 import type { ZxidTracker } from './zxid-tracker';
+import { malformedReply } from './malformed-reply';
 
 /** A frame that answers no numbered request, passed on to the session. */
 export type ServerPush =
@@ -77,7 +78,7 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
                 throw new ProtocolError(`reply with unknown reserved xid ${xid}`);
             }
           } catch (e) {
-            subscriber.error(e instanceof ProtocolError ? e : new ProtocolError(String(e), { cause: e }));
+            subscriber.error(malformedReply(e));
             return;
           }
           subscriber.next(push);

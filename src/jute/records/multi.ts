@@ -1,4 +1,4 @@
-import { ProtocolError } from '../../errors/client-errors';
+import { JuteDecodeError } from '../decode-error';
 import { OpCode } from '../op-codes';
 import type { JuteReader } from '../reader';
 import type { JuteWriter } from '../writer';
@@ -192,14 +192,14 @@ function readMultiOp(r: JuteReader, type: number): MultiOp {
     case OpCode.getChildren:
       return { type, request: readGetChildrenRequest(r) };
     default:
-      throw new ProtocolError(`op type ${type} cannot be part of a multi request`);
+      throw new JuteDecodeError(`op type ${type} cannot be part of a multi request`);
   }
 }
 
 /**
  * Reads a `multi` or `multiRead` request body up to its done marker (for fakes and
  * tests; the server's side). Every op costs at least its 9-byte header, so a body
- * without a done marker ends in a ProtocolError when the bytes run out.
+ * without a done marker ends in a JuteDecodeError when the bytes run out.
  */
 export function readMultiRequest(r: JuteReader): MultiOp[] {
   const ops: MultiOp[] = [];
@@ -259,13 +259,13 @@ function readMultiResult(r: JuteReader, type: number): MultiResult {
       // Like MultiResponse.deserialize, the code is taken from the ErrorResponse, not the header.
       return { type, err: readErrorResponse(r).err };
     default:
-      throw new ProtocolError(`result type ${type} cannot be part of a multi response`);
+      throw new JuteDecodeError(`result type ${type} cannot be part of a multi response`);
   }
 }
 
 /**
  * Reads a `multi` or `multiRead` reply body up to its done marker, one result per op
- * in request order. A reply without its done marker ends in a ProtocolError.
+ * in request order. A reply without its done marker ends in a JuteDecodeError.
  */
 export function readMultiResponse(r: JuteReader): MultiResult[] {
   const results: MultiResult[] = [];
