@@ -7,9 +7,9 @@ import { ErrorCode } from '../jute/error-codes';
 import { OpCode } from '../jute/op-codes';
 import type { Acl } from '../jute/records/data';
 import type { MultiResult, TransactionOp } from '../jute/records/multi';
-import type { OpResult } from '../jute/records/op-result';
+import type { OpResult } from '../errors/op-result';
 
-export type { OpResult } from '../jute/records/op-result';
+export type { OpResult } from '../errors/op-result';
 import type { SessionManager } from '../session/session-manager';
 import { toData, toRequiredData, toVersion, type Data } from '../common/arguments';
 import { resolveCreateMode, type CreateOptions } from './create-mode';
