@@ -2,8 +2,7 @@
 // its own bytes, and no cut or corrupted encoding gets past the reader as anything
 // but a JuteDecodeError (pg-protocol cuts every message at every byte the same way).
 import fc from 'fast-check';
-import { JuteDecodeError } from '../../src/jute/decode-error';
-import { JuteReader, JuteWriter } from '../../src/jute';
+import { JuteDecodeError, JuteReader, JuteWriter } from '../../src/jute';
 
 export type Write<T> = (w: JuteWriter, v: T) => void;
 export type Read<T> = (r: JuteReader) => T;

@@ -1,8 +1,8 @@
 // The multi body codec beyond round-trips: how a client builds ops and reads results,
 // and how the readers end on hostile bodies (no done marker, unknown types).
-import { JuteDecodeError } from '../../src/jute/decode-error';
 import {
   CreateFlag,
+  JuteDecodeError,
   ErrorCode,
   JuteReader,
   JuteWriter,
@@ -15,7 +15,7 @@ import {
   type MultiReadOp,
   type MultiResult,
   type TransactionOp,
-} from '../../src/jute';
+} from './codec';
 import { Bytes } from './simple-encoder';
 
 const open = [{ perms: 31, scheme: 'world', id: 'anyone' }];

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { JuteDecodeError } from '../../src/jute/decode-error';
-import { JuteReader } from '../../src/jute';
+import { JuteDecodeError, JuteReader } from '../../src/jute';
 
 const reader = (hex: string): JuteReader => new JuteReader(Buffer.from(hex, 'hex'));
 

@@ -1,8 +1,7 @@
 // Decoding and delivery are kept apart (issue 10.11): a malformed reply body is a protocol error, while a
 // throw from the caller's code is re-thrown on a later tick and is never taken for bad bytes.
 import { ProtocolError } from '../../src/errors/client-errors';
-import { JuteReader } from '../../src/jute';
-import { JuteDecodeError } from '../../src/jute/decode-error';
+import { JuteDecodeError, JuteReader } from '../../src/jute';
 import { PendingRequest } from '../../src/session/pending-request';
 import type { Operation } from '../../src/session/operation';
 

@@ -65,13 +65,6 @@ export interface Stat {
   pzxid: bigint;
 }
 
-/** Writes a jute `Stat`; `ctime`/`mtime` must be safe integers. */
-export function writeStat(w: JuteWriter, s: Stat): void {
-  w.long(s.czxid).long(s.mzxid).longFromNumber(s.ctime).longFromNumber(s.mtime);
-  w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
-  w.int(s.dataLength).int(s.numChildren).long(s.pzxid);
-}
-
 /** Reads a jute `Stat`. */
 export function readStat(r: JuteReader): Stat {
   const at = r.offset;
