@@ -3,7 +3,7 @@ import { Observable, catchError, defer, map, switchMap, throwError, of } from 'r
 import { ConnectionLossError, NoNodeError } from '../errors/server-errors';
 import type { Stat } from '../jute/records/data';
 import { joinPath } from '../common/path';
-import type { ZooKeeperClient } from './zookeeper-client';
+import type { NodeOps } from './node-ops';
 
 /** Curator's protected-name prefix: `_c_` + a UUID + `-` before the node's own name. */
 export const PROTECTED_PREFIX = '_c_';
@@ -28,7 +28,7 @@ function splitPath(path: string): [parent: string, name: string] {
  * @param create sends the create for a path (create2, container or TTL) and emits its path and stat
  */
 export function protectedCreate(
-  client: ZooKeeperClient,
+  ops: NodeOps,
   connected: Observable<unknown>,
   path: string,
   create: (target: string) => Observable<Created>,
@@ -41,12 +41,12 @@ export function protectedCreate(
   /** The node a previous attempt made, with its stat, or null. */
   const findOwn = (): Observable<Created | null> =>
     connected.pipe(
-      switchMap(() => client.getChildren(parent)),
+      switchMap(() => ops.getChildren(parent)),
       switchMap((children) => {
         const own = children.find((child) => child.startsWith(prefix));
         if (own === undefined) return of(null);
         const found = joinPath(parent, own);
-        return client.exists(found).pipe(map((stat) => (stat === null ? null : { path: found, stat })));
+        return ops.exists(found).pipe(map((stat) => (stat === null ? null : { path: found, stat })));
       }),
       // No parent: nothing was created under it.
       catchError((err: unknown) => (err instanceof NoNodeError ? of(null) : throwError(() => err))),

@@ -5,7 +5,7 @@ import type { SessionManager } from '../../session/session-manager';
 import type { WatchedEvent } from '../../session/watched-event';
 import { REMOVE_WATCHES } from '../operations/watch-operations';
 import { RequestObservable } from '../request-observable';
-import type { ZooKeeperClient } from '../zookeeper-client';
+import type { NodeOps } from '../node-ops';
 import { NodeFollower } from './node-follower';
 import { CHILDREN_READER, DATA_READER, STAT_READER, type NodeReader } from './node-readers';
 import { addWatch, PersistentWatch } from './persistent-watch';
@@ -40,7 +40,7 @@ export class SharedWatches implements StreamOwner {
   private readonly persistentOnServer = new Set<string>();
 
   constructor(
-    private readonly client: ZooKeeperClient,
+    private readonly ops: NodeOps,
     private readonly session: SessionManager,
   ) {
     // One subscription for every follower: they all complete when the client closes.
@@ -85,7 +85,7 @@ export class SharedWatches implements StreamOwner {
     if (kind === 'persistent' || kind === 'persistentRecursive') {
       return new PersistentWatch(this, this.session, serverPath, userPath, kind === 'persistentRecursive') as SharedStream<WatchedEvent> as SharedStream<unknown>;
     }
-    return new NodeFollower(this, kind, serverPath, this.client, userPath, READERS[kind]);
+    return new NodeFollower(this, kind, serverPath, this.ops, userPath, READERS[kind]);
   }
 
   /** How many paths and kinds are followed now (for tests and diagnostics). */
