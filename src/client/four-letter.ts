@@ -1,7 +1,8 @@
 import { Observable, throwError, type Subscription } from 'rxjs';
 import { describe } from '../common/arguments';
 import { InvalidArgumentError } from '../errors/client-errors';
-import type { SessionConfig, SessionManager } from '../session/session-manager';
+import type { SessionConfig } from '../session/session-config';
+import type { SessionManager } from '../session/session-manager';
 import { fourLetterWord } from '../transport/four-letter-word';
 import { waitUntilConnected } from './wait-until-connected';
 
