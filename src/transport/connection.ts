@@ -51,10 +51,6 @@ export class Connection {
     this.frames$ = chunks$.pipe(frames(maxReplySize));
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Schedules the bytes in `writer` to go out at the end of this tick. */
   flushSoon(): void {
     if (this.flushScheduled || this.closed) return;

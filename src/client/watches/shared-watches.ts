@@ -88,13 +88,6 @@ export class SharedWatches implements StreamOwner {
     return new NodeFollower(this, kind, serverPath, this.ops, userPath, READERS[kind]);
   }
 
-  /** How many paths and kinds are followed now (for tests and diagnostics). */
-  get size(): number {
-    let n = 0;
-    for (const map of Object.values(this.streams)) n += map.size;
-    return n;
-  }
-
   /** StreamOwner: a stream ended; forget it and release what the server holds for it. */
   ended(stream: SharedStream<unknown>): void {
     const { kind, serverPath } = stream;
