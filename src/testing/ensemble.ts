@@ -7,7 +7,8 @@ import { LocalMember } from './local-member';
 import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
 import { PortCollisionError, ZooKeeperStartError } from './start-errors';
 import { Started } from './started-zookeeper';
-import { SUPER_USER, digest } from './super-user';
+import { digestCredential } from '../client/acl';
+import { SUPER_USER } from './super-user';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material';
 import type { StartZooKeeperOptions } from './types';
 import { LOG4J_PROPERTIES, dynamicCfg, serverSpec, systemProperties, zooCfg, type QuorumMember } from './zoo-cfg';
@@ -52,7 +53,7 @@ export async function startLocal(installation: LocalInstallation, options: Start
     if (log4jConfig) await fs.writeFile(log4jConfig, LOG4J_PROPERTIES);
     const jvmArgs = [
       ...BASE_JVM_FLAGS,
-      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, superDigest: digest(SUPER_USER), log4jConfig }),
+      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, superDigest: digestCredential(SUPER_USER.username, SUPER_USER.password), log4jConfig }),
       ...(options.jvmFlags ?? []),
     ];
 
