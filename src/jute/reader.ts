@@ -14,8 +14,9 @@ const NO_BYTES = Buffer.alloc(0);
  * One instance is reused for every incoming frame (`reset`). Every length read
  * from the wire is checked against the bytes actually left before anything is
  * allocated, so a hostile length is a `JuteDecodeError`, never a huge allocation.
- * Byte arrays handed out are copies: the frame may be a view into a buffer
- * that outlives the reply.
+ * Byte arrays handed out are copies (the frame may be a view into a socket
+ * chunk that outlives the reply), except large ones in an owned frame, handed
+ * out as views of it (`buffer()`).
  */
 export class JuteReader {
   private buf: Buffer = NO_BYTES;
@@ -27,7 +28,6 @@ export class JuteReader {
     if (buf) this.reset(buf);
   }
 
-  /** Reads `buf[offset, end)` from now on. */
   /**
    * Reads `buf[offset, end)`. `owned`: nothing else uses `buf` (a frame
    * assembled into a buffer of its own), so large byte arrays may be handed

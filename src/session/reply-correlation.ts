@@ -44,8 +44,9 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
       const r = new JuteReader();
       return frames$.subscribe({
         next(frame) {
-          // Only decoding is inside the try: what the session does with a push runs after it, so a failure
-          // there is never reported as malformed bytes (PendingRequest.settle keeps its delivery apart too).
+          // A push is handed to the session after the try, so what the session does with it is never reported
+          // as malformed bytes. A reply's request is settled inside it, but settle() keeps delivery apart: it
+          // throws only for a body that does not decode, and re-throws what the caller's code throws on a later tick.
           let push: ServerPush | null = null;
           try {
             r.reset(frame.buffer, frame.start, frame.end, frame.owned);

@@ -41,7 +41,8 @@ export const writeGetDataRequest: (w: JuteWriter, v: GetDataRequest) => void = w
 /**
  * Reply to `getData`, `getConfig` and `reconfig` (jute `GetDataResponse`).
  * A node created with null data answers length -1 (seen from 3.8.0), which reads
- * as an empty buffer: `data` is always a copy the caller owns.
+ * as an empty buffer. `data` is the caller's: a copy, or a view of a frame
+ * nothing else uses (a value of 64 KiB or more in an owned frame, JuteReader.buffer).
  */
 export interface GetDataResponse {
   data: Buffer;
