@@ -2,19 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Observable, catchError, defer, map, switchMap, throwError, of } from 'rxjs';
 import { ConnectionLossError, NoNodeError } from '../errors/server-errors';
 import type { Stat } from '../jute/records/data';
-import { joinPath } from '../common/path';
+import { basename, joinPath, parentOf } from '../common/path';
 import type { NodeOps } from './node-ops';
 
 /** Curator's protected-name prefix: `_c_` + a UUID + `-` before the node's own name. */
 export const PROTECTED_PREFIX = '_c_';
 
 type Created = { path: string; stat: Stat };
-
-/** Splits a create path into parent and name, keeping the empty name of a sequential 'parent/'. */
-function splitPath(path: string): [parent: string, name: string] {
-  const i = path.lastIndexOf('/');
-  return [i <= 0 ? '/' : path.slice(0, i), path.slice(i + 1)];
-}
 
 /**
  * Curator's "withProtection": the node's name gets a prefix unique to this
@@ -33,7 +27,9 @@ export function protectedCreate(
   path: string,
   create: (target: string) => Observable<Created>,
 ): Observable<Created> {
-  const [parent, name] = splitPath(path);
+  // The empty name of a sequential 'parent/' is kept: the node is then named by the prefix and its sequence.
+  const parent = path === '/' ? '/' : parentOf(path);
+  const name = basename(path);
   const prefix = `${PROTECTED_PREFIX}${randomUUID()}-`;
   const target = joinPath(parent, prefix + name);
   let attempted = false;

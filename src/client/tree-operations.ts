@@ -2,13 +2,7 @@ import { Observable, catchError, concat, defer, ignoreElements, map, mergeMap, o
 import { BadVersionError, NoNodeError, NodeExistsError, NotEmptyError, UnimplementedError } from '../errors/server-errors';
 import type { Acl } from '../jute/records/data';
 import type { NodeOps } from './node-ops';
-import { joinPath } from '../common/path';
-
-/** The parent of a path, tolerating the trailing '/' a sequential path may have. */
-function parentPath(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
+import { joinPath, parentOf } from '../common/path';
 
 /** How the missing nodes of a path are made: persistent (kazoo's ensure_path), or containers (Curator's creatingParentContainersIfNeeded). */
 export type ParentMode = 'PERSISTENT' | 'CONTAINER';
@@ -26,7 +20,7 @@ export function ensurePath(ops: NodeOps, path: string, acl: Acl[], mode: ParentM
     return ops.exists(path).pipe(
       switchMap((stat) => {
         if (stat !== null) return of(undefined);
-        return concat(ensurePath(ops, parentPath(path), acl, mode), createOne(ops, path, acl, mode)).pipe(
+        return concat(ensurePath(ops, parentOf(path), acl, mode), createOne(ops, path, acl, mode)).pipe(
           ignoreElements(),
           (source) => concat(source, of(undefined)),
         );
@@ -55,7 +49,7 @@ export function createWithParents<T>(
   return send().pipe(
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return concat(ensurePath(ops, parentPath(target), acl, mode).pipe(ignoreElements()), send());
+      return concat(ensurePath(ops, parentOf(target), acl, mode).pipe(ignoreElements()), send());
     }),
   );
 }

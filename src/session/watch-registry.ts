@@ -1,3 +1,4 @@
+import { parentOf } from '../common/path';
 import type { Watcher, WatchedEvent, WatchedEventType } from './watched-event';
 import { WatcherTable } from './watcher-table';
 import { rethrowOutside } from './user-code';
@@ -234,10 +235,9 @@ export class WatchRegistry {
   }
 }
 
+/** The parent of a server path, null for the root (where a climb towards it stops). */
 function parentPath(path: string): string | null {
-  if (path === '/') return null;
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
+  return path === '/' ? null : parentOf(path);
 }
 
 /** Runs user callbacks so that one throwing cannot stop the others or the caller. */

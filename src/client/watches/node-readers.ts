@@ -1,4 +1,4 @@
-import { catchError, map, switchMap, throwError, of, type Observable } from 'rxjs';
+import { catchError, switchMap, throwError, of, type Observable } from 'rxjs';
 import { NoNodeError } from '../../errors/server-errors';
 import type { Stat } from '../../jute/records/data';
 import type { Watcher } from '../../session/watched-event';
@@ -32,8 +32,8 @@ export function readChildren(ops: NodeOps, path: string, watch: Watcher): Observ
 }
 
 /** Reads a node's stat (or null) with a watch on its creation, deletion and data. */
-export function readStat(ops: NodeOps, path: string, watch: Watcher): Observable<Stat | null> {
-  return ops.exists(path, { watch }).pipe(map((stat) => stat));
+export function readExistence(ops: NodeOps, path: string, watch: Watcher): Observable<Stat | null> {
+  return ops.exists(path, { watch });
 }
 
 // Equal readings are not emitted twice (README: "same version/cversion"); czxid tells a recreated node apart.
@@ -68,4 +68,4 @@ export const CHILDREN_READER: NodeReader<ChildrenReading, string[] | null> = {
   project: (r) => (r === null ? null : r.children),
 };
 
-export const STAT_READER: NodeReader<Stat | null, Stat | null> = { read: readStat, same: sameStat, project: (r) => r };
+export const STAT_READER: NodeReader<Stat | null, Stat | null> = { read: readExistence, same: sameStat, project: (r) => r };
