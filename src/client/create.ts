@@ -12,6 +12,8 @@ import type { Requests } from './requests';
 import { createWithParents } from './tree-operations';
 import { waitUntilConnected } from './wait-until-connected';
 
+type Created = { path: string; stat: Stat };
+
 /**
  * `create` and `createWithStat`: the mode (7 of them: persistent, ephemeral,
  * sequential, container, TTL), `makePath` (parents created first, as
@@ -19,6 +21,8 @@ import { waitUntilConnected } from './wait-until-connected';
  * into the one request (create, create2, createContainer or createTTL) or
  * sequence of requests they need. `withStat`: emit `{ path, stat }`, else the path.
  */
+export function createNode(requests: Requests, ops: NodeOps, path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: false): Observable<string>;
+export function createNode(requests: Requests, ops: NodeOps, path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: true): Observable<Created>;
 export function createNode(
   requests: Requests,
   ops: NodeOps,
@@ -26,7 +30,7 @@ export function createNode(
   data: Data | null | undefined,
   opts: CreateOptions | undefined,
   withStat: boolean,
-): Observable<unknown> {
+): Observable<string> | Observable<Created> {
   // The common case, a persistent node with the default ACL, without the option machinery below.
   if (opts === undefined && typeof path === 'string') {
     try {
@@ -51,22 +55,21 @@ export function createNode(
     requests.checkSize(bytes);
     const request = (target: string) => ({ path: prependChroot(requests.chroot, target, mode.sequential), data: bytes, acl, flags: mode.flags });
     // Every create but a plain one answers with the stat too; protected creates need it to report a node found by search.
-    const createWithStat = (target: string): Observable<{ path: string; stat: Stat }> => {
+    const createWithStat = (target: string): Observable<Created> => {
       if (mode.ttl > 0) return requests.send(CREATE_TTL, { ...request(target), ttl: mode.ttl }, target);
       if (mode.mode === 'CONTAINER') return requests.send(CREATE_CONTAINER, request(target), target);
       return requests.send(CREATE2, request(target), target);
     };
-    const send = (target: string): Observable<unknown> =>
-      withStat || options.protected || mode.ttl > 0 || mode.mode === 'CONTAINER' ? createWithStat(target) : requests.send(CREATE, request(target), target);
     const withParents = <T>(target: string, make: (t: string) => Observable<T>) =>
       options.makePath ? createWithParents(ops, target, acl, () => make(target), options.containerParents ? 'CONTAINER' : 'PERSISTENT') : make(target);
     if (options.protected) {
       const created = protectedCreate(ops, waitUntilConnected(requests.session), userPath, (target) => withParents(target, createWithStat));
       return withStat ? created : created.pipe(map((c) => c.path));
     }
-    const created = withParents(userPath, send);
-    if (withStat || (mode.ttl <= 0 && mode.mode !== 'CONTAINER')) return created;
-    return (created as Observable<{ path: string }>).pipe(map((c) => c.path));
+    if (withStat) return withParents(userPath, createWithStat);
+    // Containers and TTL nodes exist only as create2-shaped ops (createContainer, createTTL): their path is taken from the stat's answer.
+    if (mode.ttl > 0 || mode.mode === 'CONTAINER') return withParents(userPath, createWithStat).pipe(map((c) => c.path));
+    return withParents(userPath, (target) => requests.send(CREATE, request(target), target));
   } catch (err) {
     return throwError(() => err);
   }

@@ -291,7 +291,7 @@ export class ZooKeeperClient {
    * zk.create('/app/workers/w-', 'payload', { ephemeral: true, sequential: true }).subscribe(console.log);
    */
   create(path: string, data?: Data | null, opts?: CreateOptions): Observable<string> {
-    return createNode(this.requests, this, path, data, opts, false) as Observable<string>;
+    return createNode(this.requests, this, path, data, opts, false);
   }
 
   /**
@@ -310,7 +310,7 @@ export class ZooKeeperClient {
     /** The new node's Stat. */
     stat: Stat;
   }> {
-    return createNode(this.requests, this, path, data, opts, true) as Observable<{ path: string; stat: Stat }>;
+    return createNode(this.requests, this, path, data, opts, true);
   }
 
   /**

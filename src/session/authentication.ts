@@ -81,7 +81,7 @@ export class Authentication {
     this.saslSubscription = saslExchange(mechanism, (token) =>
       new Observable<Buffer>((subscriber) => {
         const request = new PendingRequest(SASL, { token }, subscriber, undefined, null);
-        this.outbox.send(conn, request as PendingRequest);
+        this.outbox.send(conn, request);
         return request;
       }),
     ).subscribe({

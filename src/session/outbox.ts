@@ -2,9 +2,10 @@ import { ConnectionLossError } from '../errors/server-errors';
 import { TimeoutError } from '../errors/client-errors';
 import { OpCode, SpecialXid } from '../jute/op-codes';
 import { writeAuthPacket } from '../jute/records/session';
+import type { JuteWriter } from '../jute/writer';
 import type { Connection } from '../transport/connection';
 import type { Operation } from './operation';
-import { PendingRequest, type ReplySubscriber } from './pending-request';
+import { PendingRequest, type QueuedRequest, type ReplySubscriber } from './pending-request';
 import { RequestQueue } from './request-queue';
 import type { SessionConfig } from './session-config';
 import { writeRequestFrame } from './request-frame';
@@ -35,8 +36,8 @@ const CLOSE_SESSION: Operation<null, null> = {
  */
 export class Outbox {
   /** Requests sent and not yet answered, oldest first. */
-  readonly inFlight = new RequestQueue<PendingRequest>();
-  private readonly waiting = new RequestQueue<PendingRequest>();
+  readonly inFlight = new RequestQueue<QueuedRequest>();
+  private readonly waiting = new RequestQueue<QueuedRequest>();
   private xid = 0;
   /** The connection requests go straight out on: set once its handshake (and any SASL) is done. */
   private ready: Connection | null = null;
@@ -64,21 +65,21 @@ export class Outbox {
     watch: WatchRegistration | null = null,
   ): PendingRequest<Req, Res> | undefined {
     const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch);
-    this.submit(request as PendingRequest);
+    this.submit(request);
     // The teardown only where there is a timer to clear: rxjs allocates an array of
     // finalizers per subscription for a teardown, and the subscriber's `closed` flag
     // already tells the request that its caller left.
     return request.timer === undefined ? undefined : request;
   }
 
-  private submit(request: PendingRequest): void {
+  private submit(request: QueuedRequest): void {
     const refusal = this.events.refusal();
     if (refusal !== null) {
       request.fail(refusal);
       return;
     }
     if (request.watch !== null) {
-      request.tracker = this.watches;
+      request.watchRegistry = this.watches;
       this.watches.settingStarted(request);
     }
     const timeout = this.config.requestTimeout;
@@ -95,10 +96,10 @@ export class Outbox {
   }
 
   /** Numbers, frames and sends a request on `conn` now (also before it is ready: SASL tokens, closeSession). */
-  send(conn: Connection, request: PendingRequest): void {
+  send(conn: Connection, request: QueuedRequest): void {
     request.xid = this.nextXid();
     try {
-      writeRequestFrame(conn.writer, request.xid, request.op.type, request.op.write, request.args, this.config.maxFrameSize);
+      writeRequestFrame(conn.writer, request.xid, request.type, writeRequestBody, request, this.config.maxFrameSize);
     } catch (err) {
       request.fail(err);
       return;
@@ -162,9 +163,13 @@ export class Outbox {
         resolve();
       };
       const request = new PendingRequest<null, null>(CLOSE_SESSION, null, { next: () => undefined, error: done, complete: done }, undefined, null);
-      this.send(conn, request as PendingRequest);
+      this.send(conn, request);
     });
   }
 }
 
 function writeNothing(): void {}
+
+function writeRequestBody(w: JuteWriter, request: QueuedRequest): void {
+  request.writeBody(w);
+}

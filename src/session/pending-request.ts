@@ -1,6 +1,7 @@
 import type { Observer, Unsubscribable } from 'rxjs';
 import { errorForCode } from '../errors/server-errors';
 import type { JuteReader } from '../jute/reader';
+import type { JuteWriter } from '../jute/writer';
 import type { Operation, OperationContext } from './operation';
 import { malformedReply } from './malformed-reply';
 import { rethrowOutside } from './user-code';
@@ -8,6 +9,28 @@ import type { WatchBeingSet, WatchRegistration, WatchRegistry } from './watch-re
 
 /** Who waits for a reply: an rxjs Subscriber, whose `closed` tells that it left. */
 export type ReplySubscriber<T> = Observer<T> & { readonly closed?: boolean };
+
+/**
+ * A request as the outbox, its queues and the reply correlation see it: not
+ * generic, so requests of every operation share one queue without a cast.
+ */
+export interface QueuedRequest extends WatchBeingSet {
+  /** Assigned when sent; 0 while waiting. */
+  xid: number;
+  /** The op code in the request header. */
+  readonly type: number;
+  /** The caller's path (without chroot), named in errors. */
+  readonly path: string | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
+  watchRegistry: WatchRegistry | null;
+  /** Encodes the request body (after the header). */
+  writeBody(w: JuteWriter): void;
+  /** Completes the request from its reply (see PendingRequest.settle). */
+  settle(err: number, r: JuteReader, ctx: OperationContext, owner: RequestOwner): void;
+  /** Fails the request (its caller hears of it unless it left). */
+  fail(error: unknown): void;
+}
 
 /** What a pending request needs of the session that owns it. */
 export interface RequestOwner {
@@ -24,12 +47,12 @@ export interface RequestOwner {
  * place in the in-flight FIFO: ZooKeeper still answers it, in order, and the
  * answer is discarded.
  */
-export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscribable, WatchBeingSet {
+export class PendingRequest<Req, Res> implements Unsubscribable, QueuedRequest {
   /** Assigned when sent; 0 while waiting. */
   xid = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
-  tracker: WatchRegistry | null = null;
+  watchRegistry: WatchRegistry | null = null;
 
   constructor(
     readonly op: Operation<Req, Res>,
@@ -40,6 +63,14 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     /** The watch to record if the server accepts the request. */
     readonly watch: WatchRegistration | null,
   ) {}
+
+  get type(): number {
+    return this.op.type;
+  }
+
+  writeBody(w: JuteWriter): void {
+    this.op.write(w, this.args);
+  }
 
   /** Whether the caller still wants the reply. */
   get wanted(): boolean {
@@ -117,9 +148,9 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.tracker !== null) {
-      this.tracker.settingEnded(this);
-      this.tracker = null;
+    if (this.watchRegistry !== null) {
+      this.watchRegistry.settingEnded(this);
+      this.watchRegistry = null;
     }
   }
 }

@@ -5,7 +5,7 @@ import { JuteReader } from '../jute/reader';
 import { readWatcherEvent, type WatcherEvent } from '../jute/records/session';
 import type { OperationContext } from './operation';
 import type { FrameView } from '../transport/frame-view';
-import type { PendingRequest, RequestOwner } from './pending-request';
+import type { QueuedRequest, RequestOwner } from './pending-request';
 import type { RequestQueue } from './request-queue';
 import type { ZxidTracker } from './zxid-tracker';
 import { malformedReply } from './malformed-reply';
@@ -18,7 +18,7 @@ export type ServerPush =
 /** The state the correlation shares with its session. */
 export interface CorrelationState {
   /** Requests sent and not yet answered, oldest first. */
-  readonly inFlight: RequestQueue<PendingRequest>;
+  readonly inFlight: RequestQueue<QueuedRequest>;
   readonly context: OperationContext;
   /** The highest zxid seen in a reply: sent as lastZxidSeen when reconnecting. */
   readonly lastZxid: ZxidTracker;

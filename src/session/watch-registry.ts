@@ -8,7 +8,7 @@ export type { WatchKind } from './watch-kind';
 
 /** A request that sets a one-shot watch, from its submission to its reply: the server may set the watch any moment. */
 export interface WatchBeingSet {
-  /** The watch it sets (never null for the requests tracked here; typed as PendingRequest holds it). */
+  /** The watch it sets (never null for the requests tracked here; typed as a request holds it). */
   readonly watch: WatchRegistration | null;
   /** False once its caller has left: its watch will not be recorded, so nobody needs it. */
   readonly wanted: boolean;
