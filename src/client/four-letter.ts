@@ -1,6 +1,6 @@
 import { Observable, throwError, type Subscription } from 'rxjs';
 import { describe } from '../common/arguments';
-import { InvalidArgumentError } from '../errors/client-errors';
+import { InvalidArgumentError, ProtocolError } from '../errors/client-errors';
 import type { SessionConfig } from '../session/session-config';
 import type { SessionManager } from '../session/session-manager';
 import { fourLetterWord } from '../transport/four-letter-word';
@@ -40,7 +40,7 @@ export function serverVersion(session: SessionManager, config: SessionConfig): O
         next: (text) => {
           const match = /version:\s*(\d+\.\d+\.\d+)/i.exec(text);
           if (match) subscriber.next(match[1]);
-          else subscriber.error(new InvalidArgumentError(`no version in the server's answer to srvr: ${JSON.stringify(text.slice(0, 200))}`));
+          else subscriber.error(new ProtocolError(`no version in the server's answer to srvr: ${JSON.stringify(text.slice(0, 200))}`));
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),

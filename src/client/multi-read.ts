@@ -1,7 +1,7 @@
 import { Observable, defer } from 'rxjs';
 import { describe } from '../common/arguments';
 import { prependChroot, validatePath } from '../common/path';
-import { InvalidArgumentError } from '../errors/client-errors';
+import { InvalidArgumentError, ProtocolError } from '../errors/client-errors';
 import { errorForCode } from '../errors/server-errors';
 import type { ZooKeeperError } from '../errors/zookeeper-error';
 import { OpCode } from '../jute/op-codes';
@@ -55,15 +55,22 @@ export function multiRead(requests: Requests, ops: MultiReadRequest[]): Observab
     });
     return new Observable<MultiReadResult[]>((subscriber) =>
       requests.send(MULTI_READ, reads, userPaths[0]).subscribe({
-        next: (results) =>
-          subscriber.next(
-            results.map((r, i): MultiReadResult => {
+        next: (results) => {
+          // Mapped before delivery: a result no read gives errors this Observable, never the reply's socket callback.
+          let mapped: MultiReadResult[];
+          try {
+            mapped = results.map((r, i): MultiReadResult => {
               if (r.type === OpCode.getData) return { data: r.data, stat: r.stat };
               if (r.type === OpCode.getChildren) return r.children;
               if (r.type === OpCode.error) return errorForCode(r.err, userPaths[i]);
-              throw new InvalidArgumentError(`unexpected multiRead result type ${r.type}`);
-            }),
-          ),
+              throw new ProtocolError(`multiRead op ${i} (${userPaths[i]}) answered with result type ${r.type}`);
+            });
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          subscriber.next(mapped);
+        },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),
       }),
