@@ -1,6 +1,7 @@
 // rxzk: the public API (documented in the README). Everything else is internal.
 export { ZooKeeperClient, createClient } from './client/zookeeper-client';
 export type { WatchOptions } from './client/node-ops';
+export type { AwaitableObservable } from './client/awaitable';
 export type { MultiReadRequest, MultiReadResult } from './client/multi-read';
 export type { ClientOptions, SaslOptions, TlsOptions } from './client/options';
 export type { CreateOptions } from './client/create-mode';

@@ -2,7 +2,7 @@
 // throw from the caller's code is re-thrown on a later tick and is never taken for bad bytes.
 import { ProtocolError } from '../../src/errors/client-errors';
 import { JuteDecodeError, JuteReader } from '../../src/jute';
-import { PendingRequest } from '../../src/session/pending-request';
+import { SubscriberRequest } from '../../src/session/pending-request';
 import type { Operation } from '../../src/session/operation';
 
 const READS_AN_INT: Operation<null, number> = {
@@ -26,7 +26,7 @@ describe('PendingRequest.settle', () => {
 
   it('throws a decoding error (after failing the request with it): the session treats it as malformed bytes', () => {
     const errors: unknown[] = [];
-    const request = new PendingRequest(READS_AN_INT, null, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined }, '/a', null);
+    const request = new SubscriberRequest(READS_AN_INT, null, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined }, '/a', null);
     expect(() => request.settle(0, new JuteReader(Buffer.alloc(2)), ctx, owner)).toThrow(ProtocolError);
     // The codec's JuteDecodeError reaches the caller as the client's ProtocolError, with the codec's message.
     expect(errors).toHaveLength(1);
@@ -38,7 +38,7 @@ describe('PendingRequest.settle', () => {
 
   it("does not throw what the caller's code throws on delivery: it is re-thrown on a later tick", () => {
     const bug = new Error('a bug in the subscriber');
-    const request = new PendingRequest(
+    const request = new SubscriberRequest(
       READS_AN_INT,
       null,
       {

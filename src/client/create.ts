@@ -1,9 +1,10 @@
-import { map, throwError, type Observable } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import { describe, toData, type Data } from '../common/arguments';
 import { prependChroot, validatePath } from '../common/path';
 import { InvalidArgumentError } from '../errors/client-errors';
 import type { Stat } from '../jute/records/data';
 import { validateAcl } from './acl';
+import { awaitable, failed, type AwaitableObservable } from './awaitable';
 import { resolveCreateMode, type CreateOptions } from './create-mode';
 import type { NodeOps } from './node-ops';
 import { CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL } from './operations/write-operations';
@@ -21,8 +22,8 @@ type Created = { path: string; stat: Stat };
  * into the one request (create, create2, createContainer or createTTL) or
  * sequence of requests they need. `withStat`: emit `{ path, stat }`, else the path.
  */
-export function createNode(requests: Requests, ops: NodeOps, path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: false): Observable<string>;
-export function createNode(requests: Requests, ops: NodeOps, path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: true): Observable<Created>;
+export function createNode(requests: Requests, ops: NodeOps, path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: false): AwaitableObservable<string>;
+export function createNode(requests: Requests, ops: NodeOps, path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: true): AwaitableObservable<Created>;
 export function createNode(
   requests: Requests,
   ops: NodeOps,
@@ -30,7 +31,7 @@ export function createNode(
   data: Data | null | undefined,
   opts: CreateOptions | undefined,
   withStat: boolean,
-): Observable<string> | Observable<Created> {
+): AwaitableObservable<string> | AwaitableObservable<Created> {
   // The common case, a persistent node with the default ACL, without the option machinery below.
   if (opts === undefined && typeof path === 'string') {
     try {
@@ -40,7 +41,7 @@ export function createNode(
       const request = { path: prependChroot(requests.chroot, userPath), data: bytes, acl: requests.defaultAcl, flags: 0 };
       return withStat ? requests.send(CREATE2, request, userPath) : requests.send(CREATE, request, userPath);
     } catch (err) {
-      return throwError(() => err);
+      return failed<never>(err);
     }
   }
   try {
@@ -64,13 +65,13 @@ export function createNode(
       options.makePath ? createWithParents(ops, target, acl, () => make(target), options.containerParents ? 'CONTAINER' : 'PERSISTENT') : make(target);
     if (options.protected) {
       const created = protectedCreate(ops, waitUntilConnected(requests.session), userPath, (target) => withParents(target, createWithStat));
-      return withStat ? created : created.pipe(map((c) => c.path));
+      return withStat ? awaitable(created) : awaitable(created.pipe(map((c) => c.path)));
     }
-    if (withStat) return withParents(userPath, createWithStat);
+    if (withStat) return awaitable(withParents(userPath, createWithStat));
     // Containers and TTL nodes exist only as create2-shaped ops (createContainer, createTTL): their path is taken from the stat's answer.
-    if (mode.ttl > 0 || mode.mode === 'CONTAINER') return withParents(userPath, createWithStat).pipe(map((c) => c.path));
-    return withParents(userPath, (target) => requests.send(CREATE, request(target), target));
+    if (mode.ttl > 0 || mode.mode === 'CONTAINER') return awaitable(withParents(userPath, createWithStat).pipe(map((c) => c.path)));
+    return awaitable(withParents(userPath, (target) => requests.send(CREATE, request(target), target)));
   } catch (err) {
-    return throwError(() => err);
+    return failed<never>(err);
   }
 }

@@ -9,6 +9,7 @@ import type { SessionManager } from '../session/session-manager';
 import type { Watcher } from '../session/watched-event';
 import type { WatchRegistration } from '../session/watch-registry';
 import type { WatchOptions } from './node-ops';
+import { failed, type AwaitableObservable } from './awaitable';
 import { RequestObservable } from './request-observable';
 
 /**
@@ -36,7 +37,7 @@ export class Requests {
   }
 
   /** A read of a path (exists, getData, getChildren, getChildren2), with the watch of `opts` of the given kind. */
-  read<Res>(op: Operation<PathWatchRequest, Res>, path: string, opts: WatchOptions | undefined, kind: WatchRegistration['kind']): Observable<Res> {
+  read<Res>(op: Operation<PathWatchRequest, Res>, path: string, opts: WatchOptions | undefined, kind: WatchRegistration['kind']): AwaitableObservable<Res> {
     try {
       const userPath = validatePath(path);
       const serverPath = prependChroot(this.chroot, userPath);
@@ -46,17 +47,26 @@ export class Requests {
       const serverWatch = watch !== null && !this.session.watches.coveredByPersistent(serverPath, kind);
       return new RequestObservable(this.session, op, { path: serverPath, watch: serverWatch }, userPath, watch);
     } catch (err) {
-      return throwError(() => err);
+      return failed(err);
     }
   }
 
-  /** Validates a path, then builds the request from the chrooted path and the caller's. */
-  onPath<T>(path: string, build: (serverPath: string, userPath: string) => Observable<T>): Observable<T> {
+  /** Validates a path, then builds the operation from the chrooted path and the caller's; a bad argument fails it. */
+  onPath<T>(path: string, build: (serverPath: string, userPath: string) => AwaitableObservable<T>): AwaitableObservable<T> {
+    return this.checked(path, build, failed);
+  }
+
+  /** `onPath` for a stream that does not complete (watchData$ and friends): a plain Observable, not awaitable. */
+  onPathStream<T>(path: string, build: (serverPath: string, userPath: string) => Observable<T>): Observable<T> {
+    return this.checked(path, build, (err) => throwError(() => err));
+  }
+
+  private checked<R>(path: string, build: (serverPath: string, userPath: string) => R, fail: (err: unknown) => R): R {
     try {
       const userPath = validatePath(path);
       return build(prependChroot(this.chroot, userPath), userPath);
     } catch (err) {
-      return throwError(() => err);
+      return fail(err);
     }
   }
 

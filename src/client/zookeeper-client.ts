@@ -14,6 +14,7 @@ import { SessionManager } from '../session/session-manager';
 import type { WatchedEvent } from '../session/watched-event';
 import type { WatchKind } from '../session/watch-kind';
 import { validateAcl } from './acl';
+import { awaitable, awaitableFrom, failed, type AwaitableObservable } from './awaitable';
 import { createNode } from './create';
 import type { CreateOptions } from './create-mode';
 import { command, serverVersion } from './four-letter';
@@ -45,11 +46,18 @@ const CONFIG_NODE = '/zookeeper/config';
 /**
  * A ZooKeeper client whose every operation is a cold Observable.
  *
+ * Every one-shot operation (reads, writes, `commit()`, `addAuth`, …) returns an
+ * {@link AwaitableObservable}: `await` it for its value, or subscribe to it.
+ * It is cold: nothing is sent until a `subscribe` or an `await`, and each one
+ * sends the request once (awaiting the same object twice sends it twice). The
+ * streams that never complete (`state$`, `watchData$`, `watch$`, …) are plain
+ * Observables, not awaitable.
+ *
  * @example
  * const zk = createClient({ hosts: '127.0.0.1:2181' });
  * await zk.start();
- * const path = await firstValueFrom(zk.create('/app', 'hello'));
- * const { data, stat } = await firstValueFrom(zk.get(path));
+ * const path = await zk.create('/app', 'hello');
+ * const { data, stat } = await zk.get(path);
  * await zk.close();
  */
 export class ZooKeeperClient {
@@ -143,7 +151,7 @@ export class ZooKeeperClient {
    * @example
    * zk.get('/app/config').subscribe(({ data, stat }) => console.log(data.toString(), stat.version));
    */
-  get(path: string, opts?: WatchOptions): Observable<{
+  get(path: string, opts?: WatchOptions): AwaitableObservable<{
     /** The node's content. */
     data: Buffer;
     /** The node's Stat (versions, zxids, times, sizes). */
@@ -159,7 +167,7 @@ export class ZooKeeperClient {
    * @example
    * zk.exists('/app/lock').subscribe((stat) => console.log(stat ? 'held' : 'free'));
    */
-  exists(path: string, opts?: WatchOptions): Observable<Stat | null> {
+  exists(path: string, opts?: WatchOptions): AwaitableObservable<Stat | null> {
     return this.requests.read(EXISTS, path, opts, 'exist');
   }
 
@@ -169,7 +177,7 @@ export class ZooKeeperClient {
    * @example
    * zk.getChildren('/services').subscribe((names) => console.log(names));
    */
-  getChildren(path: string, opts?: WatchOptions): Observable<string[]> {
+  getChildren(path: string, opts?: WatchOptions): AwaitableObservable<string[]> {
     return this.requests.read(GET_CHILDREN, path, opts, 'child');
   }
 
@@ -179,7 +187,7 @@ export class ZooKeeperClient {
    * @example
    * zk.getChildrenWithStat('/services').subscribe(({ children, stat }) => console.log(children, stat.cversion));
    */
-  getChildrenWithStat(path: string, opts?: WatchOptions): Observable<{
+  getChildrenWithStat(path: string, opts?: WatchOptions): AwaitableObservable<{
     /** The children's names, unsorted. */
     children: string[];
     /** The parent node's Stat (`cversion`, `numChildren`, `pzxid` describe its children). */
@@ -194,7 +202,7 @@ export class ZooKeeperClient {
    * @example
    * zk.getAcl('/app').subscribe(({ acl }) => console.log(acl));
    */
-  getAcl(path: string): Observable<{
+  getAcl(path: string): AwaitableObservable<{
     /** The node's ACL entries. */
     acl: Acl[];
     /** The node's Stat (`aversion` is the ACL's version, for `setAcl`). */
@@ -210,7 +218,7 @@ export class ZooKeeperClient {
    * @example
    * await firstValueFrom(zk.sync('/app'));
    */
-  sync(path: string): Observable<string> {
+  sync(path: string): AwaitableObservable<string> {
     return this.requests.onPath(path, (serverPath, userPath) => this.requests.send(SYNC, { path: serverPath }, userPath));
   }
 
@@ -220,7 +228,7 @@ export class ZooKeeperClient {
    * @example
    * zk.getAllChildrenNumber('/app').subscribe((n) => console.log(n));
    */
-  getAllChildrenNumber(path: string): Observable<number> {
+  getAllChildrenNumber(path: string): AwaitableObservable<number> {
     return this.requests.onPath(path, (serverPath, userPath) =>
       this.requests.send(GET_ALL_CHILDREN_NUMBER, { path: serverPath }, userPath),
     );
@@ -233,7 +241,7 @@ export class ZooKeeperClient {
    * @example
    * zk.getEphemerals('/locks').subscribe((paths) => console.log(paths));
    */
-  getEphemerals(prefix = '/'): Observable<string[]> {
+  getEphemerals(prefix = '/'): AwaitableObservable<string[]> {
     return this.requests.onPath(prefix, (serverPath, userPath) =>
       this.requests.send(GET_EPHEMERALS, { prefixPath: serverPath }, userPath),
     );
@@ -245,7 +253,7 @@ export class ZooKeeperClient {
    * @example
    * zk.whoAmI().subscribe((ids) => console.log(ids)); // [{ scheme: 'ip', id: '127.0.0.1' }]
    */
-  whoAmI(): Observable<
+  whoAmI(): AwaitableObservable<
     {
       /** The authentication scheme, e.g. 'ip', 'digest', 'sasl', 'x509'. */
       scheme: string;
@@ -262,7 +270,7 @@ export class ZooKeeperClient {
    * @example
    * zk.getConfig().subscribe(({ data }) => console.log(data.toString()));
    */
-  getConfig(): Observable<{
+  getConfig(): AwaitableObservable<{
     /** The configuration in zoo.cfg's dynamic format (`server.1=host:2888:3888:participant;2181` lines, `version=`). */
     data: Buffer;
     /** The Stat of /zookeeper/config (its `mzxid` is the configuration's version). */
@@ -278,8 +286,8 @@ export class ZooKeeperClient {
    * @example
    * zk.multiRead([{ type: 'get', path: '/a' }, { type: 'getChildren', path: '/b' }]).subscribe(console.log);
    */
-  multiRead(ops: MultiReadRequest[]): Observable<MultiReadResult[]> {
-    return multiRead(this.requests, ops);
+  multiRead(ops: MultiReadRequest[]): AwaitableObservable<MultiReadResult[]> {
+    return awaitable(multiRead(this.requests, ops));
   }
 
   // ---- writes --------------------------------------------------------------
@@ -290,7 +298,7 @@ export class ZooKeeperClient {
    * @example
    * zk.create('/app/workers/w-', 'payload', { ephemeral: true, sequential: true }).subscribe(console.log);
    */
-  create(path: string, data?: Data | null, opts?: CreateOptions): Observable<string> {
+  create(path: string, data?: Data | null, opts?: CreateOptions): AwaitableObservable<string> {
     return createNode(this.requests, this, path, data, opts, false);
   }
 
@@ -304,7 +312,7 @@ export class ZooKeeperClient {
     path: string,
     data?: Data | null,
     opts?: CreateOptions,
-  ): Observable<{
+  ): AwaitableObservable<{
     /** The path created (with its sequence suffix when sequential), relative to the chroot. */
     path: string;
     /** The new node's Stat. */
@@ -323,13 +331,13 @@ export class ZooKeeperClient {
    * await lastValueFrom(zk.ensurePath('/app/config/db'));
    * await lastValueFrom(zk.ensurePath('/locks/orders', undefined, { container: true }));
    */
-  ensurePath(path: string, acl?: Acl[], opts?: { container?: boolean }): Observable<void> {
+  ensurePath(path: string, acl?: Acl[], opts?: { container?: boolean }): AwaitableObservable<void> {
     try {
       const userPath = validatePath(path);
       const container = toBoolean(toOptions(opts, 'ensurePath options').container, 'ensurePath option container', false);
-      return ensurePath(this, userPath, acl === undefined ? this.requests.defaultAcl : validateAcl(acl), container ? 'CONTAINER' : 'PERSISTENT');
+      return awaitable(ensurePath(this, userPath, acl === undefined ? this.requests.defaultAcl : validateAcl(acl), container ? 'CONTAINER' : 'PERSISTENT'));
     } catch (err) {
-      return throwError(() => err);
+      return failed(err);
     }
   }
 
@@ -339,7 +347,7 @@ export class ZooKeeperClient {
    * @example
    * zk.set('/app/config', JSON.stringify(config), stat.version).subscribe();
    */
-  set(path: string, data: Data, version = -1): Observable<Stat> {
+  set(path: string, data: Data, version = -1): AwaitableObservable<Stat> {
     return this.requests.onPath(path, (serverPath, userPath) => {
       // Required: `set(path, null)` must not quietly empty the node.
       const bytes = toRequiredData(data);
@@ -354,12 +362,12 @@ export class ZooKeeperClient {
    * @example
    * zk.delete('/app/tmp', { recursive: true }).subscribe();
    */
-  delete(path: string, opts?: { version?: number; recursive?: boolean }): Observable<void> {
+  delete(path: string, opts?: { version?: number; recursive?: boolean }): AwaitableObservable<void> {
     return this.requests.onPath(path, (serverPath, userPath) => {
       const options = toOptions(opts, 'delete options');
       const version = toVersion(options.version);
       // A boolean, not truthiness: `{ recursive: 'false' }` must not delete a whole subtree.
-      if (toBoolean(options.recursive, 'delete option recursive', false)) return deleteRecursively(this, userPath, version);
+      if (toBoolean(options.recursive, 'delete option recursive', false)) return awaitable(deleteRecursively(this, userPath, version));
       return this.requests.send(DELETE, { path: serverPath, version }, userPath);
     });
   }
@@ -370,7 +378,7 @@ export class ZooKeeperClient {
    * @example
    * zk.setAcl('/app', [makeDigestAcl('admin', 'secret', Perms.ALL)]).subscribe();
    */
-  setAcl(path: string, acl: Acl[], version = -1): Observable<Stat> {
+  setAcl(path: string, acl: Acl[], version = -1): AwaitableObservable<Stat> {
     return this.requests.onPath(path, (serverPath, userPath) =>
       this.requests.send(SET_ACL, { path: serverPath, acl: validateAcl(acl), version: toVersion(version) }, userPath),
     );
@@ -393,8 +401,8 @@ export class ZooKeeperClient {
    * @example
    * await lastValueFrom(zk.addAuth('digest', 'admin:secret'));
    */
-  addAuth(scheme: string, credential: string | Buffer): Observable<void> {
-    return new Observable<void>((subscriber) => {
+  addAuth(scheme: string, credential: string | Buffer): AwaitableObservable<void> {
+    return awaitableFrom<void>((subscriber) => {
       if (typeof scheme !== 'string' || scheme === '') {
         subscriber.error(new InvalidArgumentError(`scheme must be a non-empty string, not ${describe(scheme)}`));
         return;
@@ -417,26 +425,28 @@ export class ZooKeeperClient {
    * @example
    * zk.reconfig({ leaving: '3' }).subscribe(({ data }) => console.log(data.toString()));
    */
-  reconfig(opts: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): Observable<{
+  reconfig(opts: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): AwaitableObservable<{
     /** The new configuration, in the format of `getConfig()`. */
     data: Buffer;
     /** The Stat of /zookeeper/config after the change. */
     stat: Stat;
   }> {
-    return defer(() => {
-      if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError(`reconfig takes an options object, not ${describe(opts)}`);
-      for (const key of ['joining', 'leaving', 'newMembers'] as const) {
-        if (opts[key] !== undefined && typeof opts[key] !== 'string') throw new InvalidArgumentError(`reconfig ${key} must be a string`);
-      }
-      if (opts.fromConfig !== undefined && typeof opts.fromConfig !== 'bigint') throw new InvalidArgumentError('reconfig fromConfig must be a bigint');
-      const request = {
-        joiningServers: opts.joining ?? null,
-        leavingServers: opts.leaving ?? null,
-        newMembers: opts.newMembers ?? null,
-        curConfigId: opts.fromConfig ?? -1n,
-      };
-      return this.requests.send(RECONFIG, request, CONFIG_NODE);
-    });
+    return awaitable(
+      defer(() => {
+        if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError(`reconfig takes an options object, not ${describe(opts)}`);
+        for (const key of ['joining', 'leaving', 'newMembers'] as const) {
+          if (opts[key] !== undefined && typeof opts[key] !== 'string') throw new InvalidArgumentError(`reconfig ${key} must be a string`);
+        }
+        if (opts.fromConfig !== undefined && typeof opts.fromConfig !== 'bigint') throw new InvalidArgumentError('reconfig fromConfig must be a bigint');
+        const request = {
+          joiningServers: opts.joining ?? null,
+          leavingServers: opts.leaving ?? null,
+          newMembers: opts.newMembers ?? null,
+          curConfigId: opts.fromConfig ?? -1n,
+        };
+        return this.requests.send(RECONFIG, request, CONFIG_NODE);
+      }),
+    );
   }
 
   /**
@@ -446,13 +456,13 @@ export class ZooKeeperClient {
    * @example
    * zk.removeWatches('/app/config', 'DATA').subscribe();
    */
-  removeWatches(path: string, type: WatcherTypeName): Observable<void> {
+  removeWatches(path: string, type: WatcherTypeName): AwaitableObservable<void> {
     return this.requests.onPath(path, (serverPath, userPath) => {
       if (!Object.prototype.hasOwnProperty.call(WatcherType, type)) {
         throw new InvalidArgumentError(`watcher type must be 'CHILDREN', 'DATA' or 'ANY', not ${describe(type)}`);
       }
       const registry = this.sessionManager.watches;
-      return new Observable<void>((subscriber) =>
+      return awaitableFrom<void>((subscriber) =>
         this.requests.send(REMOVE_WATCHES, { path: serverPath, type: WatcherType[type] }, userPath).subscribe({
           next: () => registry.removeAll(serverPath, type),
           error: (err: unknown) => subscriber.error(err),
@@ -528,7 +538,7 @@ export class ZooKeeperClient {
   }
 
   private follow<T>(kind: WatchKind, path: string): Observable<T> {
-    return this.requests.onPath(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, userPath));
+    return this.requests.onPathStream(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, userPath));
   }
 
   // ---- server information ------------------------------------------------------
@@ -539,8 +549,8 @@ export class ZooKeeperClient {
    * @example
    * zk.serverVersion().subscribe((v) => console.log(v));
    */
-  serverVersion(): Observable<string> {
-    return serverVersion(this.sessionManager, this.options.session);
+  serverVersion(): AwaitableObservable<string> {
+    return awaitable(serverVersion(this.sessionManager, this.options.session));
   }
 
   /**
@@ -550,8 +560,8 @@ export class ZooKeeperClient {
    * @example
    * zk.command('ruok').subscribe((answer) => console.log(answer)); // 'imok'
    */
-  command(cmd: string): Observable<string> {
-    return command(this.sessionManager, this.options.session, cmd);
+  command(cmd: string): AwaitableObservable<string> {
+    return awaitable(command(this.sessionManager, this.options.session, cmd));
   }
 
 }

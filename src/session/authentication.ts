@@ -4,7 +4,7 @@ import { ErrorCode } from '../jute/error-codes';
 import type { Connection } from '../transport/connection';
 import { CredentialStore, type Credential } from './credentials';
 import type { Outbox } from './outbox';
-import { PendingRequest } from './pending-request';
+import { SubscriberRequest } from './pending-request';
 import { DigestMd5Client } from './sasl/digest-md5';
 import type { SessionConfig } from './session-config';
 import { SASL, saslExchange } from './sasl/sasl-exchange';
@@ -80,7 +80,7 @@ export class Authentication {
     const mechanism = new DigestMd5Client({ username: sasl.username, password: sasl.password });
     this.saslSubscription = saslExchange(mechanism, (token) =>
       new Observable<Buffer>((subscriber) => {
-        const request = new PendingRequest(SASL, { token }, subscriber, undefined, null);
+        const request = new SubscriberRequest(SASL, { token }, subscriber, undefined, null);
         this.outbox.send(conn, request);
         return request;
       }),

@@ -5,11 +5,11 @@ import { writeAuthPacket } from '../jute/records/session';
 import type { JuteWriter } from '../jute/writer';
 import type { Connection } from '../transport/connection';
 import type { Operation } from './operation';
-import { PendingRequest, type QueuedRequest, type ReplySubscriber } from './pending-request';
+import { SubscriberRequest, type QueuedRequest } from './pending-request';
 import { RequestQueue } from './request-queue';
 import type { SessionConfig } from './session-config';
 import { writeRequestFrame } from './request-frame';
-import type { WatchRegistration, WatchRegistry } from './watch-registry';
+import type { WatchRegistry } from './watch-registry';
 
 /** What the outbox needs of the session's configuration: the bound on each request, the largest frame sent. */
 export type OutboxConfig = Pick<SessionConfig, 'requestTimeout' | 'maxFrameSize'>;
@@ -54,25 +54,11 @@ export class Outbox {
   }
 
   /**
-   * Sends (or queues) a request; the returned PendingRequest is the
-   * subscription's teardown.
+   * Sends a request now if a connection is ready, else queues it; fails it at
+   * once when the session refuses requests (not started, closed, AUTH_FAILED).
+   * With a request timeout, arms its timer.
    */
-  request<Req, Res>(
-    op: Operation<Req, Res>,
-    args: Req,
-    subscriber: ReplySubscriber<Res>,
-    path: string | undefined,
-    watch: WatchRegistration | null = null,
-  ): PendingRequest<Req, Res> | undefined {
-    const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch);
-    this.submit(request);
-    // The teardown only where there is a timer to clear: rxjs allocates an array of
-    // finalizers per subscription for a teardown, and the subscriber's `closed` flag
-    // already tells the request that its caller left.
-    return request.timer === undefined ? undefined : request;
-  }
-
-  private submit(request: QueuedRequest): void {
+  submit(request: QueuedRequest): void {
     const refusal = this.events.refusal();
     if (refusal !== null) {
       request.fail(refusal);
@@ -162,7 +148,7 @@ export class Outbox {
         clearTimeout(timer);
         resolve();
       };
-      const request = new PendingRequest<null, null>(CLOSE_SESSION, null, { next: () => undefined, error: done, complete: done }, undefined, null);
+      const request = new SubscriberRequest<null, null>(CLOSE_SESSION, null, { next: () => undefined, error: done, complete: done }, undefined, null);
       this.send(conn, request);
     });
   }

@@ -39,15 +39,17 @@ export interface RequestOwner {
 }
 
 /**
- * One request from subscription to reply.
+ * One request from submission to reply: what it sends, the watch it may set,
+ * its timer, and the decoding of its reply. Delivery is the subclass's: to an
+ * rxjs Subscriber (SubscriberRequest) or straight to a promise's resolve and
+ * reject (PromiseRequest: what `await` gets, without a Subscriber, a
+ * SafeSubscriber or a promise adapter per request).
  *
- * A subscriber that leaves before the reply is seen through its `closed`
- * flag; the request is its teardown (`Unsubscribable`) only when it holds a
- * timer to clear (SessionManager.request). Either way the request keeps its
- * place in the in-flight FIFO: ZooKeeper still answers it, in order, and the
- * answer is discarded.
+ * Whatever the caller, the request keeps its place in the in-flight FIFO once
+ * sent: ZooKeeper answers it, in order, and an answer nobody wants any more
+ * is discarded.
  */
-export class PendingRequest<Req, Res> implements Unsubscribable, QueuedRequest {
+export abstract class PendingRequest<Req, Res> implements QueuedRequest {
   /** Assigned when sent; 0 while waiting. */
   xid = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -57,7 +59,6 @@ export class PendingRequest<Req, Res> implements Unsubscribable, QueuedRequest {
   constructor(
     readonly op: Operation<Req, Res>,
     readonly args: Req,
-    public subscriber: ReplySubscriber<Res> | null,
     /** The caller's path (without chroot), named in errors. */
     readonly path: string | undefined,
     /** The watch to record if the server accepts the request. */
@@ -73,20 +74,13 @@ export class PendingRequest<Req, Res> implements Unsubscribable, QueuedRequest {
   }
 
   /** Whether the caller still wants the reply. */
-  get wanted(): boolean {
-    const subscriber = this.subscriber;
-    return subscriber !== null && subscriber.closed !== true;
-  }
+  abstract get wanted(): boolean;
 
-  /**
-   * Teardown: the caller no longer wants the reply. A request not sent yet
-   * stays queued and is skipped when the queue is flushed (O(1) here).
-   */
-  unsubscribe(): void {
-    if (this.subscriber === null) return;
-    this.subscriber = null;
-    this.ended();
-  }
+  /** Delivers the value (once; later calls do nothing). */
+  abstract resolve(value: Res): void;
+
+  /** Delivers the error (once; later calls do nothing). */
+  abstract fail(error: unknown): void;
 
   /**
    * Completes the request from its reply (`r` positioned after the reply
@@ -123,6 +117,51 @@ export class PendingRequest<Req, Res> implements Unsubscribable, QueuedRequest {
     }
   }
 
+  /** The request is over for its caller: its timer and its place among the watches being set go. */
+  protected ended(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.watchRegistry !== null) {
+      this.watchRegistry.settingEnded(this);
+      this.watchRegistry = null;
+    }
+  }
+}
+
+/**
+ * A request whose caller is an rxjs Subscriber (a `subscribe()`, or an
+ * operator). A subscriber that leaves before the reply is seen through its
+ * `closed` flag; the request is its teardown (`Unsubscribable`) only when it
+ * holds a timer to clear (RequestObservable).
+ */
+export class SubscriberRequest<Req, Res> extends PendingRequest<Req, Res> implements Unsubscribable {
+  constructor(
+    op: Operation<Req, Res>,
+    args: Req,
+    public subscriber: ReplySubscriber<Res> | null,
+    path: string | undefined,
+    watch: WatchRegistration | null,
+  ) {
+    super(op, args, path, watch);
+  }
+
+  get wanted(): boolean {
+    const subscriber = this.subscriber;
+    return subscriber !== null && subscriber.closed !== true;
+  }
+
+  /**
+   * Teardown: the caller no longer wants the reply. A request not sent yet
+   * stays queued and is skipped when the queue is flushed (O(1) here).
+   */
+  unsubscribe(): void {
+    if (this.subscriber === null) return;
+    this.subscriber = null;
+    this.ended();
+  }
+
   resolve(value: Res): void {
     const subscriber = this.subscriber;
     if (subscriber === null) return;
@@ -141,16 +180,41 @@ export class PendingRequest<Req, Res> implements Unsubscribable, QueuedRequest {
     if (subscriber.closed === true) return;
     subscriber.error(error);
   }
+}
 
-  /** The request is over for its caller: its timer and its place among the watches being set go. */
-  private ended(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.watchRegistry !== null) {
-      this.watchRegistry.settingEnded(this);
-      this.watchRegistry = null;
-    }
+/**
+ * A request whose caller awaits it: the reply settles a promise directly. A
+ * promise cannot be abandoned, so the request is wanted until it settles.
+ */
+export class PromiseRequest<Req, Res> extends PendingRequest<Req, Res> {
+  private settled = false;
+
+  constructor(
+    op: Operation<Req, Res>,
+    args: Req,
+    path: string | undefined,
+    watch: WatchRegistration | null,
+    private readonly onValue: (value: Res) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    super(op, args, path, watch);
+  }
+
+  get wanted(): boolean {
+    return !this.settled;
+  }
+
+  resolve(value: Res): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.ended();
+    this.onValue(value);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.ended();
+    this.onError(error);
   }
 }

@@ -15,14 +15,14 @@ import { ConnectionState, isConnected, type Session } from './connection-state';
 import { Connector } from './connector';
 import { afterHandshake, sendConnectRequest } from './handshake';
 import { Keepalive } from './keepalive';
-import type { Operation, OperationContext } from './operation';
+import type { OperationContext } from './operation';
 import { Outbox } from './outbox';
-import type { PendingRequest, ReplySubscriber } from './pending-request';
+import type { QueuedRequest } from './pending-request';
 import { correlateReplies, type CorrelationState, type ServerPush } from './reply-correlation';
 import { ReadWriteProbe } from './read-write-probe';
 import type { SessionConfig } from './session-config';
 import { eventTypeName } from './watched-event';
-import { WatchRegistry, type WatchRegistration } from './watch-registry';
+import { WatchRegistry } from './watch-registry';
 import { restoreWatches } from './watch-restore';
 import { ZxidTracker } from './zxid-tracker';
 
@@ -221,17 +221,11 @@ export class SessionManager {
   }
 
   /**
-   * Sends (or queues) a request; the returned PendingRequest is the
-   * subscription's teardown.
+   * Sends a request (or queues it until a connection is ready); a request the
+   * session refuses now (not started, closed, AUTH_FAILED) fails at once.
    */
-  request<Req, Res>(
-    op: Operation<Req, Res>,
-    args: Req,
-    subscriber: ReplySubscriber<Res>,
-    path: string | undefined,
-    watch: WatchRegistration | null = null,
-  ): PendingRequest<Req, Res> | undefined {
-    return this.outbox.request(op, args, subscriber, path, watch);
+  submit(request: QueuedRequest): void {
+    this.outbox.submit(request);
   }
 
   /** Why a request cannot be sent now (never started, closing or closed, credentials refused), or null. */
