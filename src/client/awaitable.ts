@@ -28,7 +28,7 @@ export class Awaitable<T> extends Observable<T> implements AwaitableObservable<T
   then<A = T, B = never>(
     onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
+  ): PromiseLike<A | B> {
     return firstValueFrom(this).then(onfulfilled, onrejected);
   }
 }

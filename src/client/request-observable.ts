@@ -11,8 +11,9 @@ import { Awaitable } from './awaitable';
  * subscribe function is shared, so making one allocates no closure; the
  * in-flight request object is itself the subscription's teardown.
  *
- * Awaited (`then`), the request is settled straight into the promise
- * (PromiseRequest): no Subscriber, no SafeSubscriber, no firstValueFrom.
+ * Awaited (`then`), the reply goes straight to the `then` callbacks
+ * (PromiseRequest, which is also what `then` returns): no Subscriber, no
+ * SafeSubscriber, no firstValueFrom, no promise of its own unless chained on.
  */
 export class RequestObservable<Req, Res> extends Awaitable<Res> {
   constructor(
@@ -29,11 +30,11 @@ export class RequestObservable<Req, Res> extends Awaitable<Res> {
   override then<A = Res, B = never>(
     onfulfilled?: ((value: Res) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    const settled = new Promise<Res>((resolve, reject) => {
-      this.session.submit(new PromiseRequest(this.op, this.args, this.path, this.watch, resolve, reject));
-    });
-    return settled.then(onfulfilled, onrejected);
+  ): PromiseLike<A | B> {
+    const request = new PromiseRequest<Req, Res, A, B>(this.op, this.args, this.path, this.watch, onfulfilled, onrejected);
+    this.session.submit(request);
+    request.submitted();
+    return request;
   }
 }
 
