@@ -149,6 +149,7 @@ export class ZooKeeperClient {
    * The data and stat of a node.
    *
    * @example
+   * const { data, stat } = await zk.get('/app/config');
    * zk.get('/app/config').subscribe(({ data, stat }) => console.log(data.toString(), stat.version));
    */
   get(path: string, opts?: WatchOptions): AwaitableObservable<{
@@ -216,7 +217,7 @@ export class ZooKeeperClient {
    * on `path`; emits the path.
    *
    * @example
-   * await firstValueFrom(zk.sync('/app'));
+   * await zk.sync('/app');
    */
   sync(path: string): AwaitableObservable<string> {
     return this.requests.onPath(path, (serverPath, userPath) => this.requests.send(SYNC, { path: serverPath }, userPath));
@@ -296,7 +297,7 @@ export class ZooKeeperClient {
    * Creates a node; emits its path (with the sequence suffix of a sequential node).
    *
    * @example
-   * zk.create('/app/workers/w-', 'payload', { ephemeral: true, sequential: true }).subscribe(console.log);
+   * const me = await zk.create('/app/workers/w-', 'payload', { ephemeral: true, sequential: true });
    */
   create(path: string, data?: Data | null, opts?: CreateOptions): AwaitableObservable<string> {
     return createNode(this.requests, this, path, data, opts, false);
@@ -328,8 +329,8 @@ export class ZooKeeperClient {
    * without containers).
    *
    * @example
-   * await lastValueFrom(zk.ensurePath('/app/config/db'));
-   * await lastValueFrom(zk.ensurePath('/locks/orders', undefined, { container: true }));
+   * await zk.ensurePath('/app/config/db');
+   * await zk.ensurePath('/locks/orders', undefined, { container: true });
    */
   ensurePath(path: string, acl?: Acl[], opts?: { container?: boolean }): AwaitableObservable<void> {
     try {
@@ -399,7 +400,7 @@ export class ZooKeeperClient {
    * they are sent again on every reconnect.
    *
    * @example
-   * await lastValueFrom(zk.addAuth('digest', 'admin:secret'));
+   * await zk.addAuth('digest', 'admin:secret');
    */
   addAuth(scheme: string, credential: string | Buffer): AwaitableObservable<void> {
     return awaitableFrom<void>((subscriber) => {

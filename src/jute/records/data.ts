@@ -37,8 +37,8 @@ export const ACL_MIN_SIZE = 12;
  * are 64-bit, so `bigint`; times are ms since the epoch and fit a double.
  *
  * @example
- * const { stat } = await firstValueFrom(zk.get('/app/config'));
- * await firstValueFrom(zk.set('/app/config', 'v2', stat.version)); // fails with BadVersionError if someone wrote first
+ * const { stat } = await zk.get('/app/config');
+ * await zk.set('/app/config', 'v2', stat.version); // fails with BadVersionError if someone wrote first
  */
 export interface Stat {
   /** The zxid of the transaction that created the node. */
