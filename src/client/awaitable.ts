@@ -38,7 +38,7 @@ export class Awaitable<T> extends Observable<T> implements AwaitableObservable<T
  * own (rxjs' `source` without an operator).
  */
 export function awaitable<T>(source: Observable<T>): AwaitableObservable<T> {
-  if (source instanceof Awaitable) return source as Awaitable<T>;
+  if (source instanceof Awaitable) return source;
   const result = new Awaitable<T>();
   result.source = source;
   return result;

@@ -1,6 +1,7 @@
 import type { Observable, Subscriber, TeardownLogic } from 'rxjs';
 import type { Operation } from '../session/operation';
-import { PromiseRequest, SubscriberRequest } from '../session/pending-request';
+import { SubscriberRequest } from '../session/pending-request';
+import { PromiseRequest } from '../session/promise-request';
 import type { SessionManager } from '../session/session-manager';
 import type { WatchRegistration } from '../session/watch-registry';
 import { Awaitable } from './awaitable';
