@@ -27,6 +27,7 @@ import { firstValueFrom } from 'rxjs';
 import { createClient } from '../src';
 import { rawDriver } from './clients/raw';
 import { rxzkDriver } from './clients/rxzk';
+import { rxzkAwaitDriver } from './clients/rxzk-await';
 import { nzcDriver } from './clients/nzc';
 import { loadNative, nativeDriver } from './clients/native';
 import { startKazoo } from './clients/kazoo';
@@ -189,7 +190,13 @@ interface WorkloadResult {
   clients: Partial<Record<ClientName, ClientResult>>;
   /** metric key → peer → median(rxzk) / median(peer). */
   ratios: Record<string, Partial<Record<ClientName, number>>>;
+  /** The same for the awaited form: metric key → peer → median(rxzk-await) / median(peer). */
+  awaitRatios: Record<string, Partial<Record<ClientName, number>>>;
 }
+
+/** rxzk's two forms, each compared with every peer. */
+const SUBJECTS = ['rxzk', 'rxzk-await'] as const;
+const isPeer = (c: ClientName): boolean => !(SUBJECTS as readonly ClientName[]).includes(c);
 
 // ---- main ----------------------------------------------------------------------
 
@@ -233,7 +240,7 @@ async function main(): Promise<void> {
       rxzkSource: source,
       loadAverage: { start: loadStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
       params: p,
-      ratio: 'median(rxzk) / median(peer); for throughput higher is better for rxzk, for times, CPU and memory lower is',
+      ratio: 'ratios: median(rxzk) / median(peer), awaitRatios: median(rxzk-await) / median(peer); for throughput higher is better for rxzk, for times, CPU and memory lower is',
     },
     clients: Object.fromEntries(
       options.clients.map((c) => {
@@ -274,6 +281,9 @@ async function runOnServer(factory: ServerFactory | 'external', options: Options
       switch (name) {
         case 'rxzk':
           drivers.rxzk = rxzkDriver(`${packageVersion('..')} (src/)`);
+          break;
+        case 'rxzk-await':
+          drivers['rxzk-await'] = rxzkAwaitDriver(`${packageVersion('..')} (src/)`);
           break;
         case 'nzc':
           drivers.nzc = nzcDriver(packageVersion('node-zookeeper-client'));
@@ -398,6 +408,7 @@ function summarize(
     metrics: w.metrics.map((m) => ({ key: m.key, label: m.label, unit: m.unit, better: m.better, check: m.check === true })),
     clients: {},
     ratios: {},
+    awaitRatios: {},
   };
   for (const c of clients) {
     if (!w.clients.includes(c)) continue;
@@ -410,15 +421,18 @@ function summarize(
     }
     out.clients[c] = result;
   }
-  for (const m of w.metrics) {
-    const mine = out.clients.rxzk?.metrics[m.key]?.median ?? null;
-    const ratios: Partial<Record<ClientName, number>> = {};
-    for (const c of clients) {
-      if (c === 'rxzk') continue;
-      const theirs = out.clients[c]?.metrics[m.key]?.median ?? null;
-      if (mine !== null && theirs !== null && theirs !== 0) ratios[c] = mine / theirs;
+  for (const subject of SUBJECTS) {
+    const into = subject === 'rxzk' ? out.ratios : out.awaitRatios;
+    for (const m of w.metrics) {
+      const mine = out.clients[subject]?.metrics[m.key]?.median ?? null;
+      const ratios: Partial<Record<ClientName, number>> = {};
+      for (const c of clients) {
+        if (!isPeer(c)) continue;
+        const theirs = out.clients[c]?.metrics[m.key]?.median ?? null;
+        if (mine !== null && theirs !== null && theirs !== 0) ratios[c] = mine / theirs;
+      }
+      into[m.key] = ratios;
     }
-    out.ratios[m.key] = ratios;
   }
   return out;
 }
@@ -428,13 +442,13 @@ function pad(s: string, n: number, right = false): string {
 }
 
 function table(results: WorkloadResult[], clients: readonly ClientName[]): string {
-  const peers = clients.filter((c) => c !== 'rxzk');
-  const hasRxzk = clients.includes('rxzk');
+  const peers = clients.filter(isPeer);
+  const subjects = SUBJECTS.filter((s) => clients.includes(s));
   const header = [
     'metric',
     'unit',
     ...clients,
-    ...(hasRxzk ? peers.map((c) => `rxzk/${c}`) : []),
+    ...subjects.flatMap((s) => peers.map((c) => `${s === 'rxzk' ? 'rxzk' : 'await'}/${c}`)),
   ];
   const rows: string[][] = [];
   const sections: { title: string; from: number }[] = [];
@@ -449,12 +463,12 @@ function table(results: WorkloadResult[], clients: readonly ClientName[]): strin
         if (v === null) return cr.errors.length > 0 ? 'failed' : '—';
         return formatNumber(v) + (cr.errors.some((e) => !e.startsWith('warm-up')) ? '*' : '');
       });
-      const ratios = hasRxzk
-        ? peers.map((c) => {
-            const v = r.ratios[m.key]?.[c];
-            return v === undefined || m.check ? '—' : `${v.toFixed(2)}×`;
-          })
-        : [];
+      const ratios = subjects.flatMap((s) =>
+        peers.map((c) => {
+          const v = (s === 'rxzk' ? r.ratios : r.awaitRatios)[m.key]?.[c];
+          return v === undefined || m.check ? '—' : `${v.toFixed(2)}×`;
+        }),
+      );
       rows.push([`${m.label} (${m.better === 'higher' ? '↑' : '↓'})`, m.unit, ...cells, ...ratios]);
     }
   }
@@ -468,8 +482,9 @@ function table(results: WorkloadResult[], clients: readonly ClientName[]): strin
   });
   lines.push(
     '',
-    'Medians over the measured rounds. ↑ higher is better, ↓ lower is better. rxzk/peer = median(rxzk) ÷ median(peer):',
-    'above 1× means rxzk is ahead on ↑ rows, below 1× means rxzk is ahead on ↓ rows. * = some rounds failed (see the JSON).',
+    'Medians over the measured rounds. ↑ higher is better, ↓ lower is better. rxzk/peer = median(rxzk) ÷ median(peer),',
+    'await/peer = median(rxzk-await) ÷ median(peer): above 1× means rxzk is ahead on ↑ rows, below 1× means rxzk is ahead',
+    'on ↓ rows. * = some rounds failed (see the JSON).',
   );
   return lines.join('\n');
 }
@@ -482,7 +497,7 @@ function legend(
   const lines = ['', 'clients:'];
   for (const c of clients) {
     const d = drivers[c];
-    lines.push(`  ${pad(c, 7)} ${CLIENT_TITLES[c]}: ${d ? d.version : `UNAVAILABLE — ${unavailable[c] ?? '?'}`}`);
+    lines.push(`  ${pad(c, 10)} ${CLIENT_TITLES[c]}: ${d ? d.version : `UNAVAILABLE — ${unavailable[c] ?? '?'}`}`);
   }
   lines.push(
     'notes:',

@@ -22,7 +22,9 @@
  * @module rxzk
  */
 export { ZooKeeperClient, createClient } from './client/zookeeper-client';
-export type { WatchOptions, MultiReadRequest, MultiReadResult } from './client/zookeeper-client';
+export type { WatchOptions } from './client/node-ops';
+export type { AwaitableObservable } from './client/awaitable';
+export type { MultiReadRequest, MultiReadResult } from './client/multi-read';
 export type { ClientOptions, SaslOptions, DigestMd5SaslOptions, GssapiSaslOptions, TlsOptions } from './client/options';
 export type { CreateOptions } from './client/create-mode';
 export type { Data } from './common/arguments';

@@ -1,9 +1,8 @@
 // Shared checks every jute record must pass: it round-trips, it consumes exactly
 // its own bytes, and no cut or corrupted encoding gets past the reader as anything
-// but a ProtocolError (pg-protocol cuts every message at every byte the same way).
+// but a JuteDecodeError (pg-protocol cuts every message at every byte the same way).
 import fc from 'fast-check';
-import { ProtocolError } from '../../src/errors/client-errors';
-import { JuteReader, JuteWriter } from '../../src/jute';
+import { JuteDecodeError, JuteReader, JuteWriter } from '../../src/jute';
 
 export type Write<T> = (w: JuteWriter, v: T) => void;
 export type Read<T> = (r: JuteReader) => T;
@@ -56,20 +55,20 @@ export function describeCodec<T>(
       );
     });
 
-    it('refuses every truncated encoding with a ProtocolError', () => {
+    it('refuses every truncated encoding with a JuteDecodeError', () => {
       const tail = opts.optionalTail ?? 0;
       fc.assert(
         fc.property(arb, (v) => {
           const bytes = encode(write, v);
           for (let cut = 0; cut < bytes.length - tail; cut++) {
-            expect(readError(read, bytes.subarray(0, cut))).toBeInstanceOf(ProtocolError);
+            expect(readError(read, bytes.subarray(0, cut))).toBeInstanceOf(JuteDecodeError);
           }
         }),
         { numRuns: 30 },
       );
     });
 
-    it('reads corrupted or random bytes to a value or a ProtocolError, nothing else', () => {
+    it('reads corrupted or random bytes to a value or a JuteDecodeError, nothing else', () => {
       const corrupted = fc
         .tuple(arb, fc.nat(), fc.integer({ min: 1, max: 255 }))
         .map(([v, at, xor]) => {
@@ -81,7 +80,7 @@ export function describeCodec<T>(
       fc.assert(
         fc.property(fc.oneof(corrupted, random), (bytes) => {
           const e = readError(read, bytes);
-          if (e !== undefined) expect(e).toBeInstanceOf(ProtocolError);
+          if (e !== undefined) expect(e).toBeInstanceOf(JuteDecodeError);
         }),
         { numRuns: 200 },
       );

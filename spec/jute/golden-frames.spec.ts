@@ -3,8 +3,8 @@
 // and our writers re-encode every request byte for byte as the server accepted it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as jute from '../../src/jute';
-import { ErrorCode, JuteReader, JuteWriter, OpCode, type Stat } from '../../src/jute';
+import * as jute from './codec';
+import { ErrorCode, JuteReader, JuteWriter, OpCode, type Stat } from './codec';
 
 interface Exchange {
   name: string;

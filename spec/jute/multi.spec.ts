@@ -1,8 +1,8 @@
 // The multi body codec beyond round-trips: how a client builds ops and reads results,
 // and how the readers end on hostile bodies (no done marker, unknown types).
-import { ProtocolError } from '../../src/errors/client-errors';
 import {
   CreateFlag,
+  JuteDecodeError,
   ErrorCode,
   JuteReader,
   JuteWriter,
@@ -15,7 +15,7 @@ import {
   type MultiReadOp,
   type MultiResult,
   type TransactionOp,
-} from '../../src/jute';
+} from './codec';
 import { Bytes } from './simple-encoder';
 
 const open = [{ perms: 31, scheme: 'world', id: 'anyone' }];
@@ -66,13 +66,13 @@ describe('multi bodies', () => {
     expect(r.remaining).toBe(9);
   });
 
-  it('ends a response without its done marker with a ProtocolError once the bytes run out', () => {
+  it('ends a response without its done marker with a JuteDecodeError once the bytes run out', () => {
     // 100 000 bodiless delete results: every one costs its 9-byte header, so the loop is bounded by the bytes.
     const b = new Bytes();
     for (let i = 0; i < 100_000; i++) b.int(OpCode.delete).bool(false).int(0);
-    expect(errorOf(readMultiResponse, b.build())).toBeInstanceOf(ProtocolError);
+    expect(errorOf(readMultiResponse, b.build())).toBeInstanceOf(JuteDecodeError);
     const checkWithoutEnd = new Bytes().int(OpCode.check).bool(false).int(-1).str('/a').int(1).build();
-    expect(errorOf(readMultiRequest, checkWithoutEnd)).toBeInstanceOf(ProtocolError);
+    expect(errorOf(readMultiRequest, checkWithoutEnd)).toBeInstanceOf(JuteDecodeError);
   });
 
   it.each([
@@ -80,23 +80,23 @@ describe('multi bodies', () => {
     ['createContainer (never a result type)', OpCode.createContainer],
     ['multi', OpCode.multi],
     ['0', 0],
-  ])('refuses a %s result type with a ProtocolError', (_, type) => {
+  ])('refuses a %s result type with a JuteDecodeError', (_, type) => {
     const bytes = new Bytes().int(type).bool(false).int(0).int(0).int(-1).bool(true).int(-1).build();
-    expect(errorOf(readMultiResponse, bytes)).toBeInstanceOf(ProtocolError);
+    expect(errorOf(readMultiResponse, bytes)).toBeInstanceOf(JuteDecodeError);
   });
 
   it.each([
     ['exists', OpCode.exists],
     ['error', OpCode.error],
     ['multi', OpCode.multi],
-  ])('refuses a %s op type in a request with a ProtocolError', (_, type) => {
+  ])('refuses a %s op type in a request with a JuteDecodeError', (_, type) => {
     const bytes = new Bytes().int(type).bool(false).int(-1).str('/a').bool(false).int(-1).bool(true).int(-1).build();
-    expect(errorOf(readMultiRequest, bytes)).toBeInstanceOf(ProtocolError);
+    expect(errorOf(readMultiRequest, bytes)).toBeInstanceOf(JuteDecodeError);
   });
 
   it('refuses a hostile children count inside a result', () => {
     const bytes = new Bytes().int(OpCode.getChildren).bool(false).int(0).int(0x7fffffff).str('a').build();
-    expect(errorOf(readMultiResponse, bytes)).toBeInstanceOf(ProtocolError);
+    expect(errorOf(readMultiResponse, bytes)).toBeInstanceOf(JuteDecodeError);
   });
 
   it('refuses to encode an op a multi cannot carry, even past the types', () => {

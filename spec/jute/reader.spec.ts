@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { ProtocolError } from '../../src/errors/client-errors';
-import { JuteReader } from '../../src/jute';
+import { JuteDecodeError, JuteReader } from '../../src/jute';
 
 const reader = (hex: string): JuteReader => new JuteReader(Buffer.from(hex, 'hex'));
 
@@ -44,7 +43,7 @@ describe('JuteReader primitives', () => {
     );
     const truncated = reader('0000000000000001' + '000000');
     truncated.long();
-    expect(() => truncated.longRepeating(0, 1n)).toThrow(ProtocolError);
+    expect(() => truncated.longRepeating(0, 1n)).toThrow(JuteDecodeError);
   });
 
   it('reads buffers as copies, null (-1) as empty', () => {
@@ -83,7 +82,7 @@ describe('JuteReader primitives', () => {
     const buf = Buffer.from('00000001' + '00000002' + '00000003', 'hex');
     const r = new JuteReader().reset(buf, 4, 8);
     expect(r.int()).toBe(2);
-    expect(() => r.int()).toThrow(ProtocolError);
+    expect(() => r.int()).toThrow(JuteDecodeError);
     r.reset(buf, 8);
     expect(r.int()).toBe(3);
   });
@@ -122,10 +121,10 @@ describe('JuteReader on hostile input', () => {
     ['greater than the bytes left', '00000005' + 'aabbccdd'],
     ['2^31-1', '7fffffff' + 'aa'],
   ])('refuses a %s buffer or ustring length before allocating', (_, hex) => {
-    expect(readWatchingAllocations(hex, (r) => r.buffer())).toBeInstanceOf(ProtocolError);
-    expect(readWatchingAllocations(hex, (r) => r.bufferOrNull())).toBeInstanceOf(ProtocolError);
-    expect(readWatchingAllocations(hex, (r) => r.ustring())).toBeInstanceOf(ProtocolError);
-    expect(readWatchingAllocations(hex, (r) => r.ustringOrNull())).toBeInstanceOf(ProtocolError);
+    expect(readWatchingAllocations(hex, (r) => r.buffer())).toBeInstanceOf(JuteDecodeError);
+    expect(readWatchingAllocations(hex, (r) => r.bufferOrNull())).toBeInstanceOf(JuteDecodeError);
+    expect(readWatchingAllocations(hex, (r) => r.ustring())).toBeInstanceOf(JuteDecodeError);
+    expect(readWatchingAllocations(hex, (r) => r.ustringOrNull())).toBeInstanceOf(JuteDecodeError);
   });
 
   it.each([
@@ -135,16 +134,16 @@ describe('JuteReader on hostile input', () => {
     ['2^31-1 with a zero minItemSize', '7fffffff' + '00', 0],
   ])('refuses a %s vector count before reading an item', (_, hex, minItemSize) => {
     const readItem = jest.fn((r: JuteReader) => r.int());
-    expect(readWatchingAllocations(hex, (r) => r.vector(readItem, minItemSize))).toBeInstanceOf(ProtocolError);
+    expect(readWatchingAllocations(hex, (r) => r.vector(readItem, minItemSize))).toBeInstanceOf(JuteDecodeError);
     expect(readItem).not.toHaveBeenCalled();
   });
 
   it('refuses truncated primitives', () => {
-    expect(() => reader('000000').int()).toThrow(ProtocolError);
-    expect(() => reader('00000000000000').long()).toThrow(ProtocolError);
-    expect(() => reader('00000000000000').longAsNumber()).toThrow(ProtocolError);
-    expect(() => reader('').bool()).toThrow(ProtocolError);
-    expect(() => reader('0000').bufferOrNull()).toThrow(ProtocolError);
+    expect(() => reader('000000').int()).toThrow(JuteDecodeError);
+    expect(() => reader('00000000000000').long()).toThrow(JuteDecodeError);
+    expect(() => reader('00000000000000').longAsNumber()).toThrow(JuteDecodeError);
+    expect(() => reader('').bool()).toThrow(JuteDecodeError);
+    expect(() => reader('0000').bufferOrNull()).toThrow(JuteDecodeError);
   });
 
   it('names what was truncated and where', () => {

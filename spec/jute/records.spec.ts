@@ -1,7 +1,7 @@
 // Every jute record round-trips through JuteWriter and JuteReader (fast-check),
 // and its reader survives cut and corrupted input.
 import fc from 'fast-check';
-import * as jute from '../../src/jute';
+import * as jute from './codec';
 import * as a from './arbitraries';
 import { describeCodec } from './codec-harness';
 

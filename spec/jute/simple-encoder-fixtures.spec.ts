@@ -1,8 +1,8 @@
 // Records checked against fixtures from the separate, deliberately simple encoder
 // in simple-encoder.ts: JuteWriter must produce the same bytes, and JuteReader must
 // decode the fixture back to the value.
-import * as jute from '../../src/jute';
-import { JuteReader, JuteWriter, OpCode, type Stat } from '../../src/jute';
+import * as jute from './codec';
+import { JuteReader, JuteWriter, OpCode, type Stat } from './codec';
 import { Bytes } from './simple-encoder';
 
 const statValue: Stat = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { firstValueFrom, toArray, from, catchError, of } from 'rxjs';
 import { createClient, ProtocolError, ZooKeeperClientError, ZooKeeperError, type ZooKeeperClient } from '../../src';
-import { writeGetDataResponse, writeReplyHeader, JuteWriter, type Stat } from '../../src/jute';
+import { writeGetDataResponse, writeReplyHeader, JuteWriter, type Stat } from '../jute/codec';
 import { frames } from '../../src/transport/frames';
 import { FakeZooKeeper, type FakeConnection } from '../support/fake-zookeeper';
 

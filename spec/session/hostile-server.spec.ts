@@ -3,7 +3,8 @@
 // ZooKeeper does neither.
 import type * as net from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { ConnectError, createClient, ResponseTooLargeError, type ZooKeeperClient } from '../../src';
+import { ConnectError, createClient, InvalidArgumentError, ProtocolError, ResponseTooLargeError, type ZooKeeperClient } from '../../src';
+import { OpCode, writeMultiHeader } from '../jute/codec';
 import { FakeZooKeeper } from '../support/fake-zookeeper';
 import { rejectionOf } from '../support/fixtures';
 
@@ -119,5 +120,40 @@ describe('four-letter words against a hostile server', () => {
     more();
     await closed;
     expect(zk.state).toBe('CONNECTED');
+  });
+
+  it("answers a srvr without a version with ProtocolError: the server's answer is at fault, not the caller's argument", async () => {
+    const fake = await FakeZooKeeper.start((c) => c.acceptSession(), {
+      onFourLetterWord: (_word, socket) => socket.end('Zookeeper: no version here\n'),
+    });
+    fakes.push(fake);
+    const zk = createClient({ hosts: fake.address });
+    clients.push(zk);
+    await zk.start();
+    const error = await rejectionOf(firstValueFrom(zk.serverVersion()));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).not.toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+describe('a multiRead answered with what no read gives', () => {
+  it('fails with ProtocolError, not InvalidArgumentError', async () => {
+    const fake = await FakeZooKeeper.start();
+    fakes.push(fake);
+    const zk = createClient({ hosts: fake.address });
+    clients.push(zk);
+    await zk.start();
+    const conn = await fake.connection(1);
+    const result = firstValueFrom(zk.multiRead([{ type: 'get', path: '/a' }]));
+    const [request] = await conn.waitForRequests(1);
+    // A 'create' result (type 1, a path) in a multiRead reply: readable bytes, but no read answers so.
+    conn.reply(request.xid, 0, (w) => {
+      writeMultiHeader(w, { type: OpCode.create, done: false, err: 0 });
+      w.ustring('/a');
+      writeMultiHeader(w, { type: -1, done: true, err: -1 });
+    });
+    const error = await rejectionOf(result);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).not.toBeInstanceOf(InvalidArgumentError);
   });
 });

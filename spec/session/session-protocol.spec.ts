@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import { ConnectionLossError, createClient, ProtocolError, SessionExpiredError, type ConnectionState, type ZooKeeperClient } from '../../src';
-import { OpCode, SpecialXid, writeGetDataResponse, type Stat } from '../../src/jute';
+import { OpCode, SpecialXid, writeGetDataResponse, type Stat } from '../jute/codec';
 import { FakeZooKeeper, type FakeConnection } from '../support/fake-zookeeper';
 
 // Scripted-server tests: what a real ZooKeeper cannot be made to do (replies

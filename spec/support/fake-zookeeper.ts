@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { FrameDecoder } from '../../src/transport/frame-decoder';
-import { JuteReader, JuteWriter, OpCode, readConnectRequest, writeConnectResponse, writeReplyHeader, type ConnectRequest } from '../../src/jute';
+import { JuteReader, JuteWriter, OpCode, readConnectRequest, writeConnectResponse, writeReplyHeader, type ConnectRequest } from '../jute/codec';
 
 /** A request as the fake server received it: its header and the reader positioned on its body. */
 export interface ReceivedRequest {

@@ -1,8 +1,7 @@
 // Unit specs for the pure parts: no server needed.
-import { parseConnectString, parseHostPort, sameAddress } from '../../src/testing/address';
+import { parseAddress, sameAddress } from '../../src/testing/address';
 import { parseMode } from '../../src/testing/four-letter-word';
 import { jaasConfig } from '../../src/testing/sasl-config';
-import { digest } from '../../src/testing/super-user';
 import { dynamicCfg, serverSpec, systemProperties, zooCfg } from '../../src/testing/zoo-cfg';
 
 const lines = (text: string): string[] => text.trim().split('\n');
@@ -106,22 +105,12 @@ describe('jaasConfig', () => {
   });
 });
 
-describe('digest', () => {
-  it("computes ZooKeeper's user:base64(sha1(user:password))", () => {
-    // The value ZooKeeper's own DigestAuthenticationProvider.generateDigest gives for super:test.
-    expect(digest({ username: 'super', password: 'test' })).toBe('super:D/InIHSb7yEEbrWz8b9l71RjZJU=');
-  });
-});
-
 describe('addresses', () => {
-  it('parses connect strings with IPv6 and a chroot', () => {
-    expect(parseConnectString('a:1,[::1]:2,b/chroot')).toEqual([
-      { host: 'a', port: 1 },
-      { host: '::1', port: 2 },
-      { host: 'b', port: 2181 },
-    ]);
-    expect(() => parseConnectString('/only-chroot')).toThrow(/no server/);
-    expect(() => parseHostPort('a:99999')).toThrow(/bad port/);
+  it('reads a server address as the client reads a connect string (IPv6 in brackets, port 2181 by default)', () => {
+    expect(parseAddress('a:1')).toEqual({ host: 'a', port: 1 });
+    expect(parseAddress('[::1]:2')).toEqual({ host: '::1', port: 2 });
+    expect(parseAddress('b')).toEqual({ host: 'b', port: 2181 });
+    expect(() => parseAddress('a:99999')).toThrow(/port/);
   });
 
   it('treats loopback spellings as one host', () => {

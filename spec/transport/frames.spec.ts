@@ -1,6 +1,6 @@
 import { Subject, firstValueFrom, map, toArray } from 'rxjs';
 import { ProtocolError } from '../../src/errors';
-import { frameBytes } from '../../src/transport/frame-view';
+import { frameBytes } from './frame-bytes';
 import { frames } from '../../src/transport/frames';
 
 function frame(text: string): Buffer {

@@ -60,8 +60,8 @@ export const OPEN_ACL_UNSAFE: Acl[] = frozenAcl([{ perms: Perms.ALL, scheme: 'wo
  * refuses the create (InvalidACLError) if the session has none.
  *
  * @example
- * await firstValueFrom(zk.addAuth('digest', 'alice:secret'));
- * await firstValueFrom(zk.create('/private', 'x', { acl: CREATOR_ALL_ACL })); // only alice may touch it
+ * await zk.addAuth('digest', 'alice:secret');
+ * await zk.create('/private', 'x', { acl: CREATOR_ALL_ACL }); // only alice may touch it
  */
 export const CREATOR_ALL_ACL: Acl[] = frozenAcl([{ perms: Perms.ALL, scheme: 'auth', id: '' }]);
 

@@ -6,7 +6,7 @@ import type { Logger } from '../session/logger';
 import { silentLogger } from '../session/logger';
 import { DEFAULT_RECONNECT_POLICY, resolveRetryPolicy, type RetryPolicy } from '../session/retry-policy';
 import type { SaslConfig } from '../session/sasl/mechanism-factory';
-import type { SessionConfig } from '../session/session-manager';
+import type { SessionConfig } from '../session/session-config';
 import { parseConnectString } from '../transport/connect-string';
 import { prepareTls, type TlsOptions } from '../transport/socket-connector';
 import { OPEN_ACL_UNSAFE, validateAcl } from './acl';

@@ -2,19 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Observable, catchError, defer, map, switchMap, throwError, of } from 'rxjs';
 import { ConnectionLossError, NoNodeError } from '../errors/server-errors';
 import type { Stat } from '../jute/records/data';
-import { joinPath } from '../common/path';
-import type { ZooKeeperClient } from './zookeeper-client';
+import { basename, joinPath, parentOf } from '../common/path';
+import type { NodeOps } from './node-ops';
 
 /** Curator's protected-name prefix: `_c_` + a UUID + `-` before the node's own name. */
 export const PROTECTED_PREFIX = '_c_';
 
 type Created = { path: string; stat: Stat };
-
-/** Splits a create path into parent and name, keeping the empty name of a sequential 'parent/'. */
-function splitPath(path: string): [parent: string, name: string] {
-  const i = path.lastIndexOf('/');
-  return [i <= 0 ? '/' : path.slice(0, i), path.slice(i + 1)];
-}
 
 /**
  * Curator's "withProtection": the node's name gets a prefix unique to this
@@ -28,12 +22,14 @@ function splitPath(path: string): [parent: string, name: string] {
  * @param create sends the create for a path (create2, container or TTL) and emits its path and stat
  */
 export function protectedCreate(
-  client: ZooKeeperClient,
+  ops: NodeOps,
   connected: Observable<unknown>,
   path: string,
   create: (target: string) => Observable<Created>,
 ): Observable<Created> {
-  const [parent, name] = splitPath(path);
+  // The empty name of a sequential 'parent/' is kept: the node is then named by the prefix and its sequence.
+  const parent = path === '/' ? '/' : parentOf(path);
+  const name = basename(path);
   const prefix = `${PROTECTED_PREFIX}${randomUUID()}-`;
   const target = joinPath(parent, prefix + name);
   let attempted = false;
@@ -41,12 +37,12 @@ export function protectedCreate(
   /** The node a previous attempt made, with its stat, or null. */
   const findOwn = (): Observable<Created | null> =>
     connected.pipe(
-      switchMap(() => client.getChildren(parent)),
+      switchMap(() => ops.getChildren(parent)),
       switchMap((children) => {
         const own = children.find((child) => child.startsWith(prefix));
         if (own === undefined) return of(null);
         const found = joinPath(parent, own);
-        return client.exists(found).pipe(map((stat) => (stat === null ? null : { path: found, stat })));
+        return ops.exists(found).pipe(map((stat) => (stat === null ? null : { path: found, stat })));
       }),
       // No parent: nothing was created under it.
       catchError((err: unknown) => (err instanceof NoNodeError ? of(null) : throwError(() => err))),

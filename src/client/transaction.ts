@@ -1,4 +1,4 @@
-import { map, throwError, type Observable } from 'rxjs';
+import { map } from 'rxjs';
 import { InvalidArgumentError, ProtocolError } from '../errors/client-errors';
 import { errorForCode } from '../errors/server-errors';
 import { RolledBackError } from '../errors/rolled-back-error';
@@ -7,14 +7,15 @@ import { ErrorCode } from '../jute/error-codes';
 import { OpCode } from '../jute/op-codes';
 import type { Acl } from '../jute/records/data';
 import type { MultiResult, TransactionOp } from '../jute/records/multi';
-import type { OpResult } from '../jute/records/op-result';
+import type { OpResult } from '../errors/op-result';
 
-export type { OpResult } from '../jute/records/op-result';
+export type { OpResult } from '../errors/op-result';
 import type { SessionManager } from '../session/session-manager';
 import { toData, toRequiredData, toVersion, type Data } from '../common/arguments';
 import { resolveCreateMode, type CreateOptions } from './create-mode';
 import { MULTI } from './operations/multi-operations';
 import { prependChroot, stripChroot, validatePath } from '../common/path';
+import { awaitable, failed, type AwaitableObservable } from './awaitable';
 import { RequestObservable } from './request-observable';
 
 /**
@@ -132,7 +133,8 @@ export class Transaction {
   /**
    * Sends the transaction. Emits one result per op, in order; a failed
    * transaction errors with a RolledBackError carrying `results` and
-   * `failedIndex` (nothing was applied). Cold: each subscription sends it again.
+   * `failedIndex` (nothing was applied). Cold and awaitable: each subscription
+   * or `await` sends it again (`const results = await tx.commit()`).
    *
    * @returns one OpResult per op, in the order they were added
    * @throws (as the Observable's error) the first bad argument given to any op, before anything is sent;
@@ -143,12 +145,12 @@ export class Transaction {
    *   error: (e) => console.log(e instanceof RolledBackError ? `op ${e.failedIndex} failed` : e),
    * });
    */
-  commit(): Observable<OpResult[]> {
-    if (this.error) return throwError(() => this.error);
+  commit(): AwaitableObservable<OpResult[]> {
+    if (this.error) return failed(this.error);
     const ops = [...this.ops];
     const paths = [...this.paths];
     const chroot = this.chroot;
-    return new RequestObservable(this.session, MULTI, ops, paths[0]).pipe(map((results) => toOpResults(results, paths, chroot)));
+    return awaitable(new RequestObservable(this.session, MULTI, ops, paths[0]).pipe(map((results) => toOpResults(results, paths, chroot))));
   }
 
   private add(build: () => [string, TransactionOp]): this {

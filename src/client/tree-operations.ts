@@ -1,14 +1,8 @@
 import { Observable, catchError, concat, defer, ignoreElements, map, mergeMap, of, switchMap, throwError, from, last } from 'rxjs';
 import { BadVersionError, NoNodeError, NodeExistsError, NotEmptyError, UnimplementedError } from '../errors/server-errors';
 import type { Acl } from '../jute/records/data';
-import type { ZooKeeperClient } from './zookeeper-client';
-import { joinPath } from '../common/path';
-
-/** The parent of a path, tolerating the trailing '/' a sequential path may have. */
-function parentPath(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
+import type { NodeOps } from './node-ops';
+import { joinPath, parentOf } from '../common/path';
 
 /** How the missing nodes of a path are made: persistent (kazoo's ensure_path), or containers (Curator's creatingParentContainersIfNeeded). */
 export type ParentMode = 'PERSISTENT' | 'CONTAINER';
@@ -20,13 +14,13 @@ export type ParentMode = 'PERSISTENT' | 'CONTAINER';
  * As containers, the server deletes them once their last child goes; a server
  * without containers (before 3.5.3: UNIMPLEMENTED) gets persistent nodes, as Curator does.
  */
-export function ensurePath(client: ZooKeeperClient, path: string, acl: Acl[], mode: ParentMode = 'PERSISTENT'): Observable<void> {
+export function ensurePath(ops: NodeOps, path: string, acl: Acl[], mode: ParentMode = 'PERSISTENT'): Observable<void> {
   return defer(() => {
     if (path === '/') return of(undefined);
-    return client.exists(path).pipe(
+    return ops.exists(path).pipe(
       switchMap((stat) => {
         if (stat !== null) return of(undefined);
-        return concat(ensurePath(client, parentPath(path), acl, mode), createOne(client, path, acl, mode)).pipe(
+        return concat(ensurePath(ops, parentOf(path), acl, mode), createOne(ops, path, acl, mode)).pipe(
           ignoreElements(),
           (source) => concat(source, of(undefined)),
         );
@@ -35,18 +29,18 @@ export function ensurePath(client: ZooKeeperClient, path: string, acl: Acl[], mo
   });
 }
 
-function createOne(client: ZooKeeperClient, path: string, acl: Acl[], mode: ParentMode): Observable<unknown> {
+function createOne(ops: NodeOps, path: string, acl: Acl[], mode: ParentMode): Observable<unknown> {
   const exists = (err: unknown) => (err instanceof NodeExistsError ? of('') : throwError(() => err));
-  if (mode === 'PERSISTENT') return client.create(path, null, { acl }).pipe(catchError(exists));
-  return client.create(path, null, { acl, container: true }).pipe(
-    catchError((err: unknown) => (err instanceof UnimplementedError ? client.create(path, null, { acl }) : throwError(() => err))),
+  if (mode === 'PERSISTENT') return ops.create(path, null, { acl }).pipe(catchError(exists));
+  return ops.create(path, null, { acl, container: true }).pipe(
+    catchError((err: unknown) => (err instanceof UnimplementedError ? ops.create(path, null, { acl }) : throwError(() => err))),
     catchError(exists),
   );
 }
 
 /** Runs `send`; if the parent is missing, creates the parents (`mode`, `acl`) and runs it once more (kazoo's makepath). */
 export function createWithParents<T>(
-  client: ZooKeeperClient,
+  ops: NodeOps,
   target: string,
   acl: Acl[],
   send: () => Observable<T>,
@@ -55,7 +49,7 @@ export function createWithParents<T>(
   return send().pipe(
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return concat(ensurePath(client, parentPath(target), acl, mode).pipe(ignoreElements()), send());
+      return concat(ensurePath(ops, parentOf(target), acl, mode).pipe(ignoreElements()), send());
     }),
   );
 }
@@ -71,9 +65,9 @@ const DELETE_CONCURRENCY = 64;
  * BadVersionError and leaves the tree as it was (the final delete of `path`
  * checks it again on the server, for a change made meanwhile).
  */
-export function deleteRecursively(client: ZooKeeperClient, path: string, version: number): Observable<void> {
+export function deleteRecursively(ops: NodeOps, path: string, version: number): Observable<void> {
   const deleteTree = (node: string, nodeVersion: number): Observable<void> =>
-    client.getChildren(node).pipe(
+    ops.getChildren(node).pipe(
       catchError((err: unknown) => (err instanceof NoNodeError ? of([] as string[]) : throwError(() => err))),
       switchMap((children) =>
         concat(
@@ -81,7 +75,7 @@ export function deleteRecursively(client: ZooKeeperClient, path: string, version
             mergeMap((child) => deleteTree(joinPath(node, child), -1), DELETE_CONCURRENCY),
             ignoreElements(),
           ),
-          client.delete(node, { version: nodeVersion }).pipe(
+          ops.delete(node, { version: nodeVersion }).pipe(
             catchError((err: unknown) => {
               if (err instanceof NoNodeError) return of(undefined);
               if (err instanceof NotEmptyError) return deleteTree(node, nodeVersion);
@@ -94,7 +88,7 @@ export function deleteRecursively(client: ZooKeeperClient, path: string, version
       map(() => undefined),
     );
   if (version === -1) return deleteTree(path, version);
-  return client.exists(path).pipe(
+  return ops.exists(path).pipe(
     switchMap((stat) => (stat !== null && stat.version !== version ? throwError(() => new BadVersionError(path)) : deleteTree(path, version))),
   );
 }

@@ -1,23 +1,25 @@
-import { Observable, defer, distinctUntilChanged, map, throwError, type Subscription } from 'rxjs';
-import { ClientClosedError, InvalidArgumentError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
-import { AuthFailedError } from '../errors/server-errors';
-import type { ZooKeeperError } from '../errors/zookeeper-error';
-import { errorForCode } from '../errors/server-errors';
-import { OpCode, WatcherType, type WatcherTypeName } from '../jute/op-codes';
+// The public facade: ZooKeeperClient, every operation of the README and API.md with its documentation. Each
+// method checks what is particular to it and hands the request to the layer below (requests.ts: path, chroot,
+// size, watch; create.ts, multi-read.ts, four-letter.ts, start.ts for the larger ones). Its own helpers (tree
+// operations, protected create, shared watches) see it only as NodeOps (node-ops.ts), which it satisfies
+// structurally: an `implements` clause would name an internal type in the public reference.
+import { Observable, defer, distinctUntilChanged, map, throwError } from 'rxjs';
+import { describe, toBoolean, toOptions, toRequiredData, toVersion, type Data } from '../common/arguments';
+import { validatePath } from '../common/path';
+import { InvalidArgumentError } from '../errors/client-errors';
+import { WatcherType, type WatcherTypeName } from '../jute/op-codes';
 import type { Acl, Stat } from '../jute/records/data';
-import type { MultiReadOp } from '../jute/records/multi';
-import type { PathWatchRequest } from '../jute/records/read';
-import type { Operation } from '../session/operation';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
 import { SessionManager } from '../session/session-manager';
-import type { WatchedEvent, Watcher } from '../session/watched-event';
+import type { WatchedEvent } from '../session/watched-event';
 import type { WatchKind } from '../session/watch-kind';
-import { SharedWatches } from './watches/shared-watches';
-import type { WatchRegistration } from '../session/watch-registry';
 import { validateAcl } from './acl';
-import { describe, toBoolean, toData, toOptions, toRequiredData, toVersion, type Data } from '../common/arguments';
-import { resolveCreateMode, type CreateOptions } from './create-mode';
-import { MULTI_READ } from './operations/multi-operations';
+import { awaitable, awaitableFrom, failed, type AwaitableObservable } from './awaitable';
+import { createNode } from './create';
+import type { CreateOptions } from './create-mode';
+import { command, serverVersion } from './four-letter';
+import { multiRead, type MultiReadRequest, type MultiReadResult } from './multi-read';
+import type { WatchOptions } from './node-ops';
 import {
   EXISTS,
   GET_ACL,
@@ -30,59 +32,13 @@ import {
   WHO_AM_I,
 } from './operations/read-operations';
 import { REMOVE_WATCHES } from './operations/watch-operations';
-import { CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, RECONFIG, SET_ACL, SET_DATA } from './operations/write-operations';
+import { DELETE, RECONFIG, SET_ACL, SET_DATA } from './operations/write-operations';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
-import { prependChroot, validatePath } from '../common/path';
-import { RequestObservable } from './request-observable';
+import { Requests } from './requests';
+import { startClient } from './start';
 import { Transaction } from './transaction';
-import { createWithParents, deleteRecursively, ensurePath } from './tree-operations';
-import { protectedCreate } from './protected-create';
-import { fourLetterWord } from '../transport/four-letter-word';
-import { waitUntilConnected } from './wait-until-connected';
-
-/**
- * The `watch` option of the reads: a callback run once, on the next change.
- *
- * @example
- * zk.get('/app/config', { watch: (event) => console.log(event.type, event.path) }).subscribe();
- */
-export interface WatchOptions {
-  /**
-   * Called once with the WatchedEvent of the next change (kazoo's `watch=`): NodeDataChanged or NodeDeleted
-   * after `get`/`exists` (NodeCreated too after `exists` of a missing node), NodeChildrenChanged after
-   * `getChildren`. Re-arm it by reading again; `watchData$` and friends do that for you.
-   */
-  watch?: Watcher;
-}
-
-/**
- * One read of `multiRead`.
- *
- * @example
- * const reads: MultiReadRequest[] = [{ type: 'get', path: '/app/config' }, { type: 'getChildren', path: '/app/workers' }];
- */
-export interface MultiReadRequest {
-  /** Which read: `'get'` (data and stat) or `'getChildren'` (the children's names). */
-  type: 'get' | 'getChildren';
-  /** The node to read. */
-  path: string;
-}
-
-/**
- * One result of `multiRead`: what `get` or `getChildren` would give, or the error of that read.
- *
- * @example
- * const show = (r: MultiReadResult) => (r instanceof ZooKeeperError ? r.codeName : Array.isArray(r) ? r.join() : r.data.toString());
- */
-export type MultiReadResult =
-  | {
-      /** The node's content (a `get`). */
-      data: Buffer;
-      /** The node's Stat (a `get`). */
-      stat: Stat;
-    }
-  | string[]
-  | ZooKeeperError;
+import { deleteRecursively, ensurePath } from './tree-operations';
+import { SharedWatches } from './watches/shared-watches';
 
 /** The path of ZooKeeper's dynamic configuration node (ZooDefs.CONFIG_NODE), never chrooted. */
 const CONFIG_NODE = '/zookeeper/config';
@@ -90,11 +46,18 @@ const CONFIG_NODE = '/zookeeper/config';
 /**
  * A ZooKeeper client whose every operation is a cold Observable.
  *
+ * Every one-shot operation (reads, writes, `commit()`, `addAuth`, …) returns an
+ * {@link AwaitableObservable}: `await` it for its value, or subscribe to it.
+ * It is cold: nothing is sent until a `subscribe` or an `await`, and each one
+ * sends the request once (awaiting the same object twice sends it twice). The
+ * streams that never complete (`state$`, `watchData$`, `watch$`, …) are plain
+ * Observables, not awaitable.
+ *
  * @example
  * const zk = createClient({ hosts: '127.0.0.1:2181' });
  * await zk.start();
- * const path = await firstValueFrom(zk.create('/app', 'hello'));
- * const { data, stat } = await firstValueFrom(zk.get(path));
+ * const path = await zk.create('/app', 'hello');
+ * const { data, stat } = await zk.get(path);
  * await zk.close();
  */
 export class ZooKeeperClient {
@@ -115,7 +78,8 @@ export class ZooKeeperClient {
   /** The protocol handler: connection, session, requests, watches. Never exposed (the documented surface only). */
   private readonly sessionManager: SessionManager;
   private readonly options: ResolvedOptions;
-  private readonly chroot: string;
+  /** The request layer: path checks, chroot, default ACL, frame size. */
+  private readonly requests: Requests;
   private readonly sharedWatches: SharedWatches;
 
   /**
@@ -126,8 +90,8 @@ export class ZooKeeperClient {
    */
   constructor(options: ClientOptions) {
     this.options = resolveOptions(options);
-    this.chroot = this.options.session.chroot;
     this.sessionManager = new SessionManager(this.options.session);
+    this.requests = new Requests(this.sessionManager, this.options.session.chroot, this.options.defaultAcl, this.options.session.maxFrameSize);
     this.state$ = this.sessionManager.state$.asObservable();
     this.session$ = this.sessionManager.session$.asObservable();
     this.connected$ = this.state$.pipe(map(isConnected), distinctUntilChanged());
@@ -183,46 +147,7 @@ export class ZooKeeperClient {
    * await zk.start();
    */
   start(): Promise<void> {
-    const closing = this.sessionManager.closeInProgress;
-    return closing === null ? this.connect() : closing.then(() => this.connect());
-  }
-
-  private connect(): Promise<void> {
-    const manager = this.sessionManager;
-    const startedHere = manager.start();
-    if (startedHere) this.sharedWatches.clientStarted();
-    const timeout = this.options.connectTimeout;
-    return new Promise<void>((resolve, reject) => {
-      let subscription: Subscription | undefined;
-      let settled = false;
-      const finish = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        subscription?.unsubscribe();
-        if (error) reject(error);
-        else resolve();
-      };
-      const timer = setTimeout(() => {
-        const cause = manager.lastConnectError;
-        const reason = cause instanceof Error ? `: ${cause.message}` : '';
-        const error = new TimeoutError('connect', timeout, `no connection within ${timeout} ms${reason}`, { cause });
-        finish(error);
-        // Only the start() that started the client gives up on it; a running client goes on reconnecting.
-        if (startedHere) manager.shutdown(error);
-      }, timeout);
-      subscription = manager.state$.subscribe((state) => {
-        if (isConnected(state)) finish();
-        else if (state === 'AUTH_FAILED') {
-          const cause = manager.lastConnectError;
-          finish(cause instanceof Error ? cause : new AuthFailedError());
-        } else if (state === 'CLOSED') {
-          // close() was called, or connecting gave up for good (e.g. TLS refused by every server): say which.
-          const reason = manager.closeReason;
-          finish(reason === null ? new ClientClosedError('the client was closed before it connected') : reason);
-        }
-      });
-    });
+    return startClient(this.sessionManager, this.options.connectTimeout, () => this.sharedWatches.clientStarted());
   }
 
   /**
@@ -242,15 +167,16 @@ export class ZooKeeperClient {
    * The data and stat of a node.
    *
    * @example
+   * const { data, stat } = await zk.get('/app/config');
    * zk.get('/app/config').subscribe(({ data, stat }) => console.log(data.toString(), stat.version));
    */
-  get(path: string, opts?: WatchOptions): Observable<{
+  get(path: string, opts?: WatchOptions): AwaitableObservable<{
     /** The node's content. */
     data: Buffer;
     /** The node's Stat (versions, zxids, times, sizes). */
     stat: Stat;
   }> {
-    return this.read(GET_DATA, path, opts, 'data');
+    return this.requests.read(GET_DATA, path, opts, 'data');
   }
 
   /**
@@ -260,8 +186,8 @@ export class ZooKeeperClient {
    * @example
    * zk.exists('/app/lock').subscribe((stat) => console.log(stat ? 'held' : 'free'));
    */
-  exists(path: string, opts?: WatchOptions): Observable<Stat | null> {
-    return this.read(EXISTS, path, opts, 'exist');
+  exists(path: string, opts?: WatchOptions): AwaitableObservable<Stat | null> {
+    return this.requests.read(EXISTS, path, opts, 'exist');
   }
 
   /**
@@ -270,8 +196,8 @@ export class ZooKeeperClient {
    * @example
    * zk.getChildren('/services').subscribe((names) => console.log(names));
    */
-  getChildren(path: string, opts?: WatchOptions): Observable<string[]> {
-    return this.read(GET_CHILDREN, path, opts, 'child');
+  getChildren(path: string, opts?: WatchOptions): AwaitableObservable<string[]> {
+    return this.requests.read(GET_CHILDREN, path, opts, 'child');
   }
 
   /**
@@ -280,32 +206,13 @@ export class ZooKeeperClient {
    * @example
    * zk.getChildrenWithStat('/services').subscribe(({ children, stat }) => console.log(children, stat.cversion));
    */
-  getChildrenWithStat(path: string, opts?: WatchOptions): Observable<{
+  getChildrenWithStat(path: string, opts?: WatchOptions): AwaitableObservable<{
     /** The children's names, unsorted. */
     children: string[];
     /** The parent node's Stat (`cversion`, `numChildren`, `pzxid` describe its children). */
     stat: Stat;
   }> {
-    return this.read(GET_CHILDREN2, path, opts, 'child');
-  }
-
-  private read<Res>(
-    op: Operation<PathWatchRequest, Res>,
-    path: string,
-    opts: WatchOptions | undefined,
-    kind: WatchRegistration['kind'],
-  ): Observable<Res> {
-    try {
-      const userPath = validatePath(path);
-      const serverPath = prependChroot(this.chroot, userPath);
-      const watcher = watcherOf(opts);
-      const watch = watcher ? { kind, path: serverPath, watcher } : null;
-      // Under a persistent watch on the same path the watcher is served from its events (see coveredByPersistent).
-      const serverWatch = watch !== null && !this.sessionManager.watches.coveredByPersistent(serverPath, kind);
-      return new RequestObservable(this.sessionManager, op, { path: serverPath, watch: serverWatch }, userPath, watch);
-    } catch (err) {
-      return throwError(() => err);
-    }
+    return this.requests.read(GET_CHILDREN2, path, opts, 'child');
   }
 
   /**
@@ -314,13 +221,13 @@ export class ZooKeeperClient {
    * @example
    * zk.getAcl('/app').subscribe(({ acl }) => console.log(acl));
    */
-  getAcl(path: string): Observable<{
+  getAcl(path: string): AwaitableObservable<{
     /** The node's ACL entries. */
     acl: Acl[];
     /** The node's Stat (`aversion` is the ACL's version, for `setAcl`). */
     stat: Stat;
   }> {
-    return this.onPath(path, (serverPath, userPath) => new RequestObservable(this.sessionManager, GET_ACL, { path: serverPath }, userPath));
+    return this.requests.onPath(path, (serverPath, userPath) => this.requests.send(GET_ACL, { path: serverPath }, userPath));
   }
 
   /**
@@ -328,10 +235,10 @@ export class ZooKeeperClient {
    * on `path`; emits the path.
    *
    * @example
-   * await firstValueFrom(zk.sync('/app'));
+   * await zk.sync('/app');
    */
-  sync(path: string): Observable<string> {
-    return this.onPath(path, (serverPath, userPath) => new RequestObservable(this.sessionManager, SYNC, { path: serverPath }, userPath));
+  sync(path: string): AwaitableObservable<string> {
+    return this.requests.onPath(path, (serverPath, userPath) => this.requests.send(SYNC, { path: serverPath }, userPath));
   }
 
   /**
@@ -340,9 +247,9 @@ export class ZooKeeperClient {
    * @example
    * zk.getAllChildrenNumber('/app').subscribe((n) => console.log(n));
    */
-  getAllChildrenNumber(path: string): Observable<number> {
-    return this.onPath(path, (serverPath, userPath) =>
-      new RequestObservable(this.sessionManager, GET_ALL_CHILDREN_NUMBER, { path: serverPath }, userPath),
+  getAllChildrenNumber(path: string): AwaitableObservable<number> {
+    return this.requests.onPath(path, (serverPath, userPath) =>
+      this.requests.send(GET_ALL_CHILDREN_NUMBER, { path: serverPath }, userPath),
     );
   }
 
@@ -353,9 +260,9 @@ export class ZooKeeperClient {
    * @example
    * zk.getEphemerals('/locks').subscribe((paths) => console.log(paths));
    */
-  getEphemerals(prefix = '/'): Observable<string[]> {
-    return this.onPath(prefix, (serverPath, userPath) =>
-      new RequestObservable(this.sessionManager, GET_EPHEMERALS, { prefixPath: serverPath }, userPath),
+  getEphemerals(prefix = '/'): AwaitableObservable<string[]> {
+    return this.requests.onPath(prefix, (serverPath, userPath) =>
+      this.requests.send(GET_EPHEMERALS, { prefixPath: serverPath }, userPath),
     );
   }
 
@@ -365,7 +272,7 @@ export class ZooKeeperClient {
    * @example
    * zk.whoAmI().subscribe((ids) => console.log(ids)); // [{ scheme: 'ip', id: '127.0.0.1' }]
    */
-  whoAmI(): Observable<
+  whoAmI(): AwaitableObservable<
     {
       /** The authentication scheme, e.g. 'ip', 'digest', 'sasl', 'x509'. */
       scheme: string;
@@ -373,7 +280,7 @@ export class ZooKeeperClient {
       id: string;
     }[]
   > {
-    return new RequestObservable(this.sessionManager, WHO_AM_I, null, undefined);
+    return this.requests.send(WHO_AM_I, null, undefined);
   }
 
   /**
@@ -382,13 +289,13 @@ export class ZooKeeperClient {
    * @example
    * zk.getConfig().subscribe(({ data }) => console.log(data.toString()));
    */
-  getConfig(): Observable<{
+  getConfig(): AwaitableObservable<{
     /** The configuration in zoo.cfg's dynamic format (`server.1=host:2888:3888:participant;2181` lines, `version=`). */
     data: Buffer;
     /** The Stat of /zookeeper/config (its `mzxid` is the configuration's version). */
     stat: Stat;
   }> {
-    return new RequestObservable(this.sessionManager, GET_DATA, { path: CONFIG_NODE, watch: false }, CONFIG_NODE);
+    return this.requests.send(GET_DATA, { path: CONFIG_NODE, watch: false }, CONFIG_NODE);
   }
 
   /**
@@ -398,35 +305,8 @@ export class ZooKeeperClient {
    * @example
    * zk.multiRead([{ type: 'get', path: '/a' }, { type: 'getChildren', path: '/b' }]).subscribe(console.log);
    */
-  multiRead(ops: MultiReadRequest[]): Observable<MultiReadResult[]> {
-    return defer(() => {
-      if (!Array.isArray(ops)) throw new InvalidArgumentError(`multiRead takes an array of { type, path }, not ${describe(ops)}`);
-      const userPaths: string[] = [];
-      const requests: MultiReadOp[] = ops.map((op, i) => {
-        if (typeof op !== 'object' || op === null || (op.type !== 'get' && op.type !== 'getChildren')) {
-          throw new InvalidArgumentError(`multiRead op ${i} must be { type: 'get' | 'getChildren', path }`);
-        }
-        const userPath = validatePath(op.path);
-        userPaths.push(userPath);
-        const request = { path: prependChroot(this.chroot, userPath), watch: false };
-        return op.type === 'get' ? { type: OpCode.getData, request } : { type: OpCode.getChildren, request };
-      });
-      return new Observable<MultiReadResult[]>((subscriber) =>
-        new RequestObservable(this.sessionManager, MULTI_READ, requests, userPaths[0]).subscribe({
-          next: (results) =>
-            subscriber.next(
-              results.map((r, i): MultiReadResult => {
-                if (r.type === OpCode.getData) return { data: r.data, stat: r.stat };
-                if (r.type === OpCode.getChildren) return r.children;
-                if (r.type === OpCode.error) return errorForCode(r.err, userPaths[i]);
-                throw new InvalidArgumentError(`unexpected multiRead result type ${r.type}`);
-              }),
-            ),
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => subscriber.complete(),
-        }),
-      );
-    });
+  multiRead(ops: MultiReadRequest[]): AwaitableObservable<MultiReadResult[]> {
+    return awaitable(multiRead(this.requests, ops));
   }
 
   // ---- writes --------------------------------------------------------------
@@ -435,10 +315,10 @@ export class ZooKeeperClient {
    * Creates a node; emits its path (with the sequence suffix of a sequential node).
    *
    * @example
-   * zk.create('/app/workers/w-', 'payload', { ephemeral: true, sequential: true }).subscribe(console.log);
+   * const me = await zk.create('/app/workers/w-', 'payload', { ephemeral: true, sequential: true });
    */
-  create(path: string, data?: Data | null, opts?: CreateOptions): Observable<string> {
-    return this.createNode(path, data, opts, false) as Observable<string>;
+  create(path: string, data?: Data | null, opts?: CreateOptions): AwaitableObservable<string> {
+    return createNode(this.requests, this, path, data, opts, false);
   }
 
   /**
@@ -451,63 +331,13 @@ export class ZooKeeperClient {
     path: string,
     data?: Data | null,
     opts?: CreateOptions,
-  ): Observable<{
+  ): AwaitableObservable<{
     /** The path created (with its sequence suffix when sequential), relative to the chroot. */
     path: string;
     /** The new node's Stat. */
     stat: Stat;
   }> {
-    return this.createNode(path, data, opts, true) as Observable<{ path: string; stat: Stat }>;
-  }
-
-  private createNode(path: string, data: Data | null | undefined, opts: CreateOptions | undefined, withStat: boolean): Observable<unknown> {
-    // The common case, a persistent node with the default ACL, without the option machinery below.
-    if (opts === undefined && typeof path === 'string') {
-      try {
-        const userPath = validatePath(path);
-        const bytes = toData(data);
-        this.checkSize(bytes);
-        const request = { path: prependChroot(this.chroot, userPath), data: bytes, acl: this.options.defaultAcl, flags: 0 };
-        return withStat
-          ? new RequestObservable(this.sessionManager, CREATE2, request, userPath)
-          : new RequestObservable(this.sessionManager, CREATE, request, userPath);
-      } catch (err) {
-        return throwError(() => err);
-      }
-    }
-    try {
-      if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-        throw new InvalidArgumentError(`create options must be an object, not ${describe(opts)}`);
-      }
-      const options = opts ?? {};
-      const mode = resolveCreateMode(options);
-      const userPath = validatePath(path, mode.sequential);
-      const bytes = toData(data);
-      const acl = options.acl === undefined ? this.options.defaultAcl : validateAcl(options.acl);
-      this.checkSize(bytes);
-      const request = (target: string) => ({ path: prependChroot(this.chroot, target, mode.sequential), data: bytes, acl, flags: mode.flags });
-      // Every create but a plain one answers with the stat too; protected creates need it to report a node found by search.
-      const createWithStat = (target: string): Observable<{ path: string; stat: Stat }> => {
-        if (mode.ttl > 0) return new RequestObservable(this.sessionManager, CREATE_TTL, { ...request(target), ttl: mode.ttl }, target);
-        if (mode.mode === 'CONTAINER') return new RequestObservable(this.sessionManager, CREATE_CONTAINER, request(target), target);
-        return new RequestObservable(this.sessionManager, CREATE2, request(target), target);
-      };
-      const send = (target: string): Observable<unknown> =>
-        withStat || options.protected || mode.ttl > 0 || mode.mode === 'CONTAINER'
-          ? createWithStat(target)
-          : new RequestObservable(this.sessionManager, CREATE, request(target), target);
-      const withParents = <T>(target: string, make: (t: string) => Observable<T>) =>
-        options.makePath ? createWithParents(this, target, acl, () => make(target), options.containerParents ? 'CONTAINER' : 'PERSISTENT') : make(target);
-      if (options.protected) {
-        const created = protectedCreate(this, waitUntilConnected(this.sessionManager), userPath, (target) => withParents(target, createWithStat));
-        return withStat ? created : created.pipe(map((c) => c.path));
-      }
-      const created = withParents(userPath, send);
-      if (withStat || (mode.ttl <= 0 && mode.mode !== 'CONTAINER')) return created;
-      return (created as Observable<{ path: string }>).pipe(map((c) => c.path));
-    } catch (err) {
-      return throwError(() => err);
-    }
+    return createNode(this.requests, this, path, data, opts, true);
   }
 
   /**
@@ -517,16 +347,16 @@ export class ZooKeeperClient {
    * without containers).
    *
    * @example
-   * await lastValueFrom(zk.ensurePath('/app/config/db'));
-   * await lastValueFrom(zk.ensurePath('/locks/orders', undefined, { container: true }));
+   * await zk.ensurePath('/app/config/db');
+   * await zk.ensurePath('/locks/orders', undefined, { container: true });
    */
-  ensurePath(path: string, acl?: Acl[], opts?: { container?: boolean }): Observable<void> {
+  ensurePath(path: string, acl?: Acl[], opts?: { container?: boolean }): AwaitableObservable<void> {
     try {
       const userPath = validatePath(path);
       const container = toBoolean(toOptions(opts, 'ensurePath options').container, 'ensurePath option container', false);
-      return ensurePath(this, userPath, acl === undefined ? this.options.defaultAcl : validateAcl(acl), container ? 'CONTAINER' : 'PERSISTENT');
+      return awaitable(ensurePath(this, userPath, acl === undefined ? this.requests.defaultAcl : validateAcl(acl), container ? 'CONTAINER' : 'PERSISTENT'));
     } catch (err) {
-      return throwError(() => err);
+      return failed(err);
     }
   }
 
@@ -536,12 +366,12 @@ export class ZooKeeperClient {
    * @example
    * zk.set('/app/config', JSON.stringify(config), stat.version).subscribe();
    */
-  set(path: string, data: Data, version = -1): Observable<Stat> {
-    return this.onPath(path, (serverPath, userPath) => {
+  set(path: string, data: Data, version = -1): AwaitableObservable<Stat> {
+    return this.requests.onPath(path, (serverPath, userPath) => {
       // Required: `set(path, null)` must not quietly empty the node.
       const bytes = toRequiredData(data);
-      this.checkSize(bytes);
-      return new RequestObservable(this.sessionManager, SET_DATA, { path: serverPath, data: bytes, version: toVersion(version) }, userPath);
+      this.requests.checkSize(bytes);
+      return this.requests.send(SET_DATA, { path: serverPath, data: bytes, version: toVersion(version) }, userPath);
     });
   }
 
@@ -551,13 +381,13 @@ export class ZooKeeperClient {
    * @example
    * zk.delete('/app/tmp', { recursive: true }).subscribe();
    */
-  delete(path: string, opts?: { version?: number; recursive?: boolean }): Observable<void> {
-    return this.onPath(path, (serverPath, userPath) => {
+  delete(path: string, opts?: { version?: number; recursive?: boolean }): AwaitableObservable<void> {
+    return this.requests.onPath(path, (serverPath, userPath) => {
       const options = toOptions(opts, 'delete options');
       const version = toVersion(options.version);
       // A boolean, not truthiness: `{ recursive: 'false' }` must not delete a whole subtree.
-      if (toBoolean(options.recursive, 'delete option recursive', false)) return deleteRecursively(this, userPath, version);
-      return new RequestObservable(this.sessionManager, DELETE, { path: serverPath, version }, userPath);
+      if (toBoolean(options.recursive, 'delete option recursive', false)) return awaitable(deleteRecursively(this, userPath, version));
+      return this.requests.send(DELETE, { path: serverPath, version }, userPath);
     });
   }
 
@@ -567,9 +397,9 @@ export class ZooKeeperClient {
    * @example
    * zk.setAcl('/app', [makeDigestAcl('admin', 'secret', Perms.ALL)]).subscribe();
    */
-  setAcl(path: string, acl: Acl[], version = -1): Observable<Stat> {
-    return this.onPath(path, (serverPath, userPath) =>
-      new RequestObservable(this.sessionManager, SET_ACL, { path: serverPath, acl: validateAcl(acl), version: toVersion(version) }, userPath),
+  setAcl(path: string, acl: Acl[], version = -1): AwaitableObservable<Stat> {
+    return this.requests.onPath(path, (serverPath, userPath) =>
+      this.requests.send(SET_ACL, { path: serverPath, acl: validateAcl(acl), version: toVersion(version) }, userPath),
     );
   }
 
@@ -580,7 +410,7 @@ export class ZooKeeperClient {
    * zk.transaction().create('/a', 'x').delete('/b').commit().subscribe(console.log);
    */
   transaction(): Transaction {
-    return new Transaction(this.sessionManager, this.chroot, this.options.defaultAcl, validateAcl);
+    return new Transaction(this.sessionManager, this.requests.chroot, this.requests.defaultAcl, validateAcl);
   }
 
   /**
@@ -588,10 +418,10 @@ export class ZooKeeperClient {
    * they are sent again on every reconnect.
    *
    * @example
-   * await lastValueFrom(zk.addAuth('digest', 'admin:secret'));
+   * await zk.addAuth('digest', 'admin:secret');
    */
-  addAuth(scheme: string, credential: string | Buffer): Observable<void> {
-    return new Observable<void>((subscriber) => {
+  addAuth(scheme: string, credential: string | Buffer): AwaitableObservable<void> {
+    return awaitableFrom<void>((subscriber) => {
       if (typeof scheme !== 'string' || scheme === '') {
         subscriber.error(new InvalidArgumentError(`scheme must be a non-empty string, not ${describe(scheme)}`));
         return;
@@ -614,26 +444,28 @@ export class ZooKeeperClient {
    * @example
    * zk.reconfig({ leaving: '3' }).subscribe(({ data }) => console.log(data.toString()));
    */
-  reconfig(opts: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): Observable<{
+  reconfig(opts: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): AwaitableObservable<{
     /** The new configuration, in the format of `getConfig()`. */
     data: Buffer;
     /** The Stat of /zookeeper/config after the change. */
     stat: Stat;
   }> {
-    return defer(() => {
-      if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError(`reconfig takes an options object, not ${describe(opts)}`);
-      for (const key of ['joining', 'leaving', 'newMembers'] as const) {
-        if (opts[key] !== undefined && typeof opts[key] !== 'string') throw new InvalidArgumentError(`reconfig ${key} must be a string`);
-      }
-      if (opts.fromConfig !== undefined && typeof opts.fromConfig !== 'bigint') throw new InvalidArgumentError('reconfig fromConfig must be a bigint');
-      const request = {
-        joiningServers: opts.joining ?? null,
-        leavingServers: opts.leaving ?? null,
-        newMembers: opts.newMembers ?? null,
-        curConfigId: opts.fromConfig ?? -1n,
-      };
-      return new RequestObservable(this.sessionManager, RECONFIG, request, CONFIG_NODE);
-    });
+    return awaitable(
+      defer(() => {
+        if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError(`reconfig takes an options object, not ${describe(opts)}`);
+        for (const key of ['joining', 'leaving', 'newMembers'] as const) {
+          if (opts[key] !== undefined && typeof opts[key] !== 'string') throw new InvalidArgumentError(`reconfig ${key} must be a string`);
+        }
+        if (opts.fromConfig !== undefined && typeof opts.fromConfig !== 'bigint') throw new InvalidArgumentError('reconfig fromConfig must be a bigint');
+        const request = {
+          joiningServers: opts.joining ?? null,
+          leavingServers: opts.leaving ?? null,
+          newMembers: opts.newMembers ?? null,
+          curConfigId: opts.fromConfig ?? -1n,
+        };
+        return this.requests.send(RECONFIG, request, CONFIG_NODE);
+      }),
+    );
   }
 
   /**
@@ -643,14 +475,14 @@ export class ZooKeeperClient {
    * @example
    * zk.removeWatches('/app/config', 'DATA').subscribe();
    */
-  removeWatches(path: string, type: WatcherTypeName): Observable<void> {
-    return this.onPath(path, (serverPath, userPath) => {
+  removeWatches(path: string, type: WatcherTypeName): AwaitableObservable<void> {
+    return this.requests.onPath(path, (serverPath, userPath) => {
       if (!Object.prototype.hasOwnProperty.call(WatcherType, type)) {
         throw new InvalidArgumentError(`watcher type must be 'CHILDREN', 'DATA' or 'ANY', not ${describe(type)}`);
       }
       const registry = this.sessionManager.watches;
-      return new Observable<void>((subscriber) =>
-        new RequestObservable(this.sessionManager, REMOVE_WATCHES, { path: serverPath, type: WatcherType[type] }, userPath).subscribe({
+      return awaitableFrom<void>((subscriber) =>
+        this.requests.send(REMOVE_WATCHES, { path: serverPath, type: WatcherType[type] }, userPath).subscribe({
           next: () => registry.removeAll(serverPath, type),
           error: (err: unknown) => subscriber.error(err),
           complete: () => {
@@ -725,7 +557,7 @@ export class ZooKeeperClient {
   }
 
   private follow<T>(kind: WatchKind, path: string): Observable<T> {
-    return this.onPath(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, userPath));
+    return this.requests.onPathStream(path, (serverPath, userPath) => this.sharedWatches.observe<T>(kind, serverPath, userPath));
   }
 
   // ---- server information ------------------------------------------------------
@@ -736,20 +568,8 @@ export class ZooKeeperClient {
    * @example
    * zk.serverVersion().subscribe((v) => console.log(v));
    */
-  serverVersion(): Observable<string> {
-    return this.command('srvr').pipe((source) =>
-      new Observable<string>((subscriber) =>
-        source.subscribe({
-          next: (text) => {
-            const match = /version:\s*(\d+\.\d+\.\d+)/i.exec(text);
-            if (match) subscriber.next(match[1]);
-            else subscriber.error(new InvalidArgumentError(`no version in the server's answer to srvr: ${JSON.stringify(text.slice(0, 200))}`));
-          },
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => subscriber.complete(),
-        }),
-      ),
-    );
+  serverVersion(): AwaitableObservable<string> {
+    return awaitable(serverVersion(this.sessionManager, this.options.session));
   }
 
   /**
@@ -759,53 +579,10 @@ export class ZooKeeperClient {
    * @example
    * zk.command('ruok').subscribe((answer) => console.log(answer)); // 'imok'
    */
-  command(cmd: string): Observable<string> {
-    if (typeof cmd !== 'string' || !/^[a-z]{4}$/.test(cmd)) {
-      return throwError(() => new InvalidArgumentError(`a four-letter word is four lowercase letters, not ${describe(cmd)}`));
-    }
-    return waitUntilConnected(this.sessionManager).pipe((source) =>
-      new Observable<string>((subscriber) => {
-        let inner: Subscription | undefined;
-        const outer = source.subscribe({
-          next: (server) => {
-            inner = fourLetterWord(server, cmd, { tls: this.options.session.tls, timeout: this.options.session.sessionTimeout }).subscribe(subscriber);
-          },
-          error: (err: unknown) => subscriber.error(err),
-        });
-        return () => {
-          outer.unsubscribe();
-          inner?.unsubscribe();
-        };
-      }),
-    );
+  command(cmd: string): AwaitableObservable<string> {
+    return awaitable(command(this.sessionManager, this.options.session, cmd));
   }
 
-  // ---- helpers -------------------------------------------------------------
-
-  /** Validates a path, then builds the request; an invalid argument errors the returned Observable, sending nothing. */
-  private onPath<T>(path: string, build: (serverPath: string, userPath: string) => Observable<T>): Observable<T> {
-    try {
-      const userPath = validatePath(path);
-      return build(prependChroot(this.chroot, userPath), userPath);
-    } catch (err) {
-      return throwError(() => err);
-    }
-  }
-
-  /** Refuses data that cannot fit a frame before anything is sent (the exact check happens when encoding). */
-  private checkSize(data: Buffer): void {
-    const limit = this.options.session.maxFrameSize;
-    if (data.length > limit) throw new RequestTooLargeError(data.length, limit);
-  }
-
-}
-
-function watcherOf(opts: WatchOptions | undefined): Watcher | undefined {
-  if (opts === undefined || opts === null) return undefined;
-  if (typeof opts !== 'object') throw new InvalidArgumentError(`read options must be an object, not ${describe(opts)}`);
-  if (opts.watch === undefined) return undefined;
-  if (typeof opts.watch !== 'function') throw new InvalidArgumentError(`watch must be a function, not ${describe(opts.watch)}`);
-  return opts.watch;
 }
 
 /**

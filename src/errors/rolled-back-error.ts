@@ -1,4 +1,4 @@
-import type { OpResult } from '../jute/records/op-result';
+import type { OpResult } from './op-result';
 import { ZooKeeperError } from './zookeeper-error';
 
 /**

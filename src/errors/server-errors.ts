@@ -13,7 +13,7 @@ abstract class KnownServerError extends ZooKeeperError {
    * @param options `cause`, and a `codeName` overriding the one of the code
    */
   constructor(path?: string, message?: string, options?: ZooKeeperErrorOptions) {
-    super((new.target as unknown as { CODE: number }).CODE, path, message, options);
+    super(new.target.CODE, path, message, options);
   }
 }
 

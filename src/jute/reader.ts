@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors/client-errors';
+import { JuteDecodeError } from './decode-error';
 
 const ZERO = BigInt(0);
 const TWO_POW_32 = 4294967296;
@@ -13,9 +13,10 @@ const NO_BYTES = Buffer.alloc(0);
  *
  * One instance is reused for every incoming frame (`reset`). Every length read
  * from the wire is checked against the bytes actually left before anything is
- * allocated, so a hostile length is a `ProtocolError`, never a huge allocation.
- * Byte arrays handed out are copies: the frame may be a view into a buffer
- * that outlives the reply.
+ * allocated, so a hostile length is a `JuteDecodeError`, never a huge allocation.
+ * Byte arrays handed out are copies (the frame may be a view into a socket
+ * chunk that outlives the reply), except large ones in an owned frame, handed
+ * out as views of it (`buffer()`).
  */
 export class JuteReader {
   private buf: Buffer = NO_BYTES;
@@ -27,7 +28,6 @@ export class JuteReader {
     if (buf) this.reset(buf);
   }
 
-  /** Reads `buf[offset, end)` from now on. */
   /**
    * Reads `buf[offset, end)`. `owned`: nothing else uses `buf` (a frame
    * assembled into a buffer of its own), so large byte arrays may be handed
@@ -35,7 +35,7 @@ export class JuteReader {
    */
   reset(buf: Buffer, offset = 0, end = buf.length, owned = false): this {
     // A window outside the buffer is the caller's bug; left unchecked it would surface
-    // later as Node's ERR_OUT_OF_RANGE instead of a ProtocolError.
+    // later as Node's ERR_OUT_OF_RANGE instead of a JuteDecodeError.
     if (!(offset >= 0 && offset <= end && end <= buf.length)) {
       throw new RangeError(`reader window [${offset}, ${end}) is outside a buffer of ${buf.length} bytes`);
     }
@@ -56,7 +56,7 @@ export class JuteReader {
 
   private need(n: number, what: string): void {
     if (this.end - this.pos < n) {
-      throw new ProtocolError(`truncated record: ${what} needs ${n} bytes at offset ${this.pos}, ${this.end - this.pos} left`);
+      throw new JuteDecodeError(`truncated record: ${what} needs ${n} bytes at offset ${this.pos}, ${this.end - this.pos} left`);
     }
   }
 
@@ -118,9 +118,9 @@ export class JuteReader {
 
   private length(what: string): number {
     const n = this.int();
-    if (n < -1) throw new ProtocolError(`negative ${what} length ${n}`);
+    if (n < -1) throw new JuteDecodeError(`negative ${what} length ${n}`);
     if (n > this.end - this.pos) {
-      throw new ProtocolError(`${what} length ${n} exceeds the ${this.end - this.pos} bytes left in the frame`);
+      throw new JuteDecodeError(`${what} length ${n} exceeds the ${this.end - this.pos} bytes left in the frame`);
     }
     return n;
   }
@@ -176,11 +176,11 @@ export class JuteReader {
   vector<T>(readItem: (r: JuteReader) => T, minItemSize: number): T[] {
     const n = this.int();
     if (n === -1) return [];
-    if (n < 0) throw new ProtocolError(`negative vector count ${n}`);
+    if (n < 0) throw new JuteDecodeError(`negative vector count ${n}`);
     // Every jute item takes at least one byte: a minItemSize of 0 must not let a
     // count of 2^31-1 through to the allocation below.
     if (n * Math.max(1, minItemSize) > this.end - this.pos) {
-      throw new ProtocolError(`vector count ${n} cannot fit in the ${this.end - this.pos} bytes left in the frame`);
+      throw new JuteDecodeError(`vector count ${n} cannot fit in the ${this.end - this.pos} bytes left in the frame`);
     }
     const out = new Array<T>(n);
     for (let i = 0; i < n; i++) out[i] = readItem(this);

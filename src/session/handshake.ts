@@ -3,6 +3,7 @@ import { JuteReader } from '../jute/reader';
 import { readConnectResponse, writeConnectRequest, type ConnectResponse } from '../jute/records/session';
 import type { Connection } from '../transport/connection';
 import type { FrameView } from '../transport/frame-view';
+import { malformedReply } from './malformed-reply';
 
 /** What the client offers when it opens or resumes a session. */
 export interface HandshakeOffer {
@@ -32,7 +33,8 @@ export function sendConnectRequest(conn: Connection, offer: HandshakeOffer): voi
 /**
  * Hands the first frame of a connection (the ConnectResponse, which has no
  * reply header) to `onResponse`, and passes every later frame through. A
- * malformed response, or `onResponse` throwing, errors the stream.
+ * malformed response errors the stream with a ProtocolError; `onResponse`
+ * throwing errors it with what was thrown.
  */
 export function afterHandshake(onResponse: (response: ConnectResponse) => void): OperatorFunction<FrameView, FrameView> {
   return (frames$) =>
@@ -45,8 +47,15 @@ export function afterHandshake(onResponse: (response: ConnectResponse) => void):
             return;
           }
           handshaken = true;
+          let response: ConnectResponse;
           try {
-            onResponse(readConnectResponse(new JuteReader().reset(frame.buffer, frame.start, frame.end)));
+            response = readConnectResponse(new JuteReader().reset(frame.buffer, frame.start, frame.end));
+          } catch (err) {
+            subscriber.error(malformedReply(err));
+            return;
+          }
+          try {
+            onResponse(response);
           } catch (err) {
             subscriber.error(err);
           }

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../transport/endpoint';
+import type { Endpoint } from '../transport/connect-string';
 import { shuffle } from '../transport/connect-string';
 
 /**

@@ -1,12 +1,36 @@
 import type { Observer, Unsubscribable } from 'rxjs';
 import { errorForCode } from '../errors/server-errors';
 import type { JuteReader } from '../jute/reader';
+import type { JuteWriter } from '../jute/writer';
 import type { Operation, OperationContext } from './operation';
+import { malformedReply } from './malformed-reply';
 import { rethrowOutside } from './user-code';
 import type { WatchBeingSet, WatchRegistration, WatchRegistry } from './watch-registry';
 
 /** Who waits for a reply: an rxjs Subscriber, whose `closed` tells that it left. */
 export type ReplySubscriber<T> = Observer<T> & { readonly closed?: boolean };
+
+/**
+ * A request as the outbox, its queues and the reply correlation see it: not
+ * generic, so requests of every operation share one queue without a cast.
+ */
+export interface QueuedRequest extends WatchBeingSet {
+  /** Assigned when sent; 0 while waiting. */
+  xid: number;
+  /** The op code in the request header. */
+  readonly type: number;
+  /** The caller's path (without chroot), named in errors. */
+  readonly path: string | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
+  watchRegistry: WatchRegistry | null;
+  /** Encodes the request body (after the header). */
+  writeBody(w: JuteWriter): void;
+  /** Completes the request from its reply (see PendingRequest.settle). */
+  settle(err: number, r: JuteReader, ctx: OperationContext, owner: RequestOwner): void;
+  /** Fails the request (its caller hears of it unless it left). */
+  fail(error: unknown): void;
+}
 
 /** What a pending request needs of the session that owns it. */
 export interface RequestOwner {
@@ -15,46 +39,48 @@ export interface RequestOwner {
 }
 
 /**
- * One request from subscription to reply.
+ * One request from submission to reply: what it sends, the watch it may set,
+ * its timer, and the decoding of its reply. Delivery is the subclass's: to an
+ * rxjs Subscriber (SubscriberRequest), or straight to the callbacks of `then`
+ * (PromiseRequest, promise-request.ts: what `await` gets, without a
+ * Subscriber, a SafeSubscriber or a promise adapter per request).
  *
- * A subscriber that leaves before the reply is seen through its `closed`
- * flag; the request is its teardown (`Unsubscribable`) only when it holds a
- * timer to clear (SessionManager.request). Either way the request keeps its
- * place in the in-flight FIFO: ZooKeeper still answers it, in order, and the
- * answer is discarded.
+ * Whatever the caller, the request keeps its place in the in-flight FIFO once
+ * sent: ZooKeeper answers it, in order, and an answer nobody wants any more
+ * is discarded.
  */
-export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscribable, WatchBeingSet {
+export abstract class PendingRequest<Req, Res> implements QueuedRequest {
   /** Assigned when sent; 0 while waiting. */
   xid = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
-  tracker: WatchRegistry | null = null;
+  watchRegistry: WatchRegistry | null = null;
 
   constructor(
     readonly op: Operation<Req, Res>,
     readonly args: Req,
-    public subscriber: ReplySubscriber<Res> | null,
     /** The caller's path (without chroot), named in errors. */
     readonly path: string | undefined,
     /** The watch to record if the server accepts the request. */
     readonly watch: WatchRegistration | null,
   ) {}
 
-  /** Whether the caller still wants the reply. */
-  get wanted(): boolean {
-    const subscriber = this.subscriber;
-    return subscriber !== null && subscriber.closed !== true;
+  get type(): number {
+    return this.op.type;
   }
 
-  /**
-   * Teardown: the caller no longer wants the reply. A request not sent yet
-   * stays queued and is skipped when the queue is flushed (O(1) here).
-   */
-  unsubscribe(): void {
-    if (this.subscriber === null) return;
-    this.subscriber = null;
-    this.ended();
+  writeBody(w: JuteWriter): void {
+    this.op.write(w, this.args);
   }
+
+  /** Whether the caller still wants the reply. */
+  abstract get wanted(): boolean;
+
+  /** Delivers the value (once; later calls do nothing). */
+  abstract resolve(value: Res): void;
+
+  /** Delivers the error (once; later calls do nothing). */
+  abstract fail(error: unknown): void;
 
   /**
    * Completes the request from its reply (`r` positioned after the reply
@@ -78,8 +104,9 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
         }
       }
     } catch (decodeError) {
-      this.fail(decodeError);
-      throw decodeError;
+      const error = malformedReply(decodeError);
+      this.fail(error);
+      throw error;
     }
     try {
       if (this.watch !== null && this.wanted) owner.registerWatch(this.watch, err);
@@ -88,6 +115,51 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     } catch (userError) {
       rethrowOutside(userError);
     }
+  }
+
+  /** The request is over for its caller: its timer and its place among the watches being set go. */
+  protected ended(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.watchRegistry !== null) {
+      this.watchRegistry.settingEnded(this);
+      this.watchRegistry = null;
+    }
+  }
+}
+
+/**
+ * A request whose caller is an rxjs Subscriber (a `subscribe()`, or an
+ * operator). A subscriber that leaves before the reply is seen through its
+ * `closed` flag; the request is its teardown (`Unsubscribable`) only when it
+ * holds a timer to clear (RequestObservable).
+ */
+export class SubscriberRequest<Req, Res> extends PendingRequest<Req, Res> implements Unsubscribable {
+  constructor(
+    op: Operation<Req, Res>,
+    args: Req,
+    public subscriber: ReplySubscriber<Res> | null,
+    path: string | undefined,
+    watch: WatchRegistration | null,
+  ) {
+    super(op, args, path, watch);
+  }
+
+  get wanted(): boolean {
+    const subscriber = this.subscriber;
+    return subscriber !== null && subscriber.closed !== true;
+  }
+
+  /**
+   * Teardown: the caller no longer wants the reply. A request not sent yet
+   * stays queued and is skipped when the queue is flushed (O(1) here).
+   */
+  unsubscribe(): void {
+    if (this.subscriber === null) return;
+    this.subscriber = null;
+    this.ended();
   }
 
   resolve(value: Res): void {
@@ -107,17 +179,5 @@ export class PendingRequest<Req = unknown, Res = unknown> implements Unsubscriba
     this.ended();
     if (subscriber.closed === true) return;
     subscriber.error(error);
-  }
-
-  /** The request is over for its caller: its timer and its place among the watches being set go. */
-  private ended(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.tracker !== null) {
-      this.tracker.settingEnded(this);
-      this.tracker = null;
-    }
   }
 }

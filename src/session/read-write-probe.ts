@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Subscription } from 'rxjs';
 import { formatEndpoint } from '../transport/connect-string';
-import type { Endpoint } from '../transport/endpoint';
+import type { Endpoint } from '../transport/connect-string';
 import { fourLetterWord } from '../transport/four-letter-word';
 
 /** The Java client's bounds on the interval between read-write probes (ClientCnxn.pingRwServer). */

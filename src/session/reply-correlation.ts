@@ -5,9 +5,10 @@ import { JuteReader } from '../jute/reader';
 import { readWatcherEvent, type WatcherEvent } from '../jute/records/session';
 import type { OperationContext } from './operation';
 import type { FrameView } from '../transport/frame-view';
-import type { PendingRequest, RequestOwner } from './pending-request';
+import type { QueuedRequest, RequestOwner } from './pending-request';
 import type { RequestQueue } from './request-queue';
 import type { ZxidTracker } from './zxid-tracker';
+import { malformedReply } from './malformed-reply';
 
 /** A frame that answers no numbered request, passed on to the session. */
 export type ServerPush =
@@ -17,7 +18,7 @@ export type ServerPush =
 /** The state the correlation shares with its session. */
 export interface CorrelationState {
   /** Requests sent and not yet answered, oldest first. */
-  readonly inFlight: RequestQueue<PendingRequest>;
+  readonly inFlight: RequestQueue<QueuedRequest>;
   readonly context: OperationContext;
   /** The highest zxid seen in a reply: sent as lastZxidSeen when reconnecting. */
   readonly lastZxid: ZxidTracker;
@@ -43,8 +44,9 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
       const r = new JuteReader();
       return frames$.subscribe({
         next(frame) {
-          // Only decoding is inside the try: what the session does with a push runs after it, so a failure
-          // there is never reported as malformed bytes (PendingRequest.settle keeps its delivery apart too).
+          // A push is handed to the session after the try, so what the session does with it is never reported
+          // as malformed bytes. A reply's request is settled inside it, but settle() keeps delivery apart: it
+          // throws only for a body that does not decode, and re-throws what the caller's code throws on a later tick.
           let push: ServerPush | null = null;
           try {
             r.reset(frame.buffer, frame.start, frame.end, frame.owned);
@@ -77,7 +79,7 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
                 throw new ProtocolError(`reply with unknown reserved xid ${xid}`);
             }
           } catch (e) {
-            subscriber.error(e instanceof ProtocolError ? e : new ProtocolError(String(e), { cause: e }));
+            subscriber.error(malformedReply(e));
             return;
           }
           subscriber.next(push);

@@ -6,14 +6,9 @@ export class RequestQueue<T> {
   private items: (T | undefined)[] = [];
   private head = 0;
 
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
   push(item: T): void {
     this.items.push(item);
   }
-
 
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;

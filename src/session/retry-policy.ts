@@ -63,10 +63,6 @@ export class Backoff {
     this.startedAt = now();
   }
 
-  get attempts(): number {
-    return this.tries;
-  }
-
   next(): number | null {
     const { maxTries, maxJitter, backoff, maxDelay, deadline } = this.policy;
     if (maxTries >= 0 && this.tries >= maxTries) return null;

@@ -1,64 +1,30 @@
-import type { ConnectionOptions } from 'node:tls';
-import { BehaviorSubject, Observable, type Subscriber, type Subscription } from 'rxjs';
+// The session's state machine and its connection events. The three jobs around it live beside it and talk
+// back through small event interfaces (as Keepalive and ReadWriteProbe do): connector.ts finds a server,
+// outbox.ts numbers, frames, sends and queues the requests, authentication.ts runs SASL and replays the
+// credentials. What stays here: start/close/shutdown, the handshake's outcome (session id, password,
+// timeout, read-only), keepalive and read-write probing of the live connection, pushes, expiry and loss.
+import { BehaviorSubject, type Subscriber, type Subscription } from 'rxjs';
 import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
-import { ClientClosedError, ClientNotStartedError, RequestTooLargeError, TimeoutError } from '../errors/client-errors';
-import { ErrorCode } from '../jute/error-codes';
-import { OpCode, SpecialXid } from '../jute/op-codes';
-import { writeAuthPacket, writeRequestHeaderFields, type ConnectResponse } from '../jute/records/session';
+import { ClientClosedError, ClientNotStartedError } from '../errors/client-errors';
+import type { ConnectResponse } from '../jute/records/session';
 import { clientPathOrNull } from '../common/path';
-import { Connection } from '../transport/connection';
+import type { Connection } from '../transport/connection';
 import { formatEndpoint } from '../transport/connect-string';
-import type { Endpoint } from '../transport/endpoint';
-import { openSocket } from '../transport/socket-connector';
-import { isPermanentTlsError } from '../transport/tls-errors';
+import { Authentication } from './authentication';
 import { ConnectionState, isConnected, type Session } from './connection-state';
-import { CredentialStore, type Credential } from './credentials';
+import { Connector } from './connector';
 import { afterHandshake, sendConnectRequest } from './handshake';
-import { HostProvider } from './host-provider';
 import { Keepalive } from './keepalive';
-import type { Logger } from './logger';
-import type { Operation, OperationContext } from './operation';
-import { PendingRequest, type ReplySubscriber, type RequestOwner } from './pending-request';
+import type { OperationContext } from './operation';
+import { Outbox } from './outbox';
+import type { QueuedRequest } from './pending-request';
 import { correlateReplies, type CorrelationState, type ServerPush } from './reply-correlation';
-import { RequestQueue } from './request-queue';
-import { Backoff, type ResolvedRetryPolicy } from './retry-policy';
-import { eventTypeName } from './watched-event';
-import { WatchRegistry, type WatchRegistration } from './watch-registry';
-import { restoreWatches } from './watch-restore';
 import { ReadWriteProbe } from './read-write-probe';
-import { ReconnectPacing } from './reconnect-pacing';
+import type { SessionConfig } from './session-config';
+import { eventTypeName } from './watched-event';
+import { WatchRegistry } from './watch-registry';
+import { restoreWatches } from './watch-restore';
 import { ZxidTracker } from './zxid-tracker';
-import { createSaslMechanism, type SaslConfig } from './sasl/mechanism-factory';
-import { SASL, saslExchange } from './sasl/sasl-exchange';
-
-/** Everything the session needs, already validated and defaulted by the client. */
-export interface SessionConfig {
-  endpoints: readonly Endpoint[];
-  randomizeHosts: boolean;
-  /** The chroot prefix ('' for none), stripped from paths the server returns. */
-  chroot: string;
-  sessionTimeout: number;
-  readOnly: boolean;
-  sessionId?: bigint;
-  sessionPassword?: Buffer;
-  auth: readonly { scheme: string; auth: Buffer }[];
-  /** SASL on every connection, before anything else. */
-  sasl?: SaslConfig;
-  tls?: boolean | ConnectionOptions;
-  reconnect: ResolvedRetryPolicy;
-  requestTimeout?: number;
-  /** Largest request frame sent. */
-  maxFrameSize: number;
-  /** Largest reply frame accepted. */
-  maxReplySize: number;
-  logger: Logger;
-}
-
-const CLOSE_SESSION: Operation<null, null> = {
-  type: OpCode.closeSession,
-  write: () => undefined,
-  read: () => null,
-};
 
 /** How long close() waits for the server to confirm closeSession when no read timeout is known yet. */
 const CLOSE_REPLY_TIMEOUT = 2_000;
@@ -67,55 +33,51 @@ const CLOSE_REPLY_TIMEOUT = 2_000;
  * The protocol handler of one client: it owns the connection, the session,
  * the requests and the state (nats.js' ProtocolHandler plays this part).
  *
- * - Connecting: servers in turn (HostProvider), backoff with jitter after a
- *   full pass, a handshake resuming the session id and password.
- * - Requests: sent at once when connected, else queued. Requests sent but
- *   unanswered when a connection drops fail with ConnectionLossError (never
- *   replayed in silence); queued ones wait for the next connection.
- * - On every new connection, before any queued request: the credentials, then
- *   the watches to restore.
+ * - Connecting: servers in turn, backoff with jitter after a full pass
+ *   (Connector), a handshake resuming the session id and password.
+ * - Requests: sent at once when connected, else queued (Outbox). Requests
+ *   sent but unanswered when a connection drops fail with ConnectionLossError
+ *   (never replayed in silence); queued ones wait for the next connection.
+ * - On every new connection, before any queued request: SASL, the
+ *   credentials (Authentication), then the watches to restore.
  * - State in a BehaviorSubject: CONNECTING, CONNECTED(_READ_ONLY), SUSPENDED,
  *   EXPIRED (then a new session by itself), AUTH_FAILED, CLOSED.
  */
-export class SessionManager implements RequestOwner {
+export class SessionManager {
   readonly state$ = new BehaviorSubject<ConnectionState>(ConnectionState.CONNECTING);
   readonly session$ = new BehaviorSubject<Session | null>(null);
   readonly watches: WatchRegistry;
-  /** The last reason a connection attempt failed, for start() to report. */
-  lastConnectError: unknown = null;
-  /** Why the client last stopped: ClientClosedError after close(), else what made it give up. */
-  closeReason: Error | null = null;
 
-  private readonly hosts: HostProvider;
-  private readonly backoff: Backoff;
-  private readonly waiting = new RequestQueue<PendingRequest>();
+  private readonly connector: Connector;
+  private readonly outbox: Outbox;
+  private readonly auth: Authentication;
   private readonly correlation: CorrelationState;
-  private readonly credentials = new CredentialStore();
   private readonly context: OperationContext;
-  private readonly pacing = new ReconnectPacing();
+
+  /**
+   * `performance.now()` when bytes last came from a server: the current connection's once its handshake is done,
+   * else the last such connection's (so a silence goes on counting across a reconnect); null before the first.
+   */
+  get lastReceived(): number | null {
+    return this.keepalive !== null && this.conn !== null ? this.conn.lastReceived : this.receivedBefore;
+  }
 
   /** Whether start() was ever called: before it, requests fail with ClientNotStartedError. */
   private everStarted = false;
   private running = false;
+  /** Why the client last stopped: null after close(), else what made it give up. */
+  private stopReason: Error | null = null;
   /** The close() in progress (waiting for closeSession's reply), which a start() waits for. */
   private closingDone: Promise<void> | null = null;
   private conn: Connection | null = null;
   private connSubscription: Subscription | null = null;
-  private attempt: Subscription | null = null;
-  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private keepalive: Keepalive | null = null;
   /** `performance.now()` when the last connection that finished its handshake last received bytes (while there is none now). */
   private receivedBefore: number | null = null;
-  private saslSubscription: Subscription | null = null;
-  /** True once the handshake (and any authentication) is done: requests go straight out. */
-  private ready = false;
-  private xid = 0;
   private sessionId: bigint;
   private password: Buffer;
   private negotiatedTimeout = 0;
-  /** Consecutive connection attempts refused for a TLS reason no retry mends. */
-  private tlsRefusals = 0;
   /**
    * Whether the session was issued (or last accepted) by a read-write server.
    * A session a read-only server made is local to that server: it is not
@@ -128,14 +90,29 @@ export class SessionManager implements RequestOwner {
 
   constructor(private readonly config: SessionConfig) {
     this.context = { chroot: config.chroot };
-    this.hosts = new HostProvider(config.endpoints, config.randomizeHosts);
-    this.backoff = new Backoff(config.reconnect);
-    this.correlation = { inFlight: new RequestQueue(), context: this.context, lastZxid: new ZxidTracker(), owner: this };
     this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath));
+    const session = this;
+    this.connector = new Connector(config, {
+      get negotiatedTimeout() {
+        return session.negotiatedTimeout;
+      },
+      onSocket: (conn, timeout) => this.onSocket(conn, timeout),
+      onGiveUp: (error) => this.shutdown(error),
+    });
+    this.outbox = new Outbox(config, this.watches, { refusal: () => this.refusal() });
+    this.auth = new Authentication(config, this.outbox, {
+      isCurrent: (conn) => conn === this.conn,
+      onRefused: (error) => this.onAuthRefused(error),
+    });
+    this.correlation = {
+      inFlight: this.outbox.inFlight,
+      context: this.context,
+      lastZxid: new ZxidTracker(),
+      owner: { registerWatch: (registration, err) => this.watches.register(registration, err) },
+    };
     this.sessionId = config.sessionId ?? 0n;
     this.sessionFromReadWrite = config.sessionId !== undefined;
     this.password = config.sessionPassword ?? Buffer.alloc(16);
-    this.credentials.reset(config.auth);
   }
 
   get state(): ConnectionState {
@@ -148,15 +125,7 @@ export class SessionManager implements RequestOwner {
 
   /** 'host:port' of the server of the current connection, once its handshake is done. */
   get server(): string | null {
-    return this.ready && this.conn ? this.conn.server : null;
-  }
-
-  /**
-   * `performance.now()` when bytes last came from a server: the current connection's once its handshake is done,
-   * else the last such connection's (so a silence goes on counting across a reconnect); null before the first.
-   */
-  get lastReceived(): number | null {
-    return this.keepalive !== null && this.conn !== null ? this.conn.lastReceived : this.receivedBefore;
+    return this.outbox.connection?.server ?? null;
   }
 
   /** Whether start() was ever called (the long-lived observables wait for it; requests fail without it). */
@@ -167,6 +136,16 @@ export class SessionManager implements RequestOwner {
   /** The close() in progress, if any: start() waits for it rather than lose to it. */
   get closeInProgress(): Promise<void> | null {
     return this.closingDone;
+  }
+
+  /** The last reason a connection attempt (or authentication) failed, for start() to report; null once connected. */
+  get lastConnectError(): unknown {
+    return this.connector.lastError;
+  }
+
+  /** Why the client last stopped: null after close() (or while running), else what made it give up. */
+  get closeReason(): Error | null {
+    return this.stopReason;
   }
 
   /**
@@ -180,13 +159,10 @@ export class SessionManager implements RequestOwner {
     if (this.everStarted) this.forgetSession();
     this.everStarted = true;
     this.running = true;
-    this.closeReason = null;
-    this.lastConnectError = null;
-    this.tlsRefusals = 0;
-    this.backoff.reset();
-    this.pacing.reset();
+    this.stopReason = null;
+    this.connector.start();
     this.setState(ConnectionState.CONNECTING);
-    this.connectNext(false);
+    this.connector.next(false);
     return true;
   }
 
@@ -202,9 +178,9 @@ export class SessionManager implements RequestOwner {
     this.password = Buffer.alloc(16);
     this.sessionFromReadWrite = false;
     this.negotiatedTimeout = 0;
-    this.xid = 0;
+    this.outbox.resetXid();
     this.correlation.lastZxid.reset();
-    this.credentials.reset(this.config.auth);
+    this.auth.reset();
   }
 
   /**
@@ -223,15 +199,16 @@ export class SessionManager implements RequestOwner {
 
   private async closeNow(): Promise<void> {
     this.running = false;
-    this.stopConnecting();
-    const conn = this.conn;
-    if (conn && this.ready) await this.sendCloseSession(conn);
+    this.connector.stop();
+    const conn = this.outbox.connection;
+    // The reply comes after those of every request sent before it: wait as long as a live connection may be silent.
+    if (conn !== null) await this.outbox.closeSession(conn, this.keepalive?.readTimeout ?? CLOSE_REPLY_TIMEOUT);
     this.shutdown(null);
   }
 
   /** The error for a request made while closed: ClientClosedError, naming what stopped the client if it was not close(). */
   private closedError(): ClientClosedError {
-    const reason = this.closeReason;
+    const reason = this.stopReason;
     if (reason === null) return new ClientClosedError();
     return new ClientClosedError(`the client is closed: it gave up connecting (${reason.message})`, { cause: reason });
   }
@@ -242,15 +219,11 @@ export class SessionManager implements RequestOwner {
    * what made connecting give up (a failed start(), a refused TLS configuration).
    */
   shutdown(error: Error | null): void {
-    this.closeReason = error;
+    this.stopReason = error;
     this.running = false;
-    this.stopConnecting();
+    this.connector.stop();
     this.dropConnection();
-    const waiting = this.waiting.drain();
-    if (waiting.length > 0) {
-      const failure = error ?? new ClientClosedError();
-      for (const request of waiting) request.fail(failure);
-    }
+    this.outbox.failWaiting(() => error ?? new ClientClosedError());
     this.watches.clear();
     this.sessionId = 0n;
     this.password = Buffer.alloc(16);
@@ -259,22 +232,11 @@ export class SessionManager implements RequestOwner {
   }
 
   /**
-   * Sends (or queues) a request; the returned PendingRequest is the
-   * subscription's teardown.
+   * Sends a request (or queues it until a connection is ready); a request the
+   * session refuses now (not started, closed, AUTH_FAILED) fails at once.
    */
-  request<Req, Res>(
-    op: Operation<Req, Res>,
-    args: Req,
-    subscriber: ReplySubscriber<Res>,
-    path: string | undefined,
-    watch: WatchRegistration | null = null,
-  ): PendingRequest<Req, Res> | undefined {
-    const request = new PendingRequest<Req, Res>(op, args, subscriber, path, watch);
-    this.submit(request as PendingRequest);
-    // The teardown only where there is a timer to clear: rxjs allocates an array of
-    // finalizers per subscription for a teardown, and the subscriber's `closed` flag
-    // already tells the request that its caller left.
-    return request.timer === undefined ? undefined : request;
+  submit(request: QueuedRequest): void {
+    this.outbox.submit(request);
   }
 
   /** Why a request cannot be sent now (never started, closing or closed, credentials refused), or null. */
@@ -284,63 +246,6 @@ export class SessionManager implements RequestOwner {
     if (this.state === ConnectionState.AUTH_FAILED) return new AuthFailedError(undefined, 'authentication failed: the client no longer connects');
     return null;
   }
-
-  private submit(request: PendingRequest): void {
-    const refusal = this.refusal();
-    if (refusal !== null) {
-      request.fail(refusal);
-      return;
-    }
-    if (request.watch !== null) {
-      request.tracker = this.watches;
-      this.watches.settingStarted(request);
-    }
-    const timeout = this.config.requestTimeout;
-    if (timeout !== undefined) {
-      request.timer = setTimeout(() => request.fail(new TimeoutError('request', timeout)), timeout);
-    }
-    if (this.ready && this.conn) this.send(this.conn, request);
-    else this.waiting.push(request);
-  }
-
-  registerWatch(registration: WatchRegistration, err: number): void {
-    this.watches.register(registration, err);
-  }
-
-  private nextXid(): number {
-    this.xid = this.xid >= 0x7fffffff ? 1 : this.xid + 1;
-    return this.xid;
-  }
-
-  private send(conn: Connection, request: PendingRequest): void {
-    const w = conn.writer;
-    const start = w.beginFrame();
-    request.xid = this.nextXid();
-    writeRequestHeaderFields(w, request.xid, request.op.type);
-    try {
-      request.op.write(w, request.args);
-    } catch (err) {
-      w.truncate(start);
-      request.fail(err);
-      return;
-    }
-    const length = w.endFrame(start);
-    if (length > this.config.maxFrameSize) {
-      w.truncate(start);
-      request.fail(new RequestTooLargeError(length, this.config.maxFrameSize));
-      return;
-    }
-    this.correlation.inFlight.push(request);
-    conn.flushSoon();
-  }
-
-  private flushWaiting(conn: Connection): void {
-    for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
-      if (request.wanted) this.send(conn, request);
-    }
-  }
-
-  // ---- authentication -------------------------------------------------------
 
   /**
    * addAuth: the credential is kept for replay at once, and answered when the
@@ -353,102 +258,17 @@ export class SessionManager implements RequestOwner {
       subscriber.error(refusal);
       return () => undefined;
     }
-    const credential = this.credentials.add(scheme, auth, false);
-    if (credential.confirmed) {
-      subscriber.next();
-      subscriber.complete();
-      return () => undefined;
-    }
-    credential.waiters.push(subscriber);
-    const alreadySent = credential.waiters.length > 1;
-    if (this.ready && this.conn && !alreadySent) this.sendAuth(this.conn, credential);
-    return () => {
-      const i = credential.waiters.indexOf(subscriber);
-      if (i >= 0) credential.waiters.splice(i, 1);
-    };
+    return this.auth.add(scheme, auth, subscriber);
   }
 
-  private sendAuth(conn: Connection, credential: Credential): void {
-    const w = conn.writer;
-    const start = w.beginFrame();
-    writeRequestHeaderFields(w, SpecialXid.auth, OpCode.auth);
-    writeAuthPacket(w, { type: 0, scheme: credential.scheme, auth: credential.auth });
-    w.endFrame(start);
-    this.credentials.sent(credential);
-    conn.flushSoon();
+  /** Credentials or SASL refused for good: AUTH_FAILED, and the client stops (no reconnection changes them). */
+  private onAuthRefused(error: AuthFailedError): void {
+    this.connector.failed(error);
+    this.setState(ConnectionState.AUTH_FAILED);
+    this.shutdown(error);
   }
 
-  private onAuthReply(err: number): void {
-    const credential = this.credentials.answered();
-    if (credential === undefined) return;
-    const waiters = credential.waiters.splice(0);
-    if (err === ErrorCode.OK) {
-      credential.confirmed = true;
-      for (const s of waiters) {
-        s.next();
-        s.complete();
-      }
-      return;
-    }
-    const error = new AuthFailedError(undefined, `authentication failed for scheme '${credential.scheme}'`);
-    for (const s of waiters) s.error(error);
-    if (credential.confirmed) {
-      // Credentials the session was given (or had accepted) are refused now: no reconnection can mend that.
-      this.config.logger.error(`rxzk: ${error.message}; giving up`);
-      this.lastConnectError = error;
-      this.setState(ConnectionState.AUTH_FAILED);
-      this.shutdown(error);
-    } else {
-      // A new credential from addAuth: the caller hears of it; the server drops this connection and we reconnect without it.
-      this.credentials.forget(credential);
-    }
-  }
-
-  // ---- connecting -----------------------------------------------------------
-
-  /**
-   * Connects to the next server: at once, or after the backoff once every
-   * server has been tried in vain, and never sooner than `pause` (see ReconnectPacing).
-   */
-  private connectNext(immediate: boolean, pause = 0): void {
-    if (!this.running) return;
-    const { endpoint, passComplete } = this.hosts.next();
-    const backoff = passComplete && !immediate ? (this.backoff.next() ?? this.config.reconnect.maxDelay) : 0;
-    const wait = Math.max(backoff, pause);
-    // No timer without a wait: setTimeout(…, 0) costs a millisecond on every connect (the socket work is asynchronous anyway).
-    if (wait === 0) {
-      this.connectTo(endpoint);
-      return;
-    }
-    this.attemptTimer = setTimeout(() => {
-      this.attemptTimer = undefined;
-      this.connectTo(endpoint);
-    }, wait);
-  }
-
-  /** The Java client's per-host connect timeout: the session timeout shared among the hosts. */
-  private get connectTimeout(): number {
-    const timeout = this.negotiatedTimeout > 0 ? this.negotiatedTimeout : this.config.sessionTimeout;
-    return Math.max(1, Math.floor(timeout / this.hosts.size));
-  }
-
-  private connectTo(endpoint: Endpoint): void {
-    const timeout = this.connectTimeout;
-    this.config.logger.debug(`rxzk: connecting to ${formatEndpoint(endpoint)}`);
-    this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
-      next: (socket) => {
-        this.attempt = null;
-        this.onSocket(new Connection(socket, formatEndpoint(endpoint), this.config.maxReplySize), timeout);
-      },
-      error: (err: unknown) => {
-        this.attempt = null;
-        this.lastConnectError = err;
-        this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
-        if (this.refusedByTls(err)) return;
-        this.connectNext(false);
-      },
-    });
-  }
+  // ---- connection events ------------------------------------------------------
 
   private onSocket(conn: Connection, timeout: number): void {
     this.conn = conn;
@@ -478,7 +298,7 @@ export class SessionManager implements RequestOwner {
   private onConnectResponse(conn: Connection, response: ConnectResponse): void {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    this.pacing.handshake();
+    this.connector.answered();
     if (response.timeOut <= 0) {
       this.onExpired();
       return;
@@ -487,10 +307,7 @@ export class SessionManager implements RequestOwner {
     this.sessionId = response.sessionId;
     this.password = response.passwd;
     this.negotiatedTimeout = response.timeOut;
-    this.hosts.connected();
-    this.backoff.reset();
-    this.tlsRefusals = 0;
-    this.lastConnectError = null;
+    this.connector.connected();
     this.keepalive = new Keepalive(
       {
         get lastReceived() {
@@ -499,7 +316,7 @@ export class SessionManager implements RequestOwner {
         get lastSent() {
           return conn.lastSent;
         },
-        sendPing: () => this.sendPing(conn),
+        sendPing: () => this.outbox.ping(conn),
         onReadTimeout: (idle) =>
           this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: nothing received for ${idle} ms`)),
       },
@@ -514,52 +331,15 @@ export class SessionManager implements RequestOwner {
     this.config.logger.info(
       `rxzk: ${resumed ? 'resumed' : 'opened'} session 0x${response.sessionId.toString(16)} on ${conn.server} (timeout ${response.timeOut} ms${response.readOnly ? ', read-only' : ''})`,
     );
-    this.becomeReady(conn, response.readOnly);
-  }
-
-  /**
-   * Handshake done. With SASL, its exchange comes first, alone on the
-   * connection (the Java client holds every other request back meanwhile);
-   * a refusal is AUTH_FAILED, with no reconnection.
-   */
-  private becomeReady(conn: Connection, readOnly: boolean): void {
-    const sasl = this.config.sasl;
-    if (sasl === undefined) {
-      this.finishReady(conn, readOnly);
-      return;
-    }
-    const mechanism = createSaslMechanism(sasl, conn);
-    this.saslSubscription = saslExchange(mechanism, (token) =>
-      new Observable<Buffer>((subscriber) => {
-        const request = new PendingRequest(SASL, { token }, subscriber, undefined, null);
-        this.send(conn, request as PendingRequest);
-        return request;
-      }),
-    ).subscribe({
-      complete: () => {
-        this.saslSubscription = null;
-        this.config.logger.info(`rxzk: SASL ${mechanism.mechanism} authentication of '${mechanism.identity}' succeeded`);
-        this.finishReady(conn, readOnly);
-      },
-      error: (err: unknown) => {
-        this.saslSubscription = null;
-        if (conn !== this.conn) return;
-        if (err instanceof ConnectionLossError) return; // the connection ended; onConnectionEnd reconnects
-        const error = err instanceof AuthFailedError ? err : new AuthFailedError(undefined, `SASL authentication failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-        this.config.logger.error(`rxzk: ${error.message}; giving up`);
-        this.lastConnectError = error;
-        this.setState(ConnectionState.AUTH_FAILED);
-        this.shutdown(error);
-      },
-    });
+    // With SASL, its exchange comes first, alone on the connection; a refusal is AUTH_FAILED, with no reconnection.
+    this.auth.authenticate(conn, () => this.finishReady(conn, response.readOnly));
   }
 
   /** Ready: credentials, then watches, then the queued requests — all before anything new. */
   private finishReady(conn: Connection, readOnly: boolean): void {
-    for (const credential of this.credentials.all) this.sendAuth(conn, credential);
+    this.auth.replay(conn);
     restoreWatches(conn, this.watches, this.correlation.lastZxid.value);
-    this.ready = true;
-    this.flushWaiting(conn);
+    this.outbox.open(conn);
     conn.flush();
     this.session$.next({ id: this.sessionId, password: this.password, timeout: this.negotiatedTimeout, readOnly });
     this.setState(readOnly ? ConnectionState.CONNECTED_READ_ONLY : ConnectionState.CONNECTED);
@@ -567,28 +347,19 @@ export class SessionManager implements RequestOwner {
 
   /** Connected read-only: keep looking for a read-write server, and move there once one answers. */
   private startReadWriteProbe(conn: Connection): void {
-    const others = this.hosts.endpoints.filter((e) => formatEndpoint(e) !== conn.server);
-    this.readWriteProbe = new ReadWriteProbe(others, { tls: this.config.tls, timeout: this.connectTimeout }, (endpoint) => {
+    this.readWriteProbe = new ReadWriteProbe(this.connector.others(conn.server), { tls: this.config.tls, timeout: this.connector.connectTimeout }, (endpoint) => {
       if (conn !== this.conn) return;
       this.config.logger.info(`rxzk: ${formatEndpoint(endpoint)} is read-write; leaving read-only ${conn.server}`);
       this.dropConnection();
       this.setState(ConnectionState.SUSPENDED);
-      this.connectTo(endpoint);
+      this.connector.connectTo(endpoint);
     });
     this.readWriteProbe.start();
   }
 
-  private sendPing(conn: Connection): void {
-    const w = conn.writer;
-    const start = w.beginFrame();
-    writeRequestHeaderFields(w, SpecialXid.ping, OpCode.ping);
-    w.endFrame(start);
-    conn.flush();
-  }
-
   private onPush(push: ServerPush): void {
     if (push.kind === 'auth') {
-      this.onAuthReply(push.err);
+      this.auth.onReply(push.err);
       return;
     }
     const type = eventTypeName(push.event.type);
@@ -605,46 +376,32 @@ export class SessionManager implements RequestOwner {
     this.dropConnection();
     this.session$.next(null);
     this.setState(ConnectionState.EXPIRED);
-    const error = new SessionExpiredError();
-    for (const request of this.waiting.drain()) request.fail(error);
+    this.outbox.failWaiting(() => new SessionExpiredError());
     this.watches.expireOneShot();
     if (!this.running) return;
     // A server answered: this is no outage, so the backoff starts over (but a server that answers every
     // handshake with an expiry is not reconnected to in a tight loop: ReconnectPacing).
-    this.hosts.connected();
-    this.backoff.reset();
+    this.connector.expired();
     this.setState(ConnectionState.CONNECTING);
-    this.connectNext(true, this.pacing.ended());
+    this.connector.next(true, this.connector.ended());
   }
 
   /** A connection ended (closed, reset, malformed frame, silent server). */
   private onConnectionEnd(conn: Connection, err: unknown): void {
     if (conn !== this.conn) return;
-    const wasReady = this.ready;
+    const wasReady = this.outbox.connection !== null;
     // Under TLS 1.3 a server refusing our certificate says so only after our side of the handshake is done.
     const beforeConnectResponse = this.handshakeTimer !== undefined;
     if (err) this.config.logger.info(`rxzk: connection to ${conn.server} lost: ${err instanceof Error ? err.message : String(err)}`);
-    this.lastConnectError = err ?? new ConnectionLossError(undefined, `${conn.server}: connection closed`);
+    this.connector.failed(err ?? new ConnectionLossError(undefined, `${conn.server}: connection closed`));
     this.dropConnection();
-    const pause = this.pacing.ended();
+    const pause = this.connector.ended();
     if (!this.running) return;
-    if (beforeConnectResponse && this.refusedByTls(err)) return;
+    if (beforeConnectResponse && this.connector.refusedByTls(err)) return;
     if (wasReady || this.state === ConnectionState.CONNECTED || this.state === ConnectionState.CONNECTED_READ_ONLY) {
       this.setState(ConnectionState.SUSPENDED);
     }
-    this.connectNext(false, pause);
-  }
-
-  /**
-   * Counts a refusal no retry mends (see tls-errors); once every server in a
-   * row has refused, gives up with that error instead of spinning. True when it gave up.
-   */
-  private refusedByTls(err: unknown): boolean {
-    this.tlsRefusals = isPermanentTlsError(err) ? this.tlsRefusals + 1 : 0;
-    if (this.tlsRefusals < this.hosts.size) return false;
-    this.config.logger.error(`rxzk: TLS refused by every server (${err instanceof Error ? err.message : String(err)}); giving up`);
-    this.shutdown(err instanceof Error ? err : new Error(String(err)));
-    return true;
+    this.connector.next(false, pause);
   }
 
   /** Tears the current connection down; requests it carried fail with ConnectionLossError. */
@@ -652,49 +409,20 @@ export class SessionManager implements RequestOwner {
     const conn = this.conn;
     if (conn !== null && this.keepalive !== null) this.receivedBefore = conn.lastReceived;
     this.conn = null;
-    this.ready = false;
+    this.outbox.disconnect();
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.keepalive?.stop();
     this.keepalive = null;
     this.readWriteProbe?.stop();
     this.readWriteProbe = null;
-    this.saslSubscription?.unsubscribe();
-    this.saslSubscription = null;
+    this.auth.connectionLost();
     this.connSubscription?.unsubscribe();
     this.connSubscription = null;
-    this.credentials.connectionLost();
     if (conn) {
       conn.destroy();
-      const inFlight = this.correlation.inFlight.drain();
-      for (const request of inFlight) request.fail(new ConnectionLossError(request.path));
+      this.outbox.failInFlight();
     }
-  }
-
-  private stopConnecting(): void {
-    clearTimeout(this.attemptTimer);
-    this.attemptTimer = undefined;
-    this.attempt?.unsubscribe();
-    this.attempt = null;
-  }
-
-  private sendCloseSession(conn: Connection): Promise<void> {
-    return new Promise<void>((resolve) => {
-      // The reply comes after those of every request sent before it: wait as long as a live connection may be silent.
-      const timer = setTimeout(resolve, this.keepalive?.readTimeout ?? CLOSE_REPLY_TIMEOUT);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const request = new PendingRequest<null, null>(
-        CLOSE_SESSION,
-        null,
-        { next: () => undefined, error: done, complete: done },
-        undefined,
-        null,
-      );
-      this.send(conn, request as PendingRequest);
-    });
   }
 
   private setState(state: ConnectionState): void {

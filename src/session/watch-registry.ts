@@ -1,3 +1,4 @@
+import { parentOf } from '../common/path';
 import type { Watcher, WatchedEvent, WatchedEventType } from './watched-event';
 import { WatcherTable } from './watcher-table';
 import { rethrowOutside } from './user-code';
@@ -7,7 +8,7 @@ export type { WatchKind } from './watch-kind';
 
 /** A request that sets a one-shot watch, from its submission to its reply: the server may set the watch any moment. */
 export interface WatchBeingSet {
-  /** The watch it sets (never null for the requests tracked here; typed as PendingRequest holds it). */
+  /** The watch it sets (never null for the requests tracked here; typed as a request holds it). */
   readonly watch: WatchRegistration | null;
   /** False once its caller has left: its watch will not be recorded, so nobody needs it. */
   readonly wanted: boolean;
@@ -234,10 +235,9 @@ export class WatchRegistry {
   }
 }
 
+/** The parent of a server path, null for the root (where a climb towards it stops). */
 function parentPath(path: string): string | null {
-  if (path === '/') return null;
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
+  return path === '/' ? null : parentOf(path);
 }
 
 /** Runs user callbacks so that one throwing cannot stop the others or the caller. */

@@ -1,6 +1,7 @@
 import { OpCode, SpecialXid } from '../jute/op-codes';
 import { writeSetWatches, writeSetWatches2 } from '../jute/records/watches';
 import type { Connection } from '../transport/connection';
+import { writeRequestFrame } from './request-frame';
 import type { WatchPaths, WatchRegistry } from './watch-registry';
 
 /** The Java client's bound on one SetWatches packet (ClientCnxn.SET_WATCHES_MAX_LENGTH): 128 KB of paths. */
@@ -27,10 +28,7 @@ export function restoreWatches(conn: Connection, registry: WatchRegistry, lastZx
   let packets = 0;
   const flush = () => {
     if (length === 0) return;
-    const w = conn.writer;
-    const start = w.beginFrame();
     const persistent = batch.persistent.length > 0 || batch.persistentRecursive.length > 0;
-    w.int(SpecialXid.setWatches).int(persistent ? OpCode.setWatches2 : OpCode.setWatches);
     const record = {
       relativeZxid: lastZxid,
       dataWatches: batch.data,
@@ -39,9 +37,8 @@ export function restoreWatches(conn: Connection, registry: WatchRegistry, lastZx
       persistentWatches: batch.persistent,
       persistentRecursiveWatches: batch.persistentRecursive,
     };
-    if (persistent) writeSetWatches2(w, record);
-    else writeSetWatches(w, record);
-    w.endFrame(start);
+    if (persistent) writeRequestFrame(conn.writer, SpecialXid.setWatches, OpCode.setWatches2, writeSetWatches2, record);
+    else writeRequestFrame(conn.writer, SpecialXid.setWatches, OpCode.setWatches, writeSetWatches, record);
     packets++;
     batch = emptyBatch();
     length = 0;

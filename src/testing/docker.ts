@@ -8,7 +8,8 @@ import { makeTempDir } from './temp-dir';
 import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
 import { ZooKeeperStartError, tail } from './start-errors';
 import { Started } from './started-zookeeper';
-import { SUPER_USER, digest } from './super-user';
+import { digestCredential } from '../client/acl';
+import { SUPER_USER } from './super-user';
 import { generateTlsMaterial } from './tls-material';
 import type { StartZooKeeperOptions, ZooKeeperMember } from './types';
 import { delay } from './wait-for';
@@ -163,7 +164,7 @@ export async function startDocker(options: StartZooKeeperOptions): Promise<Start
       ...systemProperties({
         readOnlyMode: options.readOnlyMode,
         jaasFile: saslUsers ? `${C_DIR}/jaas.conf` : undefined,
-        superDigest: digest(SUPER_USER),
+        superDigest: digestCredential(SUPER_USER.username, SUPER_USER.password),
       }),
       ...(options.jvmFlags ?? []),
     ];

@@ -8,7 +8,8 @@ import { DEFAULT_SASL_USERS, jaasConfig } from './sasl-config';
 import { startKerberosForServers, type KerberosForServers } from './kerberos-realm';
 import { PortCollisionError, ZooKeeperStartError } from './start-errors';
 import { Started } from './started-zookeeper';
-import { SUPER_USER, digest } from './super-user';
+import { digestCredential } from '../client/acl';
+import { SUPER_USER } from './super-user';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material';
 import type { StartZooKeeperOptions } from './types';
 import { LOG4J_PROPERTIES, dynamicCfg, serverSpec, systemProperties, zooCfg, type QuorumMember } from './zoo-cfg';
@@ -60,7 +61,7 @@ export async function startLocal(installation: LocalInstallation, options: Start
     if (log4jConfig) await fs.writeFile(log4jConfig, LOG4J_PROPERTIES);
     const jvmArgs = [
       ...BASE_JVM_FLAGS,
-      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, krb5Conf: realm?.kdc.krb5Conf, superDigest: digest(SUPER_USER), log4jConfig }),
+      ...systemProperties({ readOnlyMode: options.readOnlyMode, jaasFile, krb5Conf: realm?.kdc.krb5Conf, superDigest: digestCredential(SUPER_USER.username, SUPER_USER.password), log4jConfig }),
       ...(options.jvmFlags ?? []),
     ];
 

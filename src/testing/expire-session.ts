@@ -9,7 +9,7 @@ import {
   writeRequestHeader,
 } from '../jute';
 import { FrameDecoder } from '../transport/frame-decoder';
-import { parseHostPort } from './address';
+import { parseAddress } from './address';
 
 /**
  * Anything that holds a ZooKeeper session: an rxzk client, or any object of
@@ -80,7 +80,7 @@ export async function expireSession(
 }
 
 function closeSessionVia(address: string, id: bigint, password: Buffer, sessionTimeout: number, timeout: number): Promise<ExpireOutcome> {
-  const { host, port } = parseHostPort(address);
+  const { host, port } = parseAddress(address);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const reader = new JuteReader();

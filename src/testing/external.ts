@@ -1,4 +1,4 @@
-import { formatHostPort, parseConnectString } from './address';
+import { formatEndpoint, parseConnectString } from '../transport/connect-string';
 import { fourLetterWord, parseMode, type ServerMode } from './four-letter-word';
 import { Started } from './started-zookeeper';
 import type { ZooKeeperMember } from './types';
@@ -69,6 +69,6 @@ class ExternalMember implements ZooKeeperMember {
  * const zk = useExternal('zk1:2181,zk2:2181');
  */
 export function useExternal(connectString: string): Started {
-  const members = parseConnectString(connectString).map((hp, i) => new ExternalMember(i + 1, formatHostPort(hp)));
+  const members = parseConnectString(connectString).endpoints.map((endpoint, i) => new ExternalMember(i + 1, formatEndpoint(endpoint)));
   return new Started({ source: 'external', members, shutdown: async () => undefined });
 }

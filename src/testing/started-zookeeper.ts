@@ -1,4 +1,5 @@
-import { formatHostPort, parseHostPort, sameAddress } from './address';
+import { formatEndpoint } from '../transport/connect-string';
+import { parseAddress, sameAddress } from './address';
 import { expireSession, type SessionHolder } from './expire-session';
 import type { ClientTlsMaterial } from './tls-material';
 import type { Credentials } from './super-user';
@@ -49,12 +50,12 @@ export class Started implements StartedZooKeeper {
 
   memberOf(serverAddress: string | null): ZooKeeperMember {
     if (serverAddress === null) throw new Error('memberOf: no server address (is the client connected?)');
-    const wanted = parseHostPort(serverAddress);
+    const wanted = parseAddress(serverAddress);
     const found = this.members.find((m) =>
-      [m.connectString, m.secureConnectString].some((a) => a !== undefined && sameAddress(parseHostPort(a), wanted)),
+      [m.connectString, m.secureConnectString].some((a) => a !== undefined && sameAddress(parseAddress(a), wanted)),
     );
     if (!found) {
-      throw new Error(`memberOf: no member serves ${formatHostPort(wanted)} (members: ${this.connectString})`);
+      throw new Error(`memberOf: no member serves ${formatEndpoint(wanted)} (members: ${this.connectString})`);
     }
     return found;
   }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * A digest user the server treats as super user: every ACL check passes for it.
  *
@@ -19,11 +17,3 @@ export interface Credentials {
  * 3.5.3+ checks WRITE on /zookeeper/config, which only the super user has.
  */
 export const SUPER_USER: Readonly<Credentials> = Object.freeze({ username: 'super', password: 'super-secret' });
-
-/**
- * ZooKeeper's digest of a user: `user:base64(sha1('user:password'))`, the
- * form `DigestAuthenticationProvider.superDigest` and digest ACLs take.
- */
-export function digest({ username, password }: Credentials): string {
-  return `${username}:${createHash('sha1').update(`${username}:${password}`).digest('base64')}`;
-}

@@ -56,10 +56,6 @@ export class Connection {
     return this.socket.remoteAddress;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Schedules the bytes in `writer` to go out at the end of this tick. */
   flushSoon(): void {
     if (this.flushScheduled || this.closed) return;

@@ -29,11 +29,6 @@ export class FrameDecoder {
     private readonly onFrame: (frame: FrameView) => void,
   ) {}
 
-  /** True while part of a frame is held back waiting for more bytes. */
-  get hasPartialFrame(): boolean {
-    return this.partial !== null || this.headerFilled > 0;
-  }
-
   push(chunk: Buffer): void {
     let pos = 0;
     const end = chunk.length;

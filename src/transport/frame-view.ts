@@ -14,8 +14,3 @@ export interface FrameView {
    */
   owned: boolean;
 }
-
-/** A copy of a frame's bytes, for code that keeps frames (tests, tools). */
-export function frameBytes(frame: FrameView): Buffer {
-  return Buffer.from(frame.buffer.subarray(frame.start, frame.end));
-}

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Observable } from 'rxjs';
 import { ConnectError } from '../errors/client-errors';
-import type { Endpoint } from './endpoint';
+import type { Endpoint } from './connect-string';
 import { formatEndpoint } from './connect-string';
 import { tlsHint, tlsMessage } from './tls-errors';
 

@@ -2,7 +2,7 @@ import type { Subscriber, Subscription } from 'rxjs';
 import { ClientClosedError } from '../../errors/client-errors';
 import { ConnectionLossError, OperationTimeoutError, SessionExpiredError } from '../../errors/server-errors';
 import type { Watcher } from '../../session/watched-event';
-import type { ZooKeeperClient } from '../zookeeper-client';
+import type { NodeOps } from '../node-ops';
 import type { NodeReader } from './node-readers';
 import type { WatchKind } from '../../session/watch-kind';
 import { SharedStream, type StreamOwner } from './shared-stream';
@@ -39,7 +39,7 @@ export class NodeFollower<R, T> extends SharedStream<T> {
     owner: StreamOwner,
     kind: WatchKind,
     serverPath: string,
-    private readonly client: ZooKeeperClient,
+    private readonly ops: NodeOps,
     private readonly userPath: string,
     private readonly reader: NodeReader<R, T>,
   ) {
@@ -68,7 +68,7 @@ export class NodeFollower<R, T> extends SharedStream<T> {
     }
     this.stale = false;
     let done = false;
-    const subscription = this.reader.read(this.client, this.userPath, this.watcher).subscribe({
+    const subscription = this.reader.read(this.ops, this.userPath, this.watcher).subscribe({
       next: (value) => {
         if (this.hasValue && this.reader.same(this.value as R, value)) return;
         this.hasValue = true;

@@ -1,8 +1,8 @@
-import { catchError, map, switchMap, throwError, of, type Observable } from 'rxjs';
+import { catchError, switchMap, throwError, of, type Observable } from 'rxjs';
 import { NoNodeError } from '../../errors/server-errors';
 import type { Stat } from '../../jute/records/data';
 import type { Watcher } from '../../session/watched-event';
-import type { ZooKeeperClient } from '../zookeeper-client';
+import type { NodeOps } from '../node-ops';
 
 export type DataReading = { data: Buffer; stat: Stat } | null;
 export type ChildrenReading = { children: string[]; stat: Stat } | null;
@@ -12,28 +12,28 @@ export type ChildrenReading = { children: string[]; stat: Stat } | null;
  * instead, which leaves an existence watch (NodeCreated). A node created
  * between the two reads is read again.
  */
-export function readData(client: ZooKeeperClient, path: string, watch: Watcher): Observable<DataReading> {
-  return client.get(path, { watch }).pipe(
+export function readData(ops: NodeOps, path: string, watch: Watcher): Observable<DataReading> {
+  return ops.get(path, { watch }).pipe(
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return client.exists(path, { watch }).pipe(switchMap((stat) => (stat === null ? of(null) : readData(client, path, watch))));
+      return ops.exists(path, { watch }).pipe(switchMap((stat) => (stat === null ? of(null) : readData(ops, path, watch))));
     }),
   );
 }
 
 /** Reads a node's children (and stat, to compare readings) with a child watch; a missing node is watched with exists. */
-export function readChildren(client: ZooKeeperClient, path: string, watch: Watcher): Observable<ChildrenReading> {
-  return client.getChildrenWithStat(path, { watch }).pipe(
+export function readChildren(ops: NodeOps, path: string, watch: Watcher): Observable<ChildrenReading> {
+  return ops.getChildrenWithStat(path, { watch }).pipe(
     catchError((err: unknown) => {
       if (!(err instanceof NoNodeError)) return throwError(() => err);
-      return client.exists(path, { watch }).pipe(switchMap((stat) => (stat === null ? of(null) : readChildren(client, path, watch))));
+      return ops.exists(path, { watch }).pipe(switchMap((stat) => (stat === null ? of(null) : readChildren(ops, path, watch))));
     }),
   );
 }
 
 /** Reads a node's stat (or null) with a watch on its creation, deletion and data. */
-export function readStat(client: ZooKeeperClient, path: string, watch: Watcher): Observable<Stat | null> {
-  return client.exists(path, { watch }).pipe(map((stat) => stat));
+export function readExistence(ops: NodeOps, path: string, watch: Watcher): Observable<Stat | null> {
+  return ops.exists(path, { watch });
 }
 
 // Equal readings are not emitted twice (README: "same version/cversion"); czxid tells a recreated node apart.
@@ -55,7 +55,7 @@ export function sameStat(a: Stat | null, b: Stat | null): boolean {
 
 /** How a follower of one kind reads its node, compares readings and shows them to subscribers. */
 export interface NodeReader<R, T> {
-  read(client: ZooKeeperClient, path: string, watch: Watcher): Observable<R>;
+  read(ops: NodeOps, path: string, watch: Watcher): Observable<R>;
   same(a: R, b: R): boolean;
   project(reading: R): T;
 }
@@ -68,4 +68,4 @@ export const CHILDREN_READER: NodeReader<ChildrenReading, string[] | null> = {
   project: (r) => (r === null ? null : r.children),
 };
 
-export const STAT_READER: NodeReader<Stat | null, Stat | null> = { read: readStat, same: sameStat, project: (r) => r };
+export const STAT_READER: NodeReader<Stat | null, Stat | null> = { read: readExistence, same: sameStat, project: (r) => r };

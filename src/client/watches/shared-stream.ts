@@ -80,7 +80,7 @@ export abstract class SharedStream<T> {
     if (this.ended) return;
     this.ended = true;
     if (this.running) this.stop();
-    this.owner.ended(this as SharedStream<unknown>);
+    this.owner.ended(this);
   }
 
   /** A subscriber joined a running stream (e.g. give it the last value). */

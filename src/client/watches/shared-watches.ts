@@ -2,20 +2,19 @@ import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { ClientClosedError } from '../../errors/client-errors';
 import { WatcherType, type WatcherTypeName } from '../../jute/op-codes';
 import type { SessionManager } from '../../session/session-manager';
-import type { WatchedEvent } from '../../session/watched-event';
 import { REMOVE_WATCHES } from '../operations/watch-operations';
 import { RequestObservable } from '../request-observable';
-import type { ZooKeeperClient } from '../zookeeper-client';
+import type { NodeOps } from '../node-ops';
 import { NodeFollower } from './node-follower';
 import { CHILDREN_READER, DATA_READER, STAT_READER, type NodeReader } from './node-readers';
 import { addWatch, PersistentWatch } from './persistent-watch';
 import type { WatchKind } from '../../session/watch-kind';
 import type { SharedStream, StreamOwner } from './shared-stream';
 
-const READERS: Record<'data' | 'child' | 'exist', NodeReader<never, unknown>> = {
-  data: DATA_READER as NodeReader<never, unknown>,
-  child: CHILDREN_READER as NodeReader<never, unknown>,
-  exist: STAT_READER as NodeReader<never, unknown>,
+const READERS: Record<'data' | 'child' | 'exist', NodeReader<unknown, unknown>> = {
+  data: DATA_READER,
+  child: CHILDREN_READER,
+  exist: STAT_READER,
 };
 
 /**
@@ -40,7 +39,7 @@ export class SharedWatches implements StreamOwner {
   private readonly persistentOnServer = new Set<string>();
 
   constructor(
-    private readonly client: ZooKeeperClient,
+    private readonly ops: NodeOps,
     private readonly session: SessionManager,
   ) {
     // One subscription for every follower: they all complete when the client closes.
@@ -78,21 +77,14 @@ export class SharedWatches implements StreamOwner {
       map.set(serverPath, stream);
       if (kind === 'persistent' || kind === 'persistentRecursive') this.persistentOnServer.add(serverPath);
     }
-    return (stream as SharedStream<T>).attach(subscriber);
+    return stream.attach(subscriber);
   }
 
   private create(kind: WatchKind, serverPath: string, userPath: string): SharedStream<unknown> {
     if (kind === 'persistent' || kind === 'persistentRecursive') {
-      return new PersistentWatch(this, this.session, serverPath, userPath, kind === 'persistentRecursive') as SharedStream<WatchedEvent> as SharedStream<unknown>;
+      return new PersistentWatch(this, this.session, serverPath, userPath, kind === 'persistentRecursive');
     }
-    return new NodeFollower(this, kind, serverPath, this.client, userPath, READERS[kind]);
-  }
-
-  /** How many paths and kinds are followed now (for tests and diagnostics). */
-  get size(): number {
-    let n = 0;
-    for (const map of Object.values(this.streams)) n += map.size;
-    return n;
+    return new NodeFollower(this, kind, serverPath, this.ops, userPath, READERS[kind]);
   }
 
   /** StreamOwner: a stream ended; forget it and release what the server holds for it. */

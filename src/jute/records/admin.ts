@@ -20,14 +20,6 @@ export function writeReconfigRequest(w: JuteWriter, v: ReconfigRequest): void {
   w.ustring(v.joiningServers).ustring(v.leavingServers).ustring(v.newMembers).long(v.curConfigId);
 }
 
-export function readReconfigRequest(r: JuteReader): ReconfigRequest {
-  const joiningServers = r.ustringOrNull();
-  const leavingServers = r.ustringOrNull();
-  const newMembers = r.ustringOrNull();
-  const curConfigId = r.long();
-  return { joiningServers, leavingServers, newMembers, curConfigId };
-}
-
 /**
  * One identity of the session (jute `org.apache.zookeeper.data.ClientInfo`),
  * e.g. `{ authScheme: 'ip', user: '127.0.0.1' }`.
@@ -40,10 +32,6 @@ export interface ClientInfo {
 /** A ClientInfo is at least two string lengths on the wire. */
 export const CLIENT_INFO_MIN_SIZE = 8;
 
-export function writeClientInfo(w: JuteWriter, v: ClientInfo): void {
-  w.ustring(v.authScheme).ustring(v.user);
-}
-
 export function readClientInfo(r: JuteReader): ClientInfo {
   const authScheme = r.ustring();
   const user = r.ustring();
@@ -53,10 +41,6 @@ export function readClientInfo(r: JuteReader): ClientInfo {
 /** Reply to `whoAmI` (op 107, no request body) (jute `WhoAmIResponse`). */
 export interface WhoAmIResponse {
   clientInfo: ClientInfo[];
-}
-
-export function writeWhoAmIResponse(w: JuteWriter, v: WhoAmIResponse): void {
-  w.vector(v.clientInfo, writeClientInfo);
 }
 
 export function readWhoAmIResponse(r: JuteReader): WhoAmIResponse {

@@ -1,6 +1,6 @@
 import type { JuteReader } from '../reader';
 import type { JuteWriter } from '../writer';
-import { ACL_MIN_SIZE, readAcl, readStat, writeAcl, writeStat, type Acl, type Stat } from './data';
+import { readStat, writeAcl, type Acl, type Stat } from './data';
 
 /**
  * Body of `create` (op 1), `create2` (op 15) and `createContainer` (op 19)
@@ -18,14 +18,6 @@ export function writeCreateRequest(w: JuteWriter, v: CreateRequest): void {
   w.ustring(v.path).buffer(v.data).vector(v.acl, writeAcl).int(v.flags);
 }
 
-export function readCreateRequest(r: JuteReader): CreateRequest {
-  const path = r.ustring();
-  const data = r.bufferOrNull();
-  const acl = r.vector(readAcl, ACL_MIN_SIZE);
-  const flags = r.int();
-  return { path, data, acl, flags };
-}
-
 /**
  * Body of `createTTL` (op 21) (jute `CreateTTLRequest`): a `CreateRequest`
  * followed by the TTL in ms (a jute long; any TTL the server accepts fits a double).
@@ -39,19 +31,9 @@ export function writeCreateTTLRequest(w: JuteWriter, v: CreateTTLRequest): void 
   w.longFromNumber(v.ttl);
 }
 
-export function readCreateTTLRequest(r: JuteReader): CreateTTLRequest {
-  const { path, data, acl, flags } = readCreateRequest(r);
-  const ttl = r.longAsNumber();
-  return { path, data, acl, flags, ttl };
-}
-
 /** Reply to `create` (jute `CreateResponse`): the created path, sequence suffix included. */
 export interface CreateResponse {
   path: string;
-}
-
-export function writeCreateResponse(w: JuteWriter, v: CreateResponse): void {
-  w.ustring(v.path);
 }
 
 export function readCreateResponse(r: JuteReader): CreateResponse {
@@ -62,11 +44,6 @@ export function readCreateResponse(r: JuteReader): CreateResponse {
 export interface Create2Response {
   path: string;
   stat: Stat;
-}
-
-export function writeCreate2Response(w: JuteWriter, v: Create2Response): void {
-  w.ustring(v.path);
-  writeStat(w, v.stat);
 }
 
 export function readCreate2Response(r: JuteReader): Create2Response {

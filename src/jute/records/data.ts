@@ -37,8 +37,8 @@ export const ACL_MIN_SIZE = 12;
  * are 64-bit, so `bigint`; times are ms since the epoch and fit a double.
  *
  * @example
- * const { stat } = await firstValueFrom(zk.get('/app/config'));
- * await firstValueFrom(zk.set('/app/config', 'v2', stat.version)); // fails with BadVersionError if someone wrote first
+ * const { stat } = await zk.get('/app/config');
+ * await zk.set('/app/config', 'v2', stat.version); // fails with BadVersionError if someone wrote first
  */
 export interface Stat {
   /** The zxid of the transaction that created the node. */
@@ -63,13 +63,6 @@ export interface Stat {
   numChildren: number;
   /** The zxid of the transaction that last added or removed a child. */
   pzxid: bigint;
-}
-
-/** Writes a jute `Stat`; `ctime`/`mtime` must be safe integers. */
-export function writeStat(w: JuteWriter, s: Stat): void {
-  w.long(s.czxid).long(s.mzxid).longFromNumber(s.ctime).longFromNumber(s.mtime);
-  w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
-  w.int(s.dataLength).int(s.numChildren).long(s.pzxid);
 }
 
 /** Reads a jute `Stat`. */

@@ -1,35 +1,25 @@
-import { ProtocolError } from '../../errors/client-errors';
+import { JuteDecodeError } from '../decode-error';
 import { OpCode } from '../op-codes';
 import type { JuteReader } from '../reader';
 import type { JuteWriter } from '../writer';
 import {
   readCreate2Response,
-  readCreateRequest,
   readCreateResponse,
-  readCreateTTLRequest,
-  writeCreate2Response,
   writeCreateRequest,
-  writeCreateResponse,
   writeCreateTTLRequest,
   type CreateRequest,
   type CreateTTLRequest,
 } from './create';
-import { readStat, writeStat, type Stat } from './data';
+import { readStat, type Stat } from './data';
 import {
-  readGetChildrenRequest,
-  readGetDataRequest,
   readGetDataResponse,
   writeGetChildrenRequest,
   writeGetDataRequest,
-  writeGetDataResponse,
   type GetChildrenRequest,
   type GetDataRequest,
 } from './read';
-import { readStringVector, writeStringVector } from './string-vector';
+import { readStringVector } from './string-vector';
 import {
-  readCheckVersionRequest,
-  readDeleteRequest,
-  readSetDataRequest,
   writeCheckVersionRequest,
   writeDeleteRequest,
   writeSetDataRequest,
@@ -68,10 +58,6 @@ export function readMultiHeader(r: JuteReader): MultiHeader {
 /** The body of an error result in a multi reply (jute `ErrorResponse`); also the reply body of `addWatch`, err 0. */
 export interface ErrorResponse {
   err: number;
-}
-
-export function writeErrorResponse(w: JuteWriter, v: ErrorResponse): void {
-  w.int(v.err);
 }
 
 export function readErrorResponse(r: JuteReader): ErrorResponse {
@@ -173,73 +159,6 @@ export function writeMultiRequest(w: JuteWriter, ops: readonly TransactionOp[] |
   writeMultiHeader(w, END);
 }
 
-function readMultiOp(r: JuteReader, type: number): MultiOp {
-  switch (type) {
-    case OpCode.create:
-    case OpCode.create2:
-    case OpCode.createContainer:
-      return { type, request: readCreateRequest(r) };
-    case OpCode.createTTL:
-      return { type, request: readCreateTTLRequest(r) };
-    case OpCode.delete:
-      return { type, request: readDeleteRequest(r) };
-    case OpCode.setData:
-      return { type, request: readSetDataRequest(r) };
-    case OpCode.check:
-      return { type, request: readCheckVersionRequest(r) };
-    case OpCode.getData:
-      return { type, request: readGetDataRequest(r) };
-    case OpCode.getChildren:
-      return { type, request: readGetChildrenRequest(r) };
-    default:
-      throw new ProtocolError(`op type ${type} cannot be part of a multi request`);
-  }
-}
-
-/**
- * Reads a `multi` or `multiRead` request body up to its done marker (for fakes and
- * tests; the server's side). Every op costs at least its 9-byte header, so a body
- * without a done marker ends in a ProtocolError when the bytes run out.
- */
-export function readMultiRequest(r: JuteReader): MultiOp[] {
-  const ops: MultiOp[] = [];
-  for (let h = readMultiHeader(r); !h.done; h = readMultiHeader(r)) ops.push(readMultiOp(r, h.type));
-  return ops;
-}
-
-/** Writes a multi reply body, as the server does: error results repeat their code in the header. */
-export function writeMultiResponse(w: JuteWriter, results: readonly MultiResult[]): void {
-  for (const res of results) {
-    writeMultiHeader(w, { type: res.type, done: false, err: res.type === OpCode.error ? res.err : 0 });
-    switch (res.type) {
-      case OpCode.create:
-        writeCreateResponse(w, res);
-        break;
-      case OpCode.create2:
-        writeCreate2Response(w, res);
-        break;
-      case OpCode.delete:
-      case OpCode.check:
-        break;
-      case OpCode.setData:
-        writeStat(w, res.stat);
-        break;
-      case OpCode.getData:
-        writeGetDataResponse(w, res);
-        break;
-      case OpCode.getChildren:
-        writeStringVector(w, res.children);
-        break;
-      case OpCode.error:
-        writeErrorResponse(w, res);
-        break;
-      default:
-        unknownOp(res);
-    }
-  }
-  writeMultiHeader(w, END);
-}
-
 function readMultiResult(r: JuteReader, type: number): MultiResult {
   switch (type) {
     case OpCode.create:
@@ -259,13 +178,13 @@ function readMultiResult(r: JuteReader, type: number): MultiResult {
       // Like MultiResponse.deserialize, the code is taken from the ErrorResponse, not the header.
       return { type, err: readErrorResponse(r).err };
     default:
-      throw new ProtocolError(`result type ${type} cannot be part of a multi response`);
+      throw new JuteDecodeError(`result type ${type} cannot be part of a multi response`);
   }
 }
 
 /**
  * Reads a `multi` or `multiRead` reply body up to its done marker, one result per op
- * in request order. A reply without its done marker ends in a ProtocolError.
+ * in request order. A reply without its done marker ends in a JuteDecodeError.
  */
 export function readMultiResponse(r: JuteReader): MultiResult[] {
   const results: MultiResult[] = [];

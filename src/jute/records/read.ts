@@ -1,7 +1,7 @@
 import type { JuteReader } from '../reader';
 import type { JuteWriter } from '../writer';
-import { readStat, writeStat, type Stat } from './data';
-import { readStringVector, writeStringVector } from './string-vector';
+import { readStat, type Stat } from './data';
+import { readStringVector } from './string-vector';
 
 // Records of the read operations: exists, getData, getChildren(2), sync,
 // getAllChildrenNumber and getEphemerals.
@@ -21,24 +21,13 @@ function writePathWatch(w: JuteWriter, v: PathWatchRequest): void {
   w.ustring(v.path).bool(v.watch);
 }
 
-function readPathWatch(r: JuteReader): PathWatchRequest {
-  const path = r.ustring();
-  const watch = r.bool();
-  return { path, watch };
-}
-
 /** Body of `exists` (jute `ExistsRequest`). */
 export type ExistsRequest = PathWatchRequest;
 export const writeExistsRequest: (w: JuteWriter, v: ExistsRequest) => void = writePathWatch;
-export const readExistsRequest: (r: JuteReader) => ExistsRequest = readPathWatch;
 
 /** Reply to `exists` when the node exists (jute `ExistsResponse`); a missing node is err NONODE with no body. */
 export interface ExistsResponse {
   stat: Stat;
-}
-
-export function writeExistsResponse(w: JuteWriter, v: ExistsResponse): void {
-  writeStat(w, v.stat);
 }
 
 export function readExistsResponse(r: JuteReader): ExistsResponse {
@@ -48,21 +37,16 @@ export function readExistsResponse(r: JuteReader): ExistsResponse {
 /** Body of `getData` (jute `GetDataRequest`). */
 export type GetDataRequest = PathWatchRequest;
 export const writeGetDataRequest: (w: JuteWriter, v: GetDataRequest) => void = writePathWatch;
-export const readGetDataRequest: (r: JuteReader) => GetDataRequest = readPathWatch;
 
 /**
  * Reply to `getData`, `getConfig` and `reconfig` (jute `GetDataResponse`).
  * A node created with null data answers length -1 (seen from 3.8.0), which reads
- * as an empty buffer: `data` is always a copy the caller owns.
+ * as an empty buffer. `data` is the caller's: a copy, or a view of a frame
+ * nothing else uses (a value of 64 KiB or more in an owned frame, JuteReader.buffer).
  */
 export interface GetDataResponse {
   data: Buffer;
   stat: Stat;
-}
-
-export function writeGetDataResponse(w: JuteWriter, v: GetDataResponse): void {
-  w.buffer(v.data);
-  writeStat(w, v.stat);
 }
 
 export function readGetDataResponse(r: JuteReader): GetDataResponse {
@@ -74,15 +58,10 @@ export function readGetDataResponse(r: JuteReader): GetDataResponse {
 /** Body of `getChildren` (jute `GetChildrenRequest`). */
 export type GetChildrenRequest = PathWatchRequest;
 export const writeGetChildrenRequest: (w: JuteWriter, v: GetChildrenRequest) => void = writePathWatch;
-export const readGetChildrenRequest: (r: JuteReader) => GetChildrenRequest = readPathWatch;
 
 /** Reply to `getChildren` (jute `GetChildrenResponse`): child names, not paths, in no particular order. */
 export interface GetChildrenResponse {
   children: string[];
-}
-
-export function writeGetChildrenResponse(w: JuteWriter, v: GetChildrenResponse): void {
-  writeStringVector(w, v.children);
 }
 
 export function readGetChildrenResponse(r: JuteReader): GetChildrenResponse {
@@ -92,17 +71,11 @@ export function readGetChildrenResponse(r: JuteReader): GetChildrenResponse {
 /** Body of `getChildren2` (jute `GetChildren2Request`). */
 export type GetChildren2Request = PathWatchRequest;
 export const writeGetChildren2Request: (w: JuteWriter, v: GetChildren2Request) => void = writePathWatch;
-export const readGetChildren2Request: (r: JuteReader) => GetChildren2Request = readPathWatch;
 
 /** Reply to `getChildren2` (jute `GetChildren2Response`): the children and the parent's stat. */
 export interface GetChildren2Response {
   children: string[];
   stat: Stat;
-}
-
-export function writeGetChildren2Response(w: JuteWriter, v: GetChildren2Response): void {
-  writeStringVector(w, v.children);
-  writeStat(w, v.stat);
 }
 
 export function readGetChildren2Response(r: JuteReader): GetChildren2Response {
@@ -120,17 +93,9 @@ export function writeSyncRequest(w: JuteWriter, v: SyncRequest): void {
   w.ustring(v.path);
 }
 
-export function readSyncRequest(r: JuteReader): SyncRequest {
-  return { path: r.ustring() };
-}
-
 /** Reply to `sync` (jute `SyncResponse`): the path synced. */
 export interface SyncResponse {
   path: string;
-}
-
-export function writeSyncResponse(w: JuteWriter, v: SyncResponse): void {
-  w.ustring(v.path);
 }
 
 export function readSyncResponse(r: JuteReader): SyncResponse {
@@ -146,17 +111,9 @@ export function writeGetAllChildrenNumberRequest(w: JuteWriter, v: GetAllChildre
   w.ustring(v.path);
 }
 
-export function readGetAllChildrenNumberRequest(r: JuteReader): GetAllChildrenNumberRequest {
-  return { path: r.ustring() };
-}
-
 /** Reply to `getAllChildrenNumber` (jute `GetAllChildrenNumberResponse`): all descendants, not only children. */
 export interface GetAllChildrenNumberResponse {
   totalNumber: number;
-}
-
-export function writeGetAllChildrenNumberResponse(w: JuteWriter, v: GetAllChildrenNumberResponse): void {
-  w.int(v.totalNumber);
 }
 
 export function readGetAllChildrenNumberResponse(r: JuteReader): GetAllChildrenNumberResponse {
@@ -172,17 +129,9 @@ export function writeGetEphemeralsRequest(w: JuteWriter, v: GetEphemeralsRequest
   w.ustring(v.prefixPath);
 }
 
-export function readGetEphemeralsRequest(r: JuteReader): GetEphemeralsRequest {
-  return { prefixPath: r.ustring() };
-}
-
 /** Reply to `getEphemerals` (jute `GetEphemeralsResponse`): full paths of the session's ephemerals. */
 export interface GetEphemeralsResponse {
   ephemerals: string[];
-}
-
-export function writeGetEphemeralsResponse(w: JuteWriter, v: GetEphemeralsResponse): void {
-  writeStringVector(w, v.ephemerals);
 }
 
 export function readGetEphemeralsResponse(r: JuteReader): GetEphemeralsResponse {

@@ -19,16 +19,6 @@ export function writeConnectRequest(w: JuteWriter, req: ConnectRequest): void {
   w.bool(req.readOnly);
 }
 
-export function readConnectRequest(r: JuteReader): ConnectRequest {
-  const protocolVersion = r.int();
-  const lastZxidSeen = r.long();
-  const timeOut = r.int();
-  const sessionId = r.long();
-  const passwd = r.buffer();
-  const readOnly = r.remaining > 0 ? r.bool() : false;
-  return { protocolVersion, lastZxidSeen, timeOut, sessionId, passwd, readOnly };
-}
-
 /**
  * The server's answer to the handshake (jute `ConnectResponse`). A `timeOut` of
  * 0 or less means the session expired. The trailing `readOnly` flag is absent
@@ -40,10 +30,6 @@ export interface ConnectResponse {
   sessionId: bigint;
   passwd: Buffer;
   readOnly: boolean;
-}
-
-export function writeConnectResponse(w: JuteWriter, res: ConnectResponse): void {
-  w.int(res.protocolVersion).int(res.timeOut).long(res.sessionId).buffer(res.passwd).bool(res.readOnly);
 }
 
 export function readConnectResponse(r: JuteReader): ConnectResponse {
@@ -70,21 +56,11 @@ export function writeRequestHeaderFields(w: JuteWriter, xid: number, type: numbe
   w.int(xid).int(type);
 }
 
-export function readRequestHeader(r: JuteReader): RequestHeader {
-  const xid = r.int();
-  const type = r.int();
-  return { xid, type };
-}
-
 /** Precedes every reply and notification (jute `ReplyHeader`). */
 export interface ReplyHeader {
   xid: number;
   zxid: bigint;
   err: number;
-}
-
-export function writeReplyHeader(w: JuteWriter, h: ReplyHeader): void {
-  w.int(h.xid).long(h.zxid).int(h.err);
 }
 
 export function readReplyHeader(r: JuteReader): ReplyHeader {
@@ -99,10 +75,6 @@ export interface WatcherEvent {
   type: number;
   state: number;
   path: string;
-}
-
-export function writeWatcherEvent(w: JuteWriter, e: WatcherEvent): void {
-  w.int(e.type).int(e.state).ustring(e.path);
 }
 
 export function readWatcherEvent(r: JuteReader): WatcherEvent {
@@ -121,11 +93,4 @@ export interface AuthPacket {
 
 export function writeAuthPacket(w: JuteWriter, p: AuthPacket): void {
   w.int(p.type).ustring(p.scheme).buffer(p.auth);
-}
-
-export function readAuthPacket(r: JuteReader): AuthPacket {
-  const type = r.int();
-  const scheme = r.ustring();
-  const auth = r.buffer();
-  return { type, scheme, auth };
 }

@@ -1,6 +1,5 @@
-import type { JuteReader } from '../reader';
 import type { JuteWriter } from '../writer';
-import { readStringVector, writeStringVector } from './string-vector';
+import { writeStringVector } from './string-vector';
 
 // Records that restore, add, check and remove watches.
 
@@ -23,14 +22,6 @@ export function writeSetWatches(w: JuteWriter, v: SetWatches): void {
   writeStringVector(w, v.childWatches);
 }
 
-export function readSetWatches(r: JuteReader): SetWatches {
-  const relativeZxid = r.long();
-  const dataWatches = readStringVector(r);
-  const existWatches = readStringVector(r);
-  const childWatches = readStringVector(r);
-  return { relativeZxid, dataWatches, existWatches, childWatches };
-}
-
 /** `SetWatches` plus persistent watches (op 105, xid -8, ZooKeeper 3.6+) (jute `SetWatches2`). */
 export interface SetWatches2 extends SetWatches {
   persistentWatches: readonly string[];
@@ -41,13 +32,6 @@ export function writeSetWatches2(w: JuteWriter, v: SetWatches2): void {
   writeSetWatches(w, v);
   writeStringVector(w, v.persistentWatches);
   writeStringVector(w, v.persistentRecursiveWatches);
-}
-
-export function readSetWatches2(r: JuteReader): SetWatches2 {
-  const base = readSetWatches(r);
-  const persistentWatches = readStringVector(r);
-  const persistentRecursiveWatches = readStringVector(r);
-  return { ...base, persistentWatches, persistentRecursiveWatches };
 }
 
 /**
@@ -63,12 +47,6 @@ export function writeAddWatchRequest(w: JuteWriter, v: AddWatchRequest): void {
   w.ustring(v.path).int(v.mode);
 }
 
-export function readAddWatchRequest(r: JuteReader): AddWatchRequest {
-  const path = r.ustring();
-  const mode = r.int();
-  return { path, mode };
-}
-
 /** Body of `removeWatches` (op 18) (jute `RemoveWatchesRequest`); `type` is a `WatcherType`. No reply body. */
 export interface RemoveWatchesRequest {
   path: string;
@@ -77,26 +55,4 @@ export interface RemoveWatchesRequest {
 
 export function writeRemoveWatchesRequest(w: JuteWriter, v: RemoveWatchesRequest): void {
   w.ustring(v.path).int(v.type);
-}
-
-export function readRemoveWatchesRequest(r: JuteReader): RemoveWatchesRequest {
-  const path = r.ustring();
-  const type = r.int();
-  return { path, type };
-}
-
-/** Body of `checkWatches` (op 17) (jute `CheckWatchesRequest`); `type` is a `WatcherType`. No reply body. */
-export interface CheckWatchesRequest {
-  path: string;
-  type: number;
-}
-
-export function writeCheckWatchesRequest(w: JuteWriter, v: CheckWatchesRequest): void {
-  w.ustring(v.path).int(v.type);
-}
-
-export function readCheckWatchesRequest(r: JuteReader): CheckWatchesRequest {
-  const path = r.ustring();
-  const type = r.int();
-  return { path, type };
 }

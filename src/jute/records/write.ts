@@ -1,6 +1,6 @@
 import type { JuteReader } from '../reader';
 import type { JuteWriter } from '../writer';
-import { readStat, writeStat, type Stat } from './data';
+import { readStat, type Stat } from './data';
 
 // Records of delete, setData and check (the version guard of a transaction).
 
@@ -14,12 +14,6 @@ export function writeDeleteRequest(w: JuteWriter, v: DeleteRequest): void {
   w.ustring(v.path).int(v.version);
 }
 
-export function readDeleteRequest(r: JuteReader): DeleteRequest {
-  const path = r.ustring();
-  const version = r.int();
-  return { path, version };
-}
-
 /** Body of `setData` (op 5) (jute `SetDataRequest`); `version` -1 matches any version. */
 export interface SetDataRequest {
   path: string;
@@ -31,20 +25,9 @@ export function writeSetDataRequest(w: JuteWriter, v: SetDataRequest): void {
   w.ustring(v.path).buffer(v.data).int(v.version);
 }
 
-export function readSetDataRequest(r: JuteReader): SetDataRequest {
-  const path = r.ustring();
-  const data = r.bufferOrNull();
-  const version = r.int();
-  return { path, data, version };
-}
-
 /** Reply to `setData` (jute `SetDataResponse`): the node's new stat. */
 export interface SetDataResponse {
   stat: Stat;
-}
-
-export function writeSetDataResponse(w: JuteWriter, v: SetDataResponse): void {
-  writeStat(w, v.stat);
 }
 
 export function readSetDataResponse(r: JuteReader): SetDataResponse {
@@ -62,10 +45,4 @@ export interface CheckVersionRequest {
 
 export function writeCheckVersionRequest(w: JuteWriter, v: CheckVersionRequest): void {
   w.ustring(v.path).int(v.version);
-}
-
-export function readCheckVersionRequest(r: JuteReader): CheckVersionRequest {
-  const path = r.ustring();
-  const version = r.int();
-  return { path, version };
 }

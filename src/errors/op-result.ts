@@ -1,4 +1,7 @@
-import type { Stat } from './data';
+import type { Stat } from '../jute/records/data';
+
+// The result of one committed transaction op: a client type (tags 'create' | 'delete' | 'set' | 'check'), not a jute
+// record. It lives here, beside RolledBackError whose `results` hold it, the lowest floor that both it and the client see.
 
 /**
  * The outcome of one op of a committed transaction, as `commit()` gives it (and `RolledBackError.results` holds it).

@@ -1,0 +1,169 @@
+import type { Subscription } from 'rxjs';
+import { Connection } from '../transport/connection';
+import { formatEndpoint, type Endpoint } from '../transport/connect-string';
+import { openSocket } from '../transport/socket-connector';
+import { isPermanentTlsError } from '../transport/tls-errors';
+import { HostProvider } from './host-provider';
+import { ReconnectPacing } from './reconnect-pacing';
+import { Backoff } from './retry-policy';
+import type { SessionConfig } from './session-config';
+
+/** What the connector needs of the session's configuration. */
+export type ConnectorConfig = Pick<SessionConfig, 'endpoints' | 'randomizeHosts' | 'sessionTimeout' | 'tls' | 'reconnect' | 'maxReplySize' | 'logger'>;
+
+/** How the connector talks back to the session. */
+export interface ConnectorEvents {
+  /** The session timeout the server granted (0 before the first handshake): the connect timeout is shared from it. */
+  readonly negotiatedTimeout: number;
+  /** A socket is open: the session sends its handshake, which must be answered within `timeout` ms. */
+  onSocket(conn: Connection, timeout: number): void;
+  /** Every server in a row refused for a TLS reason no retry mends: the session gives up with `error`. */
+  onGiveUp(error: Error): void;
+}
+
+/**
+ * Finds a server to connect to: the servers in turn (HostProvider), at once,
+ * or after the reconnect backoff (with jitter) once every server has been
+ * tried in vain, never sooner than ReconnectPacing allows after connections
+ * that end right after their handshake; each attempt bounded by the Java
+ * client's per-host connect timeout. Keeps the last reason an attempt failed
+ * (for start()'s error), and gives up once every server has refused the TLS
+ * configuration (see tls-errors).
+ */
+export class Connector {
+  private readonly hosts: HostProvider;
+  private readonly backoff: Backoff;
+  private readonly pacing = new ReconnectPacing();
+  private active = false;
+  private attempt: Subscription | null = null;
+  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Consecutive connection attempts refused for a TLS reason no retry mends. */
+  private tlsRefusals = 0;
+  private failure: unknown = null;
+
+  constructor(
+    private readonly config: ConnectorConfig,
+    private readonly events: ConnectorEvents,
+  ) {
+    this.hosts = new HostProvider(config.endpoints, config.randomizeHosts);
+    this.backoff = new Backoff(config.reconnect);
+  }
+
+  /** The last reason a connection attempt failed (null since the last handshake). */
+  get lastError(): unknown {
+    return this.failure;
+  }
+
+  /**
+   * Starts afresh (a client's start()): no failure remembered, no backoff, no pacing. The first attempt is
+   * `next()`'s, which the session calls once it has said CONNECTING (a stop() meanwhile then wins).
+   */
+  start(): void {
+    this.active = true;
+    this.failure = null;
+    this.tlsRefusals = 0;
+    this.backoff.reset();
+    this.pacing.reset();
+  }
+
+  /** Stops connecting: the attempt in progress or planned is dropped. */
+  stop(): void {
+    this.active = false;
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
+    this.attempt?.unsubscribe();
+    this.attempt = null;
+  }
+
+  /**
+   * Connects to the next server: at once, or after the backoff once every
+   * server has been tried in vain, and never sooner than `pause` (see ReconnectPacing).
+   */
+  next(immediate: boolean, pause = 0): void {
+    if (!this.active) return;
+    const { endpoint, passComplete } = this.hosts.next();
+    const backoff = passComplete && !immediate ? (this.backoff.next() ?? this.config.reconnect.maxDelay) : 0;
+    const wait = Math.max(backoff, pause);
+    // No timer without a wait: setTimeout(…, 0) costs a millisecond on every connect (the socket work is asynchronous anyway).
+    if (wait === 0) {
+      this.connectTo(endpoint);
+      return;
+    }
+    this.attemptTimer = setTimeout(() => {
+      this.attemptTimer = undefined;
+      this.connectTo(endpoint);
+    }, wait);
+  }
+
+  /** The Java client's per-host connect timeout: the session timeout shared among the hosts. */
+  get connectTimeout(): number {
+    const negotiated = this.events.negotiatedTimeout;
+    const timeout = negotiated > 0 ? negotiated : this.config.sessionTimeout;
+    return Math.max(1, Math.floor(timeout / this.hosts.size));
+  }
+
+  /** Connects to one server now (the next in turn, or a read-write server the probe found). */
+  connectTo(endpoint: Endpoint): void {
+    const timeout = this.connectTimeout;
+    this.config.logger.debug(`rxzk: connecting to ${formatEndpoint(endpoint)}`);
+    this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
+      next: (socket) => {
+        this.attempt = null;
+        this.events.onSocket(new Connection(socket, formatEndpoint(endpoint), this.config.maxReplySize), timeout);
+      },
+      error: (err: unknown) => {
+        this.attempt = null;
+        this.failure = err;
+        this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
+        if (this.refusedByTls(err)) return;
+        this.next(false);
+      },
+    });
+  }
+
+  /** The servers other than `server` ('host:port'): where a read-only client looks for a read-write one. */
+  others(server: string): Endpoint[] {
+    return this.hosts.endpoints.filter((e) => formatEndpoint(e) !== server);
+  }
+
+  /** A server answered the handshake (with a session or with an expiry). */
+  answered(): void {
+    this.pacing.handshake();
+  }
+
+  /** A handshake gave a session: the next failure starts a new pass, with no backoff and no failure remembered. */
+  connected(): void {
+    this.hosts.connected();
+    this.backoff.reset();
+    this.tlsRefusals = 0;
+    this.failure = null;
+  }
+
+  /** The server expired the session: it answered, so this is no outage — the backoff starts over. */
+  expired(): void {
+    this.hosts.connected();
+    this.backoff.reset();
+  }
+
+  /** A connection that had been answered ended (or was answered with an expiry): the pause before the next attempt (ReconnectPacing). */
+  ended(): number {
+    return this.pacing.ended();
+  }
+
+  /** Why the connection was lost, or authentication failed for good: the last failure, for start() to report. */
+  failed(error: unknown): void {
+    this.failure = error;
+  }
+
+  /**
+   * Counts a refusal no retry mends (see tls-errors); once every server in a
+   * row has refused, gives up with that error instead of spinning. True when it gave up.
+   */
+  refusedByTls(err: unknown): boolean {
+    this.tlsRefusals = isPermanentTlsError(err) ? this.tlsRefusals + 1 : 0;
+    if (this.tlsRefusals < this.hosts.size) return false;
+    this.config.logger.error(`rxzk: TLS refused by every server (${err instanceof Error ? err.message : String(err)}); giving up`);
+    this.events.onGiveUp(err instanceof Error ? err : new Error(String(err)));
+    return true;
+  }
+}

@@ -1,5 +1,0 @@
-/** A server address from the connect string. */
-export interface Endpoint {
-  host: string;
-  port: number;
-}
