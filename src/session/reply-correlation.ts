@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ProtocolError } from '../errors/client-errors';
+import { ConnectionLossError } from '../errors/server-errors';
 import { SpecialXid } from '../jute/op-codes';
 import { JuteReader } from '../jute/reader';
 import { readWatcherEvent, type WatcherEvent } from '../jute/records/session';
@@ -32,7 +33,8 @@ export interface CorrelationState {
  * ZooKeeper answers a session's numbered requests in the order it received
  * them, so the FIFO head must carry the reply's xid; anything else is a
  * `ProtocolError` that errors the stream (the Java client's "Xid out of
- * order", ioredis' command queue). Pings, auth replies, SetWatches replies and
+ * order", ioredis' command queue), the request at the head failing with a
+ * ConnectionLossError as every other one in flight. Pings, auth replies, SetWatches replies and
  * watch notifications use reserved xids: notifications and auth results are
  * emitted for the session, the rest swallowed.
  *
@@ -58,8 +60,13 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
               const request = state.inFlight.shift();
               if (request === undefined) throw new ProtocolError(`reply for xid ${xid} with no request in flight`);
               if (request.xid !== xid) {
+                // The connection is broken (ZooKeeper 3.8 under faults was seen answering a later request first,
+                // the earlier one never: a sync whose forwarding failed, ZOOKEEPER-915). As the Java client does
+                // (ClientCnxn.readResponse), the request at the head fails with a connection loss — whether the
+                // server applied it is unknown, as for any request in flight when a connection drops — and the
+                // connection is dropped (the ProtocolError below), failing the rest the same way.
                 const error = new ProtocolError(`xid out of order: reply for ${xid}, expected ${request.xid}`);
-                request.fail(error);
+                request.fail(new ConnectionLossError(undefined, `${error.message}: the connection was dropped`, { cause: error }));
                 throw error;
               }
               request.settle(err, r, state.context, state.owner);
