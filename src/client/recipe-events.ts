@@ -56,6 +56,8 @@ export interface RecipeActivity {
    *
    * @param outcome how it ended
    * @param error the failure, for `error` (and `lost`, when there is one)
+   * @example
+   * hold.end('lost', new LockLostError(holding));
    */
   end(outcome: RecipeOutcome, error?: unknown): void;
 }
@@ -96,6 +98,18 @@ export type RecipeEvent =
       /** The failure, when one was given. */
       error: Error | null;
     })
+  | (RecipeCountEvent & {
+      /** When it was reported (ms since the epoch). */
+      time: number;
+    });
+
+/**
+ * A count a recipe reports with `zk.reportRecipeEvent` (on `recipeEvents$` the client adds `time`).
+ *
+ * @example
+ * zk.reportRecipeEvent({ type: 'queue-put', recipe: 'Queue', path: '/queues/mail', count: 1 });
+ */
+export type RecipeCountEvent =
   | {
       /** Entries were put in a queue (a put: 1; a putAll: its count). */
       type: 'queue-put';
@@ -105,8 +119,6 @@ export type RecipeEvent =
       path: string;
       /** How many entries. */
       count: number;
-      /** When (ms since the epoch). */
-      time: number;
     }
   | {
       /** An entry was taken from a queue (consumed, or for a LockingQueue locked for processing). */
@@ -115,8 +127,6 @@ export type RecipeEvent =
       recipe: string;
       /** The queue's path. */
       path: string;
-      /** When (ms since the epoch). */
-      time: number;
     }
   | {
       /** How many nodes a TreeCache holds now (after its initial load, then on every change of the count). */
@@ -127,20 +137,7 @@ export type RecipeEvent =
       path: string;
       /** The number of nodes cached, the root included. */
       nodes: number;
-      /** When (ms since the epoch). */
-      time: number;
     };
-
-/**
- * A count a recipe reports with `zk.reportRecipeEvent` (the client adds `time`).
- *
- * @example
- * zk.reportRecipeEvent({ type: 'queue-put', recipe: 'Queue', path: '/queues/mail', count: 1 });
- */
-export type RecipeCountEvent =
-  | Omit<Extract<RecipeEvent, { type: 'queue-put' }>, 'time'>
-  | Omit<Extract<RecipeEvent, { type: 'queue-take' }>, 'time'>
-  | Omit<Extract<RecipeEvent, { type: 'tree-cache-size' }>, 'time'>;
 
 const KINDS: ReadonlySet<string> = new Set<RecipeActivityKind>(['lock-wait', 'lock-hold', 'leader-wait', 'leadership', 'queue-take', 'tree-cache-load']);
 const OUTCOMES: ReadonlySet<string> = new Set<RecipeOutcome>(['ok', 'released', 'lost', 'timeout', 'aborted', 'error']);

@@ -93,6 +93,8 @@ export interface OperationListener<S = undefined> {
    *
    * @param start its operation, path and time
    * @returns anything, handed back to `completed` (e.g. the caller's tracing context)
+   * @example
+   * const listener: OperationListener<Context> = { started: () => context.active(), completed: (record, ctx) => report(record, ctx) };
    */
   started?(start: OperationStart): S;
   /**
@@ -100,6 +102,8 @@ export interface OperationListener<S = undefined> {
    *
    * @param record what happened
    * @param state what `started` returned for it (`undefined` without `started`)
+   * @example
+   * const listener: OperationListener = { completed: (record) => histogram.record(record.duration, { op: record.op }) };
    */
   completed(record: OperationRecord, state: S): void;
 }
