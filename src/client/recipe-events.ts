@@ -146,7 +146,9 @@ const COUNTS: ReadonlySet<string> = new Set(['queue-put', 'queue-take', 'tree-ca
 /** The activity handed out while nobody listens: nothing is measured or built. */
 const UNHEARD: RecipeActivity = Object.freeze({ end: () => undefined });
 
-const now = (): number => performance.timeOrigin + performance.now();
+/** `performance.timeOrigin`, read once (a getter that crosses into the runtime). */
+const TIME_ORIGIN = performance.timeOrigin;
+const now = (): number => TIME_ORIGIN + performance.now();
 
 /**
  * The recipes' reports of one client (issue 22): `recipeEvents$`, and the two calls recipes make on the public API.

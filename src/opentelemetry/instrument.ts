@@ -93,6 +93,8 @@ export function instrumentZooKeeper(zk: ZooKeeperClient, options: InstrumentZooK
   );
   const removeSource =
     metrics?.addSource({
+      inFlight: operations.inFlight,
+      bytes: operations.bytes,
       seenStates,
       state: () => zk.state,
       watchCounts: () => zk.watchCounts,
@@ -106,7 +108,6 @@ export function instrumentZooKeeper(zk: ZooKeeperClient, options: InstrumentZooK
     stopped = true;
     removeListener();
     subscriptions.unsubscribe();
-    operations.stop();
     recipes.endOpen('uninstrumented');
     removeSource();
   };

@@ -1,9 +1,16 @@
-import type { Attributes, Counter, Histogram, Meter, MeterProvider, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
 import type { ConnectionState, WatchCounts } from '../index';
 import { ATTR, METRIC, SCOPE, SECONDS_BUCKETS } from './names';
 
-/** What one instrumented client adds to the gauges, read at each collection. */
+/**
+ * What one instrumented client adds to the observed instruments, read at each collection: counting in plain numbers
+ * per request and reporting at collection costs a request no metric call but its duration's.
+ */
 export interface GaugeSource {
+  /** Requests asked for and not yet over, by operation. */
+  readonly inFlight: ReadonlyMap<string, number>;
+  /** Frame bytes of its requests and replies so far. */
+  readonly bytes: { readonly sent: number; readonly received: number };
   /** The states the client has been in since it was instrumented (0 for the ones left, 1 for the current one). */
   readonly seenStates: ReadonlySet<ConnectionState>;
   /** The client's state now. */
@@ -23,8 +30,6 @@ export interface GaugeSource {
  */
 export class ZooKeeperMetrics {
   readonly operationDuration: Histogram;
-  readonly operationsInFlight: UpDownCounter;
-  readonly bytes: Counter;
   readonly reconnects: Counter;
   readonly expirations: Counter;
   readonly lockWait: Histogram;
@@ -33,14 +38,13 @@ export class ZooKeeperMetrics {
   readonly queuePuts: Counter;
   readonly queueTakes: Counter;
   private readonly sources = new Set<GaugeSource>();
-  private readonly operationAttributes = new Map<string, Attributes>();
+  /** The bytes of sources removed (a counter never goes down). */
+  private readonly retiredBytes = { sent: 0, received: 0 };
   private readonly outcomeAttributes = new Map<string, Attributes>();
 
   constructor(meter: Meter) {
     const seconds = { unit: 's', advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
     this.operationDuration = meter.createHistogram(METRIC.operationDuration, { ...seconds, description: 'Duration of ZooKeeper requests, from the call that asked for one to its reply' });
-    this.operationsInFlight = meter.createUpDownCounter(METRIC.operationsInFlight, { unit: '{operation}', description: 'ZooKeeper requests asked for and not yet over' });
-    this.bytes = meter.createCounter(METRIC.bytes, { unit: 'By', description: 'Bytes of ZooKeeper request and reply frames' });
     this.reconnects = meter.createCounter(METRIC.reconnects, { unit: '{reconnect}', description: 'Connections made after a client lost its previous one' });
     this.expirations = meter.createCounter(METRIC.expirations, { unit: '{expiration}', description: 'ZooKeeper sessions expired' });
     this.lockWait = meter.createHistogram(METRIC.lockWait, { ...seconds, description: 'Time spent waiting for a lock' });
@@ -49,6 +53,18 @@ export class ZooKeeperMetrics {
     this.queuePuts = meter.createCounter(METRIC.queuePuts, { unit: '{entry}', description: 'Entries put in a queue' });
     this.queueTakes = meter.createCounter(METRIC.queueTakes, { unit: '{entry}', description: 'Entries taken from a queue' });
 
+    meter.createObservableUpDownCounter(METRIC.operationsInFlight, { unit: '{operation}', description: 'ZooKeeper requests asked for and not yet over' }).addCallback((result) => {
+      for (const [op, value] of sum(this.sources, (s) => s.inFlight)) result.observe(value, { [ATTR.operation]: op });
+    });
+    meter.createObservableCounter(METRIC.bytes, { unit: 'By', description: 'Bytes of ZooKeeper request and reply frames' }).addCallback((result) => {
+      let { sent, received } = this.retiredBytes;
+      for (const source of this.sources) {
+        sent += source.bytes.sent;
+        received += source.bytes.received;
+      }
+      result.observe(sent, { [ATTR.direction]: 'sent' });
+      result.observe(received, { [ATTR.direction]: 'received' });
+    });
     meter.createObservableGauge(METRIC.connectionState, { unit: '{client}', description: 'Clients in each connection state: 1 for the current state, 0 for the states left' }).addCallback((result) => {
       const totals = new Map<string, number>();
       for (const source of this.sources) {
@@ -74,17 +90,11 @@ export class ZooKeeperMetrics {
   /** Adds a client to the gauges; the function returned removes it. */
   addSource(source: GaugeSource): () => void {
     this.sources.add(source);
-    return () => this.sources.delete(source);
-  }
-
-  /** `{ zookeeper.operation }`, made once per operation. */
-  operation(op: string): Attributes {
-    let attributes = this.operationAttributes.get(op);
-    if (attributes === undefined) {
-      attributes = { [ATTR.operation]: op };
-      this.operationAttributes.set(op, attributes);
-    }
-    return attributes;
+    return () => {
+      if (!this.sources.delete(source)) return;
+      this.retiredBytes.sent += source.bytes.sent;
+      this.retiredBytes.received += source.bytes.received;
+    };
   }
 
   /** `{ zookeeper.operation, zookeeper.outcome }`, made once per pair. */

@@ -4,9 +4,6 @@ import type { Api } from './load-api';
 import type { ZooKeeperMetrics } from './metrics';
 import { ATTR } from './names';
 
-const SENT = { [ATTR.direction]: 'sent' };
-const RECEIVED = { [ATTR.direction]: 'received' };
-
 /**
  * The outcome of a request, as `zookeeper.outcome` and `error.type` name it: `ok`, the error's `codeName` for a
  * ZooKeeperError (`NONODE`, `CONNECTIONLOSS`, `ROLLEDBACK`, …), its class name for the client's own errors
@@ -74,11 +71,14 @@ export interface WaitLinks {
  * The operation listener of one instrumentation: per request a CLIENT span `zookeeper <op>`, child of the context
  * that was active in the `subscribe` or `await` that asked for it (captured in `started`), from that call to the
  * reply; and the operation metrics. The span is made when the request is over, with both its times, so none is
- * ever left open.
+ * ever left open. Requests in flight and bytes are counted here in plain numbers, which the metrics read when
+ * collected (metrics.ts): a request records one histogram point, nothing else.
  */
 export class OperationTelemetry implements OperationListener<Context> {
-  /** Requests counted in flight and not yet over, by operation: what `stop` takes back off the in-flight counter. */
-  private readonly inFlight = new Map<string, number>();
+  /** Requests asked for and not yet over, by operation. */
+  readonly inFlight = new Map<string, number>();
+  /** Frame bytes so far. */
+  readonly bytes = { sent: 0, received: 0 };
 
   constructor(
     private readonly api: Api,
@@ -88,10 +88,7 @@ export class OperationTelemetry implements OperationListener<Context> {
   ) {}
 
   started(start: { op: string }): Context {
-    if (this.metrics !== null) {
-      this.metrics.operationsInFlight.add(1, this.metrics.operation(start.op));
-      this.inFlight.set(start.op, (this.inFlight.get(start.op) ?? 0) + 1);
-    }
+    if (this.metrics !== null) this.inFlight.set(start.op, (this.inFlight.get(start.op) ?? 0) + 1);
     return this.api.context.active();
   }
 
@@ -100,14 +97,11 @@ export class OperationTelemetry implements OperationListener<Context> {
     const metrics = this.metrics;
     if (metrics !== null) {
       const left = this.inFlight.get(record.op);
-      if (left !== undefined) {
-        metrics.operationsInFlight.add(-1, metrics.operation(record.op));
-        if (left <= 1) this.inFlight.delete(record.op);
-        else this.inFlight.set(record.op, left - 1);
-      }
+      // 0 rather than gone: the in-flight counter reports 0 for an operation once seen.
+      if (left !== undefined && left > 0) this.inFlight.set(record.op, left - 1);
       metrics.operationDuration.record((record.queued + record.duration) / 1000, metrics.outcome(record.op, outcome));
-      if (record.requestBytes > 0) metrics.bytes.add(record.requestBytes, SENT);
-      if (record.replyBytes > 0) metrics.bytes.add(record.replyBytes, RECEIVED);
+      this.bytes.sent += record.requestBytes;
+      this.bytes.received += record.replyBytes;
     }
     const tracer = this.tracer;
     if (tracer === null) return;
@@ -126,13 +120,5 @@ export class OperationTelemetry implements OperationListener<Context> {
       span.setStatus({ code: api.SpanStatusCode.ERROR, message: record.error.message });
     }
     span.end(endTime);
-  }
-
-  /** Takes the requests still in flight back off the counter (the listener is detached: they will not report). */
-  stop(): void {
-    const metrics = this.metrics;
-    if (metrics === null) return;
-    for (const [op, n] of this.inFlight) metrics.operationsInFlight.add(-n, metrics.operation(op));
-    this.inFlight.clear();
   }
 }

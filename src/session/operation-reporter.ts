@@ -20,9 +20,12 @@ interface ListenerEntry {
   active: boolean;
 }
 
+/** `performance.timeOrigin`, read once: a getter that crosses into the runtime on each read. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** `performance.now()` as ms since the epoch. */
 function epochMs(now: number): number {
-  return performance.timeOrigin + now;
+  return TIME_ORIGIN + now;
 }
 
 /**
