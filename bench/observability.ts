@@ -12,6 +12,7 @@
  *
  *   npm run bench:observability                               # 1 warm-up + 9 rounds, about 2 min on 2 cores
  *   npm run bench:observability -- --rounds 5 --scale 0.5 --baseline main --out obs.json
+ *   npm run bench:observability -- --variants main,unobserved --rounds 15   # the off cost alone, more samples
  *
  * Each round runs every variant twice, in an order rotated between turns and rounds (run.ts's method); each run
  * opens its own connection. The table gives the medians and each variant's ratio to `main`.
@@ -31,13 +32,14 @@ import { instrumentZooKeeper } from '../src/opentelemetry';
 import { getPipelined, type NodeZk } from './clients/node-workloads';
 import { rxzkNodeZk, type RxzkLike } from './clients/rxzk';
 import { startBenchServer } from './server';
-import { formatNumber, median } from './stats';
+import { formatNumber, median, percentile } from './stats';
 import type { Metrics } from './workloads';
 
 const VARIANTS = ['main', 'unobserved', 'observed', 'otel'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface Options {
+  variants: Variant[];
   rounds: number;
   scale: number;
   baseline: string;
@@ -45,7 +47,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { rounds: 9, scale: 1, baseline: 'main', out: 'bench-observability.json' };
+  const o: Options = { variants: [...VARIANTS], rounds: 9, scale: 1, baseline: 'main', out: 'bench-observability.json' };
   for (let i = 0; i < argv.length; i++) {
     const value = (): string => {
       const v = argv[++i];
@@ -67,8 +69,18 @@ function parseOptions(argv: string[]): Options {
       case '--out':
         o.out = value();
         break;
+      case '--variants':
+        o.variants = value()
+          .split(',')
+          .map((v) => {
+            const variant = VARIANTS.find((x) => x === v);
+            if (variant === undefined) throw new Error(`unknown variant '${v}' (${VARIANTS.join(', ')})`);
+            return variant;
+          });
+        if (!o.variants.includes('main')) o.variants.unshift('main');
+        break;
       default:
-        throw new Error(`unknown option '${argv[i]}' (--rounds N, --scale F, --baseline <git ref>, --out file)`);
+        throw new Error(`unknown option '${argv[i]}' (--variants ${VARIANTS.join(',')}, --rounds N, --scale F, --baseline <git ref>, --out file)`);
     }
   }
   return o;
@@ -150,8 +162,9 @@ async function main(): Promise<void> {
 
     for (let round = 0; round <= options.rounds; round++) {
       for (let turn = 0; turn < 2; turn++) {
-        const shift = (round * 2 + turn) % VARIANTS.length;
-        const order = [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)];
+        const variants = options.variants;
+        const shift = (round * 2 + turn) % variants.length;
+        const order = [...variants.slice(shift), ...variants.slice(0, shift)];
         for (const variant of order) {
           const { zk, done } = await connect(variant);
           try {
@@ -174,19 +187,34 @@ async function main(): Promise<void> {
   }
   const loadEnd = loadavg();
 
-  const med = (variant: Variant, key: 'opsPerSec' | 'cpuUsPerOp'): number => median(samples[variant].map((m) => m[key]));
-  const rows = VARIANTS.map((variant) => {
+  const values = (variant: Variant, key: 'opsPerSec' | 'cpuUsPerOp'): number[] => samples[variant].map((m) => m[key]);
+  const med = (variant: Variant, key: 'opsPerSec' | 'cpuUsPerOp'): number => median(values(variant, key));
+  // The quartiles: how far apart the runs of one variant are on this machine (the noise a ratio must clear).
+  const quartiles = (variant: Variant, key: 'opsPerSec' | 'cpuUsPerOp'): [number, number] => [percentile(values(variant, key), 25), percentile(values(variant, key), 75)];
+  const rows = options.variants.map((variant) => {
     const ops = med(variant, 'opsPerSec');
     const cpu = med(variant, 'cpuUsPerOp');
-    return { variant, ops, cpu, opsRatio: ops / med('main', 'opsPerSec'), cpuRatio: cpu / med('main', 'cpuUsPerOp') };
+    return {
+      variant,
+      ops,
+      opsQuartiles: quartiles(variant, 'opsPerSec'),
+      cpu,
+      cpuQuartiles: quartiles(variant, 'cpuUsPerOp'),
+      opsRatio: ops / med('main', 'opsPerSec'),
+      cpuRatio: cpu / med('main', 'cpuUsPerOp'),
+    };
   });
   const round2 = (xs: number[]) => xs.map((x) => Math.round(x * 100) / 100);
   console.log(`\n(a) ${getCount.toLocaleString('en-US')} pipelined getData of 100-byte nodes, Netty; ${options.rounds} rounds × 2 runs per variant, medians`);
   console.log(`baseline ${options.baseline} = ${baseline.commit}; measured ${git('rev-parse', '--short', 'HEAD')}; src compiled by ${SRC_LOADER}`);
   console.log(`${cpus().length} CPUs; load average (1, 5, 15 min) ${round2(loadStart).join(', ')} at the start, ${round2(loadEnd).join(', ')} at the end\n`);
-  console.log('| variant | ops/s ↑ | ÷ main | client CPU µs/op ↓ | ÷ main |');
+  console.log('| variant | ops/s ↑ median (quartiles) | ÷ main | client CPU µs/op ↓ median (quartiles) | ÷ main |');
   console.log('|---|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.variant} | ${formatNumber(r.ops)} | ${r.opsRatio.toFixed(3)}× | ${r.cpu.toFixed(2)} | ${r.cpuRatio.toFixed(3)}× |`);
+  for (const r of rows) {
+    const ops = `${formatNumber(r.ops)} (${r.opsQuartiles.map(formatNumber).join('–')})`;
+    const cpu = `${r.cpu.toFixed(2)} (${r.cpuQuartiles.map((x) => x.toFixed(2)).join('–')})`;
+    console.log(`| ${r.variant} | ${ops} | ${r.opsRatio.toFixed(2)}× | ${cpu} | ${r.cpuRatio.toFixed(2)}× |`);
+  }
   writeFileSync(
     options.out,
     JSON.stringify(
