@@ -24,7 +24,6 @@
  * openTelemetry: true })` (rxzk/nestjs) instruments the Nest client with the global providers.
  *
  * @example
- * import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
  * import { MeterProvider } from '@opentelemetry/sdk-metrics';
  * import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
  * import { createClient } from 'rxzk';

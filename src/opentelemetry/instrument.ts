@@ -35,7 +35,8 @@ const OPTION_KEYS: readonly (keyof InstrumentZooKeeperOptions)[] = ['tracerProvi
  * before this call or after the function it returns has run; a client instrumented by nobody pays nothing.
  *
  * Needs the optional peer `@opentelemetry/api` (1.9 or later; it is loaded by this call, not when the entry point
- * is imported). Several clients may share providers: the gauges then add the clients up.
+ * is imported). Several clients may share providers: the gauges then add the clients up. Instrument a client once
+ * per set of providers: a second call with the same ones reports everything twice.
  *
  * @param zk the client to instrument (before or after `start()`)
  * @param options the providers (default: the global ones), and whether to make spans and metrics
