@@ -12,6 +12,7 @@ export const ENTRIES = {
   recipes: 'src/recipes/index.ts',
   nestjs: 'src/nestjs/index.ts',
   angular: 'src/angular/index.ts',
+  opentelemetry: 'src/opentelemetry/index.ts',
 };
 // The entry points that load a framework. NestJS 12 and Angular are ES modules only: CommonJS code reaches them through
 // require(esm), which loads a second copy of the framework under tsx and fails under jest and before Node 20.19. So each
@@ -32,11 +33,16 @@ const external = (id) =>
 
 /**
  * The ESM builds of the framework entries reach the core only through dist/index.mjs (which re-exports the CommonJS
- * build): a core module compiled into them would be a second copy of its classes. Anything else outside the framework
+ * build): a core module compiled into them would be a second copy of its classes. The same holds for another core
+ * entry they use (rxzk/nestjs's `openTelemetry` option: dist/opentelemetry.mjs). Anything else outside the framework
  * folders fails the build.
  */
 function coreThroughIndex() {
-  const core = path.resolve('src/index.ts');
+  const coreEntries = new Map(
+    Object.entries(ENTRIES)
+      .filter(([name]) => !FRAMEWORK_ENTRIES.includes(name))
+      .map(([name, file]) => [path.resolve(file), path.resolve(`dist/${name}.mjs`)]),
+  );
   const allowed = FRAMEWORK_ENTRIES.map((name) => path.resolve('src', name) + path.sep);
   return {
     name: 'rxzk-core-through-index',
@@ -47,7 +53,7 @@ function coreThroughIndex() {
       const base = path.resolve(path.dirname(importer), source);
       const id = [`${base}.ts`, path.join(base, 'index.ts')].find((file) => existsSync(file));
       if (id === undefined) return null;
-      if (id === core) return { id: path.resolve('dist/index.mjs'), external: true };
+      if (coreEntries.has(id)) return { id: coreEntries.get(id), external: true };
       if (!allowed.some((dir) => id.startsWith(dir))) {
         this.error(`${path.relative('.', importer)} imports ${source}: a framework entry may import the core only through '../index'`);
       }
@@ -99,7 +105,7 @@ export default [
       format: 'es',
       entryFileNames: '[name].impl.mjs',
       chunkFileNames: 'shared-[hash].mjs',
-      paths: (id) => (id === path.resolve('dist/index.mjs') ? './index.mjs' : id),
+      paths: (id) => (id.startsWith(path.resolve('dist') + path.sep) ? `./${path.basename(id)}` : id),
       sourcemap: true,
     },
   },

@@ -13,7 +13,8 @@ for (const page of ['index.html', ...['modules', 'classes', 'interfaces', 'funct
   const html = readFileSync(path.join(dir, page), 'utf8');
   if (/tsd-is-(protected|private|external)\b/.test(html)) problems.push(`${page}: members hidden by default (an empty group)`);
   for (const [, heading] of html.matchAll(/<h[1-6][^>]*>(.*?)<\/h[1-6]>/gs)) {
-    if (/\(\s*\)|^\s*$/.test(text(heading))) problems.push(`${page}: heading "${text(heading)}"`);
+    // `()` followed by `=>` is a function type ("Returns () => void"), not a dropped code span.
+    if (/\(\s*\)(?!\s*=(>|&gt;))|^\s*$/.test(text(heading))) problems.push(`${page}: heading "${text(heading)}"`);
   }
   for (const [, entry] of html.matchAll(/<a href="#[^"]*"[^>]*><span>(.*?)<\/span>/gs)) {
     if (/\(\s*\)$/.test(text(entry))) problems.push(`${page}: contents entry "${text(entry)}"`);

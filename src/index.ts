@@ -52,4 +52,8 @@ export { SEQUENCE_DIGITS, sequenceNumber, compareSequence, sortBySequence } from
 export type { WatchedEvent, Watcher } from './session/watched-event';
 export type { Logger } from './session/logger';
 export type { RetryPolicy } from './session/retry-policy';
+export type { OperationRecord, OperationStart, OperationListener } from './session/operation-record';
+export type { ConnectionEvent, DisconnectReason } from './session/connection-event';
+export type { WatchCounts } from './session/watch-registry';
+export type { RecipeEvent, RecipeCountEvent, RecipeActivity, RecipeActivityInfo, RecipeActivityKind, RecipeOutcome } from './client/recipe-events';
 export * from './errors';

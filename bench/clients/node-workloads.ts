@@ -77,8 +77,11 @@ async function runWorkload(kind: NodeClientKind, workload: WorkloadId, ctx: RunC
   }
 }
 
+/** What (a) reads of a run's context (bench/observability.ts runs it alone). */
+export type GetPipelinedContext = { params: Pick<RunContext['params'], 'getCount' | 'getSize'>; fixtures: Pick<RunContext['fixtures'], 'getPaths'> };
+
 /** (a) every request issued at once; ops/s and this process's CPU per op. */
-export function getPipelined(zk: NodeZk, ctx: RunContext): Promise<Metrics> {
+export function getPipelined(zk: NodeZk, ctx: GetPipelinedContext): Promise<Metrics> {
   const { getCount: n, getSize } = ctx.params;
   const paths = ctx.fixtures.getPaths;
   return new Promise<Metrics>((resolve, reject) => {

@@ -2,7 +2,9 @@
  * A NestJS application on rxzk/nestjs: a configuration service built from watchData$ through RxJS
  * operators, a job that runs only on the leader (whileLeader(new LeaderLatch(…)) from rxzk/recipes),
  * and a /health endpoint through @nestjs/terminus and ZooKeeperHealthIndicator. Two instances of the
- * application run side by side on one throwaway server: only one of them runs the job.
+ * application run side by side on one throwaway server: only one of them runs the job. With
+ * `openTelemetry: true` each client reports to the application's OpenTelemetry (../observability/telemetry.ts:
+ * traces to the console, metrics on GET /metrics in Prometheus' format, scraped with curl at the end).
  *
  *   npx tsx examples/nestjs/main.ts
  *
@@ -10,7 +12,8 @@
  * decorator metadata for constructor types.)
  */
 import 'reflect-metadata';
-import { Controller, Get, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Injectable, Module, Req, Res, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { distinctUntilChanged, filter, firstValueFrom, interval, lastValueFrom, map, shareReplay, switchMap, type Observable, type Subscription } from 'rxjs';
@@ -18,6 +21,7 @@ import { createClient, type ZooKeeperClient } from 'rxzk';
 import { InjectZooKeeper, ZooKeeperHealthIndicator, ZooKeeperModule } from 'rxzk/nestjs';
 import { LeaderLatch, whileLeader } from 'rxzk/recipes';
 import { startZooKeeper } from 'rxzk/testing';
+import { scrapeZooKeeperSeries, setUpOpenTelemetry, type Telemetry } from '../observability/telemetry';
 
 const CONFIG_PATH = '/app/config';
 interface AppConfig {
@@ -64,6 +68,17 @@ class LeaderJob implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/** The Prometheus endpoint, on the application's own HTTP server. */
+@Controller('metrics')
+class MetricsController {
+  static telemetry: Telemetry | null = null;
+
+  @Get()
+  metrics(@Req() request: IncomingMessage, @Res() response: ServerResponse): void {
+    MetricsController.telemetry?.metricsHandler(request, response);
+  }
+}
+
 @Controller('health')
 class HealthController {
   constructor(
@@ -80,8 +95,9 @@ class HealthController {
 
 function appModule(hosts: string): new () => unknown {
   @Module({
-    imports: [TerminusModule.forRoot({ logger: false }), ZooKeeperModule.forRoot({ hosts })],
-    controllers: [HealthController],
+    // openTelemetry: the client reports to the global providers the application registered before it starts.
+    imports: [TerminusModule.forRoot({ logger: false }), ZooKeeperModule.forRoot({ hosts, openTelemetry: true })],
+    controllers: [HealthController, MetricsController],
     providers: [ConfigService, LeaderJob],
   })
   class AppModule {}
@@ -89,6 +105,8 @@ function appModule(hosts: string): new () => unknown {
 }
 
 async function main(): Promise<void> {
+  const telemetry = setUpOpenTelemetry();
+  MetricsController.telemetry = telemetry;
   const server = await startZooKeeper();
   const admin = createClient({ hosts: server.connectString });
   try {
@@ -109,6 +127,10 @@ async function main(): Promise<void> {
       const response = await fetch(`${await app.getUrl()}/health`);
       console.log(`instance ${i + 1} GET /health -> ${response.status} ${await response.text()}`);
     }
+    // Both instances' clients report to the one MeterProvider: the series add them up (two clients CONNECTED).
+    const series = await scrapeZooKeeperSeries(`${await apps[0].getUrl()}/metrics`);
+    const shown = series.filter((line) => /operation_duration_count|connection_state|reconnects/.test(line));
+    console.log(`curl /metrics (some of rxzk's series):\n${shown.map((line) => `  ${line}`).join('\n')}`);
 
     // The leader shuts down: the other instance takes the job over.
     const leader = runs[0] > 0 ? 0 : 1;
@@ -121,6 +143,7 @@ async function main(): Promise<void> {
   } finally {
     await admin.close();
     await server.stop();
+    await telemetry.shutdown();
   }
 }
 

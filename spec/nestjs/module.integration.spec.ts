@@ -4,10 +4,11 @@
 import 'reflect-metadata';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TimeoutError, ZooKeeperClient } from '../../src';
+import { InvalidArgumentError, TimeoutError, ZooKeeperClient } from '../../src';
 import { InjectZooKeeper, ZooKeeperModule, getZooKeeperToken } from '../../src/nestjs';
 import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
 import { clientPool, one, rejectionOf } from '../support/fixtures';
+import { startSdk } from '../opentelemetry/support/otel';
 import { refusedAddress } from './support';
 
 let zkServer: StartedZooKeeper;
@@ -208,5 +209,44 @@ describe('bootstrap and shutdown', () => {
     expect(seen).toEqual(['destroy@CONNECTED']);
     const other = await pool.connect();
     expect(await one(other.exists('/held'))).toBeNull();
+  });
+});
+
+describe('ZooKeeperModule.forRoot({ openTelemetry })', () => {
+  it('true: the client reports to the global OpenTelemetry providers, from its connection on, until it closes', async () => {
+    const sdk = startSdk();
+    sdk.registerGlobally();
+    try {
+      @Module({ imports: [ZooKeeperModule.forRoot({ hosts: zkServer.connectString, openTelemetry: true })], providers: [Worker] })
+      class AppModule {}
+      const app = await boot(AppModule);
+      const { zk } = app.get(Worker);
+      await zk.create('/traced', 'x');
+      expect(sdk.spans().map((s) => s.name)).toEqual(['zookeeper create']);
+      expect(await sdk.point('zookeeper.client.connection.state', { state: 'CONNECTED' })).toMatchObject({ value: 1 });
+      await app.close();
+      apps.splice(apps.indexOf(app), 1);
+      await pool.connect().then((other) => other.delete('/traced'));
+      expect(sdk.openSpans()).toBe(0);
+      expect(sdk.spans()).toHaveLength(1);
+    } finally {
+      await sdk.shutdown();
+    }
+  });
+
+  it('absent or false: nothing reported; not a boolean: refused', async () => {
+    const sdk = startSdk();
+    sdk.registerGlobally();
+    try {
+      @Module({ imports: [ZooKeeperModule.forRoot({ hosts: zkServer.connectString, openTelemetry: false })], providers: [Worker] })
+      class AppModule {}
+      const app = await boot(AppModule);
+      await app.get(Worker).zk.exists('/');
+      expect(sdk.spans()).toEqual([]);
+      expect(await sdk.points('zookeeper.client.operation.duration')).toEqual([]);
+      expect(() => ZooKeeperModule.forRoot({ hosts: zkServer.connectString, openTelemetry: 'yes' as never })).toThrow(InvalidArgumentError);
+    } finally {
+      await sdk.shutdown();
+    }
   });
 });

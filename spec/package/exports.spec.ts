@@ -29,6 +29,7 @@ const REQUIRED: Record<string, string[]> = {
   ],
   'rxzk/nestjs': ['ZooKeeperModule', 'InjectZooKeeper', 'getZooKeeperToken', 'ZooKeeperHealthIndicator'],
   'rxzk/angular': ['provideZooKeeper', 'ZOOKEEPER', 'injectZooKeeper'],
+  'rxzk/opentelemetry': ['instrumentZooKeeper'],
 };
 
 /** A directory whose node_modules/rxzk is this package: scripts there load it as users do, through `exports`. */

@@ -19,6 +19,9 @@ import { startZooKeeper, zooKeeperHarness, type StartedZooKeeper } from 'rxzk/te
 import { Lock, LockLostError, LockTimeoutError, type Holding } from 'rxzk/recipes';
 import { ZooKeeperModule, InjectZooKeeper, getZooKeeperToken } from 'rxzk/nestjs';
 import { provideZooKeeper, injectZooKeeper, ZOOKEEPER } from 'rxzk/angular';
+import { instrumentZooKeeper, type InstrumentZooKeeperOptions } from 'rxzk/opentelemetry';
+import { trace, metrics } from '@opentelemetry/api';
+import type { OperationRecord, ConnectionEvent, RecipeEvent, RecipeActivity, WatchCounts } from 'rxzk';
 
 export async function use(server: StartedZooKeeper): Promise<void> {
   const zk: ZooKeeperClient = createClient({ hosts: server.connectString, sessionTimeout: 10_000 });
@@ -39,6 +42,18 @@ export async function use(server: StartedZooKeeper): Promise<void> {
   void [czxid, up, state, token, errors, wrong, LockLostError, startZooKeeper, zooKeeperHarness];
   void [ZooKeeperModule.forRoot({ hosts: 'h:2181' }), InjectZooKeeper, getZooKeeperToken('b')];
   void [provideZooKeeper({ hosts: 'h:2181' }), injectZooKeeper, ZOOKEEPER];
+  const otelOptions: InstrumentZooKeeperOptions = { tracerProvider: trace.getTracerProvider(), meterProvider: metrics.getMeterProvider() };
+  const uninstrument: () => void = instrumentZooKeeper(zk, otelOptions);
+  zk.operations$.subscribe((r: OperationRecord) => { const ms: number = r.duration; const sid: bigint | null = r.sessionId; void [ms, sid]; });
+  zk.connectionEvents$.subscribe((e: ConnectionEvent) => { if (e.type === 'connected') { const t: number = e.timeout; void t; } });
+  zk.recipeEvents$.subscribe((e: RecipeEvent) => void e.type);
+  const wait: RecipeActivity = zk.startRecipeActivity({ kind: 'lock-wait', recipe: 'Lock', path: '/lock' });
+  wait.end('ok');
+  const watches: WatchCounts = zk.watchCounts;
+  void [ZooKeeperModule.forRoot({ hosts: 'h:2181', openTelemetry: true }), watches];
+  // @ts-expect-error an operation listener needs completed
+  zk.addOperationListener({ started: () => 1 });
+  uninstrument();
   await zk.close();
 }
 
@@ -157,6 +172,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(modules, '@types'), { recursive: true });
   fs.symlinkSync(root, path.join(modules, 'rxzk'), 'dir');
   fs.symlinkSync(path.join(root, 'node_modules', 'rxjs'), path.join(modules, 'rxjs'), 'dir');
+  fs.symlinkSync(path.join(root, 'node_modules', '@opentelemetry'), path.join(modules, '@opentelemetry'), 'dir');
   fs.symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(modules, '@types', 'node'), 'dir');
 }, 240_000);
 

@@ -42,8 +42,8 @@ export class RequestObservable<Req, Res> extends Awaitable<Res> {
 function subscribeToRequest(this: RequestObservable<unknown, unknown>, subscriber: Subscriber<unknown>): TeardownLogic {
   const request = new SubscriberRequest(this.op, this.args, subscriber, this.path, this.watch);
   this.session.submit(request);
-  // The teardown only where there is a timer to clear: rxjs allocates an array of
-  // finalizers per subscription for a teardown, and the subscriber's `closed` flag
-  // already tells the request that its caller left.
-  return request.timer === undefined ? undefined : request;
+  // The teardown only where there is a timer to clear, or a record to end should the caller leave before the
+  // request is sent (it waits for a connection: xid 0): rxjs allocates an array of finalizers per subscription for a
+  // teardown, and the subscriber's `closed` flag already tells the request that its caller left.
+  return request.timer === undefined && (request.probe === null || request.xid !== 0) ? undefined : request;
 }

@@ -1,9 +1,5 @@
 import { map } from 'rxjs';
 import { InvalidArgumentError, ProtocolError } from '../errors/client-errors';
-import { errorForCode } from '../errors/server-errors';
-import { RolledBackError } from '../errors/rolled-back-error';
-import type { ZooKeeperError } from '../errors/zookeeper-error';
-import { ErrorCode } from '../jute/error-codes';
 import { OpCode } from '../jute/op-codes';
 import type { Acl } from '../jute/records/data';
 import type { MultiResult, TransactionOp } from '../jute/records/multi';
@@ -166,23 +162,8 @@ export class Transaction {
   }
 }
 
-/** Maps a multi reply to OpResults, or throws the RolledBackError of a failed transaction. */
+/** Maps the reply of a transaction that applied to OpResults (one that rolled back fails in MULTI.failure). */
 function toOpResults(results: MultiResult[], paths: readonly string[], chroot: string): OpResult[] {
-  const failedIndex = results.findIndex(
-    (r) => r.type === OpCode.error && r.err !== ErrorCode.OK && r.err !== ErrorCode.RUNTIMEINCONSISTENCY,
-  );
-  if (failedIndex >= 0) {
-    const outcomes: ZooKeeperError[] = results.map((r, i) =>
-      i === failedIndex && r.type === OpCode.error ? errorForCode(r.err, paths[i]) : new RolledBackError(paths[i]),
-    );
-    const cause = outcomes[failedIndex];
-    throw new RolledBackError(undefined, {
-      results: outcomes,
-      failedIndex,
-      cause,
-      message: `transaction rolled back: op ${failedIndex} failed with ${cause.message}`,
-    });
-  }
   return results.map((r, i): OpResult => {
     switch (r.type) {
       case OpCode.create:

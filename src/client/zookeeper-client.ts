@@ -9,10 +9,13 @@ import { validatePath } from '../common/path';
 import { InvalidArgumentError } from '../errors/client-errors';
 import { WatcherType, type WatcherTypeName } from '../jute/op-codes';
 import type { Acl, Stat } from '../jute/records/data';
+import type { ConnectionEvent } from '../session/connection-event';
 import { isConnected, type ConnectionState, type Session } from '../session/connection-state';
+import type { OperationListener, OperationRecord } from '../session/operation-record';
 import { SessionManager } from '../session/session-manager';
 import type { WatchedEvent } from '../session/watched-event';
 import type { WatchKind } from '../session/watch-kind';
+import type { WatchCounts } from '../session/watch-registry';
 import { validateAcl } from './acl';
 import { awaitable, awaitableFrom, failed, type AwaitableObservable } from './awaitable';
 import { createNode } from './create';
@@ -34,6 +37,7 @@ import {
 import { REMOVE_WATCHES } from './operations/watch-operations';
 import { DELETE, RECONFIG, SET_ACL, SET_DATA } from './operations/write-operations';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
+import { RecipeEvents, type RecipeActivity, type RecipeActivityInfo, type RecipeCountEvent, type RecipeEvent } from './recipe-events';
 import { Requests } from './requests';
 import { startClient } from './start';
 import { Transaction } from './transaction';
@@ -74,6 +78,35 @@ export class ZooKeeperClient {
    * zk.connected$.subscribe((up) => health.set(up));
    */
   readonly connected$: Observable<boolean>;
+  /**
+   * Every request this client sends, once it is over (issue 22): operation, path, outcome, latency, bytes, session,
+   * server — one {@link OperationRecord} each, in completion order. Hot, no replay, never completes. While nobody
+   * subscribes (and no {@link ZooKeeperClient.addOperationListener | listener} is attached) nothing is measured: a
+   * request asks once whether anyone listens, and builds nothing otherwise.
+   *
+   * @example
+   * zk.operations$.subscribe((r) => console.log(`${r.op} ${r.path ?? ''} ${r.ok ? 'ok' : r.error?.name} ${r.duration.toFixed(2)} ms`));
+   */
+  readonly operations$: Observable<OperationRecord>;
+  /**
+   * What happens to the connection and the session: each attempt (`connecting`), each connection made
+   * (`connected`, with server, session id, negotiated timeout, read-only, new or resumed), each that ends without
+   * `close()` (`disconnected`, with a reason), expiries, refused credentials, `closed`. Hot, no replay, never
+   * completes (a closed client can be started again).
+   *
+   * @example
+   * zk.connectionEvents$.pipe(filter((e) => e.type === 'disconnected')).subscribe((e) => console.warn(`lost ${e.server}: ${e.reason}`));
+   */
+  readonly connectionEvents$: Observable<ConnectionEvent>;
+  /**
+   * What the recipes on this client report (issue 22): a lock's waits and holds, a leader's terms, a queue's puts
+   * and takes, a TreeCache's load and size. Hot, no replay, never completes; recipes build nothing while nobody
+   * subscribes. `rxzk/opentelemetry` turns them into metrics and spans.
+   *
+   * @example
+   * zk.recipeEvents$.subscribe((e) => { if (e.type === 'activity-ended') console.log(e.kind, e.path, e.outcome, e.duration); });
+   */
+  readonly recipeEvents$: Observable<RecipeEvent>;
 
   /** The protocol handler: connection, session, requests, watches. Never exposed (the documented surface only). */
   private readonly sessionManager: SessionManager;
@@ -81,6 +114,7 @@ export class ZooKeeperClient {
   /** The request layer: path checks, chroot, default ACL, frame size. */
   private readonly requests: Requests;
   private readonly sharedWatches: SharedWatches;
+  private readonly recipeEvents = new RecipeEvents();
 
   /**
    * Creates a client, connecting nothing until `start()` (the same as {@link createClient}).
@@ -96,6 +130,10 @@ export class ZooKeeperClient {
     this.session$ = this.sessionManager.session$.asObservable();
     this.connected$ = this.state$.pipe(map(isConnected), distinctUntilChanged());
     this.sharedWatches = new SharedWatches(this, this.sessionManager);
+    const operations = this.sessionManager.operations;
+    this.operations$ = new Observable<OperationRecord>((subscriber) => operations.add({ completed: (record) => subscriber.next(record) }));
+    this.connectionEvents$ = this.sessionManager.connectionEvents$.asObservable();
+    this.recipeEvents$ = this.recipeEvents.events$;
   }
 
   /** The connection state now (the last value of `state$`). */
@@ -583,6 +621,73 @@ export class ZooKeeperClient {
     return awaitable(command(this.sessionManager, this.options.session, cmd));
   }
 
+  // ---- observability (issue 22) ----------------------------------------------------
+
+  /**
+   * Attaches a listener to every request of this client: `started` in the `subscribe` or `await` that asks for the
+   * request (so the caller's context can be captured), `completed` with its {@link OperationRecord}.
+   * `operations$` is the same stream without `started`. While no listener is attached nothing is measured.
+   *
+   * @param listener its `started` (optional) and `completed`
+   * @returns the function that detaches it (idempotent); requests in flight then report to it no more
+   * @example
+   * const inFlight = new Set<string>();
+   * const remove = zk.addOperationListener<string>({
+   *   started: (s) => { const key = `${s.op} ${s.path}`; inFlight.add(key); return key; },
+   *   completed: (_record, key) => inFlight.delete(key),
+   * });
+   * remove();
+   */
+  addOperationListener<S = undefined>(listener: OperationListener<S>): () => void {
+    if (typeof listener !== 'object' || listener === null || typeof listener.completed !== 'function') {
+      throw new InvalidArgumentError(`an operation listener needs a completed function, not ${describe(listener)}`);
+    }
+    if (listener.started !== undefined && typeof listener.started !== 'function') {
+      throw new InvalidArgumentError(`an operation listener's started must be a function, not ${describe(listener.started)}`);
+    }
+    return this.sessionManager.operations.add(listener);
+  }
+
+  /**
+   * How many paths this client holds a watch on now, by kind (the `zookeeper.client.watches` metric).
+   *
+   * @example
+   * const { data, child, persistent } = zk.watchCounts;
+   */
+  get watchCounts(): WatchCounts {
+    return this.sessionManager.watches.counts();
+  }
+
+  /**
+   * For recipe authors: starts a recipe activity (a wait, a hold, a term, a load) and reports it on
+   * `recipeEvents$` — `activity-started` now, synchronously (the caller's context is current), `activity-ended`
+   * when the returned handle's `end()` is called. While nobody listens it returns a shared handle that does
+   * nothing. Which activities each recipe reports, and when, is in the README ("Observability").
+   *
+   * @param info the activity's kind, the recipe's class name and its path
+   * @returns the handle whose `end(outcome, error?)` ends it
+   * @throws InvalidArgumentError for an unknown kind, or a recipe or path that is not a non-empty string
+   * @example
+   * const wait = zk.startRecipeActivity({ kind: 'lock-wait', recipe: 'Lock', path: '/locks/orders' });
+   * const holding = await contend().catch((e) => { wait.end(e instanceof LockTimeoutError ? 'timeout' : 'error', e); throw e; });
+   * wait.end('ok');
+   */
+  startRecipeActivity(info: RecipeActivityInfo): RecipeActivity {
+    return this.recipeEvents.start(info);
+  }
+
+  /**
+   * For recipe authors: reports a count on `recipeEvents$` (`queue-put`, `queue-take`, `tree-cache-size`); the
+   * client adds the time. Does nothing while nobody listens.
+   *
+   * @param event the count, without `time`
+   * @throws InvalidArgumentError for an unknown type, an empty recipe or path, or a count that is not a non-negative integer
+   * @example
+   * zk.reportRecipeEvent({ type: 'queue-put', recipe: 'Queue', path: '/queues/mail', count: items.length });
+   */
+  reportRecipeEvent(event: RecipeCountEvent): void {
+    this.recipeEvents.report(event);
+  }
 }
 
 /**

@@ -1,14 +1,22 @@
 import { Inject, Module, type DynamicModule, type FactoryProvider, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { createClient, type ClientOptions, type ZooKeeperClient } from '../index';
+import { createClient, InvalidArgumentError, type ClientOptions, type ZooKeeperClient } from '../index';
+import { instrumentZooKeeper } from '../opentelemetry/index';
 import { ZooKeeperHealthIndicator } from './health-indicator';
 import { getOptionsToken, getZooKeeperToken } from './tokens';
 
-/** Options of `ZooKeeperModule.forRoot`: the client's, plus its name and whether the module is global (default true). */
+/** Options of `ZooKeeperModule.forRoot`: the client's, plus its name, whether the module is global (default true) and OpenTelemetry. */
 export type ZooKeeperModuleOptions = ClientOptions & {
   /** The client's name, for several clients in one application (`@InjectZooKeeper(name)`); default: the unnamed client. */
   name?: string;
   /** Whether every module can inject the client without importing this one (default true). */
   global?: boolean;
+  /**
+   * `true` instruments the client with OpenTelemetry (rxzk/opentelemetry's `instrumentZooKeeper`) with the global
+   * tracer and meter providers, those your OpenTelemetry setup registered before the application starts; removed
+   * when the client closes. Needs the optional peer `@opentelemetry/api`. Default: off. (Other providers: call
+   * `instrumentZooKeeper` yourself, with the injected client.)
+   */
+  openTelemetry?: boolean;
 };
 
 /** Options of `ZooKeeperModule.forRootAsync`: the client's options made by a factory with injected dependencies. */
@@ -23,10 +31,15 @@ export interface ZooKeeperModuleAsyncOptions {
   name?: string;
   /** Whether every module can inject the client without importing this one (default true). */
   global?: boolean;
+  /** `true` instruments the client with OpenTelemetry, as `forRoot`'s option of the same name. Default: off. */
+  openTelemetry?: boolean;
 }
 
 /** This module's own client, whatever its name: how the module instance finds the client to close. */
 const MODULE_CLIENT = 'rxzk:module-client';
+
+/** What removes each module client's OpenTelemetry instrumentation, once it is closed. */
+const instrumented = new WeakMap<ZooKeeperClient, () => void>();
 
 /**
  * ZooKeeper for NestJS: registers a started `ZooKeeperClient` as a provider
@@ -56,8 +69,9 @@ export class ZooKeeperModule implements OnApplicationShutdown {
    * ZooKeeperModule.forRoot({ hosts: process.env.ZK_HOSTS!, sessionTimeout: 10_000, name: 'registry' })
    */
   static forRoot(options: ZooKeeperModuleOptions): DynamicModule {
-    const { name, global, ...clientOptions } = options;
-    return ZooKeeperModule.build(name, global, [{ provide: getOptionsToken(name), useValue: clientOptions }], []);
+    // createClient refuses keys it does not know: the module's own are taken off first.
+    const { name, global, openTelemetry, ...clientOptions } = options;
+    return ZooKeeperModule.build(name, global, openTelemetry, [{ provide: getOptionsToken(name), useValue: clientOptions }], []);
   }
 
   /**
@@ -68,22 +82,39 @@ export class ZooKeeperModule implements OnApplicationShutdown {
    *   imports: [ConfigModule],
    *   inject: [ConfigService],
    *   useFactory: (config: ConfigService) => ({ hosts: config.getOrThrow('ZK_HOSTS') }),
+   *   openTelemetry: true,
    * })
    */
   static forRootAsync(options: ZooKeeperModuleAsyncOptions): DynamicModule {
-    const { name, global, imports = [], inject = [], useFactory } = options;
+    const { name, global, openTelemetry, imports = [], inject = [], useFactory } = options;
     const optionsProvider: FactoryProvider = { provide: getOptionsToken(name), useFactory: useFactory as (...deps: unknown[]) => unknown, inject };
-    return ZooKeeperModule.build(name, global, [optionsProvider], imports);
+    return ZooKeeperModule.build(name, global, openTelemetry, [optionsProvider], imports);
   }
 
-  private static build(name: string | undefined, global: boolean | undefined, optionProviders: Provider[], imports: ModuleMetadata['imports']): DynamicModule {
+  private static build(
+    name: string | undefined,
+    global: boolean | undefined,
+    openTelemetry: boolean | undefined,
+    optionProviders: Provider[],
+    imports: ModuleMetadata['imports'],
+  ): DynamicModule {
+    if (openTelemetry !== undefined && typeof openTelemetry !== 'boolean') {
+      throw new InvalidArgumentError(`ZooKeeperModule option openTelemetry must be a boolean, not ${typeof openTelemetry}`);
+    }
     const token = getZooKeeperToken(name);
     const client: FactoryProvider = {
       provide: token,
       // Started here, awaited by Nest before the module's dependants are made: a start() that fails fails bootstrap.
       useFactory: async (clientOptions: ClientOptions) => {
         const zk = createClient(clientOptions);
-        await zk.start();
+        // Before start(): the connection and the first requests are seen too.
+        if (openTelemetry === true) instrumented.set(zk, instrumentZooKeeper(zk));
+        try {
+          await zk.start();
+        } catch (err) {
+          instrumented.get(zk)?.();
+          throw err;
+        }
         return zk;
       },
       inject: [getOptionsToken(name)],
@@ -107,6 +138,7 @@ export class ZooKeeperModule implements OnApplicationShutdown {
    */
   async onApplicationShutdown(): Promise<void> {
     await this.zk.close();
+    instrumented.get(this.zk)?.();
   }
 }
 

@@ -19,6 +19,10 @@ export interface ConnectorEvents {
   onSocket(conn: Connection, timeout: number): void;
   /** Every server in a row refused for a TLS reason no retry mends: the session gives up with `error`. */
   onGiveUp(error: Error): void;
+  /** An attempt to connect to `server` ('host:port') begins (connectionEvents$' `connecting`). */
+  onAttempt(server: string): void;
+  /** That attempt failed before a socket was open (connectionEvents$' `disconnected`, `connect-failed`). */
+  onAttemptFailed(server: string, error: unknown): void;
 }
 
 /**
@@ -105,16 +109,19 @@ export class Connector {
   /** Connects to one server now (the next in turn, or a read-write server the probe found). */
   connectTo(endpoint: Endpoint): void {
     const timeout = this.connectTimeout;
-    this.config.logger.debug(`rxzk: connecting to ${formatEndpoint(endpoint)}`);
+    const server = formatEndpoint(endpoint);
+    this.config.logger.debug(`rxzk: connecting to ${server}`);
+    this.events.onAttempt(server);
     this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
       next: (socket) => {
         this.attempt = null;
-        this.events.onSocket(new Connection(socket, formatEndpoint(endpoint), this.config.maxReplySize), timeout);
+        this.events.onSocket(new Connection(socket, server, this.config.maxReplySize), timeout);
       },
       error: (err: unknown) => {
         this.attempt = null;
         this.failure = err;
         this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
+        this.events.onAttemptFailed(server, err);
         if (this.refusedByTls(err)) return;
         this.next(false);
       },

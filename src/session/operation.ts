@@ -24,4 +24,9 @@ export interface Operation<Req, Res> {
    * the typed error for the code.
    */
   readError?(err: number, r: JuteReader, req: Req, ctx: OperationContext): { value: Res } | undefined;
+  /**
+   * The error of a reply that says OK and still fails the request, or null: a transaction that rolled back answers
+   * OK, its results carrying the codes (so the operation stream records it as failed, as its caller sees it).
+   */
+  failure?(value: Res, req: Req, ctx: OperationContext): Error | null;
 }

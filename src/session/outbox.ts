@@ -5,6 +5,7 @@ import { writeAuthPacket } from '../jute/records/session';
 import type { JuteWriter } from '../jute/writer';
 import type { Connection } from '../transport/connection';
 import type { Operation } from './operation';
+import type { OperationReporter } from './operation-reporter';
 import { SubscriberRequest, type QueuedRequest } from './pending-request';
 import { RequestQueue } from './request-queue';
 import type { SessionConfig } from './session-config';
@@ -46,6 +47,8 @@ export class Outbox {
     private readonly config: OutboxConfig,
     private readonly watches: WatchRegistry,
     private readonly events: OutboxEvents,
+    /** The operation stream: asked once per request whether anyone listens. */
+    private readonly reporter: OperationReporter,
   ) {}
 
   /** The ready connection, or null while there is none (requests then wait). */
@@ -56,9 +59,11 @@ export class Outbox {
   /**
    * Sends a request now if a connection is ready, else queues it; fails it at
    * once when the session refuses requests (not started, closed, AUTH_FAILED).
-   * With a request timeout, arms its timer.
+   * With a request timeout, arms its timer. While anyone listens to the operation
+   * stream, the request gets its probe here, in the caller's subscribe or await.
    */
   submit(request: QueuedRequest): void {
+    if (this.reporter.listening) this.reporter.begin(request);
     const refusal = this.events.refusal();
     if (refusal !== null) {
       request.fail(refusal);
@@ -73,7 +78,10 @@ export class Outbox {
       request.timer = setTimeout(() => request.fail(new TimeoutError('request', timeout)), timeout);
     }
     if (this.ready !== null) this.send(this.ready, request);
-    else this.waiting.push(request);
+    else {
+      this.waiting.push(request);
+      if (request.probe !== null) request.probe.waiting();
+    }
   }
 
   private nextXid(): number {
@@ -84,12 +92,15 @@ export class Outbox {
   /** Numbers, frames and sends a request on `conn` now (also before it is ready: SASL tokens, closeSession). */
   send(conn: Connection, request: QueuedRequest): void {
     request.xid = this.nextXid();
+    let length: number;
     try {
-      writeRequestFrame(conn.writer, request.xid, request.type, writeRequestBody, request, this.config.maxFrameSize);
+      length = writeRequestFrame(conn.writer, request.xid, request.type, writeRequestBody, request, this.config.maxFrameSize);
     } catch (err) {
       request.fail(err);
       return;
     }
+    // The frame's length prefix counts: bytes on the wire (before TLS).
+    if (request.probe !== null) request.probe.sent(length + 4, conn.server);
     this.inFlight.push(request);
     conn.flushSoon();
   }

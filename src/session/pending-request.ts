@@ -4,6 +4,7 @@ import type { JuteReader } from '../jute/reader';
 import type { JuteWriter } from '../jute/writer';
 import type { Operation, OperationContext } from './operation';
 import { malformedReply } from './malformed-reply';
+import type { RequestProbe } from './operation-reporter';
 import { rethrowOutside } from './user-code';
 import type { WatchBeingSet, WatchRegistration, WatchRegistry } from './watch-registry';
 
@@ -24,6 +25,10 @@ export interface QueuedRequest extends WatchBeingSet {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
   watchRegistry: WatchRegistry | null;
+  /** The request's argument record (a multi's: its ops), for its operation record. */
+  readonly args: unknown;
+  /** Its measurements while someone listens to the operation stream (OperationReporter); null otherwise. */
+  probe: RequestProbe | null;
   /** Encodes the request body (after the header). */
   writeBody(w: JuteWriter): void;
   /** Completes the request from its reply (see PendingRequest.settle). */
@@ -55,6 +60,8 @@ export abstract class PendingRequest<Req, Res> implements QueuedRequest {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The registry tracking the watch this request sets, until the request ends (watch requests only). */
   watchRegistry: WatchRegistry | null = null;
+  /** Its measurements while someone listens to the operation stream; null otherwise (nothing measured). */
+  probe: RequestProbe | null = null;
 
   constructor(
     readonly op: Operation<Req, Res>,
@@ -91,30 +98,41 @@ export abstract class PendingRequest<Req, Res> implements QueuedRequest {
    */
   settle(err: number, r: JuteReader, ctx: OperationContext, owner: RequestOwner): void {
     let value: Res | undefined;
-    let ok = false;
+    let failure: Error | null = null;
     try {
       if (err === 0) {
         value = this.op.read(r, this.args, ctx);
-        ok = true;
+        // A reply that says OK may still fail the request (a rolled-back transaction answers OK).
+        if (this.op.failure !== undefined) failure = this.op.failure(value, this.args, ctx);
       } else {
         const outcome = this.op.readError?.(err, r, this.args, ctx);
-        if (outcome !== undefined) {
-          value = outcome.value;
-          ok = true;
-        }
+        if (outcome !== undefined) value = outcome.value;
+        else failure = errorForCode(err, this.path);
       }
     } catch (decodeError) {
       const error = malformedReply(decodeError);
       this.fail(error);
       throw error;
     }
+    if (this.probe !== null) this.report(failure === null, failure);
     try {
       if (this.watch !== null && this.wanted) owner.registerWatch(this.watch, err);
-      if (ok) this.resolve(value as Res);
-      else this.fail(errorForCode(err, this.path));
+      if (failure === null) this.resolve(value as Res);
+      else this.fail(failure);
     } catch (userError) {
       rethrowOutside(userError);
     }
+  }
+
+  /**
+   * Ends the request's record (while someone listens to the operation stream): once, by whichever ends it first —
+   * its reply, its failure, or its caller leaving before it was sent.
+   */
+  protected report(ok: boolean, error: unknown): void {
+    const probe = this.probe;
+    if (probe === null) return;
+    this.probe = null;
+    probe.complete(ok, error === null || error instanceof Error ? error : new Error(String(error)));
   }
 
   /** The request is over for its caller: its timer and its place among the watches being set go. */
@@ -160,9 +178,12 @@ export class SubscriberRequest<Req, Res> extends PendingRequest<Req, Res> implem
     if (this.subscriber === null) return;
     this.subscriber = null;
     this.ended();
+    // Left before it was sent: it never will be (the outbox skips it), so its record ends now. Once sent, its reply ends it.
+    if (this.xid === 0) this.report(false, null);
   }
 
   resolve(value: Res): void {
+    if (this.probe !== null) this.report(true, null);
     const subscriber = this.subscriber;
     if (subscriber === null) return;
     this.subscriber = null;
@@ -173,6 +194,7 @@ export class SubscriberRequest<Req, Res> extends PendingRequest<Req, Res> implem
   }
 
   fail(error: unknown): void {
+    if (this.probe !== null) this.report(false, error);
     const subscriber = this.subscriber;
     if (subscriber === null) return;
     this.subscriber = null;

@@ -46,6 +46,7 @@ export class PromiseRequest<Req, Res, A, B> extends PendingRequest<Req, Res> imp
   }
 
   resolve(value: Res): void {
+    if (this.probe !== null) this.report(true, null);
     if (this.phase === DELIVERED) return;
     this.phase = DELIVERED;
     this.ended();
@@ -55,6 +56,7 @@ export class PromiseRequest<Req, Res, A, B> extends PendingRequest<Req, Res> imp
   }
 
   fail(error: unknown): void {
+    if (this.probe !== null) this.report(false, error);
     const submitting = this.phase === SUBMITTING;
     if (this.phase === DELIVERED) return;
     this.phase = DELIVERED;

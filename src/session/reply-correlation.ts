@@ -69,6 +69,7 @@ export function correlateReplies(state: CorrelationState): OperatorFunction<Fram
                 request.fail(new ConnectionLossError(undefined, `${error.message}: the connection was dropped`, { cause: error }));
                 throw error;
               }
+              if (request.probe !== null) request.probe.replyBytes = frame.end - frame.start + 4;
               request.settle(err, r, state.context, state.owner);
               return;
             }

@@ -3,19 +3,21 @@
 // outbox.ts numbers, frames, sends and queues the requests, authentication.ts runs SASL and replays the
 // credentials. What stays here: start/close/shutdown, the handshake's outcome (session id, password,
 // timeout, read-only), keepalive and read-write probing of the live connection, pushes, expiry and loss.
-import { BehaviorSubject, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, type Subscriber, type Subscription } from 'rxjs';
 import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
-import { ClientClosedError, ClientNotStartedError } from '../errors/client-errors';
+import { ClientClosedError, ClientNotStartedError, ProtocolError } from '../errors/client-errors';
 import type { ConnectResponse } from '../jute/records/session';
 import { clientPathOrNull } from '../common/path';
 import type { Connection } from '../transport/connection';
 import { formatEndpoint } from '../transport/connect-string';
 import { Authentication } from './authentication';
 import { ConnectionState, isConnected, type Session } from './connection-state';
+import type { ConnectionEvent, DisconnectReason } from './connection-event';
 import { Connector } from './connector';
 import { afterHandshake, sendConnectRequest } from './handshake';
 import { Keepalive } from './keepalive';
 import type { OperationContext } from './operation';
+import { OperationReporter } from './operation-reporter';
 import { Outbox } from './outbox';
 import type { QueuedRequest } from './pending-request';
 import { correlateReplies, type CorrelationState, type ServerPush } from './reply-correlation';
@@ -47,6 +49,10 @@ export class SessionManager {
   readonly state$ = new BehaviorSubject<ConnectionState>(ConnectionState.CONNECTING);
   readonly session$ = new BehaviorSubject<Session | null>(null);
   readonly watches: WatchRegistry;
+  /** Connection events (issue 22): hot, no replay; built only while observed. */
+  readonly connectionEvents$ = new Subject<ConnectionEvent>();
+  /** The operation stream's listeners (issue 22). */
+  readonly operations = new OperationReporter(() => (this.sessionId === 0n ? null : this.sessionId));
 
   private readonly connector: Connector;
   private readonly outbox: Outbox;
@@ -98,8 +104,10 @@ export class SessionManager {
       },
       onSocket: (conn, timeout) => this.onSocket(conn, timeout),
       onGiveUp: (error) => this.shutdown(error),
+      onAttempt: (server) => this.emit({ type: 'connecting', server }),
+      onAttemptFailed: (server, error) => this.emit({ type: 'disconnected', server, reason: 'connect-failed', error: asError(error) }),
     });
-    this.outbox = new Outbox(config, this.watches, { refusal: () => this.refusal() });
+    this.outbox = new Outbox(config, this.watches, { refusal: () => this.refusal() }, this.operations);
     this.auth = new Authentication(config, this.outbox, {
       isCurrent: (conn) => conn === this.conn,
       onRefused: (error) => this.onAuthRefused(error),
@@ -228,7 +236,10 @@ export class SessionManager {
     this.sessionId = 0n;
     this.password = Buffer.alloc(16);
     if (this.session$.value !== null) this.session$.next(null);
-    if (this.state !== ConnectionState.AUTH_FAILED || error === null) this.setState(ConnectionState.CLOSED);
+    if (this.state !== ConnectionState.CLOSED && (this.state !== ConnectionState.AUTH_FAILED || error === null)) {
+      this.setState(ConnectionState.CLOSED);
+      this.emit({ type: 'closed' });
+    }
   }
 
   /**
@@ -263,9 +274,12 @@ export class SessionManager {
 
   /** Credentials or SASL refused for good: AUTH_FAILED, and the client stops (no reconnection changes them). */
   private onAuthRefused(error: AuthFailedError): void {
+    const server = this.conn?.server;
     this.connector.failed(error);
     this.setState(ConnectionState.AUTH_FAILED);
+    this.emit({ type: 'auth-failed', reason: error.message });
     this.shutdown(error);
+    if (server !== undefined) this.emit({ type: 'disconnected', server, reason: 'auth-failed', error });
   }
 
   // ---- connection events ------------------------------------------------------
@@ -281,7 +295,7 @@ export class SessionManager {
     });
     this.handshakeTimer = setTimeout(() => {
       this.handshakeTimer = undefined;
-      this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: no handshake reply within ${timeout} ms`));
+      this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: no handshake reply within ${timeout} ms`), 'handshake-timeout');
     }, timeout);
     this.connSubscription = conn.frames$
       .pipe(
@@ -290,8 +304,8 @@ export class SessionManager {
       )
       .subscribe({
         next: (push) => this.onPush(push),
-        error: (err: unknown) => this.onConnectionEnd(conn, err),
-        complete: () => this.onConnectionEnd(conn, null),
+        error: (err: unknown) => this.onConnectionEnd(conn, err, err instanceof ProtocolError ? 'protocol-error' : 'socket-error'),
+        complete: () => this.onConnectionEnd(conn, null, 'closed-by-server'),
       });
   }
 
@@ -318,7 +332,7 @@ export class SessionManager {
         },
         sendPing: () => this.outbox.ping(conn),
         onReadTimeout: (idle) =>
-          this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: nothing received for ${idle} ms`)),
+          this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: nothing received for ${idle} ms`), 'read-timeout'),
       },
       response.timeOut,
     );
@@ -332,17 +346,18 @@ export class SessionManager {
       `rxzk: ${resumed ? 'resumed' : 'opened'} session 0x${response.sessionId.toString(16)} on ${conn.server} (timeout ${response.timeOut} ms${response.readOnly ? ', read-only' : ''})`,
     );
     // With SASL, its exchange comes first, alone on the connection; a refusal is AUTH_FAILED, with no reconnection.
-    this.auth.authenticate(conn, () => this.finishReady(conn, response.readOnly));
+    this.auth.authenticate(conn, () => this.finishReady(conn, response.readOnly, !resumed));
   }
 
   /** Ready: credentials, then watches, then the queued requests — all before anything new. */
-  private finishReady(conn: Connection, readOnly: boolean): void {
+  private finishReady(conn: Connection, readOnly: boolean, newSession: boolean): void {
     this.auth.replay(conn);
     restoreWatches(conn, this.watches, this.correlation.lastZxid.value);
     this.outbox.open(conn);
     conn.flush();
     this.session$.next({ id: this.sessionId, password: this.password, timeout: this.negotiatedTimeout, readOnly });
     this.setState(readOnly ? ConnectionState.CONNECTED_READ_ONLY : ConnectionState.CONNECTED);
+    this.emit({ type: 'connected', server: conn.server, sessionId: this.sessionId, timeout: this.negotiatedTimeout, readOnly, newSession });
   }
 
   /** Connected read-only: keep looking for a read-write server, and move there once one answers. */
@@ -352,6 +367,7 @@ export class SessionManager {
       this.config.logger.info(`rxzk: ${formatEndpoint(endpoint)} is read-write; leaving read-only ${conn.server}`);
       this.dropConnection();
       this.setState(ConnectionState.SUSPENDED);
+      this.emit({ type: 'disconnected', server: conn.server, reason: 'read-write-server-found', error: null });
       this.connector.connectTo(endpoint);
     });
     this.readWriteProbe.start();
@@ -370,12 +386,16 @@ export class SessionManager {
   /** The server says the session is gone: tell everyone, then make a new one. */
   private onExpired(): void {
     this.config.logger.warn(`rxzk: session 0x${this.sessionId.toString(16)} expired`);
+    const expired = this.sessionId;
+    const server = this.conn?.server;
     this.sessionId = 0n;
     this.password = Buffer.alloc(16);
     this.negotiatedTimeout = 0;
     this.dropConnection();
     this.session$.next(null);
     this.setState(ConnectionState.EXPIRED);
+    this.emit({ type: 'expired', sessionId: expired, declaredBy: 'server' });
+    if (server !== undefined) this.emit({ type: 'disconnected', server, reason: 'session-expired', error: null });
     this.outbox.failWaiting(() => new SessionExpiredError());
     this.watches.expireOneShot();
     if (!this.running) return;
@@ -386,8 +406,8 @@ export class SessionManager {
     this.connector.next(true, this.connector.ended());
   }
 
-  /** A connection ended (closed, reset, malformed frame, silent server). */
-  private onConnectionEnd(conn: Connection, err: unknown): void {
+  /** A connection ended (closed, reset, malformed frame, silent server): `reason` says which, for connectionEvents$. */
+  private onConnectionEnd(conn: Connection, err: unknown, reason: DisconnectReason): void {
     if (conn !== this.conn) return;
     const wasReady = this.outbox.connection !== null;
     // Under TLS 1.3 a server refusing our certificate says so only after our side of the handshake is done.
@@ -397,10 +417,11 @@ export class SessionManager {
     this.dropConnection();
     const pause = this.connector.ended();
     if (!this.running) return;
-    if (beforeConnectResponse && this.connector.refusedByTls(err)) return;
     if (wasReady || this.state === ConnectionState.CONNECTED || this.state === ConnectionState.CONNECTED_READ_ONLY) {
       this.setState(ConnectionState.SUSPENDED);
     }
+    this.emit({ type: 'disconnected', server: conn.server, reason, error: err === null || err === undefined ? null : asError(err) });
+    if (beforeConnectResponse && this.connector.refusedByTls(err)) return;
     this.connector.next(false, pause);
   }
 
@@ -425,6 +446,11 @@ export class SessionManager {
     }
   }
 
+  /** Emits a connection event, only while someone listens (nothing is built otherwise but the event itself). */
+  private emit(event: ConnectionEvent): void {
+    if (this.connectionEvents$.observed) this.connectionEvents$.next(event);
+  }
+
   private setState(state: ConnectionState): void {
     if (this.state$.value === state) return;
     this.config.logger.debug(`rxzk: state ${this.state$.value} -> ${state}`);
@@ -435,4 +461,8 @@ export class SessionManager {
   get connected(): boolean {
     return isConnected(this.state);
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

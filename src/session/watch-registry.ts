@@ -31,6 +31,28 @@ export interface WatchPaths {
   persistentRecursive: string[];
 }
 
+/**
+ * How many paths the client holds a watch on, by kind (`zk.watchCounts`): what the server keeps for this session
+ * (one watch per path and kind, however many callbacks share it), and the `kind` of the `zookeeper.client.watches`
+ * metric.
+ *
+ * @example
+ * const { data, exist, child } = zk.watchCounts;
+ * console.log(`${data + exist + child} one-shot watches`);
+ */
+export interface WatchCounts {
+  /** Data watches (getData with a watch, watchData$). */
+  data: number;
+  /** Exist watches on nodes that do not exist (exists with a watch on a missing node, exists$). */
+  exist: number;
+  /** Child watches (getChildren with a watch, watchChildren$). */
+  child: number;
+  /** Persistent watches (watch$). */
+  persistent: number;
+  /** Recursive persistent watches (watch$ with `recursive`). */
+  persistentRecursive: number;
+}
+
 const NO_NODE = -101;
 
 /**
@@ -128,6 +150,12 @@ export class WatchRegistry {
   coveredByPersistent(path: string, kind: OneShotWatchKind): boolean {
     if (this.byKind.persistent.has(path)) return true;
     return kind !== 'child' && this.byKind.persistentRecursive.has(path);
+  }
+
+  /** How many paths hold a watch, by kind. */
+  counts(): WatchCounts {
+    const size = (kind: WatchKind) => this.byKind[kind].size;
+    return { data: size('data'), exist: size('exist'), child: size('child'), persistent: size('persistent'), persistentRecursive: size('persistentRecursive') };
   }
 
   get isEmpty(): boolean {
