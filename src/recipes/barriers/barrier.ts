@@ -1,10 +1,9 @@
 import { Observable } from 'rxjs';
-import { ClientClosedError, NoNodeError, validatePath, type Stat, type ZooKeeperClient } from '../../index';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { ClientClosedError, validatePath, type Stat, type ZooKeeperClient } from '../../index';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { withinBounds } from './bounds';
 import { Follow } from './follow';
-import { createPersistent } from './create-persistent';
-import { retriedDone } from '../support/retried';
+import { createPersistent, removeNode } from '../kernel/znodes';
 
 /** Why a wait stopped at its timeout: a barrier's wait then answers `false`, not an error. */
 const TIMED_OUT = Symbol('timed out');
@@ -60,11 +59,7 @@ export class Barrier {
    * await barrier.remove();
    */
   async remove(): Promise<void> {
-    try {
-      await retriedDone(this.zk.delete(this.path));
-    } catch (err) {
-      if (!(err instanceof NoNodeError)) throw err;
-    }
+    await removeNode(this.zk, this.path, { persistent: true });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Stopper } from '../contender/stopper';
-import type { WaitOptions } from '../support/wait-options';
+import type { WaitOptions } from '../kernel/wait';
 
 /** What a bounded wait's body gets: the stopper its steps race, and whether it may only try once (`timeout: 0`). */
 export interface Bounds {

@@ -1,9 +1,8 @@
 import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
 import { LockTimeoutError } from '../errors';
-import { toBuffer } from '../support/data';
-import { defaultIdentifier } from '../support/identifier';
-import { removeNodeNow } from '../support/remove-node';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { toBuffer, defaultIdentifier } from '../kernel/arguments';
+import { removeNode } from '../kernel/znodes';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { withinBounds } from './bounds';
 import { Entrance } from './entrance';
 import { leave, removeReady } from './leaving';
@@ -112,7 +111,7 @@ export class DoubleBarrier {
     try {
       await withinBounds(wait, () => new LockTimeoutError(wait.timeout ?? 0), (bounds) => leave(this.zk, this.path, node, bounds));
     } catch (err) {
-      await settleCleanup(this.zk, removeNodeNow(this.zk, node).then(() => removeReady(this.zk, this.path)));
+      await settleCleanup(this.zk, removeNode(this.zk, node).then(() => removeReady(this.zk, this.path)));
       throw err;
     } finally {
       this.phase = 'OUT';

@@ -12,11 +12,10 @@ import {
 } from '../../index';
 import type { Stopper } from '../contender/stopper';
 import { LockTimeoutError } from '../errors';
-import { removeNodeNow } from '../support/remove-node';
+import { childrenOrEmpty, createPersistent, removeNode } from '../kernel/znodes';
 import type { Bounds } from './bounds';
-import { createPersistent } from './create-persistent';
 import { Follow } from './follow';
-import { retried } from '../support/retried';
+import { retried } from '../kernel/retry';
 import { firstOf } from './settle';
 
 /** The node that opens a double barrier (Curator's READY_NODE); never counted as a member (Netflix/curator#99). */
@@ -95,17 +94,12 @@ export class Entrance {
 
   /** Removes this enter's node, once any create still in flight has settled (idempotent). */
   remove(): Promise<void> {
-    return this.creating.then(() => removeNodeNow(this.zk, this.node));
+    return this.creating.then(() => removeNode(this.zk, this.node));
   }
 
   /** How many members are in; 0 when the parent is gone (reaped: this member's node is gone too). */
   private async members(stopper: Stopper): Promise<number> {
-    try {
-      return membersOf(await stopper.race(retried(this.zk.getChildren(this.path)))).length;
-    } catch (err) {
-      if (err instanceof NoNodeError) return 0;
-      throw err;
-    }
+    return membersOf(await stopper.race(childrenOrEmpty(this.zk, this.path))).length;
   }
 
   /** Creates this member's node, finding it again when a create's reply was lost (ZOOKEEPER-1262). */
@@ -122,7 +116,7 @@ export class Entrance {
           // Made by an earlier try of this enter whose reply was lost: ours if this session owns it.
           const stat = await stopper.race(retried(this.zk.exists(this.node)));
           if (stat !== null && stat.ephemeralOwner === this.zk.session?.id) return;
-          if (stat !== null) await stopper.race(removeNodeNow(this.zk, this.node));
+          if (stat !== null) await stopper.race(removeNode(this.zk, this.node));
           continue;
         }
         // Applied or not, the next try tells (NodeExists); a reaped parent (NoNode) is made again by makePath.

@@ -1,11 +1,10 @@
-import { NoNodeError, basename, joinPath, type ZooKeeperClient } from '../../index';
+import { basename, joinPath, type ZooKeeperClient } from '../../index';
 import type { Stopper } from '../contender/stopper';
 import { LockTimeoutError } from '../errors';
-import { removeNodeNow } from '../support/remove-node';
+import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import type { Bounds } from './bounds';
 import { READY, membersOf } from './entrance';
 import { Follow } from './follow';
-import { retriedDone, retried } from '../support/retried';
 
 /**
  * One leave of a double barrier, on Curator's DistributedDoubleBarrier
@@ -26,12 +25,12 @@ export async function leave(zk: ZooKeeperClient, path: string, node: string, { s
   const own = basename(node);
   let ownIn = true;
   for (;;) {
-    const members = membersOf(await children(zk, path, stopper)).sort();
+    const members = membersOf(await stopper.race(childrenOrEmpty(zk, path))).sort();
     if (members.length === 0) break;
     const index = members.indexOf(own);
     if (index < 0) ownIn = false;
     if (index === 0 && members.length === 1) {
-      await stopper.race(removeNodeNow(zk, node));
+      await stopper.race(removeNode(zk, node));
       break;
     }
     let awaited: string;
@@ -39,7 +38,7 @@ export async function leave(zk: ZooKeeperClient, path: string, node: string, { s
     else {
       awaited = members[0];
       if (ownIn) {
-        await stopper.race(removeNodeNow(zk, node));
+        await stopper.race(removeNode(zk, node));
         ownIn = false;
       }
     }
@@ -51,20 +50,7 @@ export async function leave(zk: ZooKeeperClient, path: string, node: string, { s
 
 /** Deletes `<path>/ready` (gone already: done), retried across dropped connections. */
 export async function removeReady(zk: ZooKeeperClient, path: string): Promise<void> {
-  try {
-    await retriedDone(zk.delete(joinPath(path, READY)));
-  } catch (err) {
-    if (!(err instanceof NoNodeError)) throw err;
-  }
-}
-
-async function children(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<string[]> {
-  try {
-    return await stopper.race(retried(zk.getChildren(path)));
-  } catch (err) {
-    if (err instanceof NoNodeError) return [];
-    throw err;
-  }
+  await removeNode(zk, joinPath(path, READY), { persistent: true });
 }
 
 /** Waits for a node to be gone (at once if it is), across dropped connections. */

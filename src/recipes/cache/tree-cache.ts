@@ -8,7 +8,7 @@ import {
   type ConnectionState,
   type ZooKeeperClient,
 } from '../../index';
-import { recipePath } from '../contender/contender-lock';
+import { recipePath } from '../kernel/arguments';
 import { checkTreeCacheOptions } from './options';
 import { TreeState } from './tree-state';
 import { TreeSync } from './tree-sync';

@@ -1,9 +1,9 @@
 import { Observable, type Subscription } from 'rxjs';
-import { InvalidArgumentError, NoNodeError, sortBySequence, validatePath, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, sortBySequence, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import { retried } from '../support/retried';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { contend, type ContenderSpec } from './contender';
 
 /**
@@ -143,30 +143,8 @@ export abstract class ContenderLock {
 
 /** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. Reads retried across reconnects and expiries. */
 export async function readIdentifiers(zk: ZooKeeperClient, parent: string, markers: readonly string[]): Promise<string[]> {
-  let children: string[];
-  try {
-    children = await retried(zk.getChildren(parent));
-  } catch (err) {
-    if (err instanceof NoNodeError) return [];
-    throw err;
-  }
-  const ordered = sortBySequence(children, markers);
+  const ordered = sortBySequence(await childrenOrEmpty(zk, parent), markers);
   const base = parent === '/' ? '' : parent;
-  const data = await Promise.all(
-    ordered.map((c) =>
-      retried(zk.get(`${base}/${c.name}`)).then(
-        (r) => r.data.toString('utf8'),
-        (err: unknown) => {
-          if (err instanceof NoNodeError) return null;
-          throw err;
-        },
-      ),
-    ),
-  );
+  const data = await Promise.all(ordered.map(async (c) => (await readOrNull(zk, `${base}/${c.name}`))?.data.toString('utf8') ?? null));
   return data.filter((d): d is string => d !== null);
-}
-
-/** Checks a recipe's path argument as the client checks paths (a bad one throws InvalidPathError at construction). */
-export function recipePath(path: unknown): string {
-  return validatePath(path);
 }

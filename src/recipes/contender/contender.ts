@@ -13,9 +13,9 @@ import {
 } from '../../index';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import { removeNodeNow } from '../support/remove-node';
-import { retried, untilConnected } from '../support/retried';
-import type { WaitOptions } from '../support/wait-options';
+import { childrenOrEmpty, removeNode } from '../kernel/znodes';
+import { retried, untilConnected } from '../kernel/retry';
+import type { WaitOptions } from '../kernel/wait';
 import { HoldingImpl } from './holding-impl';
 import { uniquePrefix, type NodeNaming } from './node-naming';
 import { Stopper } from './stopper';
@@ -187,7 +187,7 @@ class Attempt {
     const node = this.node;
     this.node = null;
     this.stat = null;
-    if (node !== null) await this.stopper.race(removeNodeNow(this.zk, node));
+    if (node !== null) await this.stopper.race(removeNode(this.zk, node));
   }
 
   /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
@@ -231,17 +231,14 @@ class Attempt {
    */
   private async findByPrefix(prefix: string): Promise<string | null> {
     const { parent } = this.spec;
-    const children = await this.stopper.race(retried(this.zk.getChildren(parent))).catch((err: unknown) => {
-      if (err instanceof NoNodeError) return [] as string[];
-      throw err;
-    });
+    const children = await this.stopper.race(childrenOrEmpty(this.zk, parent));
     const name = children.find((c) => c.startsWith(prefix));
     if (name === undefined) return null;
     const path = `${parent === '/' ? '' : parent}/${name}`;
     const stat = await this.stopper.race(retried(this.zk.exists(path)));
     if (stat === null) return null;
     if (stat.ephemeralOwner !== this.zk.session?.id) {
-      await removeNodeNow(this.zk, path);
+      await removeNode(this.zk, path);
       return null;
     }
     this.adopt(path, stat);
@@ -334,7 +331,7 @@ class Attempt {
     const { node, pendingPrefix } = this;
     this.node = null;
     this.pendingPrefix = null;
-    if (node !== null) await removeNodeNow(this.zk, node);
+    if (node !== null) await removeNode(this.zk, node);
     else if (pendingPrefix !== null) await this.removeByPrefix(pendingPrefix);
   }
 
@@ -343,7 +340,7 @@ class Attempt {
     const { parent } = this.spec;
     const children = await retried(this.zk.getChildren(parent)).catch(() => [] as string[]);
     // Whichever session made it (a create sent before an expiry lands on the old one): the prefix is ours.
-    for (const name of children) if (name.startsWith(prefix)) await removeNodeNow(this.zk, `${parent === '/' ? '' : parent}/${name}`);
+    for (const name of children) if (name.startsWith(prefix)) await removeNode(this.zk, `${parent === '/' ? '' : parent}/${name}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
 import { silentFor, untilSilentFor } from '../kernel/silence';
 import { replayStates, isTerminal } from '../support/holding-states';
-import { removeNodeNow } from '../support/remove-node';
+import { removeNode } from '../kernel/znodes';
 
 /** What a holding is made from: the node held and the session that holds it. */
 export interface HeldNode {
@@ -120,7 +120,7 @@ export class HoldingImpl implements Holding {
   release(): Promise<void> {
     if (this.releasing !== null) return this.releasing;
     if (this.ended) return Promise.resolve();
-    this.releasing = removeNodeNow(this.zk, this.node).then(() => this.end('RELEASED'));
+    this.releasing = removeNode(this.zk, this.node).then(() => this.end('RELEASED'));
     return this.releasing;
   }
 
@@ -171,7 +171,7 @@ export class HoldingImpl implements Holding {
     // A release in progress finishes as RELEASED only if the node went while still held; LOST wins.
     this.end('LOST');
     // The session may outlive its connection: the node would then block the next holder until it expired.
-    removeNodeNow(this.zk, this.node).catch(() => undefined);
+    removeNode(this.zk, this.node).catch(() => undefined);
   }
 
   private end(state: 'LOST' | 'RELEASED'): void {

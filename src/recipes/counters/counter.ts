@@ -3,7 +3,7 @@ import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../
 import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { addValues, checkFormat, decodeValue, encodeValue, toCounterValue, type CounterFormat, type CounterValue } from './format';
-import { readNode } from './read-node';
+import { readOrNull } from '../kernel/znodes';
 
 /** Options of a Counter. */
 export interface CounterOptions {
@@ -78,7 +78,7 @@ export class Counter {
   async add(delta: number | bigint): Promise<CounterChange> {
     const d = toCounterValue(this.format, delta, 'delta');
     for (;;) {
-      const node = await readNode(this.zk, this.path);
+      const node = await readOrNull(this.zk, this.path);
       const before = node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path);
       const after = addValues(this.format, before, d);
       const outcome = await compareAndWrite(this.zk, this.path, encodeValue(this.format, after), node === null ? null : node.stat.version);
@@ -94,7 +94,7 @@ export class Counter {
    * console.log(await counter.value());
    */
   async value(): Promise<CounterValue> {
-    const node = await readNode(this.zk, this.path);
+    const node = await readOrNull(this.zk, this.path);
     return node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path);
   }
 

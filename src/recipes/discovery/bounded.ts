@@ -1,5 +1,5 @@
 import { LockTimeoutError } from '../errors';
-import type { WaitOptions } from '../support/wait-options';
+import type { WaitOptions } from '../kernel/wait';
 
 /**
  * `work` bounded by a wait's options: LockTimeoutError once `timeout` ms

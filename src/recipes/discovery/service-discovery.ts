@@ -1,9 +1,12 @@
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError, joinPath, validatePath, type ZooKeeperClient } from '../../index';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { bounded } from './bounded';
 import { instanceJson } from './instance-json';
-import { childrenOrNone, readInstances, watchInstances } from './instance-list';
+import { readInstances, watchInstances } from './instance-list';
+import { checkClient } from '../kernel/arguments';
+import { BRIEF } from '../kernel/retry';
+import { childrenOrEmpty } from '../kernel/znodes';
 import { Registration } from './registration';
 import { instanceFor } from './registration-check';
 import type { RegisteredService, ServiceInstance, ServiceRegistration, ServiceType } from './service-instance';
@@ -52,7 +55,7 @@ export class ServiceDiscovery {
     private readonly zk: ZooKeeperClient,
     basePath: string,
   ) {
-    checkClient(zk);
+    checkClient(zk, 'ServiceDiscovery');
     this.base = validatePath(basePath);
   }
 
@@ -104,7 +107,7 @@ export class ServiceDiscovery {
    * console.log(await sd.names()); // ['billing', 'orders']
    */
   names(): Promise<string[]> {
-    return childrenOrNone(this.zk, this.base).then((names) => names.sort());
+    return childrenOrEmpty(this.zk, this.base, BRIEF).then((names) => names.sort());
   }
 
   /**
@@ -170,13 +173,5 @@ export class ServiceDiscovery {
       throw new InvalidArgumentError(`a service name must be a non-empty string without '/', not ${JSON.stringify(name)}`);
     }
     return validatePath(joinPath(this.base, name));
-  }
-}
-
-/** Refuses, at construction, a client argument that is not one (a JavaScript caller's mix-up). */
-function checkClient(zk: unknown): asserts zk is ZooKeeperClient {
-  const client = zk as Partial<ZooKeeperClient> | null;
-  if (typeof zk !== 'object' || client === null || typeof client.getChildren !== 'function' || typeof client.watchChildren$ !== 'function') {
-    throw new InvalidArgumentError('ServiceDiscovery needs a ZooKeeperClient as its first argument');
   }
 }

@@ -1,5 +1,5 @@
 import { ReplaySubject, firstValueFrom, share, type Observable, type Subscription } from 'rxjs';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { bounded } from './bounded';
 import { DownInstances, checkDownPolicy, type DownInstancePolicy } from './down-instances';
 import type { ServiceInstance } from './service-instance';

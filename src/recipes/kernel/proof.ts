@@ -12,8 +12,8 @@ import {
   type ZooKeeperClient,
 } from '../../index';
 import { OutcomeUnknownError } from '../errors';
-import { removeNode } from '../support/remove-node';
-import { SAME_SESSION_RETRY, untilConnected } from '../support/retried';
+import { removeNode } from './znodes';
+import { SAME_SESSION, untilConnected } from './retry';
 
 /**
  * The name every receipt starts with. No layout a recipe shares with Curator or kazoo reads a child so named, and
@@ -92,8 +92,8 @@ async function verify(zk: ZooKeeperClient, receipts: string, receipt: string, tr
   const session = trail.only;
   if (session === null || zk.session?.id !== session) return 'unknown';
   try {
-    await firstValueFrom(zk.sync(receipts).pipe(withRetry(SAME_SESSION_RETRY)));
-    const stat = await firstValueFrom(zk.exists(receipt).pipe(withRetry(SAME_SESSION_RETRY)));
+    await firstValueFrom(zk.sync(receipts).pipe(withRetry(SAME_SESSION)));
+    const stat = await firstValueFrom(zk.exists(receipt).pipe(withRetry(SAME_SESSION)));
     // A retry may have gone out on a later session, where the receipt is gone whatever happened.
     if (trail.only !== session) return 'unknown';
     return stat !== null ? 'applied' : 'not-applied';
@@ -105,7 +105,7 @@ async function verify(zk: ZooKeeperClient, receipts: string, receipt: string, tr
 
 /** Deletes a receipt in the background, retried until it is gone (an expiry or a close removes it anyway). */
 function forget(zk: ZooKeeperClient, receipt: string): void {
-  removeNode(zk, receipt).subscribe({ error: () => undefined });
+  removeNode(zk, receipt).catch(() => undefined);
 }
 
 /** The sessions the client has had since a write was made: one only means the write and its proof share it. */

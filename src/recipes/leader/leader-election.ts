@@ -1,11 +1,12 @@
 import { Observable, throwError, type ObservableInput } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
+import { layoutOption } from '../contender/node-naming';
+import { identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import type { Holding } from '../holding';
 import { LOCK_MARKERS, Lock } from '../locks/lock';
 import { ElectionRun } from './election-run';
 import { leaderIdentifier$ } from './leader-reader';
-import { identifierOption, layoutOption, optionsObject, type LeaderElectionOptions } from './options';
+import type { LeaderElectionOptions } from './options';
 
 /**
  * Options of {@link LeaderElection.run}.

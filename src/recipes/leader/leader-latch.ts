@@ -1,11 +1,11 @@
 import { ReplaySubject, distinctUntilChanged, map, share, type Observable } from 'rxjs';
 import type { ZooKeeperClient } from '../../index';
 import type { ContenderSpec } from '../contender/contender';
-import { recipePath } from '../contender/contender-lock';
+import { identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import type { Holding } from '../holding';
 import { firstHolds } from '../locks/lock';
 import { leaderIdentifier$, readParticipants } from './leader-reader';
-import { identifierOption, optionsObject, type LeaderLatchOptions } from './options';
+import type { LeaderLatchOptions } from './options';
 import { participate } from './participation';
 
 /**

@@ -1,12 +1,11 @@
-import { firstValueFrom } from 'rxjs';
-import { InvalidArgumentError, NoNodeError, RolledBackError, SessionExpiredError, joinPath, withRetry, type Stat, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
+import { InvalidArgumentError, RolledBackError, SessionExpiredError, joinPath, type Stat, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
+import { identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { commitProven } from '../kernel/proof';
-import { identifierOption, optionsObject } from '../leader/options';
-import { SAME_SESSION_RETRY, retriedDone } from '../support/retried';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { SAME_SESSION, retriedDone } from '../kernel/retry';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
+import { readOrNull } from '../kernel/znodes';
 import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-record';
 import { Lock } from './lock';
 
@@ -24,7 +23,6 @@ export interface LeaseOptions {
 
 /** How many times a write that raced another writer is tried again before the lease counts as taken. */
 const WRITE_TRIES = 3;
-
 
 /**
  * A lease that never waits for its holder: kazoo's NonBlockingLease (and
@@ -153,12 +151,7 @@ function isLost(holding: Holding): boolean {
   return holding.state === 'LOST';
 }
 
-async function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
-  try {
-    // Not across an expiry: the lock's holding ends with the session, and the attempt starts over (obtainOne).
-    return await firstValueFrom(zk.get(path).pipe(withRetry(SAME_SESSION_RETRY)));
-  } catch (err) {
-    if (err instanceof NoNodeError) return null;
-    throw err;
-  }
+/** The record, or null; not read across an expiry: the lock's holding ends with the session, and the attempt starts over (obtainOne). */
+function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
+  return readOrNull(zk, path, SAME_SESSION);
 }

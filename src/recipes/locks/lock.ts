@@ -1,8 +1,7 @@
-import { toBuffer } from '../support/data';
-import { ContenderLock, recipePath } from '../contender/contender-lock';
+import { toBuffer, recipePath, defaultIdentifier } from '../kernel/arguments';
+import { ContenderLock } from '../contender/contender-lock';
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import type { NamingStyle } from '../contender/node-naming';
-import { defaultIdentifier } from '../support/identifier';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
 
 /** Options of a Lock. */

@@ -1,8 +1,8 @@
 import type { ZooKeeperClient } from '../../index';
 import type { ContenderSpec } from '../contender/contender';
-import { ContenderLock, recipePath } from '../contender/contender-lock';
-import type { NamingStyle } from '../contender/node-naming';
-import { identifierOption, layoutOption, optionsObject } from '../leader/options';
+import { ContenderLock } from '../contender/contender-lock';
+import { layoutOption, type NamingStyle } from '../contender/node-naming';
+import { identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { READ_WRITE_MARKERS, readerDecides, writerDecides } from './read-write-rules';
 
 /** Options of a ReadWriteLock. */

@@ -2,11 +2,11 @@ import { Observable, type Subscription } from 'rxjs';
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import { contend } from '../contender/contender';
-import { ContenderLock, recipePath } from '../contender/contender-lock';
+import { ContenderLock } from '../contender/contender-lock';
+import { recipePath, identifierOption, optionsObject } from '../kernel/arguments';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import { identifierOption, optionsObject } from '../leader/options';
-import type { WaitOptions } from '../support/wait-options';
+import type { WaitOptions } from '../kernel/wait';
 import { SemaphoreMutex } from './semaphore-mutex';
 
 /** Options of a Semaphore. */

@@ -8,7 +8,7 @@ import {
   isConnected,
   type ZooKeeperClient,
 } from '../../index';
-import { retried } from '../support/retried';
+import { retried } from '../kernel/retry';
 
 /** Errors that a later connection or a later change of the node mends: the node is made again then. */
 function transient(err: unknown): boolean {

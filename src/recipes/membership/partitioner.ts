@@ -1,8 +1,6 @@
 import { Observable } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
-import { checkClient } from '../queues/check-client';
-import { defaultIdentifier } from '../support/identifier';
+import { recipePath, checkClient, defaultIdentifier } from '../kernel/arguments';
 import { checkShallowIdentifier } from './member-names';
 import { checkItems, roundRobin, type PartitionFunction } from './partition';
 import { PartitionRun, type PartitionEvent } from './partition-run';

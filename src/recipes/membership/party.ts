@@ -1,8 +1,6 @@
 import { distinctUntilChanged, switchMap, type Observable } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
-import { defaultIdentifier } from '../support/identifier';
-import { checkClient } from '../queues/check-client';
+import { recipePath, defaultIdentifier, checkClient } from '../kernel/arguments';
 import { MemberNode } from './member-node';
 import { checkShallowIdentifier, memberName } from './member-names';
 import { listMembers, readMembers } from './read-members';

@@ -9,14 +9,10 @@ import {
   type Data,
   type ZooKeeperClient,
 } from '../../index';
-import { recipePath } from '../contender/contender-lock';
-import { toBuffer } from '../support/data';
-import { removeNode } from '../support/remove-node';
-import { PATIENT_RETRY } from '../support/retried';
+import { recipePath, toBuffer } from '../kernel/arguments';
+import { removeNode } from '../kernel/znodes';
+import { UNTIL_DONE } from '../kernel/retry';
 import { checkNodeOptions, type NodeSpec, type PersistentNodeOptions } from './options';
-
-/** The node's requests go on across dropped connections and expiries; only what no reconnect mends reaches hold$(). */
-const RETRY = PATIENT_RETRY;
 
 /**
  * A node that exists while it is held, whatever happens to the session
@@ -118,7 +114,7 @@ export class PersistentNode {
             creating = false;
             if (stopped) {
               // Unsubscribed while the create was under way: it must not outlive the hold.
-              removeNode(this.zk, path).subscribe({ error: () => undefined });
+              removeNode(this.zk, path).catch(() => undefined);
               return;
             }
             this.current = path;
@@ -157,7 +153,7 @@ export class PersistentNode {
         watching?.unsubscribe();
         const path = this.current;
         this.current = null;
-        if (path !== null && this.zk.state !== 'CLOSED') removeNode(this.zk, path).subscribe({ error: () => undefined });
+        if (path !== null && this.zk.state !== 'CLOSED') removeNode(this.zk, path).catch(() => undefined);
       };
     });
   }
@@ -170,7 +166,7 @@ export class PersistentNode {
     if (this.spec.sequential) opts.protected = true;
     for (;;) {
       try {
-        return await firstValueFrom(this.zk.create(this.path, data, opts).pipe(withRetry(RETRY)));
+        return await firstValueFrom(this.zk.create(this.path, data, opts).pipe(withRetry(UNTIL_DONE)));
       } catch (err) {
         if (!(err instanceof NodeExistsError)) throw err;
       }
@@ -185,6 +181,6 @@ export class PersistentNode {
   }
 
   private write(path: string, data: Buffer): Promise<unknown> {
-    return firstValueFrom(this.zk.set(path, data).pipe(withRetry(RETRY)));
+    return firstValueFrom(this.zk.set(path, data).pipe(withRetry(UNTIL_DONE)));
   }
 }

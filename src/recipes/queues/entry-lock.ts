@@ -13,7 +13,7 @@ import { LockLostError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
 import { silentFor, untilSilentFor } from '../kernel/silence';
 import { replayStates, isTerminal } from '../support/holding-states';
-import { retried } from '../support/retried';
+import { retried } from '../kernel/retry';
 
 /** The lock node a LockingQueue consumer made: `<path>/taken/<entry name>`, ephemeral, and who made it. */
 export interface LockNode {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { combineLatest, map, type Observable } from 'rxjs';
-import type { ZooKeeperClient } from '../../index';
+import type { Data, ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
-import { recipePath } from '../contender/contender-lock';
-import type { Data } from '../support/data';
-import type { WaitOptions } from '../support/wait-options';
-import { checkClient } from './check-client';
+import { checkClient, recipePath } from '../kernel/arguments';
+import type { WaitOptions } from '../kernel/wait';
 import { ConsumeLoop } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, NoNodeError, RolledBackError, parentOf, type Data, type ZooKeeperClient } from '../../index';
 import { commitProven } from '../kernel/proof';
-import { toBuffer } from '../support/data';
-import { retried, retriedDone } from '../support/retried';
+import { toBuffer } from '../kernel/arguments';
+import { retried, retriedDone } from '../kernel/retry';
 import { checkPutOptions, entryPrefix } from './entry-name';
 
 /**

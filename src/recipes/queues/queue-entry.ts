@@ -3,7 +3,8 @@ import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError,
 import type { Holding } from '../holding';
 import type { Claim } from './consume-loop';
 import { EntryLock } from './entry-lock';
-import { retried, untilConnected } from '../support/retried';
+import { retried, untilConnected } from '../kernel/retry';
+import { readOrNull } from '../kernel/znodes';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`
@@ -148,7 +149,7 @@ async function createLock(layout: LockingLayout, name: string): Promise<EntryLoc
       }
       if (!(err instanceof ConnectionLossError)) throw err;
       // Applied or not? The lock says whose it is: this session's, with this queue object's id (ZOOKEEPER-1262).
-      const found = await retried(zk.get(node)).catch((e: unknown) => (e instanceof NoNodeError ? null : Promise.reject(e)));
+      const found = await readOrNull(zk, node);
       if (found === null) continue;
       const { data, stat } = found;
       if (stat.ephemeralOwner !== zk.session?.id || !data.equals(id)) return null;

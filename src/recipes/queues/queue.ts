@@ -1,14 +1,12 @@
 import { map, type Observable } from 'rxjs';
-import { NoNodeError, type ZooKeeperClient } from '../../index';
+import { type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
-import { recipePath } from '../contender/contender-lock';
-import type { Data } from '../support/data';
-import type { WaitOptions } from '../support/wait-options';
-import { checkClient } from './check-client';
+import { checkClient, recipePath } from '../kernel/arguments';
+import { childrenOrEmpty } from '../kernel/znodes';
+import type { WaitOptions } from '../kernel/wait';
 import { ConsumeLoop } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
-import { retried } from '../support/retried';
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';
@@ -99,10 +97,7 @@ export class Queue {
   async get(): Promise<Buffer | null> {
     // No watch: the list as it is now, read again only when every entry on it was taken by others meanwhile.
     for (;;) {
-      const names = await retried(this.zk.getChildren(this.target.dir)).catch((err: unknown) => {
-        if (err instanceof NoNodeError) return [] as string[];
-        throw err;
-      });
+      const names = await childrenOrEmpty(this.zk, this.target.dir);
       if (orderEntries(names).length === 0) return null;
       const claim = await takeFirst(this.target, names);
       if (claim !== null) return claim.value;

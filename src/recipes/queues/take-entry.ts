@@ -4,7 +4,7 @@ import { commitProven } from '../kernel/proof';
 import type { Claim } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { putEntry, type EntryDir } from './producer';
-import { retried } from '../support/retried';
+import { retried } from '../kernel/retry';
 
 /**
  * A Queue's take (at most once): the first entry, in order, that this

@@ -1,6 +1,6 @@
 import { ClientClosedError } from '../../index';
 import { LockTimeoutError } from '../errors';
-import { checkWaitOptions } from '../support/wait-options';
+import { checkWaitOptions } from '../kernel/wait';
 import type { ConsumeLoop } from './consume-loop';
 
 /**
