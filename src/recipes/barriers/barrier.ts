@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
-import { ClientClosedError, validatePath, type Stat, type ZooKeeperClient } from '../../index';
+import { ClientClosedError, type Stat, type ZooKeeperClient } from '../../index';
+import { checkClient, recipePath } from '../kernel/arguments';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { withinBounds } from './bounds';
 import { Follow } from './follow';
@@ -36,7 +37,8 @@ export class Barrier {
     private readonly zk: ZooKeeperClient,
     path: string,
   ) {
-    this.path = validatePath(path);
+    checkClient(zk, 'Barrier');
+    this.path = recipePath(path);
   }
 
   /**

@@ -1,6 +1,6 @@
-import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
 import { LockTimeoutError } from '../errors';
-import { toBuffer, defaultIdentifier } from '../kernel/arguments';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { removeNode } from '../kernel/znodes';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { withinBounds } from './bounds';
@@ -13,6 +13,9 @@ export interface DoubleBarrierOptions {
   /** This member's identifier, stored as its node's data (default `<hostname>:<pid>`; Curator writes its IP address). */
   identifier?: string;
 }
+
+/** The keys of {@link DoubleBarrierOptions}. */
+const DOUBLE_BARRIER_OPTIONS: Record<keyof DoubleBarrierOptions, true> = { identifier: true };
 
 /** Java's int: the largest member count Curator takes. */
 const MAX_COUNT = 0x7fffffff;
@@ -53,16 +56,14 @@ export class DoubleBarrier {
     private readonly zk: ZooKeeperClient,
     path: string,
     private readonly count: number,
-    opts: DoubleBarrierOptions = {},
+    opts?: DoubleBarrierOptions,
   ) {
-    this.path = validatePath(path);
+    checkClient(zk, 'DoubleBarrier');
+    this.path = recipePath(path);
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
       throw new InvalidArgumentError(`count must be an integer from 1 to ${MAX_COUNT}, not ${String(count)}`);
     }
-    if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError('DoubleBarrier options must be an object');
-    const identifier = opts.identifier ?? defaultIdentifier();
-    if (typeof identifier !== 'string') throw new InvalidArgumentError('identifier must be a string');
-    this.data = toBuffer(identifier, 'identifier');
+    this.data = Buffer.from(identifierOption(optionsObject(opts, 'DoubleBarrier', DOUBLE_BARRIER_OPTIONS).identifier, 'DoubleBarrier'), 'utf8');
   }
 
   /**

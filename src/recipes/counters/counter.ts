@@ -1,5 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
-import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
+import type { ZooKeeperClient } from '../../index';
+import { checkClient, optionsObject, recipePath } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { addValues, checkFormat, decodeValue, encodeValue, toCounterValue, type CounterFormat, type CounterValue } from './format';
@@ -12,6 +13,9 @@ export interface CounterOptions {
   /** How the value is stored (default `'text'`, kazoo's Counter); see {@link CounterFormat}. */
   format?: CounterFormat;
 }
+
+/** The keys of {@link CounterOptions}. */
+const COUNTER_OPTIONS: Record<keyof CounterOptions, true> = { initial: true, format: true };
 
 /** What one `add()` did: the value it found and the value it wrote (kazoo's `pre_value` / `post_value`). */
 export interface CounterChange {
@@ -49,12 +53,13 @@ export class Counter {
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,
-    opts: CounterOptions = {},
+    opts?: CounterOptions,
   ) {
-    this.path = validatePath(path);
-    if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError('Counter options must be an object');
-    this.format = checkFormat(opts.format);
-    this.initial = toCounterValue(this.format, opts.initial ?? 0, 'initial');
+    checkClient(zk, 'Counter');
+    this.path = recipePath(path);
+    const options = optionsObject(opts, 'Counter', COUNTER_OPTIONS);
+    this.format = checkFormat(options.format);
+    this.initial = toCounterValue(this.format, options.initial ?? 0, 'initial');
   }
 
   /**

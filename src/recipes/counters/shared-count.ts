@@ -1,5 +1,6 @@
 import { concatMap, defer, EMPTY, from, of, switchMap, type Observable } from 'rxjs';
-import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { checkClient, recipePath } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { decodeValue, encodeValue, toCounterValue } from './format';
@@ -41,7 +42,8 @@ export class SharedCount {
     path: string,
     seed: number,
   ) {
-    this.path = validatePath(path);
+    checkClient(zk, 'SharedCount');
+    this.path = recipePath(path);
     this.seed = toCounterValue('int32', seed, 'seed') as number;
   }
 

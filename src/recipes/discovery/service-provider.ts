@@ -1,4 +1,5 @@
 import { ReplaySubject, firstValueFrom, share, type Observable, type Subscription } from 'rxjs';
+import { optionsObject } from '../kernel/arguments';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { bounded } from './bounded';
 import { DownInstances, checkDownPolicy, type DownInstancePolicy } from './down-instances';
@@ -19,6 +20,9 @@ export interface ServiceProviderOptions {
   /** When a failing instance is skipped (default: noted twice within 30 s, skipped for 30 s). */
   downInstancePolicy?: DownInstancePolicy;
 }
+
+/** The keys of {@link ServiceProviderOptions}. */
+const PROVIDER_OPTIONS: Record<keyof ServiceProviderOptions, true> = { strategy: true, downInstancePolicy: true };
 
 /**
  * Hands out instances of one service (Curator's ServiceProvider): from a
@@ -55,10 +59,7 @@ export class ServiceProvider {
     opts?: ServiceProviderOptions,
     private readonly hooks: { onClose?: () => void; now?: () => number } = {},
   ) {
-    if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
-      throw new InvalidArgumentError('provider options must be an object');
-    }
-    const o = (opts ?? {}) as Record<string, unknown>;
+    const o = optionsObject(opts, 'provider', PROVIDER_OPTIONS);
     this.strategy = strategyFor(o.strategy);
     this.down = new DownInstances(checkDownPolicy(o.downInstancePolicy), hooks.now);
     // The latest list, replayed to each next(); an error or the client's close resets it, so the next call starts afresh.

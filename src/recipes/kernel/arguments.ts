@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, checkKnownKeys, validatePath, type ZooKeeperClient } from '../../index';
 
 /**
  * The one home of the recipes' argument checks: what a JavaScript caller may hand a recipe's constructor or method
@@ -32,11 +32,18 @@ export function recipePath(path: unknown): string {
   return validatePath(path);
 }
 
-/** A recipe's options argument as a JavaScript caller may give it: absent, or a plain object. */
-export function optionsObject(opts: unknown, what: string): Record<string, unknown> {
+/**
+ * A recipe's options argument as a JavaScript caller may give it: absent, or a plain object whose every key is one
+ * of `known` — an unknown key (a typo: `identifer`) is refused with an InvalidArgumentError that names it and the
+ * nearest known one (issue 18.4), rather than taken in silence with the default used. `known` is typed by the caller
+ * as a record of its options type's keys (`Record<keyof LockOptions, true>`), so an option added to the type but
+ * not to the list fails to compile.
+ */
+export function optionsObject<K extends string>(opts: unknown, what: string, known: Readonly<Record<K, true>>): Partial<Record<K, unknown>> {
   if (opts === undefined) return {};
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError(`${what} options must be an object`);
-  return opts as Record<string, unknown>;
+  checkKnownKeys(opts, known, what);
+  return opts as Partial<Record<K, unknown>>;
 }
 
 /** A participant's default identifier, as kazoo's and Curator's defaults say who they are: `<hostname>:<pid>`. */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../index';
+import { optionsObject } from './arguments';
 
 /**
  * The bounds of a recipe's wait: `timeout` in ms (0: try once), `signal` to abort it (it rejects with `signal.reason`).
@@ -17,11 +18,12 @@ export interface WaitOptions {
 /** The largest wait a Node timer keeps (2^31 - 1 ms). */
 const MAX_TIMER_MS = 0x7fffffff;
 
-/** Checks a wait's options as a JavaScript caller may give them; returns them typed. */
+/** The keys of {@link WaitOptions}. */
+const WAIT_OPTIONS: Record<keyof WaitOptions, true> = { timeout: true, signal: true };
+
+/** Checks a wait's options as a JavaScript caller may give them (no other key); returns them typed. */
 export function checkWaitOptions(opts: unknown, what: string): WaitOptions {
-  if (opts === undefined) return {};
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError(`${what} options must be an object`);
-  const { timeout, signal } = opts as Record<string, unknown>;
+  const { timeout, signal } = optionsObject(opts, what, WAIT_OPTIONS);
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMER_MS)) {
     throw new InvalidArgumentError(`${what} timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, not ${String(timeout)}`);
   }

@@ -1,11 +1,11 @@
 import { ReplaySubject, distinctUntilChanged, map, share, type Observable } from 'rxjs';
 import type { ZooKeeperClient } from '../../index';
 import type { ContenderSpec } from '../contender/contender';
-import { identifierOption, optionsObject, recipePath } from '../kernel/arguments';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import type { Holding } from '../holding';
 import { firstHolds } from '../locks/lock';
 import { leaderIdentifier$, readParticipants } from './leader-reader';
-import type { LeaderLatchOptions } from './options';
+import { LEADER_LATCH_OPTIONS, type LeaderLatchOptions } from './options';
 import { participate } from './participation';
 
 /**
@@ -62,8 +62,9 @@ export class LeaderLatch {
     path: string,
     opts?: LeaderLatchOptions,
   ) {
+    checkClient(zk, 'LeaderLatch');
     this.path = recipePath(path);
-    this.identifier = identifierOption(optionsObject(opts, 'LeaderLatch').identifier, 'LeaderLatch');
+    this.identifier = identifierOption(optionsObject(opts, 'LeaderLatch', LEADER_LATCH_OPTIONS).identifier, 'LeaderLatch');
     this.participation$ = participate(zk, () => this.spec()).pipe(
       // One participation for all subscribers; a late one is told the current state. Left on the last unsubscribe.
       share({ connector: () => new ReplaySubject<Holding | null>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),

@@ -33,3 +33,9 @@ export interface LeaderElectionOptions {
    */
   layout?: NamingStyle;
 }
+
+/** The keys of {@link LeaderLatchOptions}. */
+export const LEADER_LATCH_OPTIONS: Record<keyof LeaderLatchOptions, true> = { identifier: true };
+
+/** The keys of {@link LeaderElectionOptions}. */
+export const LEADER_ELECTION_OPTIONS: Record<keyof LeaderElectionOptions, true> = { identifier: true, layout: true };

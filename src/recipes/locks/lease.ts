@@ -1,7 +1,7 @@
 import { InvalidArgumentError, RolledBackError, SessionExpiredError, joinPath, type Stat, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
-import { identifierOption, optionsObject, recipePath } from '../kernel/arguments';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { commitProven } from '../kernel/proof';
 import { SAME_SESSION, retriedDone } from '../kernel/retry';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
@@ -20,6 +20,9 @@ export interface LeaseOptions {
   /** Aborts that wait (rejecting with its reason); nothing is left behind. */
   signal?: AbortSignal;
 }
+
+/** The keys of {@link LeaseOptions}. */
+const LEASE_OPTIONS: Record<keyof LeaseOptions, true> = { identifier: true, count: true, timeout: true, signal: true };
 
 /** How many times a write that raced another writer is tried again before the lease counts as taken. */
 const WRITE_TRIES = 3;
@@ -74,11 +77,12 @@ export class NonBlockingLease {
    * if (!mine) console.log('two reporters are already running');
    */
   static async obtain(zk: ZooKeeperClient, path: string, durationMs: number, opts?: LeaseOptions): Promise<boolean> {
+    checkClient(zk, 'NonBlockingLease');
     const base = recipePath(path);
     if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0 || formatEnd(Date.now() + durationMs) === null) {
       throw new InvalidArgumentError(`lease duration must be a number of ms from 0 up (ending by year 9999), not ${String(durationMs)}`);
     }
-    const options = optionsObject(opts, 'NonBlockingLease');
+    const options = optionsObject(opts, 'NonBlockingLease', LEASE_OPTIONS);
     const identifier = identifierOption(options.identifier, 'NonBlockingLease');
     const { count } = options;
     if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) {

@@ -3,7 +3,7 @@ import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../inde
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import { contend } from '../contender/contender';
 import { ContenderLock } from '../contender/contender-lock';
-import { recipePath, identifierOption, optionsObject } from '../kernel/arguments';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
 import type { WaitOptions } from '../kernel/wait';
@@ -16,6 +16,9 @@ export interface SemaphoreOptions {
   /** This participant's identifier, stored as its lease node's data (default `<hostname>:<pid>`). */
   identifier?: string;
 }
+
+/** The keys of {@link SemaphoreOptions}. */
+const SEMAPHORE_OPTIONS: Record<keyof SemaphoreOptions, true> = { maxLeases: true, identifier: true };
 
 /** The marker a lease's counter follows: Curator InterProcessSemaphoreV2's LEASE_BASE_NAME (`lease-`), after its protection prefix. */
 export const LEASE_MARKERS = ['-lease-'] as const;
@@ -57,9 +60,10 @@ export class Semaphore extends ContenderLock {
    * const sem = new Semaphore(zk, '/sem/db', { maxLeases: 5, identifier: 'db-worker-1' });
    */
   constructor(zk: ZooKeeperClient, path: string, opts: SemaphoreOptions) {
+    checkClient(zk, 'Semaphore');
     const base = recipePath(path);
     super(zk, joinPath(base, 'leases'));
-    const options = optionsObject(opts, 'Semaphore');
+    const options = optionsObject(opts, 'Semaphore', SEMAPHORE_OPTIONS);
     const { maxLeases } = options;
     if (typeof maxLeases !== 'number' || !Number.isInteger(maxLeases) || maxLeases < 1 || maxLeases > MAX_LEASES) {
       throw new InvalidArgumentError(`Semaphore maxLeases must be an integer from 1 to ${MAX_LEASES}, not ${String(maxLeases)}`);

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath, checkClient, defaultIdentifier } from '../kernel/arguments';
+import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
 import { checkShallowIdentifier } from './member-names';
 import { checkItems, roundRobin, type PartitionFunction } from './partition';
 import { PartitionRun, type PartitionEvent } from './partition-run';
@@ -16,10 +16,11 @@ export interface PartitionerOptions {
   settle?: number;
 }
 
+/** The keys of {@link PartitionerOptions}. */
+const PARTITIONER_OPTIONS: Record<keyof PartitionerOptions, true> = { identifier: true, partition: true, settle: true };
+
 function checkOptions(opts: unknown): { identifier: string; partition: PartitionFunction; settle: number } {
-  if (opts === undefined) return { identifier: defaultIdentifier(), partition: roundRobin, settle: 30_000 };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('partitioner options must be an object');
-  const { identifier, partition, settle } = opts as Record<string, unknown>;
+  const { identifier, partition, settle } = optionsObject(opts, 'Partitioner', PARTITIONER_OPTIONS);
   if (identifier !== undefined && typeof identifier !== 'string') throw new InvalidArgumentError('a partitioner identifier must be a string');
   if (partition !== undefined && typeof partition !== 'function') throw new InvalidArgumentError('partition must be a function');
   if (settle !== undefined && (typeof settle !== 'number' || !Number.isFinite(settle) || settle < 0 || settle > 0x7fffffff)) {

@@ -1,6 +1,6 @@
 import { distinctUntilChanged, switchMap, type Observable } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath, defaultIdentifier, checkClient } from '../kernel/arguments';
+import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
 import { MemberNode } from './member-node';
 import { checkShallowIdentifier, memberName } from './member-names';
 import { listMembers, readMembers } from './read-members';
@@ -13,10 +13,11 @@ export interface PartyOptions {
   shallow?: boolean;
 }
 
+/** The keys of {@link PartyOptions}. */
+const PARTY_OPTIONS: Record<keyof PartyOptions, true> = { identifier: true, shallow: true };
+
 function checkPartyOptions(opts: unknown): { identifier: string; shallow: boolean } {
-  if (opts === undefined) return { identifier: defaultIdentifier(), shallow: false };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('party options must be an object');
-  const { identifier, shallow } = opts as { identifier?: unknown; shallow?: unknown };
+  const { identifier, shallow } = optionsObject(opts, 'Party', PARTY_OPTIONS);
   if (identifier !== undefined && typeof identifier !== 'string') throw new InvalidArgumentError('a party identifier must be a string');
   if (shallow !== undefined && typeof shallow !== 'boolean') throw new InvalidArgumentError('shallow must be a boolean');
   const id = identifier ?? defaultIdentifier();

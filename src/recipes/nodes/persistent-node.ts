@@ -9,7 +9,7 @@ import {
   type Data,
   type ZooKeeperClient,
 } from '../../index';
-import { recipePath, toBuffer } from '../kernel/arguments';
+import { checkClient, recipePath, toBuffer } from '../kernel/arguments';
 import { removeNode } from '../kernel/znodes';
 import { UNTIL_DONE } from '../kernel/retry';
 import { checkNodeOptions, type NodeSpec, type PersistentNodeOptions } from './options';
@@ -54,6 +54,7 @@ export class PersistentNode {
     data: Data,
     opts?: PersistentNodeOptions,
   ) {
+    checkClient(zk, 'PersistentNode');
     this.path = recipePath(path);
     this.data = toBuffer(data);
     this.spec = checkNodeOptions(opts);

@@ -58,7 +58,7 @@ export class LockingQueue {
     checkClient(zk, 'LockingQueue');
     const base = recipePath(path);
     const prefix = base === '/' ? '' : base;
-    const { container } = checkQueueOptions(opts);
+    const { container } = checkQueueOptions(opts, 'LockingQueue');
     this.layout = {
       zk,
       entries: `${prefix}/entries`,

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, NoNodeError, RolledBackError, parentOf, type Data, type ZooKeeperClient } from '../../index';
 import { commitProven } from '../kernel/proof';
-import { toBuffer } from '../kernel/arguments';
+import { optionsObject, toBuffer } from '../kernel/arguments';
 import { retried, retriedDone } from '../kernel/retry';
 import { checkPutOptions, entryPrefix } from './entry-name';
 
@@ -21,11 +21,12 @@ export interface QueueOptions {
   parents?: QueueParents;
 }
 
+/** The keys of {@link QueueOptions}. */
+const QUEUE_OPTIONS: Record<keyof QueueOptions, true> = { parents: true };
+
 /** Checks a queue's options as a JavaScript caller may give them. */
-export function checkQueueOptions(opts: unknown): { container: boolean } {
-  if (opts === undefined) return { container: true };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('queue options must be an object');
-  const { parents } = opts as { parents?: unknown };
+export function checkQueueOptions(opts: unknown, what: string): { container: boolean } {
+  const { parents } = optionsObject(opts, what, QUEUE_OPTIONS);
   if (parents !== undefined && parents !== 'container' && parents !== 'persistent') {
     throw new InvalidArgumentError(`parents must be 'container' or 'persistent', not ${String(parents)}`);
   }

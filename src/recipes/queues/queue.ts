@@ -49,7 +49,7 @@ export class Queue {
     opts?: QueueOptions,
   ) {
     checkClient(zk, 'Queue');
-    this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts) };
+    this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts, 'Queue') };
   }
 
   /**
