@@ -1,9 +1,8 @@
 import { Observable } from 'rxjs';
 import { ClientClosedError, type Stat, type ZooKeeperClient } from '../../index';
 import { checkClient, recipePath } from '../kernel/arguments';
-import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
-import { withinBounds } from './bounds';
-import { Follow } from './follow';
+import { Followed } from '../kernel/follow';
+import { checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { createPersistent, removeNode } from '../kernel/znodes';
 
 /** Why a wait stopped at its timeout: a barrier's wait then answers `false`, not an error. */
@@ -76,24 +75,24 @@ export class Barrier {
    */
   async wait(opts?: WaitOptions): Promise<boolean> {
     const wait = checkWaitOptions(opts, 'wait');
-    const follow = new Follow(this.zk.exists$(this.path));
+    const node = new Followed(this.zk.exists$(this.path));
     try {
-      return await withinBounds(
+      return await within(
         wait,
-        () => TIMED_OUT,
-        async ({ stopper, once }) => {
-          const stat = await follow.until(() => true, stopper);
+        async ({ signal, once }) => {
+          const stat = await node.first(() => true, signal);
           if (stat === null) return true;
           if (once) return false;
-          await follow.until((s) => s === null, stopper);
+          await node.first((s) => s === null, signal);
           return true;
         },
+        { timedOut: () => TIMED_OUT },
       );
     } catch (err) {
       if (err === TIMED_OUT) return false;
       throw err;
     } finally {
-      follow.close();
+      node.close();
     }
   }
 

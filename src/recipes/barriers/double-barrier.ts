@@ -1,12 +1,9 @@
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { LockTimeoutError } from '../errors';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { removeNode } from '../kernel/znodes';
-import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
-import { withinBounds } from './bounds';
+import { boundedCleanup, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { Entrance } from './entrance';
 import { leave, removeReady } from './leaving';
-import { settleCleanup } from './settle';
 
 /** Options of a DoubleBarrier. */
 export interface DoubleBarrierOptions {
@@ -84,10 +81,10 @@ export class DoubleBarrier {
     this.phase = 'ENTERING';
     const entrance = new Entrance(this.zk, this.path, this.count, this.data);
     try {
-      await withinBounds(wait, () => new LockTimeoutError(wait.timeout ?? 0), (bounds) => entrance.run(bounds));
+      await within(wait, (bounds) => entrance.run(bounds));
     } catch (err) {
       this.phase = 'OUT';
-      await settleCleanup(this.zk, entrance.remove());
+      await boundedCleanup(this.zk, entrance.remove());
       throw err;
     }
     this.node = entrance.node;
@@ -110,9 +107,9 @@ export class DoubleBarrier {
     if (this.phase !== 'IN' || node === null) throw new InvalidArgumentError(`leave() while ${this.phase === 'OUT' ? 'not in' : this.phase.toLowerCase()} the barrier`);
     this.phase = 'LEAVING';
     try {
-      await withinBounds(wait, () => new LockTimeoutError(wait.timeout ?? 0), (bounds) => leave(this.zk, this.path, node, bounds));
+      await within(wait, (bounds) => leave(this.zk, this.path, node, bounds));
     } catch (err) {
-      await settleCleanup(this.zk, removeNode(this.zk, node).then(() => removeReady(this.zk, this.path)));
+      await boundedCleanup(this.zk, removeNode(this.zk, node).then(() => removeReady(this.zk, this.path)));
       throw err;
     } finally {
       this.phase = 'OUT';

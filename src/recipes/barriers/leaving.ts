@@ -1,10 +1,9 @@
 import { basename, joinPath, type ZooKeeperClient } from '../../index';
-import type { Stopper } from '../contender/stopper';
 import { LockTimeoutError } from '../errors';
+import { Followed } from '../kernel/follow';
+import { raced, type Bounds } from '../kernel/wait';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
-import type { Bounds } from './bounds';
 import { READY, membersOf } from './entrance';
-import { Follow } from './follow';
 
 /**
  * One leave of a double barrier, on Curator's DistributedDoubleBarrier
@@ -21,16 +20,16 @@ import { Follow } from './follow';
  * gives up there, or throws "Our path is missing"). At the end `ready` is
  * deleted, as Curator does, so that the next round waits again.
  */
-export async function leave(zk: ZooKeeperClient, path: string, node: string, { stopper, once }: Bounds): Promise<void> {
+export async function leave(zk: ZooKeeperClient, path: string, node: string, { signal, once }: Bounds): Promise<void> {
   const own = basename(node);
   let ownIn = true;
   for (;;) {
-    const members = membersOf(await stopper.race(childrenOrEmpty(zk, path))).sort();
+    const members = membersOf(await raced(childrenOrEmpty(zk, path), signal)).sort();
     if (members.length === 0) break;
     const index = members.indexOf(own);
     if (index < 0) ownIn = false;
     if (index === 0 && members.length === 1) {
-      await stopper.race(removeNode(zk, node));
+      await raced(removeNode(zk, node), signal);
       break;
     }
     let awaited: string;
@@ -38,12 +37,12 @@ export async function leave(zk: ZooKeeperClient, path: string, node: string, { s
     else {
       awaited = members[0];
       if (ownIn) {
-        await stopper.race(removeNode(zk, node));
+        await raced(removeNode(zk, node), signal);
         ownIn = false;
       }
     }
     if (once) throw new LockTimeoutError(0, `${path}: others are still in the barrier: tried once`);
-    await untilGone(zk, joinPath(path, awaited), stopper);
+    await untilGone(zk, joinPath(path, awaited), signal);
   }
   await removeReady(zk, path);
 }
@@ -54,11 +53,11 @@ export async function removeReady(zk: ZooKeeperClient, path: string): Promise<vo
 }
 
 /** Waits for a node to be gone (at once if it is), across dropped connections. */
-async function untilGone(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<void> {
-  const follow = new Follow(zk.exists$(path));
+async function untilGone(zk: ZooKeeperClient, path: string, signal: AbortSignal): Promise<void> {
+  const node = new Followed(zk.exists$(path));
   try {
-    await follow.until((stat) => stat === null, stopper);
+    await node.first((stat) => stat === null, signal);
   } finally {
-    follow.close();
+    node.close();
   }
 }

@@ -6,7 +6,6 @@ import {
   OperationTimeoutError,
   SessionExpiredError,
   SessionMovedError,
-  isConnected,
   sortBySequence,
   type Stat,
   type ZooKeeperClient,
@@ -15,10 +14,9 @@ import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { retried, untilConnected } from '../kernel/retry';
-import type { WaitOptions } from '../kernel/wait';
+import { boundedCleanup, raced, within, type WaitOptions } from '../kernel/wait';
 import { HoldingImpl } from './holding-impl';
 import { uniquePrefix, type NodeNaming } from './node-naming';
-import { Stopper } from './stopper';
 
 /** A sibling that competes: its name, its counter, and the marker its counter follows. */
 export interface ContenderNode {
@@ -49,9 +47,6 @@ export interface ContenderSpec {
   readonly markers: readonly string[];
   decide(contenders: readonly ContenderNode[], own: number): Decision;
 }
-
-/** How long to wait for a pending create before giving up on removing what it made (a timed-out waiter leaves no node). */
-const CLEANUP_BOUND_MS = 10_000;
 
 /**
  * Errors after which the wait starts its step again rather than failing: the connection dropped or the session
@@ -103,7 +98,10 @@ export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOpti
 }
 
 class Attempt {
-  private readonly stopper = new Stopper();
+  /** The attempt's own end, besides the caller's bounds: the subscriber left, or the client closed. */
+  private readonly stop = new AbortController();
+  /** The wait's signal (bounds, caller, own end): every step that may wait races it. */
+  private signal: AbortSignal = this.stop.signal;
   /** The node this attempt has on the server, once created (full path), and what the create answered. */
   private node: string | null = null;
   private stat: Stat | null = null;
@@ -114,9 +112,7 @@ class Attempt {
   private holding: HoldingImpl | null = null;
   /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
   private decidedOn: readonly string[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private closing: Subscription | undefined;
-  private readonly onAbort = () => this.stopper.stop(this.wait.signal?.reason);
 
   constructor(
     private readonly zk: ZooKeeperClient,
@@ -126,21 +122,19 @@ class Attempt {
   ) {}
 
   run(): void {
-    const { timeout, signal } = this.wait;
-    if (signal?.aborted) {
-      this.subscriber.error(signal.reason);
-      return;
-    }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (timeout !== undefined && timeout > 0) {
-      this.timer = setTimeout(() => this.stopper.stop(new LockTimeoutError(timeout)), timeout);
-    }
     this.closing = this.zk.state$.subscribe((state) => {
-      if (state === 'CLOSED') this.stopper.stop(new ClientClosedError('the client closed while waiting'));
+      if (state === 'CLOSED') this.stop.abort(new ClientClosedError('the client closed while waiting'));
     });
-    this.loop().then(
+    within(
+      this.wait,
+      ({ signal, once }) => {
+        this.signal = signal;
+        return this.loop(once);
+      },
+      { stop: this.stop.signal, late: (holding) => void holding.release().catch(() => undefined) },
+    ).then(
       (holding) => {
-        this.stopBounds();
+        this.closing?.unsubscribe();
         this.subscriber.next(holding);
       },
       (err: unknown) => this.fail(err),
@@ -149,19 +143,13 @@ class Attempt {
 
   /** The subscriber left: release what is held, remove what was put on the server. */
   teardown(): void {
-    this.stopBounds();
-    this.stopper.stop(new Error('unsubscribed'));
+    this.closing?.unsubscribe();
+    this.stop.abort(new Error('unsubscribed'));
     if (this.holding !== null) void this.holding.release().catch(() => undefined);
     else void this.cleanup().catch(() => undefined);
   }
 
-  private stopBounds(): void {
-    clearTimeout(this.timer);
-    this.closing?.unsubscribe();
-    this.wait.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  private async loop(): Promise<HoldingImpl> {
+  private async loop(once: boolean): Promise<HoldingImpl> {
     for (;;) {
       try {
         if (this.node === null) await this.create();
@@ -172,12 +160,12 @@ class Attempt {
           continue;
         }
         if (decision.held) return this.hold();
-        if (this.wait.timeout === 0) throw new LockTimeoutError(0, 'not free: tried once');
+        if (once) throw new LockTimeoutError(0, 'not free: tried once');
         await this.waitFor(decision);
       } catch (err) {
-        if (this.stopper.stopped || !isTransient(err)) throw err;
+        if (this.signal.aborted || !isTransient(err)) throw err;
         // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
-        await this.stopper.race(untilConnected(this.zk));
+        await raced(untilConnected(this.zk), this.signal);
       }
     }
   }
@@ -187,7 +175,7 @@ class Attempt {
     const node = this.node;
     this.node = null;
     this.stat = null;
-    if (node !== null) await this.stopper.race(removeNode(this.zk, node));
+    if (node !== null) await raced(removeNode(this.zk, node), this.signal);
   }
 
   /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
@@ -206,11 +194,11 @@ class Attempt {
         () => undefined,
       );
       try {
-        const created = await this.stopper.race(request);
+        const created = await raced(request, this.signal);
         this.adopt(created.path, created.stat);
         return;
       } catch (err) {
-        if (this.stopper.stopped) throw err;
+        if (this.signal.aborted) throw err;
         if (err instanceof ConnectionLossError || err instanceof OperationTimeoutError) {
           // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262), on whatever session that is.
           if ((await this.findByPrefix(prefix)) !== null) return;
@@ -231,11 +219,11 @@ class Attempt {
    */
   private async findByPrefix(prefix: string): Promise<string | null> {
     const { parent } = this.spec;
-    const children = await this.stopper.race(childrenOrEmpty(this.zk, parent));
+    const children = await raced(childrenOrEmpty(this.zk, parent), this.signal);
     const name = children.find((c) => c.startsWith(prefix));
     if (name === undefined) return null;
     const path = `${parent === '/' ? '' : parent}/${name}`;
-    const stat = await this.stopper.race(retried(this.zk.exists(path)));
+    const stat = await raced(retried(this.zk.exists(path)), this.signal);
     if (stat === null) return null;
     if (stat.ephemeralOwner !== this.zk.session?.id) {
       await removeNode(this.zk, path);
@@ -256,7 +244,7 @@ class Attempt {
     const { parent, markers } = this.spec;
     let children: string[];
     try {
-      children = await this.stopper.race(retried(this.zk.getChildren(parent)));
+      children = await raced(retried(this.zk.getChildren(parent)), this.signal);
     } catch (err) {
       if (err instanceof NoNodeError) return 'gone';
       throw err;
@@ -278,9 +266,9 @@ class Attempt {
     // Any event wakes it: the sibling's deletion or change, or the session's expiry (the watch is gone then).
     const watch = () => wake();
     try {
-      if ('waitFor' in decision) await this.stopper.race(retried(this.zk.get(`${parent === '/' ? '' : parent}/${decision.waitFor}`, { watch })));
+      if ('waitFor' in decision) await raced(retried(this.zk.get(`${parent === '/' ? '' : parent}/${decision.waitFor}`, { watch })), this.signal);
       else {
-        const watched = await this.stopper.race(retried(this.zk.getChildren(parent, { watch })));
+        const watched = await raced(retried(this.zk.getChildren(parent, { watch })), this.signal);
         // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
         if (!sameNames(watched, this.decidedOn)) return;
       }
@@ -292,7 +280,7 @@ class Attempt {
     // watch, and the request waited for the new one): our node is gone with the old session and no event of that
     // session will come. Decide again, which finds our node gone and makes a new one.
     if (this.stat === null || this.zk.session?.id !== this.stat.ephemeralOwner) return;
-    await this.stopper.race(woken);
+    await raced(woken, this.signal);
   }
 
   private hold(): HoldingImpl {
@@ -310,24 +298,15 @@ class Attempt {
 
   /** Removes this attempt's node (and the one a create still in flight makes), then reports `err`. */
   private fail(err: unknown): void {
-    this.stopBounds();
-    const report = () => this.subscriber.error(err);
-    // Connected, the removal is one quick delete: report once the node is gone. Disconnected, report now and remove when back.
-    if (isConnected(this.zk.state)) this.cleanup().then(report, report);
-    else {
-      report();
-      void this.cleanup().catch(() => undefined);
-    }
+    this.closing?.unsubscribe();
+    // Torn down: teardown() cleans up, and no one is listening.
+    if (this.subscriber.closed) return;
+    void boundedCleanup(this.zk, this.cleanup()).then(() => this.subscriber.error(err));
   }
 
   private async cleanup(): Promise<void> {
-    const creating = this.creating;
-    if (creating !== null) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLEANUP_BOUND_MS)));
-      await Promise.race([creating, bound]);
-      clearTimeout(timer);
-    }
+    // A create in flight settles by itself (its reply, a lost connection, an expiry or a close): what it made goes too.
+    if (this.creating !== null) await this.creating;
     const { node, pendingPrefix } = this;
     this.node = null;
     this.pendingPrefix = null;

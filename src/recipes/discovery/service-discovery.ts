@@ -1,7 +1,6 @@
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError, joinPath, validatePath, type ZooKeeperClient } from '../../index';
-import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
-import { bounded } from './bounded';
+import { checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { instanceJson } from './instance-json';
 import { readInstances, watchInstances } from './instance-list';
 import { checkClient } from '../kernel/arguments';
@@ -90,7 +89,7 @@ export class ServiceDiscovery {
     };
     registration_.start();
     try {
-      await bounded(registration_.placed, wait);
+      await within(wait, () => registration_.placed);
     } catch (err) {
       // Given up: the node, if the create got through, is removed once the client can reach the server again.
       unregister().catch(() => undefined);

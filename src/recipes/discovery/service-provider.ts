@@ -1,7 +1,6 @@
 import { ReplaySubject, firstValueFrom, share, type Observable, type Subscription } from 'rxjs';
 import { optionsObject } from '../kernel/arguments';
-import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
-import { bounded } from './bounded';
+import { abortable, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { DownInstances, checkDownPolicy, type DownInstancePolicy } from './down-instances';
 import type { ServiceInstance } from './service-instance';
 import { strategyFor, type ProviderStrategyName, type Strategy } from './strategies';
@@ -121,7 +120,7 @@ export class ServiceProvider {
   private async usable(opts: unknown): Promise<ServiceInstance[]> {
     const wait = checkWaitOptions(opts, 'next');
     if (this.keep === null || this.keep.closed) this.keep = this.cached$.subscribe({ error: () => undefined });
-    const list = await bounded(firstValueFrom(this.cached$), wait);
+    const list = await within(wait, ({ signal }) => firstValueFrom(this.cached$.pipe(abortable(signal))));
     return list.filter((i) => i.enabled && !this.down.isDown(i.id));
   }
 }

@@ -4,7 +4,7 @@ import type { Holding } from '../holding';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { commitProven } from '../kernel/proof';
 import { SAME_SESSION, retriedDone } from '../kernel/retry';
-import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
+import { checkWaitOptions, deadlineOf, timeLeft, type WaitOptions } from '../kernel/wait';
 import { readOrNull } from '../kernel/znodes';
 import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-record';
 import { Lock } from './lock';
@@ -100,10 +100,10 @@ async function obtainOne(zk: ZooKeeperClient, path: string, durationMs: number, 
   // kazoo's ensure_path: persistent, so <path> stays when the lock node and the record come and go.
   await retriedDone(zk.ensurePath(path));
   const lock = new Lock(zk, path, { identifier, layout: 'kazoo' });
-  const deadline = wait.timeout === undefined ? undefined : Date.now() + wait.timeout;
+  const deadline = deadlineOf(wait);
   for (;;) {
     // One bound for every try: a try that starts over after an expiry gets what is left of it (0: one more try).
-    const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+    const timeout = timeLeft(deadline);
     try {
       return await lock.withLock((holding) => readAndReplace(zk, path, durationMs, identifier, holding), { timeout, signal: wait.signal });
     } catch (err) {

@@ -6,7 +6,7 @@ import { ContenderLock } from '../contender/contender-lock';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import type { WaitOptions } from '../kernel/wait';
+import { deadlineOf, timeLeft, type WaitOptions } from '../kernel/wait';
 import { SemaphoreMutex } from './semaphore-mutex';
 
 /** Options of a Semaphore. */
@@ -102,7 +102,7 @@ export class Semaphore extends ContenderLock {
    */
   protected override attempt(wait: WaitOptions): Observable<Holding> {
     return new Observable<Holding>((subscriber) => {
-      const deadline = wait.timeout === undefined ? undefined : Date.now() + wait.timeout;
+      const deadline = deadlineOf(wait);
       let lease: Subscription | null = null;
       let mutex: Subscription | null = null;
       let mutexHeld = false;
@@ -116,8 +116,7 @@ export class Semaphore extends ContenderLock {
         next: () => {
           if (mutexHeld) return;
           mutexHeld = true;
-          const left = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-          lease = contend(this.zk, this.leaseSpec(letMutexGo), { timeout: left, signal: wait.signal }).subscribe({
+          lease = contend(this.zk, this.leaseSpec(letMutexGo), { timeout: timeLeft(deadline), signal: wait.signal }).subscribe({
             next: (holding) => subscriber.next(holding),
             error: (err: unknown) => subscriber.error(timedOut(err)),
           });

@@ -117,7 +117,7 @@ export class LockingQueue {
    * await entry.ack();
    */
   take(opts?: WaitOptions): Promise<QueueEntry> {
-    return takeOnce(this.consumer(), opts, 'take');
+    return takeOnce(this.zk, this.consumer(), opts, 'take');
   }
 
   /**
@@ -154,6 +154,6 @@ export class LockingQueue {
           .map((e) => e.name);
       }),
     );
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names) => lockFirst(this.layout, names), deliver, idle);
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names, stopped) => lockFirst(this.layout, names, stopped), deliver, idle);
   }
 }

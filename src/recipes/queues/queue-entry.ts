@@ -101,10 +101,13 @@ class LockedEntry implements QueueEntry {
  * its lock `taken/<name>` (ephemeral, this queue's id as data); a lock that
  * exists is another consumer's: on to the next candidate, without reading
  * the lists again. With the lock made, the entry is read; if it was acked
- * meanwhile (gone) the lock is removed and the next candidate tried.
+ * meanwhile (gone) the lock is removed and the next candidate tried. Once
+ * `stopped`, no further candidate is tried (a list read before a reconnect may
+ * hold hundreds of entries acked since, each costing round trips).
  */
-export async function lockFirst(layout: LockingLayout, candidates: readonly string[]): Promise<Claim<QueueEntry> | null> {
+export async function lockFirst(layout: LockingLayout, candidates: readonly string[], stopped: AbortSignal): Promise<Claim<QueueEntry> | null> {
   for (const name of candidates) {
+    if (stopped.aborted) return null;
     if (layout.mine.has(name)) continue;
     layout.mine.add(name);
     const lock = await createLock(layout, name).catch((err: unknown) => {

@@ -118,7 +118,7 @@ export class Queue {
    * const job = await queue.take({ timeout: 60_000 });
    */
   take(opts?: WaitOptions): Promise<Buffer> {
-    return takeOnce(this.consumer(), opts, 'take');
+    return takeOnce(this.zk, this.consumer(), opts, 'take');
   }
 
   /**
@@ -147,6 +147,6 @@ export class Queue {
     const { zk, dir } = this.target;
     // The list of entries, from the client's shared children watch (one server watch per path however many wait).
     const candidates$ = zk.watchChildren$(dir).pipe(map((names) => names ?? []));
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names) => takeFirst(this.target, names), deliver, idle);
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names, stopped) => takeFirst(this.target, names, stopped), deliver, idle);
   }
 }

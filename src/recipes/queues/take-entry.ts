@@ -18,10 +18,12 @@ import { retried } from '../kernel/retry';
  * whose reply was lost to be ours (the entry is then given) or not (sent
  * again). Only when the session ended before the receipt could be read is
  * the entry taken as another consumer's: it may be lost, never given twice —
- * a Queue is at most once; a LockingQueue is the at-least-once one.
+ * a Queue is at most once; a LockingQueue is the at-least-once one. Once
+ * `stopped`, no further candidate is tried.
  */
-export async function takeFirst(target: EntryDir, candidates: readonly string[]): Promise<Claim<Buffer> | null> {
+export async function takeFirst(target: EntryDir, candidates: readonly string[], stopped?: AbortSignal): Promise<Claim<Buffer> | null> {
   for (const entry of orderEntries(candidates)) {
+    if (stopped?.aborted === true) return null;
     const path = `${target.dir}/${entry.name}`;
     const taken = await deleteEntry(target, path);
     if (taken === null) continue;
