@@ -207,4 +207,16 @@ describe('LockingQueue', () => {
     expect(states.values).toEqual(['HELD', 'SUSPENDED', 'HELD', 'RELEASED']);
     expect(await lq.length()).toBe(1);
   });
+
+  it('works at the root of a chrooted client: /entries and /taken (issue 19: joins at the root)', async () => {
+    const chroot = `/queues/lq-root-${++counter}`;
+    await one(env.observer.create(chroot, null, { makePath: true }));
+    const lq = new LockingQueue(await connect({ chroot }), '/');
+    await lq.put('job');
+    const entry = await lq.take({ timeout: 5_000 });
+    expect(entry.data.toString()).toBe('job');
+    expect(await nodesOf(env.observer, `${chroot}/taken`)).toEqual([entry.name]);
+    await entry.ack();
+    expect(await lq.length()).toBe(0);
+  });
 });

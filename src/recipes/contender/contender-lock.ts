@@ -1,5 +1,5 @@
 import { Observable, type Subscription } from 'rxjs';
-import { InvalidArgumentError, sortBySequence, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, joinPath, sortBySequence, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
@@ -144,7 +144,6 @@ export abstract class ContenderLock {
 /** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. Reads retried across reconnects and expiries. */
 export async function readIdentifiers(zk: ZooKeeperClient, parent: string, markers: readonly string[]): Promise<string[]> {
   const ordered = sortBySequence(await childrenOrEmpty(zk, parent), markers);
-  const base = parent === '/' ? '' : parent;
-  const data = await Promise.all(ordered.map(async (c) => (await readOrNull(zk, `${base}/${c.name}`))?.data.toString('utf8') ?? null));
+  const data = await Promise.all(ordered.map(async (c) => (await readOrNull(zk, joinPath(parent, c.name)))?.data.toString('utf8') ?? null));
   return data.filter((d): d is string => d !== null);
 }

@@ -6,6 +6,7 @@ import {
   OperationTimeoutError,
   SessionExpiredError,
   SessionMovedError,
+  joinPath,
   sortBySequence,
   type Stat,
   type ZooKeeperClient,
@@ -182,7 +183,7 @@ class Attempt {
   private async create(): Promise<void> {
     const { parent, naming, data } = this.spec;
     const prefix = uniquePrefix(naming.style);
-    const target = `${parent === '/' ? '' : parent}/${prefix}${naming.name}`;
+    const target = joinPath(parent, `${prefix}${naming.name}`);
     this.pendingPrefix = prefix;
     for (;;) {
       const request = firstValueFrom(
@@ -222,7 +223,7 @@ class Attempt {
     const children = await raced(childrenOrEmpty(this.zk, parent), this.signal);
     const name = children.find((c) => c.startsWith(prefix));
     if (name === undefined) return null;
-    const path = `${parent === '/' ? '' : parent}/${name}`;
+    const path = joinPath(parent, name);
     const stat = await raced(retried(this.zk.exists(path)), this.signal);
     if (stat === null) return null;
     if (stat.ephemeralOwner !== this.zk.session?.id) {
@@ -266,7 +267,7 @@ class Attempt {
     // Any event wakes it: the sibling's deletion or change, or the session's expiry (the watch is gone then).
     const watch = () => wake();
     try {
-      if ('waitFor' in decision) await raced(retried(this.zk.get(`${parent === '/' ? '' : parent}/${decision.waitFor}`, { watch })), this.signal);
+      if ('waitFor' in decision) await raced(retried(this.zk.get(joinPath(parent, decision.waitFor), { watch })), this.signal);
       else {
         const watched = await raced(retried(this.zk.getChildren(parent, { watch })), this.signal);
         // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
@@ -319,7 +320,7 @@ class Attempt {
     const { parent } = this.spec;
     const children = await retried(this.zk.getChildren(parent)).catch(() => [] as string[]);
     // Whichever session made it (a create sent before an expiry lands on the old one): the prefix is ours.
-    for (const name of children) if (name.startsWith(prefix)) await removeNode(this.zk, `${parent === '/' ? '' : parent}/${name}`);
+    for (const name of children) if (name.startsWith(prefix)) await removeNode(this.zk, joinPath(parent, name));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
 import { checkShallowIdentifier } from './member-names';
 import { checkItems, roundRobin, type PartitionFunction } from './partition';
@@ -89,10 +89,9 @@ export class Partitioner {
    */
   partitions$(): Observable<PartitionEvent> {
     return new Observable<PartitionEvent>((subscriber) => {
-      const prefix = this.path === '/' ? '' : this.path;
-      const party = new Party(this.zk, `${prefix}/party`, { identifier: this.options.identifier, shallow: true });
+      const party = new Party(this.zk, joinPath(this.path, 'party'), { identifier: this.options.identifier, shallow: true });
       const run = new PartitionRun(
-        { zk: this.zk, party, locksPath: `${prefix}/locks`, items: this.items, ...this.options },
+        { zk: this.zk, party, locksPath: joinPath(this.path, 'locks'), items: this.items, ...this.options },
         subscriber,
       );
       run.start();

@@ -1,5 +1,5 @@
 import { distinctUntilChanged, switchMap, type Observable } from 'rxjs';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
 import { MemberNode } from './member-node';
 import { checkShallowIdentifier, memberName } from './member-names';
@@ -66,9 +66,8 @@ export class Party {
     const { identifier, shallow } = checkPartyOptions(opts);
     this.identifier = identifier;
     this.shallow = shallow;
-    const prefix = this.path === '/' ? '' : this.path;
     // One node name per Party object, as kazoo's (`self.create_path` made once): a re-join re-creates the same name.
-    this.member = new MemberNode(zk, `${prefix}/${memberName(shallow, identifier)}`, Buffer.from(identifier, 'utf8'), true);
+    this.member = new MemberNode(zk, joinPath(this.path, memberName(shallow, identifier)), Buffer.from(identifier, 'utf8'), true);
   }
 
   /** This member's node path (the same across re-creations). */

@@ -1,4 +1,4 @@
-import type { ZooKeeperClient } from '../../index';
+import { joinPath, type ZooKeeperClient } from '../../index';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 import { isPartyMember, shallowIdentifier, sortIdentifiers } from './member-names';
 
@@ -13,7 +13,7 @@ export async function readMembers(zk: ZooKeeperClient, path: string, shallow: bo
   if (shallow) {
     return sortIdentifiers(names.map(shallowIdentifier).filter((id): id is string => id !== null));
   }
-  const ids = await Promise.all(names.filter(isPartyMember).map(async (name) => (await readOrNull(zk, `${path}/${name}`))?.data.toString('utf8') ?? null));
+  const ids = await Promise.all(names.filter(isPartyMember).map(async (name) => (await readOrNull(zk, joinPath(path, name)))?.data.toString('utf8') ?? null));
   return sortIdentifiers(ids.filter((id): id is string => id !== null));
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { combineLatest, map, type Observable } from 'rxjs';
-import type { Data, ZooKeeperClient } from '../../index';
+import { joinPath, type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { WaitOptions } from '../kernel/wait';
@@ -57,12 +57,11 @@ export class LockingQueue {
   ) {
     checkClient(zk, 'LockingQueue');
     const base = recipePath(path);
-    const prefix = base === '/' ? '' : base;
     const { container } = checkQueueOptions(opts, 'LockingQueue');
     this.layout = {
       zk,
-      entries: `${prefix}/entries`,
-      taken: `${prefix}/taken`,
+      entries: joinPath(base, 'entries'),
+      taken: joinPath(base, 'taken'),
       container,
       id: Buffer.from(randomUUID().replace(/-/g, ''), 'ascii'),
       mine: new Set(),

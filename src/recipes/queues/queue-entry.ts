@@ -1,5 +1,5 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, type ZooKeeperClient } from '../../index';
+import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, joinPath, type ZooKeeperClient } from '../../index';
 import type { Holding } from '../holding';
 import type { Claim } from './consume-loop';
 import { EntryLock } from './entry-lock';
@@ -119,7 +119,7 @@ export async function lockFirst(layout: LockingLayout, candidates: readonly stri
       continue;
     }
     lock.state$.subscribe({ complete: () => layout.mine.delete(name) });
-    const entryPath = `${layout.entries}/${name}`;
+    const entryPath = joinPath(layout.entries, name);
     let data: Buffer;
     try {
       data = (await retried(layout.zk.get(entryPath))).data;
@@ -138,7 +138,7 @@ export async function lockFirst(layout: LockingLayout, candidates: readonly stri
 /** This consumer's lock on `name`, or `null` when another consumer has it. */
 async function createLock(layout: LockingLayout, name: string): Promise<EntryLock | null> {
   const { zk, taken, id, container } = layout;
-  const node = `${taken}/${name}`;
+  const node = joinPath(taken, name);
   for (;;) {
     try {
       const { stat } = await firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));

@@ -1,9 +1,9 @@
-import { BadVersionError, NoNodeError, RolledBackError, parentOf } from '../../index';
+import { BadVersionError, NoNodeError, RolledBackError, joinPath } from '../../index';
 import { OutcomeUnknownError } from '../errors';
 import { commitProven } from '../kernel/proof';
 import type { Claim } from './consume-loop';
 import { orderEntries } from './entry-name';
-import { putEntry, type EntryDir } from './producer';
+import { putEntry, receiptsOf, type EntryDir } from './producer';
 import { retried } from '../kernel/retry';
 
 /**
@@ -24,7 +24,7 @@ import { retried } from '../kernel/retry';
 export async function takeFirst(target: EntryDir, candidates: readonly string[], stopped?: AbortSignal): Promise<Claim<Buffer> | null> {
   for (const entry of orderEntries(candidates)) {
     if (stopped?.aborted === true) return null;
-    const path = `${target.dir}/${entry.name}`;
+    const path = joinPath(target.dir, entry.name);
     const taken = await deleteEntry(target, path);
     if (taken === null) continue;
     return {
@@ -47,7 +47,7 @@ async function deleteEntry(target: EntryDir, path: string): Promise<Buffer | nul
     throw err;
   }
   try {
-    await commitProven(zk, parentOf(dir), (tx) => tx.delete(path, read.stat.version));
+    await commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.stat.version));
     return read.data;
   } catch (err) {
     // Taken first by another consumer (or replaced since the read): not ours.
