@@ -6,6 +6,7 @@ import {
   OperationTimeoutError,
   SessionExpiredError,
   SessionMovedError,
+  basename,
   joinPath,
   sortBySequence,
   type Stat,
@@ -13,10 +14,10 @@ import {
 } from '../../index';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
+import { HeldNode } from '../kernel/held-node';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { retried, untilConnected } from '../kernel/retry';
 import { boundedCleanup, raced, within, type WaitOptions } from '../kernel/wait';
-import { HoldingImpl } from './holding-impl';
 import { uniquePrefix, type NodeNaming } from './node-naming';
 
 /** A sibling that competes: its name, its counter, and the marker its counter follows. */
@@ -98,19 +99,27 @@ export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOpti
   });
 }
 
+/** A contender's own node: its full path, and what the create answered (its czxid, its ephemeralOwner). */
+interface Own {
+  readonly path: string;
+  readonly stat: Stat;
+}
+
+/** A decision to wait. */
+type Waiting = Extract<Decision, { held: false }>;
+
 class Attempt {
   /** The attempt's own end, besides the caller's bounds: the subscriber left, or the client closed. */
   private readonly stop = new AbortController();
   /** The wait's signal (bounds, caller, own end): every step that may wait races it. */
   private signal: AbortSignal = this.stop.signal;
-  /** The node this attempt has on the server, once created (full path), and what the create answered. */
-  private node: string | null = null;
-  private stat: Stat | null = null;
+  /** The node this attempt has on the server, once created: its full path, and what the create answered. */
+  private own: Own | null = null;
   /** A create in flight: its node must be removed too if the attempt ends first. */
   private creating: Promise<void> | null = null;
   /** The prefix of a create that may have made a node this attempt has not adopted (its reply was lost, or is still coming). */
   private pendingPrefix: string | null = null;
-  private holding: HoldingImpl | null = null;
+  private holding: HeldNode | null = null;
   /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
   private decidedOn: readonly string[] = [];
   private closing: Subscription | undefined;
@@ -150,17 +159,17 @@ class Attempt {
     else void this.cleanup().catch(() => undefined);
   }
 
-  private async loop(once: boolean): Promise<HoldingImpl> {
+  private async loop(once: boolean): Promise<HeldNode> {
     for (;;) {
       try {
-        if (this.node === null) await this.create();
+        if (this.own === null) await this.create();
         const decision = await this.check();
         if (decision === 'gone') {
           // Our node vanished (an expiry, or deleted by someone) or is an earlier session's: contend again with a new one.
           await this.abandon();
           continue;
         }
-        if (decision.held) return this.hold();
+        if (decision.held) return this.hold(decision.own);
         if (once) throw new LockTimeoutError(0, 'not free: tried once');
         await this.waitFor(decision);
       } catch (err) {
@@ -173,10 +182,9 @@ class Attempt {
 
   /** Forgets this attempt's node and removes it if it is still there (an earlier session's: its name is ours alone). */
   private async abandon(): Promise<void> {
-    const node = this.node;
-    this.node = null;
-    this.stat = null;
-    if (node !== null) await raced(removeNode(this.zk, node), this.signal);
+    const own = this.own;
+    this.own = null;
+    if (own !== null) await raced(removeNode(this.zk, own.path), this.signal);
   }
 
   /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
@@ -235,13 +243,12 @@ class Attempt {
   }
 
   private adopt(path: string, stat: Stat): void {
-    this.node = path;
-    this.stat = stat;
+    this.own = { path, stat };
     this.pendingPrefix = null;
   }
 
   /** Lists the contenders and decides; 'gone' when our node is not among them, or not this session's. */
-  private async check(): Promise<Decision | 'gone'> {
+  private async check(): Promise<Waiting | { held: true; own: Own } | 'gone'> {
     const { parent, markers } = this.spec;
     let children: string[];
     try {
@@ -250,17 +257,19 @@ class Attempt {
       if (err instanceof NoNodeError) return 'gone';
       throw err;
     }
-    const own = this.node === null ? '' : this.node.slice(this.node.lastIndexOf('/') + 1);
+    const own = this.own;
+    const name = own === null ? '' : basename(own.path);
     this.decidedOn = children;
     const contenders = sortBySequence(children, markers);
-    const index = contenders.findIndex((c) => c.name === own);
+    const index = contenders.findIndex((c) => c.name === name);
     // A node from an earlier session (CURATOR-604) is never ours, even under our name.
-    if (index < 0 || this.stat === null || this.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
-    return this.spec.decide(contenders, index);
+    if (index < 0 || own === null || own.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
+    const decision = this.spec.decide(contenders, index);
+    return decision.held ? { held: true, own } : decision;
   }
 
   /** Waits for the sibling to go (or the list to change); returns at once when it is already gone. */
-  private async waitFor(decision: Extract<Decision, { held: false }>): Promise<void> {
+  private async waitFor(decision: Waiting): Promise<void> {
     const { parent } = this.spec;
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
@@ -280,20 +289,17 @@ class Attempt {
     // The watch went out on a newer session than our node's (the session expired between the decision and the
     // watch, and the request waited for the new one): our node is gone with the old session and no event of that
     // session will come. Decide again, which finds our node gone and makes a new one.
-    if (this.stat === null || this.zk.session?.id !== this.stat.ephemeralOwner) return;
+    if (this.own === null || this.zk.session?.id !== this.own.stat.ephemeralOwner) return;
     await raced(woken, this.signal);
   }
 
-  private hold(): HoldingImpl {
-    const session = this.zk.session;
-    const node = this.node as string;
-    const stat = this.stat as Stat;
-    this.holding = new HoldingImpl(this.zk, {
-      node,
-      czxid: stat.czxid,
-      sessionId: stat.ephemeralOwner,
-      sessionTimeout: session?.timeout ?? 0,
-    });
+  private hold(own: Own): HeldNode {
+    const { path, stat } = own;
+    this.holding = new HeldNode(
+      this.zk,
+      { node: path, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: this.zk.session?.timeout ?? 0 },
+      'by-path',
+    );
     return this.holding;
   }
 
@@ -308,10 +314,10 @@ class Attempt {
   private async cleanup(): Promise<void> {
     // A create in flight settles by itself (its reply, a lost connection, an expiry or a close): what it made goes too.
     if (this.creating !== null) await this.creating;
-    const { node, pendingPrefix } = this;
-    this.node = null;
+    const { own, pendingPrefix } = this;
+    this.own = null;
     this.pendingPrefix = null;
-    if (node !== null) await removeNode(this.zk, node);
+    if (own !== null) await removeNode(this.zk, own.path);
     else if (pendingPrefix !== null) await this.removeByPrefix(pendingPrefix);
   }
 

@@ -1,10 +1,11 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, joinPath, type ZooKeeperClient } from '../../index';
+import { LockLostError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
-import type { Claim } from './consume-loop';
-import { EntryLock } from './entry-lock';
+import { HeldNode } from '../kernel/held-node';
 import { retried, untilConnected } from '../kernel/retry';
 import { readOrNull } from '../kernel/znodes';
+import type { Claim } from './consume-loop';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`
@@ -33,7 +34,12 @@ export interface QueueEntry {
   /**
    * Done with it: deletes the entry and its lock in one transaction.
    * LockLostError when the lock is no longer this consumer's (it never
-   * touches another consumer's lock).
+   * touches another consumer's lock): the entry goes to another consumer.
+   * A transaction whose reply was lost is settled by the lock itself back on
+   * the same session (gone: acked; still there: sent again); when the session
+   * ended first it rejects with {@link OutcomeUnknownError} (its `cause` the
+   * lost reply's error): the entry was acked once, or it goes to another
+   * consumer — processed again, at least once either way.
    *
    * @example
    * await entry.ack();
@@ -72,11 +78,14 @@ export interface LockingLayout {
 }
 
 class LockedEntry implements QueueEntry {
+  /** The ack or release under way (each idempotent; the other one then rejects). */
+  private finishing: { op: 'ack' | 'release'; done: Promise<void> } | null = null;
+
   constructor(
     readonly data: Buffer,
     readonly name: string,
     private readonly entryPath: string,
-    readonly lock: EntryLock,
+    readonly lock: HeldNode,
   ) {}
 
   get signal(): AbortSignal {
@@ -84,15 +93,29 @@ class LockedEntry implements QueueEntry {
   }
 
   ack(): Promise<void> {
-    return this.lock.finish('ack', this.entryPath);
+    return this.finish('ack', () => this.lock.removeWith([this.entryPath]));
   }
 
   release(): Promise<void> {
-    return this.lock.release();
+    return this.finish('release', async () => {
+      await this.lock.release();
+      // LOST rather than released by us: the entry went back by itself (the session ended), or is another's.
+      if (this.lock.state === 'LOST') throw new LockLostError(this.lock);
+    });
   }
 
   holdsLock(): Promise<boolean> {
     return this.lock.holds();
+  }
+
+  private finish(op: 'ack' | 'release', run: () => Promise<void>): Promise<void> {
+    if (this.finishing !== null) {
+      return this.finishing.op === op ? this.finishing.done : Promise.reject(new LockLostError(this.lock, `${this.lock.node} was already ${this.finishing.op}ed`));
+    }
+    if (this.lock.state === 'LOST') return Promise.reject(new LockLostError(this.lock));
+    const done = run();
+    this.finishing = { op, done };
+    return done;
   }
 }
 
@@ -136,13 +159,13 @@ export async function lockFirst(layout: LockingLayout, candidates: readonly stri
 }
 
 /** This consumer's lock on `name`, or `null` when another consumer has it. */
-async function createLock(layout: LockingLayout, name: string): Promise<EntryLock | null> {
+async function createLock(layout: LockingLayout, name: string): Promise<HeldNode | null> {
   const { zk, taken, id, container } = layout;
   const node = joinPath(taken, name);
   for (;;) {
     try {
       const { stat } = await firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));
-      return new EntryLock(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session?.timeout ?? 0 });
+      return new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session?.timeout ?? 0 }, 'proven-owner');
     } catch (err) {
       if (err instanceof NodeExistsError) return null;
       // Never applied (queued while the session ended, or refused as expired): make it on the new session.
@@ -156,7 +179,7 @@ async function createLock(layout: LockingLayout, name: string): Promise<EntryLoc
       if (found === null) continue;
       const { data, stat } = found;
       if (stat.ephemeralOwner !== zk.session?.id || !data.equals(id)) return null;
-      return new EntryLock(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session.timeout });
+      return new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session.timeout }, 'proven-owner');
     }
   }
 }
