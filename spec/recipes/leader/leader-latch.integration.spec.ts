@@ -1,7 +1,7 @@
 // LeaderLatch on a real ZooKeeper: Curator's layout, one shared participation per latch, followers that watch their
 // predecessor only, and leadership that is false from SUSPENDED on and comes back only on the same session
 // (scenario 9 of RECIPES.md: CURATOR-460, CURATOR-696, CURATOR-537).
-import { filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
+import { concatMap, filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
 import { LeaderLatch, whileLeader, type Holding } from '../../../src/recipes';
 import { one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
@@ -150,6 +150,18 @@ describe('LeaderLatch', () => {
     await za.close();
     await leader.until(() => leader.completed);
     expect(leader.values).toEqual([false, true, false]);
+  });
+
+  it('whileLeader completes, never errors, when the client closes under a source of its requests (issue 17)', async () => {
+    const path = latchPath();
+    const zk = await connect();
+    const latch = new LeaderLatch(zk, path, { identifier: 'a' });
+    // A source with a request always in flight: the close fails it with ClientClosedError before the leadership completes.
+    const work = new Recorder(interval(1).pipe(concatMap(() => zk.exists(path)), whileLeader(latch)));
+    await work.until((vs) => vs.length >= 3, 20_000);
+    await zk.close();
+    await work.until(() => work.completed);
+    expect(work.error).toBeUndefined();
   });
 });
 
