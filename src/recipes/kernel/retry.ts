@@ -1,5 +1,6 @@
 import { filter, firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import { isConnected, withRetry, type RetryPolicy, type ZooKeeperClient } from '../../index';
+import { abortable } from './wait';
 
 /**
  * The recipes' named retry policies: every request a recipe retries uses one of these three, by name.
@@ -22,14 +23,17 @@ export const SAME_SESSION: RetryPolicy = { maxTries: -1, delay: 50, maxDelay: 1_
  */
 export const BRIEF: RetryPolicy = { maxTries: 5, delay: 100, maxDelay: 1_000 };
 
-/** The one value of a request, retried by `policy` (default {@link UNTIL_DONE}). */
-export function retried<T>(request: Observable<T>, policy: RetryPolicy = UNTIL_DONE): Promise<T> {
-  return firstValueFrom(request.pipe(withRetry(policy)));
+/**
+ * The one value of a request, retried by `policy` (default {@link UNTIL_DONE}); with `signal`, abandoned (the request
+ * unsubscribed, its reply discarded) once it aborts, rejecting with its reason.
+ */
+export function retried<T>(request: Observable<T>, policy: RetryPolicy = UNTIL_DONE, signal?: AbortSignal): Promise<T> {
+  return firstValueFrom(request.pipe(withRetry(policy), abortable(signal)));
 }
 
-/** A request that answers nothing (void), retried by `policy` (default {@link UNTIL_DONE}). */
-export async function retriedDone(request: Observable<unknown>, policy: RetryPolicy = UNTIL_DONE): Promise<void> {
-  await lastValueFrom(request.pipe(withRetry(policy)), { defaultValue: undefined });
+/** A request that answers nothing (void), retried by `policy` (default {@link UNTIL_DONE}); abandoned as {@link retried}. */
+export async function retriedDone(request: Observable<unknown>, policy: RetryPolicy = UNTIL_DONE, signal?: AbortSignal): Promise<void> {
+  await lastValueFrom(request.pipe(withRetry(policy), abortable(signal)), { defaultValue: undefined });
 }
 
 /**

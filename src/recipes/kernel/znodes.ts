@@ -1,6 +1,7 @@
 import { catchError, firstValueFrom, lastValueFrom, of, throwError, type Observable } from 'rxjs';
 import { ClientClosedError, NoNodeError, NodeExistsError, withRetry, type RetryPolicy, type Stat, type ZooKeeperClient } from '../../index';
 import { UNTIL_DONE, retried } from './retry';
+import { abortable } from './wait';
 
 /** The recipes' znode helpers: the few reads and writes every family makes, each with the rule it always needs. */
 
@@ -9,14 +10,22 @@ function orOnNoNode<T, V>(value: V): (source: Observable<T>) => Observable<T | V
   return catchError((err: unknown) => (err instanceof NoNodeError ? of(value) : throwError(() => err)));
 }
 
-/** A node's data and stat, or `null` when it does not exist; retried by `policy` (default {@link UNTIL_DONE}). */
-export function readOrNull(zk: ZooKeeperClient, path: string, policy: RetryPolicy = UNTIL_DONE): Promise<{ data: Buffer; stat: Stat } | null> {
-  return firstValueFrom(zk.get(path).pipe(withRetry(policy), orOnNoNode(null)));
+/**
+ * A node's data and stat, or `null` when it does not exist; retried by `policy` (default {@link UNTIL_DONE}), and
+ * abandoned when `signal` aborts (rejecting with its reason).
+ */
+export function readOrNull(
+  zk: ZooKeeperClient,
+  path: string,
+  policy: RetryPolicy = UNTIL_DONE,
+  signal?: AbortSignal,
+): Promise<{ data: Buffer; stat: Stat } | null> {
+  return firstValueFrom(zk.get(path).pipe(withRetry(policy), orOnNoNode(null), abortable(signal)));
 }
 
-/** A node's children, or `[]` when it does not exist; retried by `policy` (default {@link UNTIL_DONE}). */
-export function childrenOrEmpty(zk: ZooKeeperClient, path: string, policy: RetryPolicy = UNTIL_DONE): Promise<string[]> {
-  return firstValueFrom(zk.getChildren(path).pipe(withRetry(policy), orOnNoNode([] as string[])));
+/** A node's children, or `[]` when it does not exist; retried and abandoned as {@link readOrNull}. */
+export function childrenOrEmpty(zk: ZooKeeperClient, path: string, policy: RetryPolicy = UNTIL_DONE, signal?: AbortSignal): Promise<string[]> {
+  return firstValueFrom(zk.getChildren(path).pipe(withRetry(policy), orOnNoNode([] as string[]), abortable(signal)));
 }
 
 /** How often a create is made again when a container parent is reaped between its creation and the node's. */

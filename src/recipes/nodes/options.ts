@@ -23,7 +23,6 @@ export interface NodeSpec {
   mode: CreateMode;
   ttl: number | undefined;
   acl: Acl[] | undefined;
-  sequential: boolean;
 }
 
 /** A PersistentNode's options as a JavaScript caller may give them, checked before anything is sent. */
@@ -36,5 +35,5 @@ export function checkNodeOptions(opts: unknown): NodeSpec {
   }
   if (!withTtl && ttl !== undefined) throw new InvalidArgumentError(`PersistentNode ttl needs a *_WITH_TTL mode, not ${String(mode)}`);
   if (acl !== undefined && !Array.isArray(acl)) throw new InvalidArgumentError('PersistentNode acl must be an array of { perms, scheme, id }');
-  return { mode: mode as CreateMode, ttl: ttl as number | undefined, acl: acl as Acl[] | undefined, sequential: (mode as string).includes('SEQUENTIAL') };
+  return { mode: mode as CreateMode, ttl: ttl as number | undefined, acl: acl as Acl[] | undefined };
 }
