@@ -7,12 +7,22 @@ export interface Claim<T> {
   undo(): Promise<void>;
 }
 
-/**
- * Tries the candidates in order; the first one taken, or `null` when every one was gone or taken by another — or
- * when `stopped` aborts: it then tries no further candidate (what it took of the one in hand is still given back,
- * for the loop to hand back).
- */
-export type TakeFirst<T> = (candidates: readonly string[], stopped: AbortSignal) => Promise<Claim<T> | null>;
+/** What a consumer's attempt runs under. */
+export interface TakeContext {
+  /** Aborted once the consumer stops: it tries no further candidate (what it took of the one in hand is still given back). */
+  readonly stopped: AbortSignal;
+  /**
+   * Whether `name` is still among the candidates the lists give now (they are read again while the attempt runs): one
+   * that left them since the attempt began — taken or acked by another consumer — is not worth its round trips.
+   */
+  listed(name: string): boolean;
+}
+
+/** Tries the candidates in order; the first one taken, or `null` when every one was gone or taken by another, or it stopped. */
+export type TakeFirst<T> = (candidates: readonly string[], context: TakeContext) => Promise<Claim<T> | null>;
+
+/** A context for a take without a consumer (Queue.get): never stopped, every candidate worth a try. */
+export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal, listed: () => true };
 
 /**
  * One consumer: takes entries one at a time, in order, for as long as it
@@ -27,15 +37,18 @@ export type TakeFirst<T> = (candidates: readonly string[], stopped: AbortSignal)
  * consumer stopped by a timeout, an abort or an unsubscribe consumes nothing later.
  */
 export class ConsumeLoop<T> {
+  /** Aborted when stop() is called: the attempt in flight stops trying, and a wait for `deliver` gives way to it. */
+  private readonly stopping = new AbortController();
   private latest: readonly string[] = [];
+  /** `latest` as a set, for {@link TakeContext.listed}. */
+  private listedNow: ReadonlySet<string> = new Set();
+  private readonly context: TakeContext = { stopped: this.stopping.signal, listed: (name) => this.listedNow.has(name) };
   /** Candidates not tried since they were read (or an entry was just taken: there may be more). */
   private fresh = false;
   private ended = false;
   private wake: (() => void) | null = null;
   private lists: Subscription | null = null;
   private listError: { error: unknown } | null = null;
-  /** Aborted when stop() is called: the attempt in flight stops trying, and a wait for `deliver` gives way to it. */
-  private readonly stopping = new AbortController();
   private readonly stopped$: Promise<void>;
   /** Settles once the loop has finished (an entry in flight handed back); rejects with an error no retry mends. */
   readonly done: Promise<void>;
@@ -51,6 +64,7 @@ export class ConsumeLoop<T> {
     const lists = candidates$.subscribe({
       next: (names) => {
         this.latest = names;
+        this.listedNow = new Set(names);
         this.fresh = true;
         this.notify();
       },
@@ -96,7 +110,7 @@ export class ConsumeLoop<T> {
       for (;;) {
         const candidates = await this.next();
         if (candidates === null) break;
-        const claim = await this.takeFirst(candidates, this.stopping.signal);
+        const claim = await this.takeFirst(candidates, this.context);
         if (claim === null) {
           if (!this.fresh) this.idle();
           continue;

@@ -153,6 +153,6 @@ export class LockingQueue {
           .map((e) => e.name);
       }),
     );
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names, stopped) => lockFirst(this.layout, names, stopped), deliver, idle);
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => lockFirst(this.layout, names, context), deliver, idle);
   }
 }

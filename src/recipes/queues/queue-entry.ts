@@ -5,7 +5,7 @@ import type { Holding } from '../holding';
 import { HeldNode } from '../kernel/held-node';
 import { retried, untilConnected } from '../kernel/retry';
 import { readOrNull } from '../kernel/znodes';
-import type { Claim } from './consume-loop';
+import type { Claim, TakeContext } from './consume-loop';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`
@@ -124,13 +124,17 @@ class LockedEntry implements QueueEntry {
  * its lock `taken/<name>` (ephemeral, this queue's id as data); a lock that
  * exists is another consumer's: on to the next candidate, without reading
  * the lists again. With the lock made, the entry is read; if it was acked
- * meanwhile (gone) the lock is removed and the next candidate tried. Once
- * `stopped`, no further candidate is tried (a list read before a reconnect may
- * hold hundreds of entries acked since, each costing round trips).
+ * meanwhile (gone) the lock is removed and the next candidate tried. A
+ * candidate that left the lists since the attempt began (locked or acked by
+ * another) is skipped, and once `stopped` no further one is tried: a list read
+ * before a fault may hold hundreds of entries acked since, four round trips
+ * each (issue 17: takes that ended 7–56 s past their timeout, consumers that
+ * never recovered within 30 s of the faults' end).
  */
-export async function lockFirst(layout: LockingLayout, candidates: readonly string[], stopped: AbortSignal): Promise<Claim<QueueEntry> | null> {
+export async function lockFirst(layout: LockingLayout, candidates: readonly string[], { stopped, listed }: TakeContext): Promise<Claim<QueueEntry> | null> {
   for (const name of candidates) {
     if (stopped.aborted) return null;
+    if (!listed(name)) continue;
     if (layout.mine.has(name)) continue;
     layout.mine.add(name);
     const lock = await createLock(layout, name).catch((err: unknown) => {

@@ -147,6 +147,6 @@ export class Queue {
     const { zk, dir } = this.target;
     // The list of entries, from the client's shared children watch (one server watch per path however many wait).
     const candidates$ = zk.watchChildren$(dir).pipe(map((names) => names ?? []));
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names, stopped) => takeFirst(this.target, names, stopped), deliver, idle);
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => takeFirst(this.target, names, context), deliver, idle);
   }
 }

@@ -1,7 +1,7 @@
 import { BadVersionError, NoNodeError, RolledBackError, joinPath } from '../../index';
 import { OutcomeUnknownError } from '../errors';
 import { commitProven } from '../kernel/proof';
-import type { Claim } from './consume-loop';
+import { UNBOUND_TAKE, type Claim, type TakeContext } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { putEntry, receiptsOf, type EntryDir } from './producer';
 import { retried } from '../kernel/retry';
@@ -18,12 +18,14 @@ import { retried } from '../kernel/retry';
  * whose reply was lost to be ours (the entry is then given) or not (sent
  * again). Only when the session ended before the receipt could be read is
  * the entry taken as another consumer's: it may be lost, never given twice —
- * a Queue is at most once; a LockingQueue is the at-least-once one. Once
- * `stopped`, no further candidate is tried.
+ * a Queue is at most once; a LockingQueue is the at-least-once one. A
+ * candidate that left the list since the attempt began is skipped, and once
+ * `stopped` no further one is tried.
  */
-export async function takeFirst(target: EntryDir, candidates: readonly string[], stopped?: AbortSignal): Promise<Claim<Buffer> | null> {
+export async function takeFirst(target: EntryDir, candidates: readonly string[], { stopped, listed }: TakeContext = UNBOUND_TAKE): Promise<Claim<Buffer> | null> {
   for (const entry of orderEntries(candidates)) {
-    if (stopped?.aborted === true) return null;
+    if (stopped.aborted) return null;
+    if (!listed(entry.name)) continue;
     const path = joinPath(target.dir, entry.name);
     const taken = await deleteEntry(target, path);
     if (taken === null) continue;
