@@ -1,10 +1,11 @@
-import { Observable, type Subscription } from 'rxjs';
+import { Observable, throwError, type ObservableInput, type Subscription } from 'rxjs';
 import { InvalidArgumentError, joinPath, sortBySequence, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { contend, type ContenderSpec } from './contender';
+import { runHeld } from './held-run';
 
 /**
  * The methods every lock-like recipe offers (a Lock, each half of a
@@ -127,6 +128,31 @@ export abstract class ContenderLock {
     } finally {
       await holding.release();
     }
+  }
+
+  /**
+   * Cold: acquires on subscribe, then mirrors `work(holding)` — the work gets
+   * its Holding, fencing token and signal included (as LeaderElection.run's
+   * does) — and releases when it completes or errors, then completes or errors
+   * likewise. When the holding is LOST, work is unsubscribed and the result
+   * errors with LockLostError; SUSPENDED does not stop work, which reads
+   * `holding.state` (or sends `holding.fencingToken`) right before each side
+   * effect. Unsubscribing stops work and releases (or stops waiting). `opts`
+   * bound the wait as for `acquire` (LockTimeoutError, the signal's reason).
+   *
+   * @example
+   * lock.run((h) => from(store.write(batch, { fencingToken: h.fencingToken, signal: h.signal }))).subscribe();
+   */
+  run<T>(work: (holding: Holding) => ObservableInput<T>, opts?: WaitOptions): Observable<T> {
+    let wait: WaitOptions;
+    try {
+      if (typeof work !== 'function') throw new InvalidArgumentError('run needs a function (holding) => ObservableInput');
+      wait = checkWaitOptions(opts, 'run');
+    } catch (err) {
+      // As the client's operations do: a bad argument is the Observable's error, before anything is sent.
+      return throwError(() => err);
+    }
+    return runHeld(this.hold$(wait), work);
   }
 
   /**
