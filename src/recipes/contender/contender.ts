@@ -84,7 +84,8 @@ function isTransient(err: unknown): boolean {
  *    flight, the look-up by prefix, the listing, the watch) only makes the
  *    wait go on with a new node on the new session (issue 17);
  * 5. `timeout` bounds the whole wait, wake-ups included (`0` tries once), and
- *    `signal` aborts it: either way the node is removed before the error. A
+ *    `signal` aborts it: either way the node is removed before the error
+ *    (connected, within kernel/wait's clean-up bound; else once back). A
  *    client closed meanwhile ends it with ClientClosedError (closing drops
  *    every watch unheard: the wait would never end).
  *

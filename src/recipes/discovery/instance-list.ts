@@ -52,11 +52,11 @@ export function watchInstances(zk: ZooKeeperClient, dir: string): Observable<Ser
       const seen = ids.map((id) => entries.get(id)?.seen);
       // Wait until every listed instance has been read once: no half-filled first list.
       if (seen.some((s) => s === undefined)) return;
-      const present = seen.filter((s): s is NonNullable<Entry['seen']> => s !== undefined && s.instance !== null);
+      const present = seen.filter((s): s is { instance: ServiceInstance; version: string } => s !== undefined && s.instance !== null);
       const key = present.map((s) => s.version).join('|');
       if (key === last) return;
       last = key;
-      subscriber.next(present.map((s) => s.instance!).sort(byId));
+      subscriber.next(present.map((s) => s.instance).sort(byId));
     };
 
     const follow = (id: string): Entry => {

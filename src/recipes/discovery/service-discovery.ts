@@ -3,7 +3,7 @@ import { InvalidArgumentError, joinPath, validatePath, type ZooKeeperClient } fr
 import { checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { instanceJson } from './instance-json';
 import { readInstances, watchInstances } from './instance-list';
-import { checkClient } from '../kernel/arguments';
+import { checkClient, recipePath } from '../kernel/arguments';
 import { BRIEF } from '../kernel/retry';
 import { childrenOrEmpty } from '../kernel/znodes';
 import { NodeKeeper } from '../kernel/node-keeper';
@@ -56,7 +56,7 @@ export class ServiceDiscovery {
     basePath: string,
   ) {
     checkClient(zk, 'ServiceDiscovery');
-    this.base = validatePath(basePath);
+    this.base = recipePath(basePath);
   }
 
   /**

@@ -42,7 +42,7 @@ export interface HeldNodeSpec {
 export type Removal = 'by-path' | 'proven-owner';
 
 /** Whether a holding's state is final (LOST or RELEASED). */
-export function isTerminal(state: HoldingState): boolean {
+function isTerminal(state: HoldingState): boolean {
   return state === 'LOST' || state === 'RELEASED';
 }
 
@@ -50,7 +50,7 @@ export function isTerminal(state: HoldingState): boolean {
  * A holding's `state$`: the current state replayed, terminal ones included (a completed BehaviorSubject would give a
  * late subscriber nothing: it must still learn LOST or RELEASED).
  */
-export function replayStates(states: BehaviorSubject<HoldingState>): Observable<HoldingState> {
+function replayStates(states: BehaviorSubject<HoldingState>): Observable<HoldingState> {
   return new Observable<HoldingState>((subscriber) => {
     if (!isTerminal(states.value)) return states.subscribe(subscriber);
     subscriber.next(states.value);

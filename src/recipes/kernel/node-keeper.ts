@@ -122,7 +122,7 @@ export class NodeKeeper {
     let open = false;
     this.states = this.zk.state$.subscribe((state) => {
       const now = isConnected(state);
-      if (now && !connected) this.kick();
+      if (now && !connected) this.look();
       connected = now;
       // Closed after it was running (a keeper started on a closed client waits for its next start()).
       if (state === 'CLOSED' && open && !this.everPlaced) this.failedFirst(new ClientClosedError('the client closed before the node was made'));
@@ -163,7 +163,8 @@ export class NodeKeeper {
     if (remove) await (this.removing ??= this.remove());
   }
 
-  private kick(): void {
+  /** Looks at the node (one look at a time: a call during a look asks for one more after it). */
+  private look(): void {
     if (this.stops.signal.aborted) return;
     if (this.running !== null) {
       this.again = true;
@@ -199,7 +200,7 @@ export class NodeKeeper {
       }
       // Unexpected after a first success (NoAuth after an ACL change, say): try again later, backing off.
       const pause = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures++);
-      this.retryTimer = setTimeout(() => this.kick(), pause);
+      this.retryTimer = setTimeout(() => this.look(), pause);
     }
   }
 
@@ -212,7 +213,7 @@ export class NodeKeeper {
       subscription: this.zk
         .exists$(path)
         .pipe(filter((stat) => stat === null))
-        .subscribe({ next: () => this.kick(), error: () => undefined }),
+        .subscribe({ next: () => this.look(), error: () => undefined }),
     };
   }
 

@@ -5,7 +5,8 @@ import { optionsObject } from './arguments';
 
 /**
  * The bounds of a recipe's wait: `timeout` in ms (0: try once), `signal` to abort it (it rejects with `signal.reason`).
- * Either way, whatever the wait had put on the server (its contender node) is removed before it rejects.
+ * The wait ends at its bound whatever it is doing then. Either way, whatever it had put on the server (its contender
+ * node) is removed: before it rejects while connected (within 10 s), else as soon as the client is back.
  *
  * @example
  * await lock.acquire({ timeout: 5_000, signal: AbortSignal.timeout(3_000) }); // whichever comes first
