@@ -10,7 +10,7 @@ const GROUPS = [
   ['recipes/errors.ts', 'Errors'],
   ['recipes/counters/counter-data-error.ts', 'Errors'],
   ['recipes/holding.ts', 'Locks and leadership'],
-  ['recipes/support/wait-options.ts', 'Locks and leadership'],
+  ['recipes/kernel/wait.ts', 'Locks and leadership'],
   ['recipes/contender/', 'Locks and leadership'],
   ['recipes/locks/', 'Locks and leadership'],
   ['recipes/leader/', 'Locks and leadership'],

@@ -48,6 +48,7 @@ export type { Session } from './session/connection-state';
 export { whileConnected, takeUntilSessionLost } from './client/connection-operators';
 export type { ConnectionStateSource } from './client/connection-operators';
 export { validatePath, isValidPath, joinPath, parentOf, basename } from './common/path';
+export { checkKnownKeys, nearestKey } from './common/known-keys';
 export { SEQUENCE_DIGITS, sequenceNumber, compareSequence, sortBySequence } from './common/sequence';
 export type { WatchedEvent, Watcher } from './session/watched-event';
 export type { Logger } from './session/logger';

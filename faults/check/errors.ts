@@ -27,8 +27,9 @@ export const DOCUMENTED_ERRORS: Record<OpName | 'latch.holding$', readonly strin
   // API.md: take "waits for one; LockTimeoutError at the timeout".
   'queue.take': ['LockTimeoutError'],
   'locking-queue.take': ['LockTimeoutError'],
-  // API.md: "ack()/release() of an entry whose lock is gone reject with LockLostError".
-  'locking-queue.ack': ['LockLostError'],
+  // API.md: "ack()/release() of an entry whose lock is gone reject with LockLostError"; QueueEntry.ack's JSDoc (issue
+  // 17's fix, branch `kernel`): OutcomeUnknownError when its reply was lost and its session ended first.
+  'locking-queue.ack': ['LockLostError', 'OutcomeUnknownError'],
   'locking-queue.release': ['LockLostError'],
   // API.md: leadership$ "rejoins by itself after an expiry; it completes when the client closes".
   'latch.holding$': [],

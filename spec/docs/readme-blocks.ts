@@ -53,6 +53,8 @@ const STUBS: Record<string, string> = {
   handle: 'async (..._: unknown[]) => undefined',
   processOrders: 'async (..._: unknown[]) => undefined',
   runSchedule: '() => __rxjs.of(undefined)',
+  batches: "[['a'], ['b']]",
+  store: '{ write: async (..._: unknown[]) => undefined }',
   jobs$: '__rxjs.of(1, 2, 3)',
   payload: "'payload'",
   metrics: '{ gauge: (..._: unknown[]) => undefined }',

@@ -29,7 +29,7 @@
  */
 export type { Holding, HoldingState } from './holding';
 export { LockTimeoutError, LockLostError, OutcomeUnknownError } from './errors';
-export type { WaitOptions } from './support/wait-options';
+export type { WaitOptions } from './kernel/wait';
 export * from './locks';
 export * from './leader';
 export * from './barriers';

@@ -97,8 +97,11 @@ export function latchWorkload(ctx: WorkloadContext): Workload {
         const p = current;
         // A term the worker had stopped acting on (it noticed SUSPENDED) goes on if the recipe says HELD again.
         if (p.term === null && p.leading && p.emitted !== null) p.beginTerm(p.emitted);
-        if (p.term !== null) {
-          if (!use(ctx, 'latch', p.term)) p.endTerm(`noticed ${p.term.state}`);
+        const term = p.term;
+        if (term !== null) {
+          // Reading the holding's state may turn it LOST there and then (a silence past the session timeout: this
+          // process was paused), and its stream tells holding$()'s subscriber — which ends p.term — before use() returns.
+          if (!use(ctx, 'latch', term)) p.endTerm(`noticed ${term.state}`);
           else if (!ctx.healed() && now() - p.termStart > stepDownAfter) {
             p.leave();
             current = undefined;

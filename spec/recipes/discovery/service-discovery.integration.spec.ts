@@ -259,4 +259,17 @@ describe('ServiceDiscovery', () => {
       await proxy.stop();
     }
   });
+
+  it('timeout: 0 is one try, as for every wait: register and a first provider.next() on a connected client answer, never time out', async () => {
+    // Issue 19 (REVIEW §4.4): discovery armed a 0 ms timer, so register(x, { timeout: 0 }) could only time out.
+    const base = basePath();
+    const zk = await connect();
+    const sd = new ServiceDiscovery(zk, base);
+    const { instance } = await sd.register({ name: 'svc', id: 'once', address: 'a' }, { timeout: 0 });
+    expect((await one(env.observer.exists(`${base}/svc/${instance.id}`)))!.ephemeralOwner).toBe(zk.session!.id);
+    const provider = sd.provider('svc');
+    expect((await provider.next({ timeout: 0 }))?.id).toBe('once');
+    provider.close();
+    await sd.close();
+  });
 });

@@ -1,7 +1,7 @@
 // LeaderLatch on a real ZooKeeper: Curator's layout, one shared participation per latch, followers that watch their
 // predecessor only, and leadership that is false from SUSPENDED on and comes back only on the same session
 // (scenario 9 of RECIPES.md: CURATOR-460, CURATOR-696, CURATOR-537).
-import { filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
+import { Observable, concatMap, filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
 import { LeaderLatch, whileLeader, type Holding } from '../../../src/recipes';
 import { one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
@@ -150,6 +150,49 @@ describe('LeaderLatch', () => {
     await za.close();
     await leader.until(() => leader.completed);
     expect(leader.values).toEqual([false, true, false]);
+  });
+
+  it('run(work) runs work with the Holding of each term: unsubscribed when leadership goes, again for the next term (issue 18.6)', async () => {
+    const path = latchPath();
+    const [za, zb] = await Promise.all([connect(), connect()]);
+    const a = new LeaderLatch(za, path, { identifier: 'a' });
+    const terms: { who: string; token: bigint }[] = [];
+    let running = 0;
+    const work = (who: string) => (h: Holding) =>
+      new Observable<string>((subscriber) => {
+        terms.push({ who, token: h.fencingToken });
+        running++;
+        subscriber.next(`${who} leads`);
+        return () => running--;
+      });
+    const ra = new Recorder(a.run(work('a')));
+    await ra.until((vs) => vs.includes('a leads'), 20_000);
+    const rb = new Recorder(new LeaderLatch(zb, path, { identifier: 'b' }).run(work('b')));
+    await nodeCount(path, 2);
+    expect(running).toBe(1);
+    // a leaves: its work is unsubscribed, b's term begins with a greater token.
+    ra.subscription.unsubscribe();
+    await rb.until((vs) => vs.includes('b leads'), 20_000);
+    expect(terms.map((t) => t.who)).toEqual(['a', 'b']);
+    expect(terms[1].token).toBeGreaterThan(terms[0].token);
+    expect(running).toBe(1);
+    // It never completes by itself: it completes when the client closes.
+    await zb.close();
+    await rb.until(() => rb.completed, 20_000);
+    expect(rb.error).toBeUndefined();
+    expect(running).toBe(0);
+  });
+
+  it('whileLeader completes, never errors, when the client closes under a source of its requests (issue 17)', async () => {
+    const path = latchPath();
+    const zk = await connect();
+    const latch = new LeaderLatch(zk, path, { identifier: 'a' });
+    // A source with a request always in flight: the close fails it with ClientClosedError before the leadership completes.
+    const work = new Recorder(interval(1).pipe(concatMap(() => zk.exists(path)), whileLeader(latch)));
+    await work.until((vs) => vs.length >= 3, 20_000);
+    await zk.close();
+    await work.until(() => work.completed);
+    expect(work.error).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@
 // on a fake latch (a leadership$ stream) and a fake lock (a hold$ stream); the release they await, with promises.
 import { BehaviorSubject, NEVER, Observable, Subject, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { ClientClosedError } from '../../../src';
 import { LockLostError, whileHeld, whileLeader, type Holding, type HoldingState, type HoldSource } from '../../../src/recipes';
 
 let scheduler: TestScheduler;
@@ -49,6 +50,16 @@ describe('whileLeader (marbles)', () => {
       const source = hot('-----------');
       source.pipe(whileLeader({ leadership$: () => leadership })).subscribe();
       expectSubscriptions(source.subscriptions).toBe('--^---!');
+    });
+  });
+
+  it("completes, never errors, when the source fails with ClientClosedError: the client's close is not the stream's error", () => {
+    // Issue 17 (d): zk.close() under source.pipe(whileLeader(latch)) failed the source's requests with
+    // ClientClosedError before the latch's leadership completed, and a subscriber without an error handler crashed.
+    scheduler.run(({ hot, cold, expectObservable }) => {
+      const leading = hot('t', LEADING);
+      const closed = cold('-a#', { a: 1 }, new ClientClosedError('the client closed'));
+      expectObservable(closed.pipe(whileLeader({ leadership$: () => leading }))).toBe('-a|', { a: 1 });
     });
   });
 

@@ -1,6 +1,7 @@
 // Lock on a real ZooKeeper: mutual exclusion, bounded waits that leave no node, and holdings that know when
 // they are lost (the scenarios of the anchors' trackers: CURATOR-206, -604, -678, kazoo#732, ZOOKEEPER-1262).
-import { firstValueFrom } from 'rxjs';
+import { Observable, firstValueFrom, lastValueFrom, of, throwError, toArray } from 'rxjs';
+import { InvalidArgumentError } from '../../../src';
 import { Lock, LockLostError, LockTimeoutError, type Holding, type HoldingState } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
@@ -138,6 +139,58 @@ describe('Lock', () => {
     await waitForNodes(path, 2);
     waiter.unsubscribe();
     await waitForNodes(path, 1);
+    await held.release();
+  });
+
+  it('run(work) gives work its Holding once held, mirrors it, and releases when it completes or errors (issue 18.6)', async () => {
+    const path = lockPath();
+    const lock = new Lock(await connect(), path);
+    const seen: { token: bigint; state: HoldingState; node: string }[] = [];
+    const values = await lastValueFrom(
+      lock.run((h) => {
+        seen.push({ token: h.fencingToken, state: h.state, node: h.node });
+        return of(1, 2);
+      }).pipe(toArray()),
+    );
+    expect(values).toEqual([1, 2]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].state).toBe('HELD');
+    // Released once work completed: the next holder gets a greater token.
+    expect(await nodesOf(path)).toEqual([]);
+    const next = await lock.acquire();
+    expect(next.fencingToken).toBeGreaterThan(seen[0].token);
+    await next.release();
+    // work's error: released, then the same error.
+    const boom = new Error('work failed');
+    expect(await rejectionOf(lastValueFrom(lock.run(() => throwError(() => boom))))).toBe(boom);
+    expect(await nodesOf(path)).toEqual([]);
+    expect(await rejectionOf(lastValueFrom(lock.run('no' as never)))).toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('run(work): the holding LOST unsubscribes work and errors with LockLostError; a busy lock times out within opts', async () => {
+    const path = lockPath();
+    const lock = new Lock(await connect(), path);
+    let workSubscribed = false;
+    let node = '';
+    const running = new Recorder(
+      lock.run((h) => {
+        node = h.node;
+        return new Observable<string>((subscriber) => {
+          workSubscribed = true;
+          subscriber.next('working');
+          return () => (workSubscribed = false);
+        });
+      }),
+    );
+    await running.until((vs) => vs.includes('working'), 20_000);
+    expect(workSubscribed).toBe(true);
+    await one(env.observer.delete(node));
+    // until() gives up as soon as the stream errors.
+    await running.until(() => false, 20_000).catch(() => undefined);
+    expect(running.error).toBeInstanceOf(LockLostError);
+    expect(workSubscribed).toBe(false);
+    const held = await lock.acquire();
+    expect(await rejectionOf(lastValueFrom(lock.run(() => of(1), { timeout: 200 })))).toBeInstanceOf(LockTimeoutError);
     await held.release();
   });
 

@@ -130,4 +130,16 @@ describe('Party', () => {
     expect(await member.members()).toEqual(['steady']);
     await member.leave();
   });
+
+  it("works at the root of a chrooted client: members are read at /<name>, never //<name> (issue 19: bare joins)", async () => {
+    const chroot = `/parties/root-${++counter}`;
+    await one(env.observer.create(chroot, null, { makePath: true }));
+    const zk = await connect({ chroot });
+    for (const shallow of [false, true]) {
+      const party = new Party(zk, '/', { identifier: `member-${String(shallow)}`, shallow });
+      await party.join();
+      expect(await party.members()).toContain(`member-${String(shallow)}`);
+      await party.leave();
+    }
+  });
 });

@@ -2,10 +2,11 @@
 // one transaction, release handing the entry back, and at least once: an entry whose consumer's session ends goes
 // to another consumer (kazoo's plain Queue loses it, RECIPES.md "QUEUES"); ack/release of a lost lock reject with
 // LockLostError and leave the new holder's lock alone.
-import { Subscription, concatMap } from 'rxjs';
+import { Subscription, combineLatest, concatMap } from 'rxjs';
 import { LockLostError, LockTimeoutError, LockingQueue, type QueueEntry } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
+import { Op } from '../support/reply-gate';
 import { Recorder } from '../../support/recorder';
 import { Condition, nodesOf, waitForNodes } from '../leader/support';
 
@@ -71,6 +72,34 @@ describe('LockingQueue', () => {
     expect(await rejectionOf(a.take({ timeout: 0 }))).toBeInstanceOf(LockTimeoutError);
     expect(await nodesOf(env.observer, `${path}/taken`)).toEqual([held.name]);
     await held.ack();
+  });
+
+  it('a take ends at its timeout though the attempt it had in flight waits for a reconnection; nothing stays locked', async () => {
+    // Issue 17 (fault suite, --seed 3): take({ timeout: 2000 }) ended 7–56 s late — it waited for the consumer's
+    // attempt in flight, itself waiting out a reconnection. The wait ends at its bound; the attempt finishes later.
+    const path = queuePath();
+    await new LockingQueue(await connect(), path).put('only');
+    const { zk, gate } = await env.gated();
+    const queue = new LockingQueue(zk, path);
+    // The lists read first (the client's shared watches give them to the take at once), then every reply held.
+    const lists = new Recorder(combineLatest([zk.watchChildren$(`${path}/entries`), zk.watchChildren$(`${path}/taken`)]));
+    await lists.until((vs) => vs.length > 0, 10_000);
+    gate.hold();
+    const after = gate.requestCount;
+    const started = Date.now();
+    const taking = queue.take({ timeout: 500 });
+    await gate.request((type) => type === Op.create || type === Op.create2, after);
+    // The lock's create is on its way; its reply never comes: the client is cut off and cannot reconnect.
+    gate.refuse();
+    const outcome = await Promise.race([rejectionOf(taking), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);
+    expect(outcome).toBeInstanceOf(LockTimeoutError);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    // Back on line, the attempt finishes and hands back what it locked.
+    gate.accept();
+    await until(zk, 'CONNECTED');
+    await waitForNodes(env.observer, `${path}/taken`, 0);
+    expect((await new LockingQueue(await connect(), path).take({ timeout: 10_000 })).data.toString()).toBe('only');
+    lists.subscription.unsubscribe();
   });
 
   it('at least once: the entry of a consumer whose session expires mid-entry goes to another, and its late ack rejects', async () => {
@@ -177,5 +206,17 @@ describe('LockingQueue', () => {
     await entry.ack();
     expect(states.values).toEqual(['HELD', 'SUSPENDED', 'HELD', 'RELEASED']);
     expect(await lq.length()).toBe(1);
+  });
+
+  it('works at the root of a chrooted client: /entries and /taken (issue 19: joins at the root)', async () => {
+    const chroot = `/queues/lq-root-${++counter}`;
+    await one(env.observer.create(chroot, null, { makePath: true }));
+    const lq = new LockingQueue(await connect({ chroot }), '/');
+    await lq.put('job');
+    const entry = await lq.take({ timeout: 5_000 });
+    expect(entry.data.toString()).toBe('job');
+    expect(await nodesOf(env.observer, `${chroot}/taken`)).toEqual([entry.name]);
+    await entry.ack();
+    expect(await lq.length()).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // on the new session, or found again by its receipt, or reported as unknown — never made twice, never reported made
 // when it was not; a Queue take whose reply was lost gives the entry it took rather than losing it.
 import { ConnectionLossError, NoNodeError, type ZooKeeperClient } from '../../../src';
-import { LockingQueue, OutcomeUnknownError, Queue } from '../../../src/recipes';
+import { LockLostError, LockingQueue, OutcomeUnknownError, Queue, type QueueEntry } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { expireCutOff, loseWriteReply, type ReplyGate } from '../support/reply-gate';
@@ -109,3 +109,49 @@ describe('Queue.take whose delete reply was lost', () => {
     expect(await childData(zk, path)).toEqual([]);
   });
 });
+
+describe('LockingQueue.ack whose reply was lost', () => {
+  /** A gated consumer holding the one entry of a fresh LockingQueue. */
+  async function takenEntry(): Promise<{ path: string; zk: ZooKeeperClient; gate: ReplyGate; entry: QueueEntry }> {
+    const path = queuePath();
+    await new LockingQueue(await connect(), path).put('job');
+    const { zk, gate } = await gated();
+    const entry = await new LockingQueue(zk, path).take({ timeout: 10_000 });
+    return { path, zk, gate, entry };
+  }
+
+  it('resolves when, back on the same session, its lock is gone: the transaction was applied', async () => {
+    const { path, zk, gate, entry } = await takenEntry();
+    const { started: acking } = await loseWriteReply(gate, () => entry.ack());
+    gate.cut();
+    await until(zk, 'CONNECTED');
+    await acking;
+    expect(entry.lock.state).toBe('RELEASED');
+    expect(await childData(zk, `${path}/entries`)).toEqual([]);
+  });
+
+  it('rejects with OutcomeUnknownError, never LockLostError, when the session ended first: the ack may have been applied', async () => {
+    // Issue 17 (fault suite): an ack answered LockLostError ("not acked: it goes to another consumer") after its
+    // session ended, yet its transaction had been applied: the item was gone, and no one would process it again.
+    const { path, zk, gate, entry } = await takenEntry();
+    const { started: acking } = await loseWriteReply(gate, () => entry.ack());
+    await expireCutOff(env.server, zk, gate);
+    const err = await rejectionOf(acking);
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect(err.cause).toBeInstanceOf(ConnectionLossError);
+    // Here it was applied: acked once, nothing left to hand out.
+    await until(zk, 'CONNECTED');
+    expect(await childData(zk, `${path}/entries`)).toEqual([]);
+    expect(entry.lock.state).toBe('LOST');
+  });
+
+  it('a release whose reply was lost is done either way once the session ended (the lock went with it): LockLostError', async () => {
+    const { path, zk, gate, entry } = await takenEntry();
+    const { started: releasing } = await loseWriteReply(gate, () => entry.release());
+    await expireCutOff(env.server, zk, gate);
+    expect(await rejectionOf(releasing)).toBeInstanceOf(LockLostError);
+    await until(zk, 'CONNECTED');
+    expect(await childData(zk, `${path}/entries`)).toEqual(['job']);
+  });
+});
+

@@ -131,4 +131,19 @@ describe('Queue', () => {
     await new Queue(env.observer, path).put('after expiry');
     expect(text(await waiting)).toBe('after expiry');
   });
+
+  it('works at the root of a chrooted client: entries are /entry-PPP-<seq>, never //entry-… (issue 19: bare joins)', async () => {
+    const chroot = `/queues/root-${++counter}`;
+    await one(env.observer.create(chroot, null, { makePath: true }));
+    const zk = await connect({ chroot });
+    const q = new Queue(zk, '/');
+    await q.put('first');
+    await q.putAll(['second', 'third']);
+    expect(await q.length()).toBe(3);
+    expect((await nodesOf(env.observer, chroot)).filter((n) => n.startsWith('entry-'))).toHaveLength(3);
+    expect(text(await q.get())).toBe('first');
+    expect(text(await q.take({ timeout: 5_000 }))).toBe('second');
+    expect(text(await q.take({ timeout: 5_000 }))).toBe('third');
+    expect(await q.get()).toBeNull();
+  });
 });

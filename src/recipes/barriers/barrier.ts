@@ -1,10 +1,9 @@
 import { Observable } from 'rxjs';
-import { ClientClosedError, NoNodeError, validatePath, type Stat, type ZooKeeperClient } from '../../index';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
-import { withinBounds } from './bounds';
-import { Follow } from './follow';
-import { createPersistent } from './create-persistent';
-import { retriedDone } from '../support/retried';
+import { ClientClosedError, type Stat, type ZooKeeperClient } from '../../index';
+import { checkClient, recipePath } from '../kernel/arguments';
+import { Followed } from '../kernel/follow';
+import { checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
+import { createPersistent, removeNode } from '../kernel/znodes';
 
 /** Why a wait stopped at its timeout: a barrier's wait then answers `false`, not an error. */
 const TIMED_OUT = Symbol('timed out');
@@ -37,7 +36,8 @@ export class Barrier {
     private readonly zk: ZooKeeperClient,
     path: string,
   ) {
-    this.path = validatePath(path);
+    checkClient(zk, 'Barrier');
+    this.path = recipePath(path);
   }
 
   /**
@@ -60,11 +60,7 @@ export class Barrier {
    * await barrier.remove();
    */
   async remove(): Promise<void> {
-    try {
-      await retriedDone(this.zk.delete(this.path));
-    } catch (err) {
-      if (!(err instanceof NoNodeError)) throw err;
-    }
+    await removeNode(this.zk, this.path, { persistent: true });
   }
 
   /**
@@ -79,24 +75,24 @@ export class Barrier {
    */
   async wait(opts?: WaitOptions): Promise<boolean> {
     const wait = checkWaitOptions(opts, 'wait');
-    const follow = new Follow(this.zk.exists$(this.path));
+    const node = new Followed(this.zk.exists$(this.path));
     try {
-      return await withinBounds(
+      return await within(
         wait,
-        () => TIMED_OUT,
-        async ({ stopper, once }) => {
-          const stat = await follow.until(() => true, stopper);
+        async ({ signal, once }) => {
+          const stat = await node.first(() => true, signal);
           if (stat === null) return true;
           if (once) return false;
-          await follow.until((s) => s === null, stopper);
+          await node.first((s) => s === null, signal);
           return true;
         },
+        { timedOut: () => TIMED_OUT },
       );
     } catch (err) {
       if (err === TIMED_OUT) return false;
       throw err;
     } finally {
-      follow.close();
+      node.close();
     }
   }
 

@@ -1,19 +1,18 @@
-import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
-import { LockTimeoutError } from '../errors';
-import { toBuffer } from '../support/data';
-import { defaultIdentifier } from '../support/identifier';
-import { removeNodeNow } from '../support/remove-node';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
-import { withinBounds } from './bounds';
+import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
+import { removeNode } from '../kernel/znodes';
+import { boundedCleanup, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { Entrance } from './entrance';
 import { leave, removeReady } from './leaving';
-import { settleCleanup } from './settle';
 
 /** Options of a DoubleBarrier. */
 export interface DoubleBarrierOptions {
   /** This member's identifier, stored as its node's data (default `<hostname>:<pid>`; Curator writes its IP address). */
   identifier?: string;
 }
+
+/** The keys of {@link DoubleBarrierOptions}. */
+const DOUBLE_BARRIER_OPTIONS: Record<keyof DoubleBarrierOptions, true> = { identifier: true };
 
 /** Java's int: the largest member count Curator takes. */
 const MAX_COUNT = 0x7fffffff;
@@ -54,16 +53,14 @@ export class DoubleBarrier {
     private readonly zk: ZooKeeperClient,
     path: string,
     private readonly count: number,
-    opts: DoubleBarrierOptions = {},
+    opts?: DoubleBarrierOptions,
   ) {
-    this.path = validatePath(path);
+    checkClient(zk, 'DoubleBarrier');
+    this.path = recipePath(path);
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
       throw new InvalidArgumentError(`count must be an integer from 1 to ${MAX_COUNT}, not ${String(count)}`);
     }
-    if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError('DoubleBarrier options must be an object');
-    const identifier = opts.identifier ?? defaultIdentifier();
-    if (typeof identifier !== 'string') throw new InvalidArgumentError('identifier must be a string');
-    this.data = toBuffer(identifier, 'identifier');
+    this.data = Buffer.from(identifierOption(optionsObject(opts, 'DoubleBarrier', DOUBLE_BARRIER_OPTIONS).identifier, 'DoubleBarrier'), 'utf8');
   }
 
   /**
@@ -84,10 +81,10 @@ export class DoubleBarrier {
     this.phase = 'ENTERING';
     const entrance = new Entrance(this.zk, this.path, this.count, this.data);
     try {
-      await withinBounds(wait, () => new LockTimeoutError(wait.timeout ?? 0), (bounds) => entrance.run(bounds));
+      await within(wait, (bounds) => entrance.run(bounds));
     } catch (err) {
       this.phase = 'OUT';
-      await settleCleanup(this.zk, entrance.remove());
+      await boundedCleanup(this.zk, entrance.remove());
       throw err;
     }
     this.node = entrance.node;
@@ -110,9 +107,9 @@ export class DoubleBarrier {
     if (this.phase !== 'IN' || node === null) throw new InvalidArgumentError(`leave() while ${this.phase === 'OUT' ? 'not in' : this.phase.toLowerCase()} the barrier`);
     this.phase = 'LEAVING';
     try {
-      await withinBounds(wait, () => new LockTimeoutError(wait.timeout ?? 0), (bounds) => leave(this.zk, this.path, node, bounds));
+      await within(wait, (bounds) => leave(this.zk, this.path, node, bounds));
     } catch (err) {
-      await settleCleanup(this.zk, removeNodeNow(this.zk, node).then(() => removeReady(this.zk, this.path)));
+      await boundedCleanup(this.zk, removeNode(this.zk, node).then(() => removeReady(this.zk, this.path)));
       throw err;
     } finally {
       this.phase = 'OUT';

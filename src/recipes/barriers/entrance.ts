@@ -10,14 +10,11 @@ import {
   type Stat,
   type ZooKeeperClient,
 } from '../../index';
-import type { Stopper } from '../contender/stopper';
 import { LockTimeoutError } from '../errors';
-import { removeNodeNow } from '../support/remove-node';
-import type { Bounds } from './bounds';
-import { createPersistent } from './create-persistent';
-import { Follow } from './follow';
-import { retried } from '../support/retried';
-import { firstOf } from './settle';
+import { childrenOrEmpty, createPersistent, removeNode } from '../kernel/znodes';
+import { Followed } from '../kernel/follow';
+import { retried } from '../kernel/retry';
+import { firstOf, raced, type Bounds } from '../kernel/wait';
 
 /** The node that opens a double barrier (Curator's READY_NODE); never counted as a member (Netflix/curator#99). */
 export const READY = 'ready';
@@ -63,29 +60,29 @@ export class Entrance {
   }
 
   /** Resolves once in; rejects when stopped (timeout, signal) or on what no retry mends. */
-  async run({ stopper, once }: Bounds): Promise<void> {
-    const ready = new Follow(this.zk.exists$(this.readyPath));
-    let own: Follow<Stat | null> | null = null;
+  async run({ signal, once }: Bounds): Promise<void> {
+    const ready = new Followed(this.zk.exists$(this.readyPath));
+    let own: Followed<Stat | null> | null = null;
     try {
       // The follower's first value is its first read, made with a watch: the watch is set from here on.
-      const readyAtFirst = await ready.until(() => true, stopper);
-      await this.create(stopper);
+      const readyAtFirst = await ready.first(() => true, signal);
+      await this.create(signal);
       if (readyAtFirst !== null) return;
       for (;;) {
         // A fresh follower after each create: a running one could still hold the read from before it.
         own?.close();
-        own = new Follow(this.zk.exists$(this.node));
-        if ((await this.members(stopper)) >= this.count) {
-          await stopper.race(createPersistent(this.zk, this.readyPath, this.data));
+        own = new Followed(this.zk.exists$(this.node));
+        if ((await this.members(signal)) >= this.count) {
+          await raced(createPersistent(this.zk, this.readyPath, this.data), signal);
           return;
         }
         if (once) throw new LockTimeoutError(0, `${this.path}: fewer than ${this.count} members in: tried once`);
         const woke = await firstOf([
-          ready.until((stat) => stat !== null, stopper).then(() => 'ready' as const),
-          own.until((stat) => stat === null, stopper).then(() => 'gone' as const),
+          ready.first((stat) => stat !== null, signal).then(() => 'ready' as const),
+          own.first((stat) => stat === null, signal).then(() => 'gone' as const),
         ]);
         if (woke === 'ready') return;
-        await this.create(stopper);
+        await this.create(signal);
       }
     } finally {
       ready.close();
@@ -95,34 +92,29 @@ export class Entrance {
 
   /** Removes this enter's node, once any create still in flight has settled (idempotent). */
   remove(): Promise<void> {
-    return this.creating.then(() => removeNodeNow(this.zk, this.node));
+    return this.creating.then(() => removeNode(this.zk, this.node));
   }
 
   /** How many members are in; 0 when the parent is gone (reaped: this member's node is gone too). */
-  private async members(stopper: Stopper): Promise<number> {
-    try {
-      return membersOf(await stopper.race(retried(this.zk.getChildren(this.path)))).length;
-    } catch (err) {
-      if (err instanceof NoNodeError) return 0;
-      throw err;
-    }
+  private async members(signal: AbortSignal): Promise<number> {
+    return membersOf(await raced(childrenOrEmpty(this.zk, this.path), signal)).length;
   }
 
   /** Creates this member's node, finding it again when a create's reply was lost (ZOOKEEPER-1262). */
-  private async create(stopper: Stopper): Promise<void> {
+  private async create(signal: AbortSignal): Promise<void> {
     for (;;) {
       const request = firstValueFrom(this.zk.createWithStat(this.node, this.data, { ephemeral: true, makePath: true, containerParents: true }));
       this.creating = request.catch(() => undefined);
       try {
-        await stopper.race(request);
+        await raced(request, signal);
         return;
       } catch (err) {
-        if (stopper.stopped) throw err;
+        if (signal.aborted) throw err;
         if (err instanceof NodeExistsError) {
           // Made by an earlier try of this enter whose reply was lost: ours if this session owns it.
-          const stat = await stopper.race(retried(this.zk.exists(this.node)));
+          const stat = await raced(retried(this.zk.exists(this.node)), signal);
           if (stat !== null && stat.ephemeralOwner === this.zk.session?.id) return;
-          if (stat !== null) await stopper.race(removeNodeNow(this.zk, this.node));
+          if (stat !== null) await raced(removeNode(this.zk, this.node), signal);
           continue;
         }
         // Applied or not, the next try tells (NodeExists); a reaped parent (NoNode) is made again by makePath.

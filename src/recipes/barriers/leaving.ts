@@ -1,11 +1,9 @@
-import { NoNodeError, basename, joinPath, type ZooKeeperClient } from '../../index';
-import type { Stopper } from '../contender/stopper';
+import { basename, joinPath, type ZooKeeperClient } from '../../index';
 import { LockTimeoutError } from '../errors';
-import { removeNodeNow } from '../support/remove-node';
-import type { Bounds } from './bounds';
+import { Followed } from '../kernel/follow';
+import { raced, type Bounds } from '../kernel/wait';
+import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { READY, membersOf } from './entrance';
-import { Follow } from './follow';
-import { retriedDone, retried } from '../support/retried';
 
 /**
  * One leave of a double barrier, on Curator's DistributedDoubleBarrier
@@ -22,16 +20,16 @@ import { retriedDone, retried } from '../support/retried';
  * gives up there, or throws "Our path is missing"). At the end `ready` is
  * deleted, as Curator does, so that the next round waits again.
  */
-export async function leave(zk: ZooKeeperClient, path: string, node: string, { stopper, once }: Bounds): Promise<void> {
+export async function leave(zk: ZooKeeperClient, path: string, node: string, { signal, once }: Bounds): Promise<void> {
   const own = basename(node);
   let ownIn = true;
   for (;;) {
-    const members = membersOf(await children(zk, path, stopper)).sort();
+    const members = membersOf(await raced(childrenOrEmpty(zk, path), signal)).sort();
     if (members.length === 0) break;
     const index = members.indexOf(own);
     if (index < 0) ownIn = false;
     if (index === 0 && members.length === 1) {
-      await stopper.race(removeNodeNow(zk, node));
+      await raced(removeNode(zk, node), signal);
       break;
     }
     let awaited: string;
@@ -39,40 +37,27 @@ export async function leave(zk: ZooKeeperClient, path: string, node: string, { s
     else {
       awaited = members[0];
       if (ownIn) {
-        await stopper.race(removeNodeNow(zk, node));
+        await raced(removeNode(zk, node), signal);
         ownIn = false;
       }
     }
     if (once) throw new LockTimeoutError(0, `${path}: others are still in the barrier: tried once`);
-    await untilGone(zk, joinPath(path, awaited), stopper);
+    await untilGone(zk, joinPath(path, awaited), signal);
   }
   await removeReady(zk, path);
 }
 
 /** Deletes `<path>/ready` (gone already: done), retried across dropped connections. */
 export async function removeReady(zk: ZooKeeperClient, path: string): Promise<void> {
-  try {
-    await retriedDone(zk.delete(joinPath(path, READY)));
-  } catch (err) {
-    if (!(err instanceof NoNodeError)) throw err;
-  }
-}
-
-async function children(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<string[]> {
-  try {
-    return await stopper.race(retried(zk.getChildren(path)));
-  } catch (err) {
-    if (err instanceof NoNodeError) return [];
-    throw err;
-  }
+  await removeNode(zk, joinPath(path, READY), { persistent: true });
 }
 
 /** Waits for a node to be gone (at once if it is), across dropped connections. */
-async function untilGone(zk: ZooKeeperClient, path: string, stopper: Stopper): Promise<void> {
-  const follow = new Follow(zk.exists$(path));
+async function untilGone(zk: ZooKeeperClient, path: string, signal: AbortSignal): Promise<void> {
+  const node = new Followed(zk.exists$(path));
   try {
-    await follow.until((stat) => stat === null, stopper);
+    await node.first((stat) => stat === null, signal);
   } finally {
-    follow.close();
+    node.close();
   }
 }

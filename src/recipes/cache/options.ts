@@ -1,13 +1,15 @@
 import { InvalidArgumentError } from '../../index';
+import { optionsObject } from '../kernel/arguments';
 import type { TreeCacheOptions, TreeCacheWatchMode } from './types';
 
 const WATCH_MODES: readonly TreeCacheWatchMode[] = ['auto', 'recursive', 'per-node'];
 
+/** The keys of {@link TreeCacheOptions}. */
+const TREE_CACHE_OPTIONS: Record<keyof TreeCacheOptions, true> = { watchMode: true, concurrency: true };
+
 /** A TreeCache's options as a JavaScript caller may give them, checked before anything is sent. */
 export function checkTreeCacheOptions(opts: unknown): Required<TreeCacheOptions> {
-  if (opts === undefined) return { watchMode: 'auto', concurrency: 1000 };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('TreeCache options must be an object');
-  const { watchMode = 'auto', concurrency = 1000 } = opts as Record<string, unknown>;
+  const { watchMode = 'auto', concurrency = 1000 } = optionsObject(opts, 'TreeCache', TREE_CACHE_OPTIONS);
   if (!WATCH_MODES.includes(watchMode as TreeCacheWatchMode)) {
     throw new InvalidArgumentError(`TreeCache watchMode must be one of ${WATCH_MODES.join(', ')}, not ${String(watchMode)}`);
   }

@@ -8,7 +8,7 @@ import {
   type ConnectionState,
   type ZooKeeperClient,
 } from '../../index';
-import { recipePath } from '../contender/contender-lock';
+import { checkClient, recipePath } from '../kernel/arguments';
 import { checkTreeCacheOptions } from './options';
 import { TreeState } from './tree-state';
 import { TreeSync } from './tree-sync';
@@ -90,6 +90,7 @@ export class TreeCache {
     path: string,
     opts?: TreeCacheOptions,
   ) {
+    checkClient(zk, 'TreeCache');
     this.root = recipePath(path);
     this.options = checkTreeCacheOptions(opts);
     this.state = new TreeState(this.root);

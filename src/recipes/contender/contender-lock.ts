@@ -1,10 +1,11 @@
-import { Observable, type Subscription } from 'rxjs';
-import { InvalidArgumentError, NoNodeError, sortBySequence, validatePath, type ZooKeeperClient } from '../../index';
+import { Observable, throwError, type ObservableInput, type Subscription } from 'rxjs';
+import { InvalidArgumentError, joinPath, sortBySequence, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import { retried } from '../support/retried';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
+import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { contend, type ContenderSpec } from './contender';
+import { runHeld } from './held-run';
 
 /**
  * The methods every lock-like recipe offers (a Lock, each half of a
@@ -130,6 +131,31 @@ export abstract class ContenderLock {
   }
 
   /**
+   * Cold: acquires on subscribe, then mirrors `work(holding)` — the work gets
+   * its Holding, fencing token and signal included (as LeaderElection.run's
+   * does) — and releases when it completes or errors, then completes or errors
+   * likewise. When the holding is LOST, work is unsubscribed and the result
+   * errors with LockLostError; SUSPENDED does not stop work, which reads
+   * `holding.state` (or sends `holding.fencingToken`) right before each side
+   * effect. Unsubscribing stops work and releases (or stops waiting). `opts`
+   * bound the wait as for `acquire` (LockTimeoutError, the signal's reason).
+   *
+   * @example
+   * lock.run((h) => from(store.write(batch, { fencingToken: h.fencingToken, signal: h.signal }))).subscribe();
+   */
+  run<T>(work: (holding: Holding) => ObservableInput<T>, opts?: WaitOptions): Observable<T> {
+    let wait: WaitOptions;
+    try {
+      if (typeof work !== 'function') throw new InvalidArgumentError('run needs a function (holding) => ObservableInput');
+      wait = checkWaitOptions(opts, 'run');
+    } catch (err) {
+      // As the client's operations do: a bad argument is the Observable's error, before anything is sent.
+      return throwError(() => err);
+    }
+    return runHeld(this.hold$(wait), work);
+  }
+
+  /**
    * The contenders' identifiers (their nodes' data), in the order they hold
    * or will hold: the holder first.
    *
@@ -143,30 +169,7 @@ export abstract class ContenderLock {
 
 /** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. Reads retried across reconnects and expiries. */
 export async function readIdentifiers(zk: ZooKeeperClient, parent: string, markers: readonly string[]): Promise<string[]> {
-  let children: string[];
-  try {
-    children = await retried(zk.getChildren(parent));
-  } catch (err) {
-    if (err instanceof NoNodeError) return [];
-    throw err;
-  }
-  const ordered = sortBySequence(children, markers);
-  const base = parent === '/' ? '' : parent;
-  const data = await Promise.all(
-    ordered.map((c) =>
-      retried(zk.get(`${base}/${c.name}`)).then(
-        (r) => r.data.toString('utf8'),
-        (err: unknown) => {
-          if (err instanceof NoNodeError) return null;
-          throw err;
-        },
-      ),
-    ),
-  );
+  const ordered = sortBySequence(await childrenOrEmpty(zk, parent), markers);
+  const data = await Promise.all(ordered.map(async (c) => (await readOrNull(zk, joinPath(parent, c.name)))?.data.toString('utf8') ?? null));
   return data.filter((d): d is string => d !== null);
-}
-
-/** Checks a recipe's path argument as the client checks paths (a bad one throws InvalidPathError at construction). */
-export function recipePath(path: unknown): string {
-  return validatePath(path);
 }

@@ -6,19 +6,19 @@ import {
   OperationTimeoutError,
   SessionExpiredError,
   SessionMovedError,
-  isConnected,
+  basename,
+  joinPath,
   sortBySequence,
   type Stat,
   type ZooKeeperClient,
 } from '../../index';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import { removeNodeNow } from '../support/remove-node';
-import { retried, untilConnected } from '../support/retried';
-import type { WaitOptions } from '../support/wait-options';
-import { HoldingImpl } from './holding-impl';
+import { HeldNode } from '../kernel/held-node';
+import { childrenOrEmpty, removeNode } from '../kernel/znodes';
+import { retried, untilConnected } from '../kernel/retry';
+import { boundedCleanup, raced, within, type WaitOptions } from '../kernel/wait';
 import { uniquePrefix, type NodeNaming } from './node-naming';
-import { Stopper } from './stopper';
 
 /** A sibling that competes: its name, its counter, and the marker its counter follows. */
 export interface ContenderNode {
@@ -49,9 +49,6 @@ export interface ContenderSpec {
   readonly markers: readonly string[];
   decide(contenders: readonly ContenderNode[], own: number): Decision;
 }
-
-/** How long to wait for a pending create before giving up on removing what it made (a timed-out waiter leaves no node). */
-const CLEANUP_BOUND_MS = 10_000;
 
 /**
  * Errors after which the wait starts its step again rather than failing: the connection dropped or the session
@@ -87,7 +84,8 @@ function isTransient(err: unknown): boolean {
  *    flight, the look-up by prefix, the listing, the watch) only makes the
  *    wait go on with a new node on the new session (issue 17);
  * 5. `timeout` bounds the whole wait, wake-ups included (`0` tries once), and
- *    `signal` aborts it: either way the node is removed before the error. A
+ *    `signal` aborts it: either way the node is removed before the error
+ *    (connected, within kernel/wait's clean-up bound; else once back). A
  *    client closed meanwhile ends it with ClientClosedError (closing drops
  *    every watch unheard: the wait would never end).
  *
@@ -102,21 +100,30 @@ export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOpti
   });
 }
 
+/** A contender's own node: its full path, and what the create answered (its czxid, its ephemeralOwner). */
+interface Own {
+  readonly path: string;
+  readonly stat: Stat;
+}
+
+/** A decision to wait. */
+type Waiting = Extract<Decision, { held: false }>;
+
 class Attempt {
-  private readonly stopper = new Stopper();
-  /** The node this attempt has on the server, once created (full path), and what the create answered. */
-  private node: string | null = null;
-  private stat: Stat | null = null;
+  /** The attempt's own end, besides the caller's bounds: the subscriber left, or the client closed. */
+  private readonly stop = new AbortController();
+  /** The wait's signal (bounds, caller, own end): every step that may wait races it. */
+  private signal: AbortSignal = this.stop.signal;
+  /** The node this attempt has on the server, once created: its full path, and what the create answered. */
+  private own: Own | null = null;
   /** A create in flight: its node must be removed too if the attempt ends first. */
   private creating: Promise<void> | null = null;
   /** The prefix of a create that may have made a node this attempt has not adopted (its reply was lost, or is still coming). */
   private pendingPrefix: string | null = null;
-  private holding: HoldingImpl | null = null;
+  private holding: HeldNode | null = null;
   /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
   private decidedOn: readonly string[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private closing: Subscription | undefined;
-  private readonly onAbort = () => this.stopper.stop(this.wait.signal?.reason);
 
   constructor(
     private readonly zk: ZooKeeperClient,
@@ -126,21 +133,19 @@ class Attempt {
   ) {}
 
   run(): void {
-    const { timeout, signal } = this.wait;
-    if (signal?.aborted) {
-      this.subscriber.error(signal.reason);
-      return;
-    }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (timeout !== undefined && timeout > 0) {
-      this.timer = setTimeout(() => this.stopper.stop(new LockTimeoutError(timeout)), timeout);
-    }
     this.closing = this.zk.state$.subscribe((state) => {
-      if (state === 'CLOSED') this.stopper.stop(new ClientClosedError('the client closed while waiting'));
+      if (state === 'CLOSED') this.stop.abort(new ClientClosedError('the client closed while waiting'));
     });
-    this.loop().then(
+    within(
+      this.wait,
+      ({ signal, once }) => {
+        this.signal = signal;
+        return this.loop(once);
+      },
+      { stop: this.stop.signal, late: (holding) => void holding.release().catch(() => undefined) },
+    ).then(
       (holding) => {
-        this.stopBounds();
+        this.closing?.unsubscribe();
         this.subscriber.next(holding);
       },
       (err: unknown) => this.fail(err),
@@ -149,52 +154,45 @@ class Attempt {
 
   /** The subscriber left: release what is held, remove what was put on the server. */
   teardown(): void {
-    this.stopBounds();
-    this.stopper.stop(new Error('unsubscribed'));
+    this.closing?.unsubscribe();
+    this.stop.abort(new Error('unsubscribed'));
     if (this.holding !== null) void this.holding.release().catch(() => undefined);
     else void this.cleanup().catch(() => undefined);
   }
 
-  private stopBounds(): void {
-    clearTimeout(this.timer);
-    this.closing?.unsubscribe();
-    this.wait.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  private async loop(): Promise<HoldingImpl> {
+  private async loop(once: boolean): Promise<HeldNode> {
     for (;;) {
       try {
-        if (this.node === null) await this.create();
+        if (this.own === null) await this.create();
         const decision = await this.check();
         if (decision === 'gone') {
           // Our node vanished (an expiry, or deleted by someone) or is an earlier session's: contend again with a new one.
           await this.abandon();
           continue;
         }
-        if (decision.held) return this.hold();
-        if (this.wait.timeout === 0) throw new LockTimeoutError(0, 'not free: tried once');
+        if (decision.held) return this.hold(decision.own);
+        if (once) throw new LockTimeoutError(0, 'not free: tried once');
         await this.waitFor(decision);
       } catch (err) {
-        if (this.stopper.stopped || !isTransient(err)) throw err;
+        if (this.signal.aborted || !isTransient(err)) throw err;
         // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
-        await this.stopper.race(untilConnected(this.zk));
+        await raced(untilConnected(this.zk), this.signal);
       }
     }
   }
 
   /** Forgets this attempt's node and removes it if it is still there (an earlier session's: its name is ours alone). */
   private async abandon(): Promise<void> {
-    const node = this.node;
-    this.node = null;
-    this.stat = null;
-    if (node !== null) await this.stopper.race(removeNodeNow(this.zk, node));
+    const own = this.own;
+    this.own = null;
+    if (own !== null) await raced(removeNode(this.zk, own.path), this.signal);
   }
 
   /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
   private async create(): Promise<void> {
     const { parent, naming, data } = this.spec;
     const prefix = uniquePrefix(naming.style);
-    const target = `${parent === '/' ? '' : parent}/${prefix}${naming.name}`;
+    const target = joinPath(parent, `${prefix}${naming.name}`);
     this.pendingPrefix = prefix;
     for (;;) {
       const request = firstValueFrom(
@@ -206,11 +204,11 @@ class Attempt {
         () => undefined,
       );
       try {
-        const created = await this.stopper.race(request);
+        const created = await raced(request, this.signal);
         this.adopt(created.path, created.stat);
         return;
       } catch (err) {
-        if (this.stopper.stopped) throw err;
+        if (this.signal.aborted) throw err;
         if (err instanceof ConnectionLossError || err instanceof OperationTimeoutError) {
           // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262), on whatever session that is.
           if ((await this.findByPrefix(prefix)) !== null) return;
@@ -231,17 +229,14 @@ class Attempt {
    */
   private async findByPrefix(prefix: string): Promise<string | null> {
     const { parent } = this.spec;
-    const children = await this.stopper.race(retried(this.zk.getChildren(parent))).catch((err: unknown) => {
-      if (err instanceof NoNodeError) return [] as string[];
-      throw err;
-    });
+    const children = await raced(childrenOrEmpty(this.zk, parent), this.signal);
     const name = children.find((c) => c.startsWith(prefix));
     if (name === undefined) return null;
-    const path = `${parent === '/' ? '' : parent}/${name}`;
-    const stat = await this.stopper.race(retried(this.zk.exists(path)));
+    const path = joinPath(parent, name);
+    const stat = await raced(retried(this.zk.exists(path)), this.signal);
     if (stat === null) return null;
     if (stat.ephemeralOwner !== this.zk.session?.id) {
-      await removeNodeNow(this.zk, path);
+      await removeNode(this.zk, path);
       return null;
     }
     this.adopt(path, stat);
@@ -249,41 +244,42 @@ class Attempt {
   }
 
   private adopt(path: string, stat: Stat): void {
-    this.node = path;
-    this.stat = stat;
+    this.own = { path, stat };
     this.pendingPrefix = null;
   }
 
   /** Lists the contenders and decides; 'gone' when our node is not among them, or not this session's. */
-  private async check(): Promise<Decision | 'gone'> {
+  private async check(): Promise<Waiting | { held: true; own: Own } | 'gone'> {
     const { parent, markers } = this.spec;
     let children: string[];
     try {
-      children = await this.stopper.race(retried(this.zk.getChildren(parent)));
+      children = await raced(retried(this.zk.getChildren(parent)), this.signal);
     } catch (err) {
       if (err instanceof NoNodeError) return 'gone';
       throw err;
     }
-    const own = this.node === null ? '' : this.node.slice(this.node.lastIndexOf('/') + 1);
+    const own = this.own;
+    const name = own === null ? '' : basename(own.path);
     this.decidedOn = children;
     const contenders = sortBySequence(children, markers);
-    const index = contenders.findIndex((c) => c.name === own);
+    const index = contenders.findIndex((c) => c.name === name);
     // A node from an earlier session (CURATOR-604) is never ours, even under our name.
-    if (index < 0 || this.stat === null || this.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
-    return this.spec.decide(contenders, index);
+    if (index < 0 || own === null || own.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
+    const decision = this.spec.decide(contenders, index);
+    return decision.held ? { held: true, own } : decision;
   }
 
   /** Waits for the sibling to go (or the list to change); returns at once when it is already gone. */
-  private async waitFor(decision: Extract<Decision, { held: false }>): Promise<void> {
+  private async waitFor(decision: Waiting): Promise<void> {
     const { parent } = this.spec;
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
     // Any event wakes it: the sibling's deletion or change, or the session's expiry (the watch is gone then).
     const watch = () => wake();
     try {
-      if ('waitFor' in decision) await this.stopper.race(retried(this.zk.get(`${parent === '/' ? '' : parent}/${decision.waitFor}`, { watch })));
+      if ('waitFor' in decision) await raced(retried(this.zk.get(joinPath(parent, decision.waitFor), { watch })), this.signal);
       else {
-        const watched = await this.stopper.race(retried(this.zk.getChildren(parent, { watch })));
+        const watched = await raced(retried(this.zk.getChildren(parent, { watch })), this.signal);
         // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
         if (!sameNames(watched, this.decidedOn)) return;
       }
@@ -294,47 +290,35 @@ class Attempt {
     // The watch went out on a newer session than our node's (the session expired between the decision and the
     // watch, and the request waited for the new one): our node is gone with the old session and no event of that
     // session will come. Decide again, which finds our node gone and makes a new one.
-    if (this.stat === null || this.zk.session?.id !== this.stat.ephemeralOwner) return;
-    await this.stopper.race(woken);
+    if (this.own === null || this.zk.session?.id !== this.own.stat.ephemeralOwner) return;
+    await raced(woken, this.signal);
   }
 
-  private hold(): HoldingImpl {
-    const session = this.zk.session;
-    const node = this.node as string;
-    const stat = this.stat as Stat;
-    this.holding = new HoldingImpl(this.zk, {
-      node,
-      czxid: stat.czxid,
-      sessionId: stat.ephemeralOwner,
-      sessionTimeout: session?.timeout ?? 0,
-    });
+  private hold(own: Own): HeldNode {
+    const { path, stat } = own;
+    this.holding = new HeldNode(
+      this.zk,
+      { node: path, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: this.zk.session?.timeout ?? 0 },
+      'by-path',
+    );
     return this.holding;
   }
 
   /** Removes this attempt's node (and the one a create still in flight makes), then reports `err`. */
   private fail(err: unknown): void {
-    this.stopBounds();
-    const report = () => this.subscriber.error(err);
-    // Connected, the removal is one quick delete: report once the node is gone. Disconnected, report now and remove when back.
-    if (isConnected(this.zk.state)) this.cleanup().then(report, report);
-    else {
-      report();
-      void this.cleanup().catch(() => undefined);
-    }
+    this.closing?.unsubscribe();
+    // Torn down: teardown() cleans up, and no one is listening.
+    if (this.subscriber.closed) return;
+    void boundedCleanup(this.zk, this.cleanup()).then(() => this.subscriber.error(err));
   }
 
   private async cleanup(): Promise<void> {
-    const creating = this.creating;
-    if (creating !== null) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLEANUP_BOUND_MS)));
-      await Promise.race([creating, bound]);
-      clearTimeout(timer);
-    }
-    const { node, pendingPrefix } = this;
-    this.node = null;
+    // A create in flight settles by itself (its reply, a lost connection, an expiry or a close): what it made goes too.
+    if (this.creating !== null) await this.creating;
+    const { own, pendingPrefix } = this;
+    this.own = null;
     this.pendingPrefix = null;
-    if (node !== null) await removeNodeNow(this.zk, node);
+    if (own !== null) await removeNode(this.zk, own.path);
     else if (pendingPrefix !== null) await this.removeByPrefix(pendingPrefix);
   }
 
@@ -343,7 +327,7 @@ class Attempt {
     const { parent } = this.spec;
     const children = await retried(this.zk.getChildren(parent)).catch(() => [] as string[]);
     // Whichever session made it (a create sent before an expiry lands on the old one): the prefix is ours.
-    for (const name of children) if (name.startsWith(prefix)) await removeNodeNow(this.zk, `${parent === '/' ? '' : parent}/${name}`);
+    for (const name of children) if (name.startsWith(prefix)) await removeNode(this.zk, joinPath(parent, name));
   }
 }
 

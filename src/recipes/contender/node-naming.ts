@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '../../index';
 
 /**
  * How a contender's node is named: a prefix unique to each create, then the
@@ -22,4 +23,11 @@ export interface NodeNaming {
 /** A fresh unique prefix for one create. */
 export function uniquePrefix(style: NamingStyle): string {
   return style === 'curator' ? `_c_${randomUUID()}-` : randomUUID().replace(/-/g, '');
+}
+
+/** The layout option of a contender recipe: 'curator' (default) or 'kazoo'. */
+export function layoutOption(value: unknown, what: string): NamingStyle {
+  if (value === undefined) return 'curator';
+  if (value !== 'curator' && value !== 'kazoo') throw new InvalidArgumentError(`${what} layout must be 'curator' or 'kazoo', not ${String(value)}`);
+  return value;
 }

@@ -1,6 +1,6 @@
 import { BadVersionError, NoNodeError, NodeExistsError, RolledBackError, parentOf, type ZooKeeperClient } from '../../index';
 import { commitProven } from '../kernel/proof';
-import { retriedDone } from '../support/retried';
+import { retriedDone } from '../kernel/retry';
 
 /**
  * How a compare-and-set ended: written; the node moved on from the version read (BadVersion), or was

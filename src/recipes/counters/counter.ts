@@ -1,9 +1,10 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
-import { InvalidArgumentError, validatePath, type ZooKeeperClient } from '../../index';
+import type { ZooKeeperClient } from '../../index';
+import { checkClient, optionsObject, recipePath } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { addValues, checkFormat, decodeValue, encodeValue, toCounterValue, type CounterFormat, type CounterValue } from './format';
-import { readNode } from './read-node';
+import { readOrNull } from '../kernel/znodes';
 
 /** Options of a Counter. */
 export interface CounterOptions {
@@ -12,6 +13,9 @@ export interface CounterOptions {
   /** How the value is stored (default `'text'`, kazoo's Counter); see {@link CounterFormat}. */
   format?: CounterFormat;
 }
+
+/** The keys of {@link CounterOptions}. */
+const COUNTER_OPTIONS: Record<keyof CounterOptions, true> = { initial: true, format: true };
 
 /** What one `add()` did: the value it found and the value it wrote (kazoo's `pre_value` / `post_value`). */
 export interface CounterChange {
@@ -49,12 +53,13 @@ export class Counter {
   constructor(
     private readonly zk: ZooKeeperClient,
     path: string,
-    opts: CounterOptions = {},
+    opts?: CounterOptions,
   ) {
-    this.path = validatePath(path);
-    if (typeof opts !== 'object' || opts === null) throw new InvalidArgumentError('Counter options must be an object');
-    this.format = checkFormat(opts.format);
-    this.initial = toCounterValue(this.format, opts.initial ?? 0, 'initial');
+    checkClient(zk, 'Counter');
+    this.path = recipePath(path);
+    const options = optionsObject(opts, 'Counter', COUNTER_OPTIONS);
+    this.format = checkFormat(options.format);
+    this.initial = toCounterValue(this.format, options.initial ?? 0, 'initial');
   }
 
   /**
@@ -78,7 +83,7 @@ export class Counter {
   async add(delta: number | bigint): Promise<CounterChange> {
     const d = toCounterValue(this.format, delta, 'delta');
     for (;;) {
-      const node = await readNode(this.zk, this.path);
+      const node = await readOrNull(this.zk, this.path);
       const before = node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path);
       const after = addValues(this.format, before, d);
       const outcome = await compareAndWrite(this.zk, this.path, encodeValue(this.format, after), node === null ? null : node.stat.version);
@@ -94,7 +99,7 @@ export class Counter {
    * console.log(await counter.value());
    */
   async value(): Promise<CounterValue> {
-    const node = await readNode(this.zk, this.path);
+    const node = await readOrNull(this.zk, this.path);
     return node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path);
   }
 

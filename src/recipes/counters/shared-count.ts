@@ -1,9 +1,10 @@
-import { concatMap, defer, EMPTY, from, lastValueFrom, of, switchMap, type Observable } from 'rxjs';
-import { InvalidArgumentError, NoNodeError, NodeExistsError, validatePath, withRetry, type ZooKeeperClient } from '../../index';
+import { concatMap, defer, EMPTY, from, of, switchMap, type Observable } from 'rxjs';
+import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { checkClient, recipePath } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
 import { compareAndWrite } from './compare-and-write';
 import { decodeValue, encodeValue, toCounterValue } from './format';
-import { READ_RETRY, readNode } from './read-node';
+import { createPersistent, readOrNull } from '../kernel/znodes';
 
 /** A SharedCount's value with the node's dataVersion, for `trySetCount` (Curator's VersionedValue<Integer>). */
 export interface VersionedCount {
@@ -12,9 +13,6 @@ export interface VersionedCount {
   /** The node's dataVersion when the count was read: pass it to `trySetCount` (negative after 2^31 - 1 sets). */
   version: number;
 }
-
-/** How often the seed's create is made again when a container parent is reaped between its creation and the node's. */
-const REAPED_PARENT_TRIES = 10;
 
 /**
  * Curator's SharedCount: an int32 (4 bytes big-endian) in one persistent node under container parents,
@@ -44,7 +42,8 @@ export class SharedCount {
     path: string,
     seed: number,
   ) {
-    this.path = validatePath(path);
+    checkClient(zk, 'SharedCount');
+    this.path = recipePath(path);
     this.seed = toCounterValue('int32', seed, 'seed') as number;
   }
 
@@ -76,7 +75,7 @@ export class SharedCount {
    */
   async count(): Promise<VersionedCount> {
     for (;;) {
-      const node = await readNode(this.zk, this.path);
+      const node = await readOrNull(this.zk, this.path);
       if (node !== null) return { value: decodeValue('int32', node.data, this.seed, this.path) as number, version: node.stat.version };
       await this.ensureSeeded();
     }
@@ -132,17 +131,8 @@ export class SharedCount {
   }
 
   /** Creates the node with the seed unless it exists (Curator's SharedValue.start); idempotent, retried. */
-  private async ensureSeeded(): Promise<void> {
-    const data = encodeValue('int32', this.seed);
-    for (let tries = 1; ; tries++) {
-      try {
-        await lastValueFrom(this.zk.create(this.path, data, { makePath: true, containerParents: true }).pipe(withRetry(READ_RETRY)));
-        return;
-      } catch (err) {
-        // NodeExists: there already, or made by a try whose reply was lost.
-        if (err instanceof NodeExistsError) return;
-        if (!(err instanceof NoNodeError) || tries >= REAPED_PARENT_TRIES) throw err;
-      }
-    }
+  private ensureSeeded(): Promise<void> {
+    return createPersistent(this.zk, this.path, encodeValue('int32', this.seed));
   }
+
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../index';
+import { optionsObject } from '../kernel/arguments';
 
 /**
  * When a provider stops handing out an instance that fails (Curator's
@@ -72,11 +73,12 @@ export class DownInstances {
   }
 }
 
+/** The keys of {@link DownInstancePolicy}. */
+const DOWN_POLICY_OPTIONS: Record<keyof DownInstancePolicy, true> = { timeoutMs: true, errorThreshold: true };
+
 /** A provider's downInstancePolicy option as a JavaScript caller may give it. */
 export function checkDownPolicy(value: unknown): DownInstancePolicy {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError('downInstancePolicy must be an object');
-  const { timeoutMs, errorThreshold } = value as Record<string, unknown>;
+  const { timeoutMs, errorThreshold } = optionsObject(value, 'downInstancePolicy', DOWN_POLICY_OPTIONS);
   if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0)) {
     throw new InvalidArgumentError(`downInstancePolicy.timeoutMs must be a number of ms >= 0, not ${String(timeoutMs)}`);
   }

@@ -1,31 +1,22 @@
 import { Observable, Subscription, catchError, forkJoin, lastValueFrom, map, of, throwError } from 'rxjs';
 import { NoNodeError, joinPath, withRetry, type ZooKeeperClient } from '../../index';
+import { BRIEF } from '../kernel/retry';
+import { childrenOrEmpty } from '../kernel/znodes';
 import { parseInstance } from './instance-json';
 import type { ServiceInstance } from './service-instance';
 
-/** A one-shot read rides out a short drop of the connection, then gives up with the client's error. */
-const READ_RETRY = { maxTries: 5, delay: 100, maxDelay: 1_000 } as const;
 
 /** In a stable order for strategies (Curator lists getChildren's order, which the server does not define). */
 const byId = (a: ServiceInstance, b: ServiceInstance): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The children of `dir`, [] when it does not exist (Curator's queryForNames and queryForInstances). */
-export function childrenOrNone(zk: ZooKeeperClient, dir: string): Promise<string[]> {
-  return lastValueFrom(
-    zk.getChildren(dir).pipe(
-      withRetry(READ_RETRY),
-      catchError((err: unknown) => (err instanceof NoNodeError ? of([]) : throwError(() => err))),
-    ),
-  );
-}
-
 /** The instances under `dir` now (Curator's queryForInstances): nodes gone meanwhile and nodes that are no instance skipped. */
 export async function readInstances(zk: ZooKeeperClient, dir: string): Promise<ServiceInstance[]> {
-  const ids = await childrenOrNone(zk, dir);
+  // One-shot reads ride out a short drop of the connection, then give up with the client's error.
+  const ids = await childrenOrEmpty(zk, dir, BRIEF);
   if (ids.length === 0) return [];
   const reads = ids.map((id) =>
     zk.get(joinPath(dir, id)).pipe(
-      withRetry(READ_RETRY),
+      withRetry(BRIEF),
       map(({ data }) => parseInstance(data)),
       catchError((err: unknown) => (err instanceof NoNodeError ? of(null) : throwError(() => err))),
     ),
@@ -61,11 +52,11 @@ export function watchInstances(zk: ZooKeeperClient, dir: string): Observable<Ser
       const seen = ids.map((id) => entries.get(id)?.seen);
       // Wait until every listed instance has been read once: no half-filled first list.
       if (seen.some((s) => s === undefined)) return;
-      const present = seen.filter((s): s is NonNullable<Entry['seen']> => s !== undefined && s.instance !== null);
+      const present = seen.filter((s): s is { instance: ServiceInstance; version: string } => s !== undefined && s.instance !== null);
       const key = present.map((s) => s.version).join('|');
       if (key === last) return;
       last = key;
-      subscriber.next(present.map((s) => s.instance!).sort(byId));
+      subscriber.next(present.map((s) => s.instance).sort(byId));
     };
 
     const follow = (id: string): Entry => {

@@ -2,6 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, InvalidPathError, joinPath, validatePath } from '../../index';
 import { SERVICE_TYPES, type ServiceInstance, type ServiceRegistration, type ServiceType } from './service-instance';
 import { parseUriSpec } from './uri-spec';
+import { optionsObject } from '../kernel/arguments';
+
+/** The keys of a {@link ServiceRegistration}: any other is refused (a typo such as `sslport` would be dropped unseen). */
+const REGISTRATION_KEYS: Record<keyof ServiceRegistration, true> = {
+  name: true,
+  address: true,
+  port: true,
+  sslPort: true,
+  id: true,
+  payload: true,
+  serviceType: true,
+  uriSpec: true,
+  enabled: true,
+};
 
 /**
  * A registration as a JavaScript caller may give it, checked and turned into
@@ -13,7 +27,7 @@ export function instanceFor(registration: unknown, base: string, now: number): {
   if (typeof registration !== 'object' || registration === null || Array.isArray(registration)) {
     throw new InvalidArgumentError('register needs an instance object { name, address, … }');
   }
-  const r = registration as Partial<Record<keyof ServiceRegistration, unknown>>;
+  const r = optionsObject(registration, 'register', REGISTRATION_KEYS);
   const name = nodeName(r.name, 'name', base);
   const id = r.id === undefined ? randomUUID() : nodeName(r.id, 'id', joinPath(base, name));
   if (typeof r.address !== 'string' || r.address.length === 0) throw new InvalidArgumentError('register: address must be a non-empty string');

@@ -1,16 +1,19 @@
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError, joinPath, validatePath, type ZooKeeperClient } from '../../index';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
-import { bounded } from './bounded';
+import { checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { instanceJson } from './instance-json';
-import { childrenOrNone, readInstances, watchInstances } from './instance-list';
-import { Registration } from './registration';
+import { readInstances, watchInstances } from './instance-list';
+import { checkClient, recipePath } from '../kernel/arguments';
+import { BRIEF } from '../kernel/retry';
+import { childrenOrEmpty } from '../kernel/znodes';
+import { NodeKeeper } from '../kernel/node-keeper';
 import { instanceFor } from './registration-check';
 import type { RegisteredService, ServiceInstance, ServiceRegistration, ServiceType } from './service-instance';
 import { ServiceProvider, type ServiceProviderOptions } from './service-provider';
 
+/** A registration made through this object: the keeper of its node, and how it lives. */
 interface Kept {
-  registration: Registration;
+  keeper: NodeKeeper;
   type: ServiceType;
 }
 
@@ -52,8 +55,8 @@ export class ServiceDiscovery {
     private readonly zk: ZooKeeperClient,
     basePath: string,
   ) {
-    checkClient(zk);
-    this.base = validatePath(basePath);
+    checkClient(zk, 'ServiceDiscovery');
+    this.base = recipePath(basePath);
   }
 
   /**
@@ -78,16 +81,18 @@ export class ServiceDiscovery {
     const { instance, type } = instanceFor(registration, this.base, Date.now());
     const path = joinPath(joinPath(this.base, instance.name), instance.id);
     if (this.kept.has(path)) throw new InvalidArgumentError(`${instance.name}/${instance.id} is already registered here: unregister it first`);
-    const registration_ = new Registration(this.zk, path, instanceJson(instance), type === 'DYNAMIC');
-    const kept: Kept = { registration: registration_, type };
+    // Kept as curator-x-discovery keeps it: looked at again on each (re)connection, and a node in the way (another
+    // session's, other data) deleted and made again, so that watchers fire (its internalRegisterService).
+    const keeper = new NodeKeeper(this.zk, { path, mode: type === 'DYNAMIC' ? 'EPHEMERAL' : 'PERSISTENT', inTheWay: 'replace', watch: false }, instanceJson(instance));
+    const kept: Kept = { keeper, type };
     this.kept.set(path, kept);
     const unregister = async (): Promise<void> => {
       if (this.kept.get(path) === kept) this.kept.delete(path);
-      await registration_.stop(true);
+      await keeper.stop(true);
     };
-    registration_.start();
+    keeper.start();
     try {
-      await bounded(registration_.placed, wait);
+      await within(wait, () => keeper.placed);
     } catch (err) {
       // Given up: the node, if the create got through, is removed once the client can reach the server again.
       unregister().catch(() => undefined);
@@ -104,7 +109,7 @@ export class ServiceDiscovery {
    * console.log(await sd.names()); // ['billing', 'orders']
    */
   names(): Promise<string[]> {
-    return childrenOrNone(this.zk, this.base).then((names) => names.sort());
+    return childrenOrEmpty(this.zk, this.base, BRIEF).then((names) => names.sort());
   }
 
   /**
@@ -162,7 +167,7 @@ export class ServiceDiscovery {
     for (const provider of [...this.providers]) provider.close();
     const kept = [...this.kept.values()];
     this.kept.clear();
-    await Promise.all(kept.map(({ registration, type }) => registration.stop(type !== 'PERMANENT')));
+    await Promise.all(kept.map(({ keeper, type }) => keeper.stop(type !== 'PERMANENT')));
   }
 
   private serviceDir(name: unknown): string {
@@ -170,13 +175,5 @@ export class ServiceDiscovery {
       throw new InvalidArgumentError(`a service name must be a non-empty string without '/', not ${JSON.stringify(name)}`);
     }
     return validatePath(joinPath(this.base, name));
-  }
-}
-
-/** Refuses, at construction, a client argument that is not one (a JavaScript caller's mix-up). */
-function checkClient(zk: unknown): asserts zk is ZooKeeperClient {
-  const client = zk as Partial<ZooKeeperClient> | null;
-  if (typeof zk !== 'object' || client === null || typeof client.getChildren !== 'function' || typeof client.watchChildren$ !== 'function') {
-    throw new InvalidArgumentError('ServiceDiscovery needs a ZooKeeperClient as its first argument');
   }
 }

@@ -1,6 +1,6 @@
 import { ReplaySubject, firstValueFrom, share, type Observable, type Subscription } from 'rxjs';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
-import { bounded } from './bounded';
+import { optionsObject } from '../kernel/arguments';
+import { abortable, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { DownInstances, checkDownPolicy, type DownInstancePolicy } from './down-instances';
 import type { ServiceInstance } from './service-instance';
 import { strategyFor, type ProviderStrategyName, type Strategy } from './strategies';
@@ -19,6 +19,9 @@ export interface ServiceProviderOptions {
   /** When a failing instance is skipped (default: noted twice within 30 s, skipped for 30 s). */
   downInstancePolicy?: DownInstancePolicy;
 }
+
+/** The keys of {@link ServiceProviderOptions}. */
+const PROVIDER_OPTIONS: Record<keyof ServiceProviderOptions, true> = { strategy: true, downInstancePolicy: true };
 
 /**
  * Hands out instances of one service (Curator's ServiceProvider): from a
@@ -55,10 +58,7 @@ export class ServiceProvider {
     opts?: ServiceProviderOptions,
     private readonly hooks: { onClose?: () => void; now?: () => number } = {},
   ) {
-    if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
-      throw new InvalidArgumentError('provider options must be an object');
-    }
-    const o = (opts ?? {}) as Record<string, unknown>;
+    const o = optionsObject(opts, 'provider', PROVIDER_OPTIONS);
     this.strategy = strategyFor(o.strategy);
     this.down = new DownInstances(checkDownPolicy(o.downInstancePolicy), hooks.now);
     // The latest list, replayed to each next(); an error or the client's close resets it, so the next call starts afresh.
@@ -120,7 +120,7 @@ export class ServiceProvider {
   private async usable(opts: unknown): Promise<ServiceInstance[]> {
     const wait = checkWaitOptions(opts, 'next');
     if (this.keep === null || this.keep.closed) this.keep = this.cached$.subscribe({ error: () => undefined });
-    const list = await bounded(firstValueFrom(this.cached$), wait);
+    const list = await within(wait, ({ signal }) => firstValueFrom(this.cached$.pipe(abortable(signal))));
     return list.filter((i) => i.enabled && !this.down.isDown(i.id));
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { firstValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import {
   ConnectionLossError,
   OperationTimeoutError,
@@ -12,8 +12,8 @@ import {
   type ZooKeeperClient,
 } from '../../index';
 import { OutcomeUnknownError } from '../errors';
-import { removeNode } from '../support/remove-node';
-import { SAME_SESSION_RETRY, untilConnected } from '../support/retried';
+import { removeNode } from './znodes';
+import { SAME_SESSION, untilConnected } from './retry';
 
 /**
  * The name every receipt starts with. No layout a recipe shares with Curator or kazoo reads a child so named, and
@@ -88,15 +88,32 @@ export async function commitProven(zk: ZooKeeperClient, receipts: string, build:
 
 /** Whether the write that made `receipt` was applied, once connected on the session it was sent on. */
 async function verify(zk: ZooKeeperClient, receipts: string, receipt: string, trail: SessionTrail): Promise<'applied' | 'not-applied' | 'unknown'> {
+  const seen = await readOnSameSession(zk, trail, receipts, () => zk.exists(receipt));
+  if (seen === 'unknown') return 'unknown';
+  return seen.value !== null ? 'applied' : 'not-applied';
+}
+
+/**
+ * The proof's read: once connected, on the one session the lost write went out on (`trail`'s only one, and still the
+ * client's), a `sync` of `syncPath` (a follower may not have applied the leader's commit of the lost write yet),
+ * then `read`. 'unknown' once that session has ended, before or during the read: an ephemeral receipt is gone then
+ * whatever happened. A read retried across a dropped connection stays on the session (SAME_SESSION).
+ */
+export async function readOnSameSession<T>(
+  zk: ZooKeeperClient,
+  trail: SessionTrail,
+  syncPath: string,
+  read: () => Observable<T>,
+): Promise<{ value: T } | 'unknown'> {
   await untilConnected(zk);
   const session = trail.only;
   if (session === null || zk.session?.id !== session) return 'unknown';
   try {
-    await firstValueFrom(zk.sync(receipts).pipe(withRetry(SAME_SESSION_RETRY)));
-    const stat = await firstValueFrom(zk.exists(receipt).pipe(withRetry(SAME_SESSION_RETRY)));
+    await firstValueFrom(zk.sync(syncPath).pipe(withRetry(SAME_SESSION)));
+    const value = await firstValueFrom(read().pipe(withRetry(SAME_SESSION)));
     // A retry may have gone out on a later session, where the receipt is gone whatever happened.
     if (trail.only !== session) return 'unknown';
-    return stat !== null ? 'applied' : 'not-applied';
+    return { value };
   } catch (err) {
     if (err instanceof SessionExpiredError) return 'unknown';
     throw err;
@@ -105,11 +122,11 @@ async function verify(zk: ZooKeeperClient, receipts: string, receipt: string, tr
 
 /** Deletes a receipt in the background, retried until it is gone (an expiry or a close removes it anyway). */
 function forget(zk: ZooKeeperClient, receipt: string): void {
-  removeNode(zk, receipt).subscribe({ error: () => undefined });
+  removeNode(zk, receipt).catch(() => undefined);
 }
 
 /** The sessions the client has had since a write was made: one only means the write and its proof share it. */
-class SessionTrail {
+export class SessionTrail {
   private readonly ids = new Set<bigint>();
   private readonly subscription: Subscription;
 

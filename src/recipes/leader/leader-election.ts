@@ -1,11 +1,12 @@
 import { Observable, throwError, type ObservableInput } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
+import { layoutOption } from '../contender/node-naming';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import type { Holding } from '../holding';
 import { LOCK_MARKERS, Lock } from '../locks/lock';
 import { ElectionRun } from './election-run';
 import { leaderIdentifier$ } from './leader-reader';
-import { identifierOption, layoutOption, optionsObject, type LeaderElectionOptions } from './options';
+import { LEADER_ELECTION_OPTIONS, type LeaderElectionOptions } from './options';
 
 /**
  * Options of {@link LeaderElection.run}.
@@ -49,8 +50,9 @@ export class LeaderElection {
     path: string,
     opts?: LeaderElectionOptions,
   ) {
+    checkClient(zk, 'LeaderElection');
     this.path = recipePath(path);
-    const options = optionsObject(opts, 'LeaderElection');
+    const options = optionsObject(opts, 'LeaderElection', LEADER_ELECTION_OPTIONS);
     this.lock = new Lock(zk, this.path, {
       identifier: identifierOption(options.identifier, 'LeaderElection'),
       layout: layoutOption(options.layout, 'LeaderElection'),
@@ -114,10 +116,13 @@ export class LeaderElection {
   }
 }
 
+/** The keys of {@link RunOptions}. */
+const RUN_OPTIONS: Record<keyof RunOptions, true> = { requeue: true };
+
 /** Checks run()'s arguments as a JavaScript caller may give them; returns `requeue`. */
 function runOptions(work: unknown, opts: unknown): boolean {
   if (typeof work !== 'function') throw new InvalidArgumentError('run needs a function (holding) => ObservableInput');
-  const { requeue } = optionsObject(opts, 'run');
+  const { requeue } = optionsObject(opts, 'run', RUN_OPTIONS);
   if (requeue !== undefined && typeof requeue !== 'boolean') throw new InvalidArgumentError(`run requeue must be a boolean, not ${String(requeue)}`);
   return requeue === true;
 }

@@ -1,11 +1,23 @@
-import { ReplaySubject, distinctUntilChanged, map, share, type Observable } from 'rxjs';
-import type { ZooKeeperClient } from '../../index';
+import {
+  EMPTY,
+  ReplaySubject,
+  catchError,
+  defer,
+  distinctUntilChanged,
+  map,
+  share,
+  switchMap,
+  throwError,
+  type Observable,
+  type ObservableInput,
+} from 'rxjs';
+import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '../../index';
 import type { ContenderSpec } from '../contender/contender';
-import { recipePath } from '../contender/contender-lock';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import type { Holding } from '../holding';
 import { firstHolds } from '../locks/lock';
 import { leaderIdentifier$, readParticipants } from './leader-reader';
-import { identifierOption, optionsObject, type LeaderLatchOptions } from './options';
+import { LEADER_LATCH_OPTIONS, type LeaderLatchOptions } from './options';
 import { participate } from './participation';
 
 /**
@@ -62,8 +74,9 @@ export class LeaderLatch {
     path: string,
     opts?: LeaderLatchOptions,
   ) {
+    checkClient(zk, 'LeaderLatch');
     this.path = recipePath(path);
-    this.identifier = identifierOption(optionsObject(opts, 'LeaderLatch').identifier, 'LeaderLatch');
+    this.identifier = identifierOption(optionsObject(opts, 'LeaderLatch', LEADER_LATCH_OPTIONS).identifier, 'LeaderLatch');
     this.participation$ = participate(zk, () => this.spec()).pipe(
       // One participation for all subscribers; a late one is told the current state. Left on the last unsubscribe.
       share({ connector: () => new ReplaySubject<Holding | null>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
@@ -110,6 +123,31 @@ export class LeaderLatch {
    */
   holding$(): Observable<Holding | null> {
     return this.participation$.pipe(distinctUntilChanged());
+  }
+
+  /**
+   * Runs `work` for each term of leadership: `work(holding)` is subscribed
+   * once this participant leads — it gets the term's Holding, fencing token
+   * and signal included — and unsubscribed when the term ends (SUSPENDED, an
+   * expiry, its node deleted), to be subscribed again with the Holding of the
+   * next term (the same Holding when the same session reconnects in time). It
+   * takes part through the latch's one shared participation, mirrors work's
+   * values and errors, and never completes by itself: it completes when the
+   * client closes (a ClientClosedError of work's own requests then is not an
+   * error). Unsubscribing stops work and leaves (with the last subscriber).
+   *
+   * @example
+   * latch.run((h) => interval(60_000).pipe(concatMap(() => runSchedule({ fencingToken: h.fencingToken, signal: h.signal })))).subscribe();
+   */
+  run<T>(work: (holding: Holding) => ObservableInput<T>): Observable<T> {
+    if (typeof work !== 'function') return throwError(() => new InvalidArgumentError('run needs a function (holding) => ObservableInput'));
+    return this.holding$().pipe(
+      switchMap((holding) =>
+        holding === null
+          ? EMPTY
+          : defer(() => work(holding)).pipe(catchError((err: unknown) => (err instanceof ClientClosedError ? EMPTY : throwError(() => err)))),
+      ),
+    );
   }
 
   /**

@@ -1,7 +1,7 @@
 import { EMPTY, catchError, distinctUntilChanged, map, of, switchMap, throwError, type Observable } from 'rxjs';
 import { NoNodeError, joinPath, sortBySequence, withRetry, type ZooKeeperClient } from '../../index';
 import { readIdentifiers } from '../contender/contender-lock';
-import { PATIENT_RETRY } from '../support/retried';
+import { UNTIL_DONE } from '../kernel/retry';
 
 /**
  * The identifier (node data) of the first contender under `parent`, as it
@@ -18,7 +18,7 @@ export function leaderIdentifier$(zk: ZooKeeperClient, parent: string, markers: 
     switchMap((first) => {
       if (first === null) return of(null);
       return zk.get(joinPath(parent, first)).pipe(
-        withRetry(PATIENT_RETRY),
+        withRetry(UNTIL_DONE),
         map(({ data }) => data.toString('utf8')),
         // Gone between the list and the read: the child watch brings the next list.
         catchError((err: unknown) => (err instanceof NoNodeError ? EMPTY : throwError(() => err))),

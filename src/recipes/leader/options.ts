@@ -1,6 +1,4 @@
-import { InvalidArgumentError } from '../../index';
 import type { NamingStyle } from '../contender/node-naming';
-import { defaultIdentifier } from '../support/identifier';
 
 /**
  * Options of a LeaderLatch.
@@ -36,23 +34,8 @@ export interface LeaderElectionOptions {
   layout?: NamingStyle;
 }
 
-/** A recipe's options argument as a JavaScript caller may give it: absent, or a plain object. */
-export function optionsObject(opts: unknown, what: string): Record<string, unknown> {
-  if (opts === undefined) return {};
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError(`${what} options must be an object`);
-  return opts as Record<string, unknown>;
-}
+/** The keys of {@link LeaderLatchOptions}. */
+export const LEADER_LATCH_OPTIONS: Record<keyof LeaderLatchOptions, true> = { identifier: true };
 
-/** The identifier option: a string (stored as UTF-8), or the default `<hostname>:<pid>`. */
-export function identifierOption(value: unknown, what: string): string {
-  if (value === undefined) return defaultIdentifier();
-  if (typeof value !== 'string') throw new InvalidArgumentError(`${what} identifier must be a string, not ${typeof value}`);
-  return value;
-}
-
-/** The layout option: 'curator' (default) or 'kazoo'. */
-export function layoutOption(value: unknown, what: string): NamingStyle {
-  if (value === undefined) return 'curator';
-  if (value !== 'curator' && value !== 'kazoo') throw new InvalidArgumentError(`${what} layout must be 'curator' or 'kazoo', not ${String(value)}`);
-  return value;
-}
+/** The keys of {@link LeaderElectionOptions}. */
+export const LEADER_ELECTION_OPTIONS: Record<keyof LeaderElectionOptions, true> = { identifier: true, layout: true };

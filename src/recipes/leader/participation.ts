@@ -13,7 +13,7 @@ import type { Holding } from '../holding';
  * - It emits the Holding while it leads, `null` while that Holding is
  *   SUSPENDED (CURATOR-460: leading through a dropped connection lets two
  *   lead), the SAME Holding again when the same session reconnects with its
- *   node still its own (CURATOR-696: HoldingImpl checks the ephemeralOwner).
+ *   node still its own (CURATOR-696: kernel/held-node checks the ephemeralOwner).
  * - When the Holding is LOST (an expiry, the session timeout spent
  *   disconnected, its node deleted by someone), it emits `null` and joins
  *   again with a new node, on the current session; a follower whose node

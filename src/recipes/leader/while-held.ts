@@ -1,4 +1,5 @@
-import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
+import { defer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { runHeld } from '../contender/held-run';
 import type { Holding } from '../holding';
 
 /**
@@ -32,38 +33,5 @@ export interface HoldSource {
  * rebuildIndex$.pipe(whileHeld(new Lock(zk, '/locks/index'))).subscribe({ complete: () => console.log('rebuilt, released') });
  */
 export function whileHeld<T>(lock: HoldSource): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let inner: Subscription | null = null;
-      /** The source has ended: what hold$ does while releasing (RELEASED, or a late LOST) is no longer news. */
-      let ending = false;
-      const finish = (holding: Holding, end: () => void): void => {
-        ending = true;
-        holding.release().then(end, (err: unknown) => subscriber.error(err));
-      };
-      const hold = lock.hold$().subscribe({
-        next: (holding) => {
-          if (inner !== null || ending) return;
-          inner = source.subscribe({
-            next: (value) => subscriber.next(value),
-            error: (err: unknown) => finish(holding, () => subscriber.error(err)),
-            complete: () => finish(holding, () => subscriber.complete()),
-          });
-        },
-        error: (err: unknown) => {
-          if (ending) return;
-          inner?.unsubscribe();
-          inner = null;
-          subscriber.error(err);
-        },
-        // A lock whose hold$ ends without a holding (never does for rxzk's): nothing to mirror.
-        complete: () => {
-          if (inner === null && !ending) subscriber.complete();
-        },
-      });
-      return () => {
-        inner?.unsubscribe();
-        hold.unsubscribe();
-      };
-    });
+  return (source) => runHeld(defer(() => lock.hold$()), () => source);
 }

@@ -1,4 +1,5 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
+import { ClientClosedError } from '../../index';
 
 /**
  * What whileLeader reads of a latch: its shared leadership (a LeaderLatch, or anything of this shape).
@@ -23,7 +24,10 @@ export interface LeadershipSource {
  * through the latch's one shared participation (joining it if no one has,
  * leaving it with the last subscriber). Completes when the source completes
  * or the latch's leadership completes (the client closed); errors when
- * either errors.
+ * either errors — except with ClientClosedError: a client's close is not an
+ * error of the stream (the source's requests fail with it before the
+ * leadership completes), so it completes then, as every stream of the
+ * client and the recipes does when the client closes.
  *
  * @example
  * interval(60_000).pipe(switchMap(() => runSchedules()), whileLeader(latch)).subscribe();
@@ -42,12 +46,12 @@ export function whileLeader<T>(latch: LeadershipSource): MonoTypeOperatorFunctio
           else if (inner === null) {
             inner = source.subscribe({
               next: (value) => subscriber.next(value),
-              error: (err: unknown) => subscriber.error(err),
+              error: (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),
               complete: () => subscriber.complete(),
             });
           }
         },
-        error: (err: unknown) => subscriber.error(err),
+        error: (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),
         complete: () => subscriber.complete(),
       });
       return () => {

@@ -1,12 +1,11 @@
-import { firstValueFrom } from 'rxjs';
-import { InvalidArgumentError, NoNodeError, RolledBackError, SessionExpiredError, joinPath, withRetry, type Stat, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
+import { InvalidArgumentError, RolledBackError, SessionExpiredError, joinPath, type Stat, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { commitProven } from '../kernel/proof';
-import { identifierOption, optionsObject } from '../leader/options';
-import { SAME_SESSION_RETRY, retriedDone } from '../support/retried';
-import { checkWaitOptions, type WaitOptions } from '../support/wait-options';
+import { SAME_SESSION, retriedDone } from '../kernel/retry';
+import { checkWaitOptions, deadlineOf, timeLeft, type WaitOptions } from '../kernel/wait';
+import { readOrNull } from '../kernel/znodes';
 import { LEASE_VERSION, decodeLease, encodeLease, formatEnd } from './lease-record';
 import { Lock } from './lock';
 
@@ -22,9 +21,11 @@ export interface LeaseOptions {
   signal?: AbortSignal;
 }
 
+/** The keys of {@link LeaseOptions}. */
+const LEASE_OPTIONS: Record<keyof LeaseOptions, true> = { identifier: true, count: true, timeout: true, signal: true };
+
 /** How many times a write that raced another writer is tried again before the lease counts as taken. */
 const WRITE_TRIES = 3;
-
 
 /**
  * A lease that never waits for its holder: kazoo's NonBlockingLease (and
@@ -76,11 +77,12 @@ export class NonBlockingLease {
    * if (!mine) console.log('two reporters are already running');
    */
   static async obtain(zk: ZooKeeperClient, path: string, durationMs: number, opts?: LeaseOptions): Promise<boolean> {
+    checkClient(zk, 'NonBlockingLease');
     const base = recipePath(path);
     if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0 || formatEnd(Date.now() + durationMs) === null) {
       throw new InvalidArgumentError(`lease duration must be a number of ms from 0 up (ending by year 9999), not ${String(durationMs)}`);
     }
-    const options = optionsObject(opts, 'NonBlockingLease');
+    const options = optionsObject(opts, 'NonBlockingLease', LEASE_OPTIONS);
     const identifier = identifierOption(options.identifier, 'NonBlockingLease');
     const { count } = options;
     if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) {
@@ -98,10 +100,10 @@ async function obtainOne(zk: ZooKeeperClient, path: string, durationMs: number, 
   // kazoo's ensure_path: persistent, so <path> stays when the lock node and the record come and go.
   await retriedDone(zk.ensurePath(path));
   const lock = new Lock(zk, path, { identifier, layout: 'kazoo' });
-  const deadline = wait.timeout === undefined ? undefined : Date.now() + wait.timeout;
+  const deadline = deadlineOf(wait);
   for (;;) {
     // One bound for every try: a try that starts over after an expiry gets what is left of it (0: one more try).
-    const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+    const timeout = timeLeft(deadline);
     try {
       return await lock.withLock((holding) => readAndReplace(zk, path, durationMs, identifier, holding), { timeout, signal: wait.signal });
     } catch (err) {
@@ -153,12 +155,7 @@ function isLost(holding: Holding): boolean {
   return holding.state === 'LOST';
 }
 
-async function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
-  try {
-    // Not across an expiry: the lock's holding ends with the session, and the attempt starts over (obtainOne).
-    return await firstValueFrom(zk.get(path).pipe(withRetry(SAME_SESSION_RETRY)));
-  } catch (err) {
-    if (err instanceof NoNodeError) return null;
-    throw err;
-  }
+/** The record, or null; not read across an expiry: the lock's holding ends with the session, and the attempt starts over (obtainOne). */
+function readRecord(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | null> {
+  return readOrNull(zk, path, SAME_SESSION);
 }

@@ -1,9 +1,8 @@
-import { toBuffer } from '../support/data';
-import { ContenderLock, recipePath } from '../contender/contender-lock';
+import type { ZooKeeperClient } from '../../index';
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
-import type { NamingStyle } from '../contender/node-naming';
-import { defaultIdentifier } from '../support/identifier';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { ContenderLock } from '../contender/contender-lock';
+import { layoutOption, type NamingStyle } from '../contender/node-naming';
+import { checkClient, defaultIdentifier, optionsObject, recipePath, toBuffer } from '../kernel/arguments';
 
 /** Options of a Lock. */
 export interface LockOptions {
@@ -18,6 +17,9 @@ export interface LockOptions {
    */
   layout?: NamingStyle;
 }
+
+/** The keys of {@link LockOptions}. */
+const LOCK_OPTIONS: Record<keyof LockOptions, true> = { identifier: true, layout: true };
 
 /** The markers a lock's contender counter follows: Curator's InterProcessMutex (and rxzk's) and kazoo's Lock. */
 export const LOCK_MARKERS = ['-lock-', '__lock__'] as const;
@@ -49,18 +51,18 @@ export class Lock extends ContenderLock {
   private readonly layout: NamingStyle;
 
   /**
-   * Nothing is sent until a method is called; a bad path or option throws here.
+   * Nothing is sent until a method is called; something that is not a client, a bad path or an unknown or bad
+   * option throws here (InvalidArgumentError, InvalidPathError).
    *
    * @example
    * const lock = new Lock(zk, '/locks/orders', { identifier: 'orders-worker-2' });
    */
-  constructor(zk: ZooKeeperClient, path: string, opts: LockOptions = {}) {
+  constructor(zk: ZooKeeperClient, path: string, opts?: LockOptions) {
+    checkClient(zk, 'Lock');
     super(zk, recipePath(path));
-    this.identifier = toBuffer(opts.identifier ?? defaultIdentifier(), 'identifier');
-    if (opts.layout !== undefined && opts.layout !== 'curator' && opts.layout !== 'kazoo') {
-      throw new InvalidArgumentError(`layout must be 'curator' or 'kazoo', not ${String(opts.layout)}`);
-    }
-    this.layout = opts.layout ?? 'curator';
+    const options = optionsObject(opts, 'Lock', LOCK_OPTIONS);
+    this.identifier = toBuffer(options.identifier ?? defaultIdentifier(), 'Lock identifier');
+    this.layout = layoutOption(options.layout, 'Lock');
   }
 
   /** @internal */

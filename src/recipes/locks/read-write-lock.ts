@@ -1,8 +1,8 @@
 import type { ZooKeeperClient } from '../../index';
 import type { ContenderSpec } from '../contender/contender';
-import { ContenderLock, recipePath } from '../contender/contender-lock';
-import type { NamingStyle } from '../contender/node-naming';
-import { identifierOption, layoutOption, optionsObject } from '../leader/options';
+import { ContenderLock } from '../contender/contender-lock';
+import { layoutOption, type NamingStyle } from '../contender/node-naming';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { READ_WRITE_MARKERS, readerDecides, writerDecides } from './read-write-rules';
 
 /** Options of a ReadWriteLock. */
@@ -19,6 +19,9 @@ export interface ReadWriteLockOptions {
    */
   layout?: NamingStyle;
 }
+
+/** The keys of {@link ReadWriteLockOptions}. */
+const READ_WRITE_LOCK_OPTIONS: Record<keyof ReadWriteLockOptions, true> = { identifier: true, layout: true };
 
 /**
  * One side of a {@link ReadWriteLock}: `readLock` (shared) or `writeLock`
@@ -88,8 +91,9 @@ export class ReadWriteLock {
    * const rw = new ReadWriteLock(zk, '/locks/catalog', { layout: 'kazoo' }); // shared with kazoo ReadLock/WriteLock
    */
   constructor(zk: ZooKeeperClient, path: string, opts?: ReadWriteLockOptions) {
+    checkClient(zk, 'ReadWriteLock');
     const lockPath = recipePath(path);
-    const options = optionsObject(opts, 'ReadWriteLock');
+    const options = optionsObject(opts, 'ReadWriteLock', READ_WRITE_LOCK_OPTIONS);
     const identifier = Buffer.from(identifierOption(options.identifier, 'ReadWriteLock'), 'utf8');
     const layout = layoutOption(options.layout, 'ReadWriteLock');
     this.readLock = new ReadWriteLockHalf(zk, lockPath, 'read', identifier, layout);

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { Holding } from '../holding';
-import type { WaitOptions } from '../support/wait-options';
+import type { WaitOptions } from '../kernel/wait';
 import { Lock } from './lock';
 
 /**

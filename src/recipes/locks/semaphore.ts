@@ -2,11 +2,11 @@ import { Observable, type Subscription } from 'rxjs';
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import { contend } from '../contender/contender';
-import { ContenderLock, recipePath } from '../contender/contender-lock';
+import { ContenderLock } from '../contender/contender-lock';
+import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
-import { identifierOption, optionsObject } from '../leader/options';
-import type { WaitOptions } from '../support/wait-options';
+import { deadlineOf, timeLeft, type WaitOptions } from '../kernel/wait';
 import { SemaphoreMutex } from './semaphore-mutex';
 
 /** Options of a Semaphore. */
@@ -16,6 +16,9 @@ export interface SemaphoreOptions {
   /** This participant's identifier, stored as its lease node's data (default `<hostname>:<pid>`). */
   identifier?: string;
 }
+
+/** The keys of {@link SemaphoreOptions}. */
+const SEMAPHORE_OPTIONS: Record<keyof SemaphoreOptions, true> = { maxLeases: true, identifier: true };
 
 /** The marker a lease's counter follows: Curator InterProcessSemaphoreV2's LEASE_BASE_NAME (`lease-`), after its protection prefix. */
 export const LEASE_MARKERS = ['-lease-'] as const;
@@ -57,9 +60,10 @@ export class Semaphore extends ContenderLock {
    * const sem = new Semaphore(zk, '/sem/db', { maxLeases: 5, identifier: 'db-worker-1' });
    */
   constructor(zk: ZooKeeperClient, path: string, opts: SemaphoreOptions) {
+    checkClient(zk, 'Semaphore');
     const base = recipePath(path);
     super(zk, joinPath(base, 'leases'));
-    const options = optionsObject(opts, 'Semaphore');
+    const options = optionsObject(opts, 'Semaphore', SEMAPHORE_OPTIONS);
     const { maxLeases } = options;
     if (typeof maxLeases !== 'number' || !Number.isInteger(maxLeases) || maxLeases < 1 || maxLeases > MAX_LEASES) {
       throw new InvalidArgumentError(`Semaphore maxLeases must be an integer from 1 to ${MAX_LEASES}, not ${String(maxLeases)}`);
@@ -98,7 +102,7 @@ export class Semaphore extends ContenderLock {
    */
   protected override attempt(wait: WaitOptions): Observable<Holding> {
     return new Observable<Holding>((subscriber) => {
-      const deadline = wait.timeout === undefined ? undefined : Date.now() + wait.timeout;
+      const deadline = deadlineOf(wait);
       let lease: Subscription | null = null;
       let mutex: Subscription | null = null;
       let mutexHeld = false;
@@ -112,8 +116,7 @@ export class Semaphore extends ContenderLock {
         next: () => {
           if (mutexHeld) return;
           mutexHeld = true;
-          const left = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-          lease = contend(this.zk, this.leaseSpec(letMutexGo), { timeout: left, signal: wait.signal }).subscribe({
+          lease = contend(this.zk, this.leaseSpec(letMutexGo), { timeout: timeLeft(deadline), signal: wait.signal }).subscribe({
             next: (holding) => subscriber.next(holding),
             error: (err: unknown) => subscriber.error(timedOut(err)),
           });

@@ -1,5 +1,5 @@
 import { debounceTime, filter, firstValueFrom, fromEvent, map, merge, takeUntil, type Observable, type Subscriber } from 'rxjs';
-import { isConnected, type ZooKeeperClient } from '../../index';
+import { isConnected, joinPath, type ZooKeeperClient } from '../../index';
 import type { Holding } from '../holding';
 import { Lock } from '../locks/lock';
 import type { Party } from './party';
@@ -135,7 +135,7 @@ export class PartitionRun {
     this.stop.signal.addEventListener('abort', onStop, { once: true });
     try {
       for (const item of share) {
-        const lock = new Lock(this.setup.zk, `${this.setup.locksPath}/${item}`, { identifier, layout: 'kazoo' });
+        const lock = new Lock(this.setup.zk, joinPath(this.setup.locksPath, item), { identifier, layout: 'kazoo' });
         try {
           this.held.push(await lock.acquire({ signal: abort.signal }));
         } catch (err) {

@@ -1,8 +1,6 @@
 import { Observable } from 'rxjs';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
-import { checkClient } from '../queues/check-client';
-import { defaultIdentifier } from '../support/identifier';
+import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
+import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
 import { checkShallowIdentifier } from './member-names';
 import { checkItems, roundRobin, type PartitionFunction } from './partition';
 import { PartitionRun, type PartitionEvent } from './partition-run';
@@ -18,10 +16,11 @@ export interface PartitionerOptions {
   settle?: number;
 }
 
+/** The keys of {@link PartitionerOptions}. */
+const PARTITIONER_OPTIONS: Record<keyof PartitionerOptions, true> = { identifier: true, partition: true, settle: true };
+
 function checkOptions(opts: unknown): { identifier: string; partition: PartitionFunction; settle: number } {
-  if (opts === undefined) return { identifier: defaultIdentifier(), partition: roundRobin, settle: 30_000 };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('partitioner options must be an object');
-  const { identifier, partition, settle } = opts as Record<string, unknown>;
+  const { identifier, partition, settle } = optionsObject(opts, 'Partitioner', PARTITIONER_OPTIONS);
   if (identifier !== undefined && typeof identifier !== 'string') throw new InvalidArgumentError('a partitioner identifier must be a string');
   if (partition !== undefined && typeof partition !== 'function') throw new InvalidArgumentError('partition must be a function');
   if (settle !== undefined && (typeof settle !== 'number' || !Number.isFinite(settle) || settle < 0 || settle > 0x7fffffff)) {
@@ -90,10 +89,9 @@ export class Partitioner {
    */
   partitions$(): Observable<PartitionEvent> {
     return new Observable<PartitionEvent>((subscriber) => {
-      const prefix = this.path === '/' ? '' : this.path;
-      const party = new Party(this.zk, `${prefix}/party`, { identifier: this.options.identifier, shallow: true });
+      const party = new Party(this.zk, joinPath(this.path, 'party'), { identifier: this.options.identifier, shallow: true });
       const run = new PartitionRun(
-        { zk: this.zk, party, locksPath: `${prefix}/locks`, items: this.items, ...this.options },
+        { zk: this.zk, party, locksPath: joinPath(this.path, 'locks'), items: this.items, ...this.options },
         subscriber,
       );
       run.start();

@@ -1,9 +1,7 @@
 import { distinctUntilChanged, switchMap, type Observable } from 'rxjs';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { recipePath } from '../contender/contender-lock';
-import { defaultIdentifier } from '../support/identifier';
-import { checkClient } from '../queues/check-client';
-import { MemberNode } from './member-node';
+import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
+import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
+import { NodeKeeper } from '../kernel/node-keeper';
 import { checkShallowIdentifier, memberName } from './member-names';
 import { listMembers, readMembers } from './read-members';
 
@@ -15,10 +13,11 @@ export interface PartyOptions {
   shallow?: boolean;
 }
 
+/** The keys of {@link PartyOptions}. */
+const PARTY_OPTIONS: Record<keyof PartyOptions, true> = { identifier: true, shallow: true };
+
 function checkPartyOptions(opts: unknown): { identifier: string; shallow: boolean } {
-  if (opts === undefined) return { identifier: defaultIdentifier(), shallow: false };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('party options must be an object');
-  const { identifier, shallow } = opts as { identifier?: unknown; shallow?: unknown };
+  const { identifier, shallow } = optionsObject(opts, 'Party', PARTY_OPTIONS);
   if (identifier !== undefined && typeof identifier !== 'string') throw new InvalidArgumentError('a party identifier must be a string');
   if (shallow !== undefined && typeof shallow !== 'boolean') throw new InvalidArgumentError('shallow must be a boolean');
   const id = identifier ?? defaultIdentifier();
@@ -45,7 +44,11 @@ function checkPartyOptions(opts: unknown): { identifier: string; shallow: boolea
  */
 export class Party {
   private readonly path: string;
-  private readonly member: MemberNode;
+  /** This member's node: one name per Party object, as kazoo's (`self.create_path` made once); a re-join makes it again. */
+  private readonly memberPath: string;
+  private readonly data: Buffer;
+  /** The keeper of this member's node while joined (re-made after an expiry or a deletion by someone else). */
+  private member: NodeKeeper | null = null;
   private readonly shallow: boolean;
   /** This member's identifier. */
   readonly identifier: string;
@@ -67,14 +70,13 @@ export class Party {
     const { identifier, shallow } = checkPartyOptions(opts);
     this.identifier = identifier;
     this.shallow = shallow;
-    const prefix = this.path === '/' ? '' : this.path;
-    // One node name per Party object, as kazoo's (`self.create_path` made once): a re-join re-creates the same name.
-    this.member = new MemberNode(zk, `${prefix}/${memberName(shallow, identifier)}`, Buffer.from(identifier, 'utf8'), true);
+    this.memberPath = joinPath(this.path, memberName(shallow, identifier));
+    this.data = Buffer.from(identifier, 'utf8');
   }
 
   /** This member's node path (the same across re-creations). */
   get node(): string {
-    return this.member.node;
+    return this.memberPath;
   }
 
   /**
@@ -85,7 +87,21 @@ export class Party {
    * await party.join();
    */
   join(): Promise<void> {
-    return this.member.start();
+    if (this.member === null) {
+      // A member of an earlier session the server has not reaped yet is never taken as ours (CURATOR-604): replaced.
+      this.member = new NodeKeeper(this.zk, { path: this.memberPath, mode: 'EPHEMERAL', inTheWay: 'replace', watch: true }, this.data);
+      this.member.start();
+    }
+    const member = this.member;
+    return member.placed.then(
+      () => undefined,
+      (err: unknown) => {
+        // Never made (the client closed, NoAuth, …): not joined.
+        if (this.member === member) this.member = null;
+        void member.stop(false);
+        throw err;
+      },
+    );
   }
 
   /**
@@ -95,7 +111,9 @@ export class Party {
    * await party.leave();
    */
   leave(): Promise<void> {
-    return this.member.stop();
+    const member = this.member;
+    this.member = null;
+    return member === null ? Promise.resolve() : member.stop(true);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { NoNodeError, type ZooKeeperClient } from '../../index';
-import { retried } from '../support/retried';
+import { joinPath, type ZooKeeperClient } from '../../index';
+import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 import { isPartyMember, shallowIdentifier, sortIdentifiers } from './member-names';
 
 /**
@@ -13,20 +13,12 @@ export async function readMembers(zk: ZooKeeperClient, path: string, shallow: bo
   if (shallow) {
     return sortIdentifiers(names.map(shallowIdentifier).filter((id): id is string => id !== null));
   }
-  const ids = await Promise.all(
-    names.filter(isPartyMember).map((name) =>
-      retried(zk.get(`${path}/${name}`)).then(
-        (v) => v.data.toString('utf8'),
-        (err: unknown) => (err instanceof NoNodeError ? null : Promise.reject(err)),
-      ),
-    ),
-  );
+  const ids = await Promise.all(names.filter(isPartyMember).map(async (name) => (await readOrNull(zk, joinPath(path, name)))?.data.toString('utf8') ?? null));
   return sortIdentifiers(ids.filter((id): id is string => id !== null));
 }
 
 /** The members now (no watch). */
 export async function listMembers(zk: ZooKeeperClient, path: string, shallow: boolean): Promise<string[]> {
-  const names = await retried(zk.getChildren(path)).catch((err: unknown) => (err instanceof NoNodeError ? null : Promise.reject(err)));
-  return readMembers(zk, path, shallow, names);
+  return readMembers(zk, path, shallow, await childrenOrEmpty(zk, path));
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Acl, type CreateMode } from '../../index';
+import { optionsObject } from '../kernel/arguments';
 
 /** Options of a PersistentNode. */
 export interface PersistentNodeOptions {
@@ -10,6 +11,9 @@ export interface PersistentNodeOptions {
   acl?: Acl[];
 }
 
+/** The keys of {@link PersistentNodeOptions}. */
+const PERSISTENT_NODE_OPTIONS: Record<keyof PersistentNodeOptions, true> = { mode: true, ttl: true, acl: true };
+
 const MODES: readonly CreateMode[] = [
   'PERSISTENT', 'EPHEMERAL', 'PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL', 'CONTAINER', 'PERSISTENT_WITH_TTL', 'PERSISTENT_SEQUENTIAL_WITH_TTL',
 ];
@@ -19,15 +23,11 @@ export interface NodeSpec {
   mode: CreateMode;
   ttl: number | undefined;
   acl: Acl[] | undefined;
-  sequential: boolean;
 }
 
 /** A PersistentNode's options as a JavaScript caller may give them, checked before anything is sent. */
 export function checkNodeOptions(opts: unknown): NodeSpec {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
-    throw new InvalidArgumentError('PersistentNode options must be an object');
-  }
-  const { mode = 'EPHEMERAL', ttl, acl } = (opts ?? {}) as Record<string, unknown>;
+  const { mode = 'EPHEMERAL', ttl, acl } = optionsObject(opts, 'PersistentNode', PERSISTENT_NODE_OPTIONS);
   if (!MODES.includes(mode as CreateMode)) throw new InvalidArgumentError(`PersistentNode mode must be one of ${MODES.join(', ')}, not ${String(mode)}`);
   const withTtl = (mode as string).endsWith('_WITH_TTL');
   if (withTtl && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0)) {
@@ -35,5 +35,5 @@ export function checkNodeOptions(opts: unknown): NodeSpec {
   }
   if (!withTtl && ttl !== undefined) throw new InvalidArgumentError(`PersistentNode ttl needs a *_WITH_TTL mode, not ${String(mode)}`);
   if (acl !== undefined && !Array.isArray(acl)) throw new InvalidArgumentError('PersistentNode acl must be an array of { perms, scheme, id }');
-  return { mode: mode as CreateMode, ttl: ttl as number | undefined, acl: acl as Acl[] | undefined, sequential: (mode as string).includes('SEQUENTIAL') };
+  return { mode: mode as CreateMode, ttl: ttl as number | undefined, acl: acl as Acl[] | undefined };
 }

@@ -1,22 +1,8 @@
-import { Observable, ReplaySubject, firstValueFrom, share, type Subscription } from 'rxjs';
-import {
-  ClientClosedError,
-  NoNodeError,
-  NodeExistsError,
-  isConnected,
-  withRetry,
-  type CreateOptions,
-  type Data,
-  type ZooKeeperClient,
-} from '../../index';
-import { recipePath } from '../contender/contender-lock';
-import { toBuffer } from '../support/data';
-import { removeNode } from '../support/remove-node';
-import { PATIENT_RETRY } from '../support/retried';
+import { Observable, ReplaySubject, share } from 'rxjs';
+import { ClientClosedError, isConnected, type Data, type ZooKeeperClient } from '../../index';
+import { checkClient, recipePath, toBuffer } from '../kernel/arguments';
+import { NodeKeeper } from '../kernel/node-keeper';
 import { checkNodeOptions, type NodeSpec, type PersistentNodeOptions } from './options';
-
-/** The node's requests go on across dropped connections and expiries; only what no reconnect mends reaches hold$(). */
-const RETRY = PATIENT_RETRY;
 
 /**
  * A node that exists while it is held, whatever happens to the session
@@ -42,8 +28,8 @@ export class PersistentNode {
   private readonly path: string;
   private readonly spec: NodeSpec;
   private data: Buffer;
-  /** The node's path while held, null otherwise. */
-  private current: string | null = null;
+  /** The keeper of the node while held (one for all subscribers), null otherwise. */
+  private keeper: NodeKeeper | null = null;
   private readonly held$: Observable<string>;
 
   /**
@@ -58,6 +44,7 @@ export class PersistentNode {
     data: Data,
     opts?: PersistentNodeOptions,
   ) {
+    checkClient(zk, 'PersistentNode');
     this.path = recipePath(path);
     this.data = toBuffer(data);
     this.spec = checkNodeOptions(opts);
@@ -91,100 +78,29 @@ export class PersistentNode {
    */
   async setData(data: Data): Promise<void> {
     this.data = toBuffer(data);
-    const current = this.current;
-    if (current === null) return;
-    await this.write(current, this.data).catch((err: unknown) => {
-      // Being re-created: the new node gets the new data.
-      if (!(err instanceof NoNodeError)) throw err;
-    });
+    await this.keeper?.setData(this.data);
   }
 
   private hold(): Observable<string> {
     return new Observable<string>((subscriber) => {
-      let stopped = false;
+      const { mode, ttl, acl } = this.spec;
+      const keeper = new NodeKeeper(this.zk, { path: this.path, mode, ttl, acl, inTheWay: 'adopt', watch: true }, this.data);
+      this.keeper = keeper;
+      const placements = keeper.placed$.subscribe((path) => subscriber.next(path));
+      keeper.placed.catch((err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)));
       let started = false;
-      let creating = false;
-      let watching: Subscription | null = null;
-
-      const establish = (): void => {
-        if (creating || stopped) return;
-        creating = true;
-        watching?.unsubscribe();
-        watching = null;
-        this.current = null;
-        const data = this.data;
-        this.createOrAdopt(data).then(
-          (path) => {
-            creating = false;
-            if (stopped) {
-              // Unsubscribed while the create was under way: it must not outlive the hold.
-              removeNode(this.zk, path).subscribe({ error: () => undefined });
-              return;
-            }
-            this.current = path;
-            if (this.data !== data) void this.setData(this.data).catch(() => undefined);
-            subscriber.next(path);
-            follow(path);
-          },
-          (err: unknown) => {
-            creating = false;
-            if (stopped) return;
-            if (err instanceof ClientClosedError) subscriber.complete();
-            else subscriber.error(err);
-          },
-        );
-      };
-
-      // Watches the node: gone (deleted by someone, or with an expired session) means create it again.
-      const follow = (path: string): void => {
-        watching = this.zk.exists$(path).subscribe({
-          next: (stat) => stat === null && establish(),
-          error: (err: unknown) => subscriber.error(err),
-        });
-      };
-
       const states = this.zk.state$.subscribe((state) => {
-        if (state === 'CLOSED' && started) subscriber.complete();
-        else if (!started && isConnected(state)) {
-          started = true;
-          establish();
-        }
+        if (isConnected(state)) started = true;
+        else if (state === 'CLOSED' && started) subscriber.complete();
       });
-
+      keeper.start();
       return () => {
-        stopped = true;
         states.unsubscribe();
-        watching?.unsubscribe();
-        const path = this.current;
-        this.current = null;
-        if (path !== null && this.zk.state !== 'CLOSED') removeNode(this.zk, path).subscribe({ error: () => undefined });
+        placements.unsubscribe();
+        if (this.keeper === keeper) this.keeper = null;
+        // Deleted (retried across reconnects until gone) unless the client closed: its ephemerals went with the session.
+        void keeper.stop(this.zk.state !== 'CLOSED').catch(() => undefined);
       };
     });
-  }
-
-  /** Creates the node, or adopts the one at the path (giving it this node's data); retried until it is there. */
-  private async createOrAdopt(data: Buffer): Promise<string> {
-    const opts: CreateOptions = { mode: this.spec.mode, makePath: true, containerParents: true };
-    if (this.spec.ttl !== undefined) opts.ttl = this.spec.ttl;
-    if (this.spec.acl !== undefined) opts.acl = this.spec.acl;
-    if (this.spec.sequential) opts.protected = true;
-    for (;;) {
-      try {
-        return await firstValueFrom(this.zk.create(this.path, data, opts).pipe(withRetry(RETRY)));
-      } catch (err) {
-        if (!(err instanceof NodeExistsError)) throw err;
-      }
-      try {
-        await this.write(this.path, data);
-        return this.path;
-      } catch (err) {
-        // Deleted between the create and the set: create again.
-        if (!(err instanceof NoNodeError)) throw err;
-      }
-    }
-  }
-
-  private write(path: string, data: Buffer): Promise<unknown> {
-    return firstValueFrom(this.zk.set(path, data).pipe(withRetry(RETRY)));
   }
 }

@@ -7,8 +7,22 @@ export interface Claim<T> {
   undo(): Promise<void>;
 }
 
-/** Tries the candidates in order; the first one taken, or `null` when every one was gone or taken by another. */
-export type Attempt<T> = (candidates: readonly string[]) => Promise<Claim<T> | null>;
+/** What a consumer's attempt runs under. */
+export interface TakeContext {
+  /** Aborted once the consumer stops: it tries no further candidate (what it took of the one in hand is still given back). */
+  readonly stopped: AbortSignal;
+  /**
+   * Whether `name` is still among the candidates the lists give now (they are read again while the attempt runs): one
+   * that left them since the attempt began — taken or acked by another consumer — is not worth its round trips.
+   */
+  listed(name: string): boolean;
+}
+
+/** Tries the candidates in order; the first one taken, or `null` when every one was gone or taken by another, or it stopped. */
+export type TakeFirst<T> = (candidates: readonly string[], context: TakeContext) => Promise<Claim<T> | null>;
+
+/** A context for a take without a consumer (Queue.get): never stopped, every candidate worth a try. */
+export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal, listed: () => true };
 
 /**
  * One consumer: takes entries one at a time, in order, for as long as it
@@ -18,35 +32,39 @@ export type Attempt<T> = (candidates: readonly string[]) => Promise<Claim<T> | n
  *
  * `deliver` is given each entry; the next one is taken only once what it
  * returns has settled (a LockingQueue's `take$` waits for the ack or release).
- * `stop()` ends it: no attempt starts after it, and an entry taken by an
- * attempt already in flight is handed back (`undo`) — so a consumer stopped by
- * a timeout, an abort or an unsubscribe consumes nothing later.
+ * `stop()` ends it: no attempt starts after it, the attempt in flight tries no
+ * further candidate, and an entry it took is handed back (`undo`) — so a
+ * consumer stopped by a timeout, an abort or an unsubscribe consumes nothing later.
  */
 export class ConsumeLoop<T> {
+  /** Aborted when stop() is called: the attempt in flight stops trying, and a wait for `deliver` gives way to it. */
+  private readonly stopping = new AbortController();
   private latest: readonly string[] = [];
+  /** `latest` as a set, for {@link TakeContext.listed}. */
+  private listedNow: ReadonlySet<string> = new Set();
+  private readonly context: TakeContext = { stopped: this.stopping.signal, listed: (name) => this.listedNow.has(name) };
   /** Candidates not tried since they were read (or an entry was just taken: there may be more). */
   private fresh = false;
   private ended = false;
   private wake: (() => void) | null = null;
   private lists: Subscription | null = null;
   private listError: { error: unknown } | null = null;
-  /** Resolves when stop() is called: a wait for `deliver` gives way to it. */
-  private readonly stopping: Promise<void>;
-  private onStop!: () => void;
+  private readonly stopped$: Promise<void>;
   /** Settles once the loop has finished (an entry in flight handed back); rejects with an error no retry mends. */
   readonly done: Promise<void>;
 
   constructor(
     candidates$: Observable<readonly string[]>,
-    private readonly attempt: Attempt<T>,
+    private readonly takeFirst: TakeFirst<T>,
     private readonly deliver: (value: T) => void | Promise<void>,
     /** Told each time every candidate was tried and none could be taken (a take that tries once gives up then). */
     private readonly idle: () => void = () => undefined,
   ) {
-    this.stopping = new Promise<void>((resolve) => (this.onStop = resolve));
+    this.stopped$ = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
     const lists = candidates$.subscribe({
       next: (names) => {
         this.latest = names;
+        this.listedNow = new Set(names);
         this.fresh = true;
         this.notify();
       },
@@ -77,7 +95,7 @@ export class ConsumeLoop<T> {
     this.lists?.unsubscribe();
     this.lists = null;
     this.notify();
-    this.onStop();
+    this.stopping.abort();
     return this.done.catch(() => undefined);
   }
 
@@ -92,7 +110,7 @@ export class ConsumeLoop<T> {
       for (;;) {
         const candidates = await this.next();
         if (candidates === null) break;
-        const claim = await this.attempt(candidates);
+        const claim = await this.takeFirst(candidates, this.context);
         if (claim === null) {
           if (!this.fresh) this.idle();
           continue;
@@ -104,7 +122,7 @@ export class ConsumeLoop<T> {
         // Taken: the rest of the list may still be there.
         this.fresh = true;
         // The entry delivered is the taker's now: stopping does not wait for what it does with it.
-        await Promise.race([this.deliver(claim.value), this.stopping]);
+        await Promise.race([this.deliver(claim.value), this.stopped$]);
       }
     } finally {
       this.lists?.unsubscribe();

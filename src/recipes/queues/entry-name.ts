@@ -1,4 +1,5 @@
 import { InvalidArgumentError, compareSequence, sequenceNumber } from '../../index';
+import { optionsObject } from '../kernel/arguments';
 
 /** kazoo's default priority (queue.py `put(value, priority=100)`). */
 export const DEFAULT_PRIORITY = 100;
@@ -12,11 +13,12 @@ export function checkPriority(priority: unknown): number {
   return priority;
 }
 
+/** The keys of a put's options. */
+const PUT_OPTIONS: Record<'priority', true> = { priority: true };
+
 /** A put's options, checked as a JavaScript caller may give them. */
 export function checkPutOptions(opts: unknown): { priority: number } {
-  if (opts === undefined) return { priority: DEFAULT_PRIORITY };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('put options must be an object');
-  return { priority: checkPriority((opts as { priority?: unknown }).priority) };
+  return { priority: checkPriority(optionsObject(opts, 'put', PUT_OPTIONS).priority) };
 }
 
 /**

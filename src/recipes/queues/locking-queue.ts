@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { combineLatest, map, type Observable } from 'rxjs';
-import type { ZooKeeperClient } from '../../index';
+import { joinPath, type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
-import { recipePath } from '../contender/contender-lock';
-import type { Data } from '../support/data';
-import type { WaitOptions } from '../support/wait-options';
-import { checkClient } from './check-client';
+import { checkClient, recipePath } from '../kernel/arguments';
+import type { WaitOptions } from '../kernel/wait';
 import { ConsumeLoop } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
@@ -59,12 +57,11 @@ export class LockingQueue {
   ) {
     checkClient(zk, 'LockingQueue');
     const base = recipePath(path);
-    const prefix = base === '/' ? '' : base;
-    const { container } = checkQueueOptions(opts);
+    const { container } = checkQueueOptions(opts, 'LockingQueue');
     this.layout = {
       zk,
-      entries: `${prefix}/entries`,
-      taken: `${prefix}/taken`,
+      entries: joinPath(base, 'entries'),
+      taken: joinPath(base, 'taken'),
       container,
       id: Buffer.from(randomUUID().replace(/-/g, ''), 'ascii'),
       mine: new Set(),
@@ -119,7 +116,7 @@ export class LockingQueue {
    * await entry.ack();
    */
   take(opts?: WaitOptions): Promise<QueueEntry> {
-    return takeOnce(this.consumer(), opts, 'take');
+    return takeOnce(this.zk, this.consumer(), opts, 'take');
   }
 
   /**
@@ -156,6 +153,6 @@ export class LockingQueue {
           .map((e) => e.name);
       }),
     );
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names) => lockFirst(this.layout, names), deliver, idle);
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => lockFirst(this.layout, names, context), deliver, idle);
   }
 }

@@ -1,7 +1,7 @@
-import { InvalidArgumentError, NoNodeError, RolledBackError, parentOf, type Data, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, NoNodeError, RolledBackError, joinPath, parentOf, type Data, type ZooKeeperClient } from '../../index';
 import { commitProven } from '../kernel/proof';
-import { toBuffer } from '../support/data';
-import { retried, retriedDone } from '../support/retried';
+import { optionsObject, toBuffer } from '../kernel/arguments';
+import { retried, retriedDone } from '../kernel/retry';
 import { checkPutOptions, entryPrefix } from './entry-name';
 
 /**
@@ -21,11 +21,12 @@ export interface QueueOptions {
   parents?: QueueParents;
 }
 
+/** The keys of {@link QueueOptions}. */
+const QUEUE_OPTIONS: Record<keyof QueueOptions, true> = { parents: true };
+
 /** Checks a queue's options as a JavaScript caller may give them. */
-export function checkQueueOptions(opts: unknown): { container: boolean } {
-  if (opts === undefined) return { container: true };
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new InvalidArgumentError('queue options must be an object');
-  const { parents } = opts as { parents?: unknown };
+export function checkQueueOptions(opts: unknown, what: string): { container: boolean } {
+  const { parents } = optionsObject(opts, what, QUEUE_OPTIONS);
   if (parents !== undefined && parents !== 'container' && parents !== 'persistent') {
     throw new InvalidArgumentError(`parents must be 'container' or 'persistent', not ${String(parents)}`);
   }
@@ -76,11 +77,11 @@ export async function putEntries(target: EntryDir, items: unknown, opts: unknown
  */
 async function commitEntries(target: EntryDir, data: readonly Buffer[], priority: number): Promise<void> {
   const { zk, dir, container } = target;
-  const receipts = parentOf(dir);
+  const receipts = receiptsOf(dir);
   for (let attempt = 0; ; attempt++) {
     try {
       await commitProven(zk, receipts, (tx) => {
-        for (const bytes of data) tx.create(`${dir}/${entryPrefix(priority)}`, bytes, { sequential: true });
+        for (const bytes of data) tx.create(joinPath(dir, entryPrefix(priority)), bytes, { sequential: true });
         return tx;
       });
       return;
@@ -90,6 +91,16 @@ async function commitEntries(target: EntryDir, data: readonly Buffer[], priority
       await retriedDone(zk.ensurePath(dir, undefined, { container }));
     }
   }
+}
+
+/**
+ * Where the receipts of writes under `dir` go (kernel/proof): beside the queue node, in its parent, never under
+ * `dir`, whose every child a kazoo consumer takes as an item. A queue at the root (of a chroot) has no parent: its
+ * receipts go in the root itself, which rxzk's consumers read only for `entry-` names (a kazoo Queue at a root would
+ * take them as items; kazoo's layout leaves no other place).
+ */
+export function receiptsOf(dir: string): string {
+  return dir === '/' ? dir : parentOf(dir);
 }
 
 /** The number of children of `dir` (kazoo's `len(queue)`: the parent's numChildren), 0 when it is not there. */

@@ -1,9 +1,11 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, type ZooKeeperClient } from '../../index';
+import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, joinPath, type ZooKeeperClient } from '../../index';
+import { LockLostError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
-import type { Claim } from './consume-loop';
-import { EntryLock } from './entry-lock';
-import { retried, untilConnected } from '../support/retried';
+import { HeldNode } from '../kernel/held-node';
+import { retried, untilConnected } from '../kernel/retry';
+import { readOrNull } from '../kernel/znodes';
+import type { Claim, TakeContext } from './consume-loop';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`
@@ -32,7 +34,12 @@ export interface QueueEntry {
   /**
    * Done with it: deletes the entry and its lock in one transaction.
    * LockLostError when the lock is no longer this consumer's (it never
-   * touches another consumer's lock).
+   * touches another consumer's lock): the entry goes to another consumer.
+   * A transaction whose reply was lost is settled by the lock itself back on
+   * the same session (gone: acked; still there: sent again); when the session
+   * ended first it rejects with {@link OutcomeUnknownError} (its `cause` the
+   * lost reply's error): the entry was acked once, or it goes to another
+   * consumer — processed again, at least once either way.
    *
    * @example
    * await entry.ack();
@@ -71,11 +78,14 @@ export interface LockingLayout {
 }
 
 class LockedEntry implements QueueEntry {
+  /** The ack or release under way (each idempotent; the other one then rejects). */
+  private finishing: { op: 'ack' | 'release'; done: Promise<void> } | null = null;
+
   constructor(
     readonly data: Buffer,
     readonly name: string,
     private readonly entryPath: string,
-    readonly lock: EntryLock,
+    readonly lock: HeldNode,
   ) {}
 
   get signal(): AbortSignal {
@@ -83,15 +93,29 @@ class LockedEntry implements QueueEntry {
   }
 
   ack(): Promise<void> {
-    return this.lock.finish('ack', this.entryPath);
+    return this.finish('ack', () => this.lock.removeWith([this.entryPath]));
   }
 
   release(): Promise<void> {
-    return this.lock.release();
+    return this.finish('release', async () => {
+      await this.lock.release();
+      // LOST rather than released by us: the entry went back by itself (the session ended), or is another's.
+      if (this.lock.state === 'LOST') throw new LockLostError(this.lock);
+    });
   }
 
   holdsLock(): Promise<boolean> {
     return this.lock.holds();
+  }
+
+  private finish(op: 'ack' | 'release', run: () => Promise<void>): Promise<void> {
+    if (this.finishing !== null) {
+      return this.finishing.op === op ? this.finishing.done : Promise.reject(new LockLostError(this.lock, `${this.lock.node} was already ${this.finishing.op}ed`));
+    }
+    if (this.lock.state === 'LOST') return Promise.reject(new LockLostError(this.lock));
+    const done = run();
+    this.finishing = { op, done };
+    return done;
   }
 }
 
@@ -100,10 +124,17 @@ class LockedEntry implements QueueEntry {
  * its lock `taken/<name>` (ephemeral, this queue's id as data); a lock that
  * exists is another consumer's: on to the next candidate, without reading
  * the lists again. With the lock made, the entry is read; if it was acked
- * meanwhile (gone) the lock is removed and the next candidate tried.
+ * meanwhile (gone) the lock is removed and the next candidate tried. A
+ * candidate that left the lists since the attempt began (locked or acked by
+ * another) is skipped, and once `stopped` no further one is tried: a list read
+ * before a fault may hold hundreds of entries acked since, four round trips
+ * each (issue 17: takes that ended 7–56 s past their timeout, consumers that
+ * never recovered within 30 s of the faults' end).
  */
-export async function lockFirst(layout: LockingLayout, candidates: readonly string[]): Promise<Claim<QueueEntry> | null> {
+export async function lockFirst(layout: LockingLayout, candidates: readonly string[], { stopped, listed }: TakeContext): Promise<Claim<QueueEntry> | null> {
   for (const name of candidates) {
+    if (stopped.aborted) return null;
+    if (!listed(name)) continue;
     if (layout.mine.has(name)) continue;
     layout.mine.add(name);
     const lock = await createLock(layout, name).catch((err: unknown) => {
@@ -115,7 +146,7 @@ export async function lockFirst(layout: LockingLayout, candidates: readonly stri
       continue;
     }
     lock.state$.subscribe({ complete: () => layout.mine.delete(name) });
-    const entryPath = `${layout.entries}/${name}`;
+    const entryPath = joinPath(layout.entries, name);
     let data: Buffer;
     try {
       data = (await retried(layout.zk.get(entryPath))).data;
@@ -132,13 +163,13 @@ export async function lockFirst(layout: LockingLayout, candidates: readonly stri
 }
 
 /** This consumer's lock on `name`, or `null` when another consumer has it. */
-async function createLock(layout: LockingLayout, name: string): Promise<EntryLock | null> {
+async function createLock(layout: LockingLayout, name: string): Promise<HeldNode | null> {
   const { zk, taken, id, container } = layout;
-  const node = `${taken}/${name}`;
+  const node = joinPath(taken, name);
   for (;;) {
     try {
       const { stat } = await firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));
-      return new EntryLock(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session?.timeout ?? 0 });
+      return new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session?.timeout ?? 0 }, 'proven-owner');
     } catch (err) {
       if (err instanceof NodeExistsError) return null;
       // Never applied (queued while the session ended, or refused as expired): make it on the new session.
@@ -148,11 +179,11 @@ async function createLock(layout: LockingLayout, name: string): Promise<EntryLoc
       }
       if (!(err instanceof ConnectionLossError)) throw err;
       // Applied or not? The lock says whose it is: this session's, with this queue object's id (ZOOKEEPER-1262).
-      const found = await retried(zk.get(node)).catch((e: unknown) => (e instanceof NoNodeError ? null : Promise.reject(e)));
+      const found = await readOrNull(zk, node);
       if (found === null) continue;
       const { data, stat } = found;
       if (stat.ephemeralOwner !== zk.session?.id || !data.equals(id)) return null;
-      return new EntryLock(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session.timeout });
+      return new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session.timeout }, 'proven-owner');
     }
   }
 }

@@ -1,14 +1,12 @@
 import { map, type Observable } from 'rxjs';
-import { NoNodeError, type ZooKeeperClient } from '../../index';
+import { type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
-import { recipePath } from '../contender/contender-lock';
-import type { Data } from '../support/data';
-import type { WaitOptions } from '../support/wait-options';
-import { checkClient } from './check-client';
+import { checkClient, recipePath } from '../kernel/arguments';
+import { childrenOrEmpty } from '../kernel/znodes';
+import type { WaitOptions } from '../kernel/wait';
 import { ConsumeLoop } from './consume-loop';
 import { orderEntries } from './entry-name';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
-import { retried } from '../support/retried';
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';
@@ -51,7 +49,7 @@ export class Queue {
     opts?: QueueOptions,
   ) {
     checkClient(zk, 'Queue');
-    this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts) };
+    this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts, 'Queue') };
   }
 
   /**
@@ -99,10 +97,7 @@ export class Queue {
   async get(): Promise<Buffer | null> {
     // No watch: the list as it is now, read again only when every entry on it was taken by others meanwhile.
     for (;;) {
-      const names = await retried(this.zk.getChildren(this.target.dir)).catch((err: unknown) => {
-        if (err instanceof NoNodeError) return [] as string[];
-        throw err;
-      });
+      const names = await childrenOrEmpty(this.zk, this.target.dir);
       if (orderEntries(names).length === 0) return null;
       const claim = await takeFirst(this.target, names);
       if (claim !== null) return claim.value;
@@ -123,7 +118,7 @@ export class Queue {
    * const job = await queue.take({ timeout: 60_000 });
    */
   take(opts?: WaitOptions): Promise<Buffer> {
-    return takeOnce(this.consumer(), opts, 'take');
+    return takeOnce(this.zk, this.consumer(), opts, 'take');
   }
 
   /**
@@ -152,6 +147,6 @@ export class Queue {
     const { zk, dir } = this.target;
     // The list of entries, from the client's shared children watch (one server watch per path however many wait).
     const candidates$ = zk.watchChildren$(dir).pipe(map((names) => names ?? []));
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names) => takeFirst(this.target, names), deliver, idle);
+    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => takeFirst(this.target, names, context), deliver, idle);
   }
 }

@@ -1,10 +1,10 @@
-import { BadVersionError, NoNodeError, RolledBackError, parentOf } from '../../index';
+import { BadVersionError, NoNodeError, RolledBackError, joinPath } from '../../index';
 import { OutcomeUnknownError } from '../errors';
 import { commitProven } from '../kernel/proof';
-import type { Claim } from './consume-loop';
+import { UNBOUND_TAKE, type Claim, type TakeContext } from './consume-loop';
 import { orderEntries } from './entry-name';
-import { putEntry, type EntryDir } from './producer';
-import { retried } from '../support/retried';
+import { putEntry, receiptsOf, type EntryDir } from './producer';
+import { retried } from '../kernel/retry';
 
 /**
  * A Queue's take (at most once): the first entry, in order, that this
@@ -18,11 +18,15 @@ import { retried } from '../support/retried';
  * whose reply was lost to be ours (the entry is then given) or not (sent
  * again). Only when the session ended before the receipt could be read is
  * the entry taken as another consumer's: it may be lost, never given twice —
- * a Queue is at most once; a LockingQueue is the at-least-once one.
+ * a Queue is at most once; a LockingQueue is the at-least-once one. A
+ * candidate that left the list since the attempt began is skipped, and once
+ * `stopped` no further one is tried.
  */
-export async function takeFirst(target: EntryDir, candidates: readonly string[]): Promise<Claim<Buffer> | null> {
+export async function takeFirst(target: EntryDir, candidates: readonly string[], { stopped, listed }: TakeContext = UNBOUND_TAKE): Promise<Claim<Buffer> | null> {
   for (const entry of orderEntries(candidates)) {
-    const path = `${target.dir}/${entry.name}`;
+    if (stopped.aborted) return null;
+    if (!listed(entry.name)) continue;
+    const path = joinPath(target.dir, entry.name);
     const taken = await deleteEntry(target, path);
     if (taken === null) continue;
     return {
@@ -45,7 +49,7 @@ async function deleteEntry(target: EntryDir, path: string): Promise<Buffer | nul
     throw err;
   }
   try {
-    await commitProven(zk, parentOf(dir), (tx) => tx.delete(path, read.stat.version));
+    await commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.stat.version));
     return read.data;
   } catch (err) {
     // Taken first by another consumer (or replaced since the read): not ours.

@@ -1,6 +1,6 @@
-import { ClientClosedError } from '../../index';
+import { ClientClosedError, type ZooKeeperClient } from '../../index';
 import { LockTimeoutError } from '../errors';
-import { checkWaitOptions } from '../support/wait-options';
+import { boundedCleanup, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import type { ConsumeLoop } from './consume-loop';
 
 /**
@@ -10,54 +10,46 @@ import type { ConsumeLoop } from './consume-loop';
 export type StartConsumer<T> = (deliver: (value: T) => void | Promise<void>, idle: () => void) => ConsumeLoop<T>;
 
 /**
- * One entry, taken by a consumer of its own, within the caller's bounds:
- * `timeout` (ms) bounds the whole wait and rejects with LockTimeoutError
- * (`0`: the entries there now are tried once), `signal` aborts it with its
- * reason. Either way the consumer is stopped first and an entry it was
- * taking just then is handed back before the rejection, so a take that gave
- * up consumes nothing, then or later. A client closed meanwhile rejects with
- * ClientClosedError.
+ * One entry, taken by a consumer of its own, within the caller's bounds
+ * (kernel/wait's `within`): `timeout` (ms) bounds the whole wait and rejects
+ * with LockTimeoutError (`0`: the entries there now are tried once), `signal`
+ * aborts it with its reason. It ends at its bound whatever the consumer is
+ * doing then (issue 17: a take waited 7–56 s past its timeout for the attempt
+ * it had in flight): the consumer is stopped — it tries no further entry, and
+ * one it was taking just then is handed back — and the rejection waits for that
+ * within the clean-up bound only (at once when disconnected: the hand-back goes
+ * on once the client is back). So a take that gave up consumes nothing, then or
+ * later. A client closed meanwhile rejects with ClientClosedError.
  */
-export function takeOnce<T>(start: StartConsumer<T>, opts: unknown, what: string): Promise<T> {
-  let timeout: number | undefined;
-  let signal: AbortSignal | undefined;
+export function takeOnce<T>(zk: ZooKeeperClient, start: StartConsumer<T>, opts: unknown, what: string): Promise<T> {
+  let wait: WaitOptions;
   try {
-    ({ timeout, signal } = checkWaitOptions(opts, what));
+    wait = checkWaitOptions(opts, what);
   } catch (err) {
     return Promise.reject(err);
   }
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
-    const giveUp = (reason: unknown): void => {
-      if (!finish()) return;
-      void loop.stop().then(() => reject(reason));
-    };
-    const onAbort = (): void => giveUp(signal?.reason);
-    const loop = start(
-      (value) => {
-        if (!finish()) return;
-        resolve(value);
-        void loop.stop();
-      },
-      () => {
-        if (timeout === 0) giveUp(new LockTimeoutError(0, 'no entry to take: tried once'));
-      },
-    );
-    loop.done.then(
-      () => finish() && reject(new ClientClosedError('the client closed while waiting for an entry')),
-      (err: unknown) => finish() && reject(err),
-    );
-    if (settled) return;
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (timeout !== undefined && timeout > 0) timer = setTimeout(() => giveUp(new LockTimeoutError(timeout)), timeout);
+  let loop: ConsumeLoop<T> | undefined;
+  const taken = within(
+    wait,
+    ({ signal, once }) =>
+      new Promise<T>((resolve, reject) => {
+        const consumer = start(
+          (value) => {
+            resolve(value);
+            void consumer.stop();
+          },
+          () => {
+            if (once) reject(new LockTimeoutError(0, 'no entry to take: tried once'));
+          },
+        );
+        loop = consumer;
+        consumer.done.then(() => reject(new ClientClosedError('the client closed while waiting for an entry')), reject);
+        // The wait is over (its bound, the caller's signal, or an entry taken): the consumer takes nothing more.
+        signal.addEventListener('abort', () => void consumer.stop(), { once: true });
+      }),
+  );
+  return taken.catch(async (err: unknown) => {
+    if (loop !== undefined) await boundedCleanup(zk, loop.stop());
+    throw err;
   });
 }

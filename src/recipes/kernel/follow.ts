@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import { ClientClosedError } from '../../index';
-import type { Stopper } from '../contender/stopper';
+import { raced } from './wait';
 
 interface Waiter<T> {
   accept(value: T): boolean;
@@ -9,15 +9,15 @@ interface Waiter<T> {
 }
 
 /**
- * Follows one of the client's self re-arming streams (`exists$`, …) for the
- * length of a wait, and lets the wait ask for the first value a predicate
- * takes. Each value is tested as it arrives, so one that is soon replaced is
- * not missed. The stream goes on across dropped connections and expiries
- * (its watch is restored or set again); it completes only when the client
- * closes, which fails the waits with ClientClosedError. `close()` releases
- * the watch (the client removes it from the server once no one follows the path).
+ * One of the client's self re-arming streams (`exists$`, …), followed for the
+ * length of a wait, which asks it for the first value a predicate takes.
+ * Each value is tested as it arrives, so one that is soon replaced is not
+ * missed. The stream goes on across dropped connections and expiries (its
+ * watch is restored or set again); it completes only when the client closes,
+ * which fails the waits with ClientClosedError. `close()` releases the watch
+ * (the client removes it from the server once no one follows the path).
  */
-export class Follow<T> {
+export class Followed<T> {
   private latest: { value: T } | null = null;
   private failure: unknown = undefined;
   private readonly waiters = new Set<Waiter<T>>();
@@ -39,15 +39,15 @@ export class Follow<T> {
     });
   }
 
-  /** The first value `accept` takes, the current one included; rejects when the stream ends or `stopper` stops. */
-  until(accept: (value: T) => boolean, stopper: Stopper): Promise<T> {
+  /** The first value `accept` takes, the current one included; rejects when the stream ends or `signal` aborts. */
+  first(accept: (value: T) => boolean, signal: AbortSignal): Promise<T> {
     if (this.latest !== null && accept(this.latest.value)) return Promise.resolve(this.latest.value);
     if (this.failure !== undefined) return Promise.reject(this.failure);
     let waiter!: Waiter<T>;
     const found = new Promise<T>((resolve, reject) => (waiter = { accept, resolve, reject }));
     this.waiters.add(waiter);
-    const result = stopper.race(found);
-    // Stopped first: forget the waiter (its promise is left to settle unseen).
+    const result = raced(found, signal);
+    // Aborted first: forget the waiter (its promise is left to settle unseen).
     result.catch(() => this.waiters.delete(waiter));
     found.catch(() => undefined);
     return result;
