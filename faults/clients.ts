@@ -112,13 +112,19 @@ export class ClientProcess {
     return (await reply).latch;
   }
 
+  /** Whether the worker process has ended (its crash record, or its silence after the faults, shows in the check). */
+  private get gone(): boolean {
+    return this.child.pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** SIGSTOP; nothing for a worker that has already died (the nemesis goes on, the check reports the crash). */
   pause(): void {
-    if (this.child.pid !== undefined) process.kill(this.child.pid, 'SIGSTOP');
+    if (!this.gone) signal(this.child.pid!, 'SIGSTOP');
     this.paused = true;
   }
 
   resume(): void {
-    if (this.child.pid !== undefined && this.child.exitCode === null) process.kill(this.child.pid, 'SIGCONT');
+    if (!this.gone) signal(this.child.pid!, 'SIGCONT');
     this.paused = false;
   }
 
@@ -154,5 +160,14 @@ export class ClientProcess {
 
   async stopProxies(): Promise<void> {
     await Promise.all(this.proxies.map((p) => p.stop()));
+  }
+}
+
+/** process.kill, where a process that died between the check and the signal (ESRCH) is not an error of the run. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }

@@ -61,9 +61,13 @@ export function summary(result: CheckResult, facts: RunFacts): string {
   if (!any) lines.push('  none');
 
   const ex = result.explained;
-  lines.push('', `Overlaps explained by a pause past the session timeout: ${ex.length}`);
+  lines.push('', `Overlaps explained by a pause past the session timeout or a forced expiry of the stale holder: ${ex.length}`);
   for (const e of ex.slice(0, 5)) {
-    lines.push(`  [${e.workload}] ${e.stale} paused ${Math.round(e.pauseMs)} ms; ${e.other} began holding; ${e.stale}'s last use came ${e.lastUseAfterResumeMs.toFixed(1)} ms after its SIGCONT`);
+    lines.push(
+      e.cause === 'pause'
+        ? `  [${e.workload}] ${e.stale} paused ${Math.round(e.pauseMs)} ms; ${e.other} began holding; ${e.stale}'s last use came ${e.lastUseAfterResumeMs.toFixed(1)} ms after its SIGCONT`
+        : `  [${e.workload}] ${e.stale}'s session was expired by the nemesis; ${e.other} began holding; ${e.stale}'s last use came ${e.lastUseAfterResumeMs.toFixed(1)} ms after the expiry was issued, before its own server told it`,
+    );
   }
   lines.push(`Uses with a stale token (a fenced resource refuses them): lock ${result.staleUses.lock}, latch ${result.staleUses.latch}`);
   for (const note of result.notes) lines.push(note);

@@ -3,7 +3,10 @@
  * leadership). A holder's interval runs from its `begin` to its last `use` (each use was made right
  * after the holding said HELD). More intervals of different workers at once than the recipe allows is
  * an overlap; it is explained when a stale holder's process was paused (SIGSTOP) past the session
- * timeout within its interval before the other began — the case fencing tokens exist for. Tokens (czxid)
+ * timeout within its interval before the other began — the case fencing tokens exist for — or when the nemesis
+ * expired its session while it held and its last use came within a session timeout of that (the servers apply a
+ * forced expiry one by one: a client on a server that has applied it can take over before the stale holder's own
+ * server closes its connection; fencing refuses the stale use). Tokens (czxid)
  * of a lock's or a latch's successive holders never go backwards.
  */
 import type { HeldResource, HistoryEvent } from '../history';
@@ -46,12 +49,20 @@ function stalePause(interval: Interval, before: number, pauses: readonly FaultWi
   );
 }
 
+/** A forced expiry of `w`'s session issued while it held, before `before`, with its last use within a session timeout of it. */
+function staleExpiry(interval: Interval, before: number, expiries: readonly FaultWindow[], sessionTimeoutUs: number): FaultWindow | undefined {
+  return expiries.find(
+    (x) => x.target === interval.w && x.start < before && x.start < interval.end && x.start + sessionTimeoutUs > interval.begin && interval.end <= x.start + sessionTimeoutUs,
+  );
+}
+
 export function checkExclusion(
   workload: 'lock' | 'semaphore' | 'latch',
   intervals: readonly Interval[],
   limit: number,
   pauses: readonly FaultWindow[],
   sessionTimeoutUs: number,
+  expiries: readonly FaultWindow[] = [],
 ): { violations: Violation[]; explained: ExplainedOverlap[] } {
   const violations: Violation[] = [];
   const explained: ExplainedOverlap[] = [];
@@ -59,19 +70,25 @@ export function checkExclusion(
     const J = intervals[j];
     const others = intervals.slice(0, j).filter((I) => I.w !== J.w && I.end > J.begin);
     if (others.length + 1 <= limit) continue;
-    const stale = others.map((I) => ({ I, pause: stalePause(I, J.begin, pauses, sessionTimeoutUs) }));
-    const unexplained = stale.filter((s) => s.pause === undefined);
+    const stale = others.map((I) => {
+      const pause = stalePause(I, J.begin, pauses, sessionTimeoutUs);
+      const expiry = pause === undefined ? staleExpiry(I, J.begin, expiries, sessionTimeoutUs) : undefined;
+      return { I, pause, expiry };
+    });
+    const unexplained = stale.filter((s) => s.pause === undefined && s.expiry === undefined);
     if (unexplained.length + 1 <= limit) {
-      for (const { I, pause } of stale) {
-        // One stale holder's pause is one explained overlap, however many others began holding during it.
-        if (pause === undefined || explained.some((e) => e.stale === I.w && e.t >= I.begin && e.t <= I.end && e.workload === workload)) continue;
+      for (const { I, pause, expiry } of stale) {
+        const fault = pause ?? expiry;
+        // One stale holder's fault is one explained overlap, however many others began holding during it.
+        if (fault === undefined || explained.some((e) => e.stale === I.w && e.t >= I.begin && e.t <= I.end && e.workload === workload)) continue;
         explained.push({
           workload,
+          cause: pause !== undefined ? 'pause' : 'expire',
           stale: I.w,
           other: J.w,
           t: J.begin,
-          pauseMs: (pause.end - pause.start) / 1000,
-          lastUseAfterResumeMs: (I.end - pause.end) / 1000,
+          pauseMs: pause !== undefined ? (pause.end - pause.start) / 1000 : 0,
+          lastUseAfterResumeMs: (I.end - (pause !== undefined ? pause.end : fault.start)) / 1000,
         });
       }
       continue;
@@ -82,7 +99,7 @@ export function checkExclusion(
       workload,
       t: J.begin,
       workers: [...unexplained.map(({ I }) => I.w), J.w],
-      explanation: `${J.w} began holding (token ${J.token}) at ${fmtAt(J.begin)} while ${held} still acted as holder${limit > 1 ? ` (limit ${limit})` : ''}; no pause past the session timeout explains it`,
+      explanation: `${J.w} began holding (token ${J.token}) at ${fmtAt(J.begin)} while ${held} still acted as holder${limit > 1 ? ` (limit ${limit})` : ''}; no pause past the session timeout or forced expiry of the stale holder explains it`,
     });
   }
   return { violations, explained };

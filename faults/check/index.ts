@@ -1,6 +1,6 @@
 /**
  * The checker: reads a run's merged history and returns every violation, the overlaps a pause
- * explains, recovery times and the run's figures (operations by outcome, faults by kind).
+ * or a forced expiry explains, recovery times and the run's figures (operations by outcome, faults by kind).
  */
 import type { FaultKind, HistoryEvent, OpName, OpPhase } from '../history';
 import { checkCounter } from './counter';
@@ -25,6 +25,7 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
   const events = rebase(history);
   const windows = faultWindows(events);
   const pauses = windows.filter((w) => w.kind === 'pause');
+  const expiries = windows.filter((w) => w.kind === 'expire');
   const S = ctx.sessionTimeoutMs * 1000;
   const violations: Violation[] = [];
   const explained: ExplainedOverlap[] = [];
@@ -39,7 +40,7 @@ export function check(history: readonly HistoryEvent[], ctx: CheckContext): Chec
     if (!has(workload)) continue;
     const intervals = holdingIntervals(events, workload);
     holdings[workload] = intervals.length;
-    const exclusion = checkExclusion(workload, intervals, limit, pauses, S);
+    const exclusion = checkExclusion(workload, intervals, limit, pauses, S, expiries);
     violations.push(...exclusion.violations);
     explained.push(...exclusion.explained);
     if (workload !== 'semaphore') violations.push(...checkFencing(workload, intervals));

@@ -34,15 +34,22 @@ export interface Violation {
   explanation: string;
 }
 
-/** Two holders at once, explained by the stale one's pause past the session timeout. */
+/**
+ * Two holders at once, explained by what happened to the stale one: its process paused past the session timeout
+ * (`pause`), or its session expired by the nemesis while it held (`expire`: a forced server-side expiry; the other
+ * servers apply it before the stale holder's own server tells it, a window no client can close — in production an
+ * expiry follows a silence of the session timeout, which the holding's own silence check turns LOST first).
+ */
 export interface ExplainedOverlap {
   workload: 'lock' | 'semaphore' | 'latch';
+  cause: 'pause' | 'expire';
   stale: string;
-  /** The first to begin holding while the stale holder still acted (others may have followed during the same pause). */
+  /** The first to begin holding while the stale holder still acted (others may have followed during the same fault). */
   other: string;
   t: number;
+  /** The pause's length (0 for an expiry). */
   pauseMs: number;
-  /** How long after its SIGCONT the stale holder made its last use (before it noticed). */
+  /** How long after its SIGCONT (or after the expiry was issued) the stale holder made its last use (before it noticed). */
   lastUseAfterResumeMs: number;
 }
 
