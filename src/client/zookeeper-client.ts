@@ -96,6 +96,7 @@ export class ZooKeeperClient {
     this.session$ = this.sessionManager.session$.asObservable();
     this.connected$ = this.state$.pipe(map(isConnected), distinctUntilChanged());
     this.sharedWatches = new SharedWatches(this, this.sessionManager);
+    // It follows the session's state for the client's life (as the shared watches do): nothing to keep here.
     if (this.options.followEnsemble) new EnsembleFollower(this.sessionManager, this.options.session.tls !== undefined);
   }
 
