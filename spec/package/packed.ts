@@ -1,7 +1,10 @@
 // The package as npm installs it: built, packed with `npm pack`, unpacked into the node_modules of a throwaway app that
 // has its own dependencies installed (a framework major, rxjs). An app's npm install is slow, so each one is kept in
 // os.tmpdir() keyed on its manifest and reused while the manifest is unchanged; the tarball is unpacked afresh each run.
+// The directory is this checkout's own: two checkouts testing at once (a clone beside a working tree) must not unpack
+// their builds into one app, where one run's recipes.cjs would require the other's chunk names.
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,12 +39,13 @@ export function packedTarball(): Promise<string> {
 }
 
 /**
- * A directory `rxzk-app-<name>` with `dependencies` installed (once per manifest) and the packed rxzk unpacked at
+ * A directory `rxzk-app-<name>-<checkout>` with `dependencies` installed (once per manifest) and the packed rxzk unpacked at
  * node_modules/rxzk, as `npm install rxzk-<version>.tgz` puts it. Returns its path and how long the install took (0: reused).
  */
 export async function installedApp(name: string, dependencies: Record<string, string>): Promise<{ dir: string; installMs: number }> {
   const manifest = JSON.stringify({ name: `rxzk-app-${name}`, private: true, dependencies }, null, 2);
-  const dir = path.join(os.tmpdir(), `rxzk-app-${name}`);
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 8);
+  const dir = path.join(os.tmpdir(), `rxzk-app-${name}-${checkout}`);
   const marker = path.join(dir, 'node_modules', '.rxzk-installed');
   let installMs = 0;
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== manifest) {
