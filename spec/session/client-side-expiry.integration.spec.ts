@@ -98,6 +98,20 @@ it('a short cut (connections refused for half the session timeout): SUSPENDED, t
   expect(names(states)).toEqual(['CONNECTING', 'CONNECTED', 'SUSPENDED', 'CONNECTED']);
 }, 30_000);
 
+it('a silent partition of half the session timeout: no EXPIRED, the same session', async () => {
+  const { zk, proxy, states } = await proxied();
+  const session = zk.session!.id;
+  proxy.partition();
+  // The last bytes came at most a ping interval (a third of the timeout) before: the silence stays under the timeout.
+  await new Promise((resolve) => setTimeout(resolve, TIMEOUT / 2));
+  proxy.accept();
+  // A round trip after the heal: what the partition held has been delivered and answered.
+  await zk.sync('/');
+  expect(zk.state).toBe('CONNECTED');
+  expect(zk.session!.id).toBe(session);
+  expect(names(states)).not.toContain('EXPIRED');
+}, 30_000);
+
 it('clientSideExpiry: false keeps the old behaviour: SUSPENDED through the partition, EXPIRED only once a server says so', async () => {
   const { zk, proxy, states } = await proxied({ clientSideExpiry: false });
   const old = zk.session!.id;
