@@ -33,10 +33,6 @@ export class SilenceDeadline {
     this.timer = undefined;
   }
 
-  get armed(): boolean {
-    return this.timer !== undefined;
-  }
-
   private schedule(last: number, timeout: number): void {
     const remaining = Math.max(0, last + timeout - performance.now());
     this.timer = setTimeout(() => {
