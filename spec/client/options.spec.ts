@@ -40,6 +40,8 @@ describe('createClient() option checks', () => {
     ['maxFrameSize as a fraction', { maxFrameSize: 1.5 }],
     ['readOnly as a string', { readOnly: 'yes' }],
     ['randomizeHosts as a number', { randomizeHosts: 0 }],
+    ['clientSideExpiry as a string', { clientSideExpiry: 'false' }],
+    ['followEnsemble as a number', { followEnsemble: 1 }],
   ])('refuses %s', (_name, options) => {
     expect(() => createClient({ hosts, ...options } as unknown as ClientOptions)).toThrow(InvalidArgumentError);
   });
@@ -51,6 +53,7 @@ describe('createClient() option checks', () => {
     ['the largest timer for connectTimeout and requestTimeout', { connectTimeout: 2 ** 31 - 1, requestTimeout: 2 ** 31 - 1 }],
     ['a retry policy without waits', { retry: { delay: 0, maxDelay: 0 } }],
     ['a credential as bytes', { auth: [{ scheme: 'digest', credential: Buffer.from('u:p') }] }],
+    ['clientSideExpiry: false and followEnsemble: true', { clientSideExpiry: false, followEnsemble: true }],
   ])('accepts %s', (_name, options) => {
     expect(() => createClient({ hosts, ...options })).not.toThrow();
   });
@@ -84,5 +87,22 @@ describe("createClient() checks the sasl option's GSSAPI form", () => {
         sasl: { mechanism: 'GSSAPI', serviceName: 'zk', serviceHost: 'zk1.example.com', canonicalizeHostname: false, principal: 'app@EXAMPLE.COM', keytab: __filename },
       }),
     ).not.toThrow();
+  });
+});
+
+describe('zk.updateHosts() checks its list before anything changes', () => {
+  it('refuses a malformed list, and a chroot suffix other than the client’s own', () => {
+    const zk = createClient({ hosts: '127.0.0.1:2181/app' });
+    expect(() => zk.updateHosts('')).toThrow(InvalidArgumentError);
+    expect(() => zk.updateHosts('zk1:99999')).toThrow(InvalidArgumentError);
+    expect(() => zk.updateHosts(42 as unknown as string)).toThrow(InvalidArgumentError);
+    expect(() => zk.updateHosts('zk1:2181/other')).toThrow(/chroot suffix "\/other" is not the client's chroot "\/app"/);
+    expect(() => createClient({ hosts }).updateHosts('zk1:2181/app')).toThrow(/the chroot cannot change/);
+  });
+
+  it('accepts the same chroot, or none', () => {
+    const zk = createClient({ hosts: '127.0.0.1:2181', chroot: '/app' });
+    expect(() => zk.updateHosts('zk1:2181,zk2:2181/app')).not.toThrow();
+    expect(() => zk.updateHosts(['zk1:2181', 'zk3:2181'])).not.toThrow();
   });
 });

@@ -97,6 +97,32 @@ export interface ClientOptions {
   hosts: string | string[];
   /** Requested session timeout in ms (default 10000); the negotiated one is in `zk.session.timeout`. */
   sessionTimeout?: number;
+  /**
+   * Declare the session lost on the client (default true), as the Java client ≥ 3.9.3 (ZOOKEEPER-4508) and
+   * Curator do: once no server has been heard for the negotiated session timeout (counted from the last bytes
+   * received, on a monotonic clock), `state$` goes EXPIRED without waiting for a server to say so, and the client
+   * makes a new session: the old one is never offered again (the ensemble has expired it by then, or does within
+   * a tick). Requests queued meanwhile wait for the new session; watches are restored as after any expiry. Also
+   * when the whole ensemble restarted while the client was away: restarted servers would have taken the old
+   * session back, the client starts a new one. `false`: the client stays SUSPENDED until a server answers, and
+   * EXPIRED only when one says the session is gone.
+   *
+   * @example
+   * const zk = createClient({ hosts: 'zk1:2181,zk2:2181', sessionTimeout: 10_000 }); // EXPIRED 10 s after the last reply heard
+   * const patient = createClient({ hosts: 'zk1:2181,zk2:2181', clientSideExpiry: false }); // SUSPENDED until a server answers
+   */
+  clientSideExpiry?: boolean;
+  /**
+   * Follow the ensemble's dynamic configuration (default false), as Curator's EnsembleTracker does: the client
+   * reads `/zookeeper/config` on every connection and watches it, and after a reconfig its host list becomes the
+   * members' client addresses (participants and observers; a member listening on every interface is reached at its
+   * quorum address), the chroot kept, rebalanced as `updateHosts` does. Needs ZooKeeper 3.5+ with dynamic
+   * configuration; a server without one leaves the list as given.
+   *
+   * @example
+   * const zk = createClient({ hosts: 'zk1:2181,zk2:2181,zk3:2181/app', followEnsemble: true });
+   */
+  followEnsemble?: boolean;
   /** Bound on `start()` in ms (default 15000). */
   connectTimeout?: number;
   /**
@@ -158,6 +184,7 @@ export const DEFAULT_MAX_REPLY_SIZE = 16 * 1024 * 1024;
 export interface ResolvedOptions {
   session: SessionConfig;
   connectTimeout: number;
+  followEnsemble: boolean;
   defaultAcl: Acl[];
   sasl: SaslConfig | undefined;
 }
@@ -166,6 +193,8 @@ export interface ResolvedOptions {
 const CLIENT_OPTION_KEYS: Record<keyof ClientOptions, true> = {
   hosts: true,
   sessionTimeout: true,
+  clientSideExpiry: true,
+  followEnsemble: true,
   connectTimeout: true,
   chroot: true,
   readOnly: true,
@@ -218,6 +247,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   return {
     connectTimeout: toPositiveMs(options.connectTimeout, 'connectTimeout', 15_000),
+    followEnsemble: toBoolean(options.followEnsemble, 'followEnsemble', false),
     defaultAcl: options.defaultAcl === undefined ? [...OPEN_ACL_UNSAFE] : validateAcl(options.defaultAcl),
     sasl,
     session: {
@@ -225,6 +255,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       chroot,
       randomizeHosts: toBoolean(options.randomizeHosts, 'randomizeHosts', true),
       sessionTimeout,
+      clientSideExpiry: toBoolean(options.clientSideExpiry, 'clientSideExpiry', true),
       readOnly: toBoolean(options.readOnly, 'readOnly', false),
       sessionId: options.sessionId,
       sessionPassword: options.sessionPassword,

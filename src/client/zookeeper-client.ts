@@ -5,7 +5,7 @@
 // structurally: an `implements` clause would name an internal type in the public reference.
 import { Observable, defer, distinctUntilChanged, map, throwError } from 'rxjs';
 import { describe, toBoolean, toOptions, toRequiredData, toVersion, type Data } from '../common/arguments';
-import { validatePath } from '../common/path';
+import { CONFIG_NODE, validatePath } from '../common/path';
 import { InvalidArgumentError } from '../errors/client-errors';
 import { WatcherType, type WatcherTypeName } from '../jute/op-codes';
 import type { Acl, Stat } from '../jute/records/data';
@@ -43,9 +43,9 @@ import { startClient } from './start';
 import { Transaction } from './transaction';
 import { deleteRecursively, ensurePath } from './tree-operations';
 import { SharedWatches } from './watches/shared-watches';
+import { EnsembleFollower } from './ensemble-follower';
+import { parseConnectString } from '../transport/connect-string';
 
-/** The path of ZooKeeper's dynamic configuration node (ZooDefs.CONFIG_NODE), never chrooted. */
-const CONFIG_NODE = '/zookeeper/config';
 
 /**
  * A ZooKeeper client whose every operation is a cold Observable.
@@ -134,6 +134,8 @@ export class ZooKeeperClient {
     this.operations$ = new Observable<OperationRecord>((subscriber) => operations.add({ completed: (record) => subscriber.next(record) }));
     this.connectionEvents$ = this.sessionManager.connectionEvents$.asObservable();
     this.recipeEvents$ = this.recipeEvents.events$;
+    // It follows the session's state for the client's life (as the shared watches do): nothing to keep here.
+    if (this.options.followEnsemble) new EnsembleFollower(this.sessionManager, this.options.session.tls !== undefined);
   }
 
   /** The connection state now (the last value of `state$`). */
@@ -167,6 +169,32 @@ export class ZooKeeperClient {
   get timeSinceLastReceived(): number | null {
     const last = this.sessionManager.lastReceived;
     return last === null ? null : performance.now() - last;
+  }
+
+  /**
+   * Replaces the host list (the Java client's updateServerList, kazoo's `set_hosts`); the session is kept. The
+   * client moves so that the load evens out over the new list, by the Java client's rule (ZOOKEEPER-1355): at once
+   * when its server is not in the new list; when the list grew, with probability 1 - oldSize/newSize, to one of
+   * the new servers (so each server ends with its share of the clients on average); otherwise it stays. A move
+   * drops the connection (SUSPENDED, then CONNECTED on the same session elsewhere): requests in flight on it fail
+   * with ConnectionLossError, the others wait. The same servers in another order change nothing. Host names are
+   * resolved when connecting, each to all its addresses. With `followEnsemble`, the ensemble's next configuration
+   * change replaces this list again.
+   *
+   * @param hosts a connect string or its items, as the `hosts` option; a chroot suffix, if given, must be the
+   *   client's own chroot (it cannot change)
+   * @throws InvalidArgumentError for a malformed list or another chroot
+   * @example
+   * zk.updateHosts('zk1:2181,zk2:2181,zk3:2181,zk4:2181,zk5:2181'); // two servers added: about 2 clients in 5 move to them
+   * zk.updateHosts(['zk1:2181', 'zk2:2181', 'zk3:2181']);          // zk4 and zk5 removed: their clients move at once
+   */
+  updateHosts(hosts: string | string[]): void {
+    const { endpoints, chroot } = parseConnectString(hosts);
+    const own = this.options.session.chroot;
+    if (chroot !== '' && chroot !== own) {
+      throw new InvalidArgumentError(`updateHosts: the chroot suffix ${JSON.stringify(chroot)} is not the client's chroot ${JSON.stringify(own || '/')}: the chroot cannot change`);
+    }
+    this.sessionManager.updateHosts(endpoints);
   }
 
   /**

@@ -193,3 +193,6 @@ export function clientPathOrNull(chroot: string, serverPath: string): string | n
   if (chroot === '' || serverPath === chroot) return stripChroot(chroot, serverPath);
   return serverPath.startsWith(chroot) && serverPath.charCodeAt(chroot.length) === SLASH ? serverPath.slice(chroot.length) : null;
 }
+
+/** The path of ZooKeeper's dynamic configuration node (ZooDefs.CONFIG_NODE): never chrooted, by the server or the client. */
+export const CONFIG_NODE = '/zookeeper/config';

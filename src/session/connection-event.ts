@@ -7,8 +7,9 @@
  * - `socket-error`: the socket failed (reset, broken pipe);
  * - `read-timeout`: nothing came from the server for two thirds of the session timeout (pings unanswered);
  * - `protocol-error`: the server sent bytes the client cannot take (a malformed frame, a reply out of order);
- * - `session-expired`: the server answered the handshake with an expiry;
+ * - `session-expired`: the session expired (the server answered the handshake with an expiry, or the client declared it: see the `expired` event);
  * - `read-write-server-found`: a read-only connection left for a read-write server;
+ * - `rebalanced`: a new host list (`updateHosts`, `followEnsemble`) moved the client to even the load;
  * - `auth-failed`: SASL or credentials refused (the client stops).
  *
  * @example
@@ -23,6 +24,7 @@ export type DisconnectReason =
   | 'protocol-error'
   | 'session-expired'
   | 'read-write-server-found'
+  | 'rebalanced'
   | 'auth-failed';
 
 /**

@@ -3,7 +3,7 @@
  * - CONNECTING: no session yet (also after EXPIRED, while a new session is made).
  * - CONNECTED / CONNECTED_READ_ONLY: a session, on a read-write or read-only server.
  * - SUSPENDED: the connection dropped; the session may be alive; reconnecting.
- * - EXPIRED: the session is gone; a new one is made next, unless closed.
+ * - EXPIRED: the session is gone (a server said so, or none was heard for the session timeout); a new one is made next, unless closed.
  * - AUTH_FAILED: the server refused the client's credentials; no reconnection.
  * - CLOSED: after close(); every later operation fails with ClientClosedError.
  *
@@ -19,7 +19,11 @@ export const ConnectionState = {
   CONNECTED_READ_ONLY: 'CONNECTED_READ_ONLY',
   /** The connection dropped; the session may still be alive (until its timeout); requests wait, the client reconnects. */
   SUSPENDED: 'SUSPENDED',
-  /** The session is gone, and with it its ephemeral nodes and watches; a new session is made next, unless closed. */
+  /**
+   * The session is gone, and with it its ephemeral nodes and watches; a new session is made next, unless closed.
+   * Declared by a server, or by the client once no server has been heard for the negotiated session timeout
+   * (`clientSideExpiry`, the default).
+   */
   EXPIRED: 'EXPIRED',
   /** The server refused the credentials (SASL, or `auth` it had accepted before); no reconnection: `close()` and fix them. */
   AUTH_FAILED: 'AUTH_FAILED',

@@ -1,9 +1,10 @@
 import type { Subscription } from 'rxjs';
 import { Connection } from '../transport/connection';
 import { formatEndpoint, type Endpoint } from '../transport/connect-string';
+import { resolveEndpoint, systemResolver, type ResolveHost } from '../transport/resolve';
 import { openSocket } from '../transport/socket-connector';
 import { isPermanentTlsError } from '../transport/tls-errors';
-import { HostProvider } from './host-provider';
+import { HostProvider, sameEndpoint } from './host-provider';
 import { ReconnectPacing } from './reconnect-pacing';
 import { Backoff } from './retry-policy';
 import type { SessionConfig } from './session-config';
@@ -30,9 +31,10 @@ export interface ConnectorEvents {
  * or after the reconnect backoff (with jitter) once every server has been
  * tried in vain, never sooner than ReconnectPacing allows after connections
  * that end right after their handshake; each attempt bounded by the Java
- * client's per-host connect timeout. Keeps the last reason an attempt failed
- * (for start()'s error), and gives up once every server has refused the TLS
- * configuration (see tls-errors).
+ * client's per-host connect timeout. A host name is resolved at each turn, and
+ * every address it resolves to is tried before the next server (transport/resolve).
+ * Keeps the last reason an attempt failed (for start()'s error), and gives up
+ * once every server has refused the TLS configuration (see tls-errors).
  */
 export class Connector {
   private readonly hosts: HostProvider;
@@ -44,10 +46,16 @@ export class Connector {
   /** Consecutive connection attempts refused for a TLS reason no retry mends. */
   private tlsRefusals = 0;
   private failure: unknown = null;
+  /** The addresses of the server in turn not tried yet (its name resolved to more than one). */
+  private addresses: Endpoint[] = [];
+  /** The endpoint of the last socket handed to the session: the server of its connection, if it has one. */
+  private socketEndpoint: Endpoint | null = null;
 
   constructor(
     private readonly config: ConnectorConfig,
     private readonly events: ConnectorEvents,
+    /** How host names are resolved (tests give their own). */
+    private readonly resolve: ResolveHost = systemResolver,
   ) {
     this.hosts = new HostProvider(config.endpoints, config.randomizeHosts);
     this.backoff = new Backoff(config.reconnect);
@@ -65,6 +73,7 @@ export class Connector {
   start(): void {
     this.active = true;
     this.failure = null;
+    this.addresses = [];
     this.tlsRefusals = 0;
     this.backoff.reset();
     this.pacing.reset();
@@ -85,18 +94,39 @@ export class Connector {
    */
   next(immediate: boolean, pause = 0): void {
     if (!this.active) return;
+    // The next address of the same name first: it is the same server in turn, so no backoff.
+    const address = this.addresses.shift();
+    if (address !== undefined) {
+      this.after(pause, () => this.connectTo(address));
+      return;
+    }
     const { endpoint, passComplete } = this.hosts.next();
     const backoff = passComplete && !immediate ? (this.backoff.next() ?? this.config.reconnect.maxDelay) : 0;
-    const wait = Math.max(backoff, pause);
+    this.after(Math.max(backoff, pause), () => this.resolveAndConnect(endpoint));
+  }
+
+  private after(wait: number, run: () => void): void {
     // No timer without a wait: setTimeout(…, 0) costs a millisecond on every connect (the socket work is asynchronous anyway).
     if (wait === 0) {
-      this.connectTo(endpoint);
+      run();
       return;
     }
     this.attemptTimer = setTimeout(() => {
       this.attemptTimer = undefined;
-      this.connectTo(endpoint);
+      run();
     }, wait);
+  }
+
+  /** Resolves the server's name (an IP address needs no look-up), then connects to its first address. */
+  private resolveAndConnect(endpoint: Endpoint): void {
+    this.attempt = resolveEndpoint(endpoint, this.connectTimeout, this.resolve).subscribe({
+      next: ([first, ...rest]) => {
+        this.attempt = null;
+        this.addresses = rest;
+        this.connectTo(first);
+      },
+      error: (err: unknown) => this.attemptFailed(formatEndpoint(endpoint), err),
+    });
   }
 
   /** The Java client's per-host connect timeout: the session timeout shared among the hosts. */
@@ -109,23 +139,44 @@ export class Connector {
   /** Connects to one server now (the next in turn, or a read-write server the probe found). */
   connectTo(endpoint: Endpoint): void {
     const timeout = this.connectTimeout;
-    const server = formatEndpoint(endpoint);
-    this.config.logger.debug(`rxzk: connecting to ${server}`);
-    this.events.onAttempt(server);
+    const name = formatEndpoint(endpoint);
+    this.config.logger.debug(`rxzk: connecting to ${name}${endpoint.address !== undefined && endpoint.address !== endpoint.host ? ` (${endpoint.address})` : ''}`);
+    this.events.onAttempt(name);
     this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
       next: (socket) => {
         this.attempt = null;
-        this.events.onSocket(new Connection(socket, server, this.config.maxReplySize), timeout);
+        this.socketEndpoint = endpoint;
+        this.events.onSocket(new Connection(socket, name, this.config.maxReplySize), timeout);
       },
-      error: (err: unknown) => {
-        this.attempt = null;
-        this.failure = err;
-        this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
-        this.events.onAttemptFailed(server, err);
-        if (this.refusedByTls(err)) return;
-        this.next(false);
-      },
+      error: (err: unknown) => this.attemptFailed(name, err),
     });
+  }
+
+  private attemptFailed(server: string, err: unknown): void {
+    this.attempt = null;
+    this.failure = err;
+    this.config.logger.debug(`rxzk: ${err instanceof Error ? err.message : String(err)}`);
+    this.events.onAttemptFailed(server, err);
+    if (this.refusedByTls(err)) return;
+    this.next(false);
+  }
+
+  /**
+   * A new host list (`updateHosts`): the Java client's rebalancing rule (HostProvider.update). True when the
+   * client should leave the server of its connection (`connected`: the session has one, ready or in its
+   * handshake), or else of its last one; the next attempt then goes where the rule says.
+   */
+  updateHosts(endpoints: readonly Endpoint[], connected: boolean): boolean {
+    this.addresses = [];
+    const current = connected ? this.socketEndpoint : null;
+    // The server connected to is the same as a listed one when the host strings match, or when a listed IP address is the one connected to.
+    return this.hosts.update(endpoints, current, (listed, mine) => sameEndpoint(listed, mine) || (mine.address !== undefined && listed.port === mine.port && listed.host === mine.address));
+  }
+
+  /** Whether `endpoints` names the same servers as the current list (in any order). */
+  hasHosts(endpoints: readonly Endpoint[]): boolean {
+    const current = this.hosts.endpoints;
+    return endpoints.length === current.length && endpoints.every((e) => current.some((c) => sameEndpoint(c, e)));
   }
 
   /** The servers other than `server` ('host:port'): where a read-only client looks for a read-write one. */
@@ -138,8 +189,9 @@ export class Connector {
     this.pacing.handshake();
   }
 
-  /** A handshake gave a session: the next failure starts a new pass, with no backoff and no failure remembered. */
+  /** A handshake gave a session: the next failure starts a new pass (with the next server), with no backoff and no failure remembered. */
   connected(): void {
+    this.addresses = [];
     this.hosts.connected();
     this.backoff.reset();
     this.tlsRefusals = 0;

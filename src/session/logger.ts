@@ -25,7 +25,8 @@ export interface Logger {
    */
   info(message: string, ...meta: unknown[]): void;
   /**
-   * A session expired (its ephemeral nodes and watches are gone); the client makes a new one.
+   * A session expired (its ephemeral nodes and watches are gone), as a server said or as the client declared it
+   * after hearing no server for the session timeout; the client makes a new one.
    *
    * @param message what happened
    * @param meta further values (the client puts everything in `message`)

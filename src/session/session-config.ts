@@ -11,6 +11,8 @@ export interface SessionConfig {
   /** The chroot prefix ('' for none), stripped from paths the server returns. */
   chroot: string;
   sessionTimeout: number;
+  /** Declare the session expired on the client once no server was heard for the negotiated timeout (issue 21). */
+  clientSideExpiry: boolean;
   readOnly: boolean;
   sessionId?: bigint;
   sessionPassword?: Buffer;

@@ -7,9 +7,9 @@ import { BehaviorSubject, Subject, type Subscriber, type Subscription } from 'rx
 import { AuthFailedError, ConnectionLossError, SessionExpiredError } from '../errors/server-errors';
 import { ClientClosedError, ClientNotStartedError, ProtocolError } from '../errors/client-errors';
 import type { ConnectResponse } from '../jute/records/session';
-import { clientPathOrNull } from '../common/path';
+import { CONFIG_NODE, clientPathOrNull } from '../common/path';
 import type { Connection } from '../transport/connection';
-import { formatEndpoint } from '../transport/connect-string';
+import { formatEndpoint, type Endpoint } from '../transport/connect-string';
 import { Authentication } from './authentication';
 import { ConnectionState, isConnected, type Session } from './connection-state';
 import type { ConnectionEvent, DisconnectReason } from './connection-event';
@@ -23,6 +23,7 @@ import type { QueuedRequest } from './pending-request';
 import { correlateReplies, type CorrelationState, type ServerPush } from './reply-correlation';
 import { ReadWriteProbe } from './read-write-probe';
 import type { SessionConfig } from './session-config';
+import { SilenceDeadline } from './silence-deadline';
 import { eventTypeName } from './watched-event';
 import { WatchRegistry } from './watch-registry';
 import { restoreWatches } from './watch-restore';
@@ -44,6 +45,10 @@ const CLOSE_REPLY_TIMEOUT = 2_000;
  *   credentials (Authentication), then the watches to restore.
  * - State in a BehaviorSubject: CONNECTING, CONNECTED(_READ_ONLY), SUSPENDED,
  *   EXPIRED (then a new session by itself), AUTH_FAILED, CLOSED.
+ * - EXPIRED is declared by a server (a handshake answered with timeout 0) or,
+ *   with `clientSideExpiry`, by the client itself once no server has been heard
+ *   for the negotiated session timeout (SilenceDeadline): two code paths,
+ *   `onExpiredByServer` and `declareExpiredByClient`, that end in `sessionExpired`.
  */
 export class SessionManager {
   readonly state$ = new BehaviorSubject<ConnectionState>(ConnectionState.CONNECTING);
@@ -93,10 +98,13 @@ export class SessionManager {
    */
   private sessionFromReadWrite: boolean;
   private readWriteProbe: ReadWriteProbe | null = null;
+  /** With `clientSideExpiry`: armed while the session has no connection, fires once no server was heard for its timeout. */
+  private readonly silence = new SilenceDeadline(this, (silence) => this.declareExpiredByClient(silence));
 
   constructor(private readonly config: SessionConfig) {
     this.context = { chroot: config.chroot };
-    this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath));
+    // The configuration node is outside any chroot, and its watch (followEnsemble's) must still be heard.
+    this.watches = new WatchRegistry((serverPath) => clientPathOrNull(config.chroot, serverPath) ?? (serverPath === CONFIG_NODE ? serverPath : null));
     const session = this;
     this.connector = new Connector(config, {
       get negotiatedTimeout() {
@@ -230,6 +238,7 @@ export class SessionManager {
     this.stopReason = error;
     this.running = false;
     this.connector.stop();
+    this.silence.disarm();
     this.dropConnection();
     this.outbox.failWaiting(() => error ?? new ClientClosedError());
     this.watches.clear();
@@ -270,6 +279,21 @@ export class SessionManager {
       return () => undefined;
     }
     return this.auth.add(scheme, auth, subscriber);
+  }
+
+  /**
+   * A new host list (`zk.updateHosts`, or the ensemble's configuration with `followEnsemble`): the session is
+   * kept. When the Java client's rebalancing rule says this client should leave its server (it left the list, or
+   * the list grew and the draw says so), the connection is dropped, as the Java client's updateServerList drops it,
+   * and the next one goes where the rule says; requests in flight on it fail with ConnectionLossError. The same
+   * servers in another order change nothing.
+   */
+  updateHosts(endpoints: readonly Endpoint[]): void {
+    if (this.connector.hasHosts(endpoints)) return;
+    const conn = this.conn;
+    const move = this.connector.updateHosts(endpoints, conn !== null);
+    this.config.logger.info(`rxzk: host list now ${endpoints.map(formatEndpoint).join(',')}${move && conn !== null ? `; leaving ${conn.server} to even the load` : ''}`);
+    if (move && conn !== null) this.onConnectionEnd(conn, new ConnectionLossError(undefined, `${conn.server}: left to even the load over the new host list`), 'rebalanced');
   }
 
   /** Credentials or SASL refused for good: AUTH_FAILED, and the client stops (no reconnection changes them). */
@@ -313,8 +337,10 @@ export class SessionManager {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.connector.answered();
+    // A server answered: it says whether the session lives, so the client's own deadline is moot.
+    this.silence.disarm();
     if (response.timeOut <= 0) {
-      this.onExpired();
+      this.onExpiredByServer();
       return;
     }
     const resumed = this.sessionFromReadWrite && this.sessionId !== 0n && this.sessionId === response.sessionId;
@@ -368,6 +394,7 @@ export class SessionManager {
       this.dropConnection();
       this.setState(ConnectionState.SUSPENDED);
       this.emit({ type: 'disconnected', server: conn.server, reason: 'read-write-server-found', error: null });
+      this.watchSilence();
       this.connector.connectTo(endpoint);
     });
     this.readWriteProbe.start();
@@ -383,9 +410,47 @@ export class SessionManager {
     this.watches.dispatch(type, push.event.path);
   }
 
-  /** The server says the session is gone: tell everyone, then make a new one. */
-  private onExpired(): void {
+  /** The server says the session is gone (a handshake answered with timeout 0): tell everyone, then make a new one. */
+  private onExpiredByServer(): void {
     this.config.logger.warn(`rxzk: session 0x${this.sessionId.toString(16)} expired`);
+    this.sessionExpired('server');
+    if (!this.running) return;
+    // A server answered: this is no outage, so the backoff starts over (but a server that answers every
+    // handshake with an expiry is not reconnected to in a tight loop: ReconnectPacing).
+    this.connector.expired();
+    this.setState(ConnectionState.CONNECTING);
+    this.connector.next(true, this.connector.ended());
+  }
+
+  /**
+   * The one place the client declares its session expired (issue 21, `clientSideExpiry`; ZOOKEEPER-4508): no
+   * server has been heard for the negotiated session timeout, so the ensemble has expired the session by now (or
+   * is about to: it counts the same timeout from the last request it heard, rounded up to its tick). The session is
+   * never offered again: a handshake in progress offering it is dropped and the next connection asks for a new
+   * session. Unlike an expiry a server declares, the requests queued meanwhile are kept for the new session; the
+   * watches are restored as after any expiry. What stays of the outage (the backoff) goes on.
+   */
+  private declareExpiredByClient(silence: number): void {
+    if (!this.running || this.sessionId === 0n || this.keepalive !== null) return;
+    const id = this.sessionId.toString(16);
+    const reason = `session 0x${id} declared expired by the client: no server heard for ${Math.round(silence)} ms (the negotiated session timeout is ${this.negotiatedTimeout} ms)`;
+    this.config.logger.warn(`rxzk: ${reason}; a new session is made next`);
+    // For start() on a running client, whose timeout names the last failure.
+    this.connector.failed(new SessionExpiredError(undefined, reason));
+    const handshaking = this.conn !== null;
+    this.sessionExpired('client');
+    this.setState(ConnectionState.CONNECTING);
+    // Else an attempt is in progress or planned already (the connector's), and it offers no session now.
+    if (handshaking) this.connector.next(false);
+  }
+
+  /**
+   * What every expiry does, whoever declared it: the session forgotten, EXPIRED, one-shot watches told. Requests
+   * queued when a server says the session is gone fail with SessionExpiredError (they were made for it); after
+   * the client's own declaration they wait for the new session.
+   */
+  private sessionExpired(declaredBy: 'server' | 'client'): void {
+    this.silence.disarm();
     const expired = this.sessionId;
     const server = this.conn?.server;
     this.sessionId = 0n;
@@ -394,16 +459,10 @@ export class SessionManager {
     this.dropConnection();
     this.session$.next(null);
     this.setState(ConnectionState.EXPIRED);
-    this.emit({ type: 'expired', sessionId: expired, declaredBy: 'server' });
+    this.emit({ type: 'expired', sessionId: expired, declaredBy });
     if (server !== undefined) this.emit({ type: 'disconnected', server, reason: 'session-expired', error: null });
-    this.outbox.failWaiting(() => new SessionExpiredError());
+    if (declaredBy === 'server') this.outbox.failWaiting(() => new SessionExpiredError());
     this.watches.expireOneShot();
-    if (!this.running) return;
-    // A server answered: this is no outage, so the backoff starts over (but a server that answers every
-    // handshake with an expiry is not reconnected to in a tight loop: ReconnectPacing).
-    this.connector.expired();
-    this.setState(ConnectionState.CONNECTING);
-    this.connector.next(true, this.connector.ended());
   }
 
   /** A connection ended (closed, reset, malformed frame, silent server): `reason` says which, for connectionEvents$. */
@@ -423,6 +482,14 @@ export class SessionManager {
     this.emit({ type: 'disconnected', server: conn.server, reason, error: err === null || err === undefined ? null : asError(err) });
     if (beforeConnectResponse && this.connector.refusedByTls(err)) return;
     this.connector.next(false, pause);
+    this.watchSilence();
+  }
+
+  /** The session has no connection now: with `clientSideExpiry`, its deadline runs (from the last bytes received). */
+  private watchSilence(): void {
+    if (this.config.clientSideExpiry && this.running && this.sessionId !== 0n && this.negotiatedTimeout > 0) {
+      this.silence.arm(this.negotiatedTimeout);
+    }
   }
 
   /** Tears the current connection down; requests it carried fail with ConnectionLossError. */

@@ -65,12 +65,13 @@ export async function startLocal(installation: LocalInstallation, options: Start
       ...(options.jvmFlags ?? []),
     ];
 
+    const context: MemberContext = { root, installation, jvmArgs, tlsMaterial, options, dynamic: servers > 1 || options.reconfig === true };
     for (let attempt = 1; ; attempt++) {
-      members = await prepareMembers(root, servers, installation, jvmArgs, tlsMaterial, options);
+      members = await prepareMembers(context, servers);
       try {
         await Promise.all(members.map((m) => m.launch()));
         await Promise.all(members.map((m) => m.waitUntilServing()));
-        if (servers > 1) await requireOneLeader(members);
+        if (context.dynamic) await requireOneLeader(members);
         break;
       } catch (err) {
         await Promise.all(members.map((m) => m.kill()));
@@ -85,6 +86,7 @@ export async function startLocal(installation: LocalInstallation, options: Start
       sasl: saslUsers ? { users: Object.freeze(saslUsers) } : undefined,
       kerberos: realm?.kerberos,
       superUser: SUPER_USER,
+      addMember: options.reconfig ? () => addMember(context, members) : undefined,
       shutdown: async () => {
         await stopMembers();
         await fs.rm(root, { recursive: true, force: true });
@@ -97,77 +99,115 @@ export async function startLocal(installation: LocalInstallation, options: Start
   }
 }
 
-/** Picks ports and writes every member's files (afresh: a retry starts from scratch). */
-async function prepareMembers(
-  root: string,
-  servers: number,
-  installation: LocalInstallation,
-  jvmArgs: readonly string[],
-  tlsMaterial: TlsMaterial | undefined,
-  options: StartZooKeeperOptions,
-): Promise<LocalMember[]> {
-  const perMember = (servers > 1 ? 3 : 1) + (tlsMaterial ? 1 : 0);
-  const ports = await memberPorts(servers, perMember, options.port, HOST);
-  const plan = ports.map(([clientPort, ...rest], i) => ({
-    id: i + 1,
-    clientPort,
-    quorumPort: servers > 1 ? rest.shift()! : 0,
-    electionPort: servers > 1 ? rest.shift()! : 0,
-    securePort: tlsMaterial ? rest.shift()! : undefined,
-  }));
-  const quorum: QuorumMember[] = plan.map((p) => ({
-    id: p.id,
-    host: HOST,
-    quorumPort: p.quorumPort,
-    electionPort: p.electionPort,
-    clientAddress: `${HOST}:${p.clientPort}`,
-  }));
+/** What every member's files are made from, beside its own ports. */
+interface MemberContext {
+  root: string;
+  installation: LocalInstallation;
+  jvmArgs: readonly string[];
+  tlsMaterial: TlsMaterial | undefined;
+  options: StartZooKeeperOptions;
+  /** Members run from a dynamic configuration (an ensemble, or `reconfig`). */
+  dynamic: boolean;
+}
 
+/** One member's ports. */
+interface MemberPlan {
+  id: number;
+  clientPort: number;
+  quorumPort: number;
+  electionPort: number;
+  securePort: number | undefined;
+}
+
+/** Picks ports and writes every member's files (afresh: a retry starts from scratch). */
+async function prepareMembers(context: MemberContext, servers: number): Promise<LocalMember[]> {
+  const plans = await planMembers(context, servers, 1, context.options.port);
+  const quorum = plans.map(quorumMember);
   const members: LocalMember[] = [];
-  for (const p of plan) {
-    const dir = path.join(root, `server.${p.id}`);
-    await fs.rm(dir, { recursive: true, force: true });
-    const dataDir = path.join(dir, 'data');
-    await fs.mkdir(dataDir, { recursive: true });
-    await fs.writeFile(path.join(dataDir, 'myid'), `${p.id}\n`);
-    const dynamicConfigFile = servers > 1 ? path.join(dir, 'zoo.cfg.dynamic') : undefined;
-    if (dynamicConfigFile) await fs.writeFile(dynamicConfigFile, dynamicCfg(quorum));
-    const cfgFile = path.join(dir, 'zoo.cfg');
-    await fs.writeFile(
-      cfgFile,
-      zooCfg({
-        dataDir,
-        clientPort: p.clientPort,
-        clientPortAddress: HOST,
-        dynamicConfigFile,
-        secureClientPort: p.securePort,
-        secureClientPortAddress: p.securePort === undefined ? undefined : HOST,
-        tls: tlsMaterial && {
-          keyStore: tlsMaterial.keyStoreFile,
-          trustStore: tlsMaterial.trustStoreFile,
-          clientAuth: typeof options.tls === 'object' && options.tls.clientAuth ? 'need' : 'want',
-        },
-        sasl: (options.sasl !== undefined && options.sasl !== false) || options.kerberos === true,
-        readOnlyMode: options.readOnlyMode,
-        connectionFactory: options.connectionFactory,
-      }),
-    );
-    members.push(
-      new LocalMember({
-        id: p.id,
-        installation,
-        dir,
-        cfgFile,
-        logFile: path.join(dir, 'zookeeper.log'),
-        jvmArgs,
-        connectString: `${HOST}:${p.clientPort}`,
-        secureConnectString: p.securePort === undefined ? undefined : `${HOST}:${p.securePort}`,
-        serverSpec: servers > 1 ? serverSpec(quorum[p.id - 1]) : undefined,
-        startTimeout: options.startTimeout ?? 30000,
-      }),
-    );
-  }
+  for (const plan of plans) members.push(await writeMember(context, plan, context.dynamic ? dynamicCfg(quorum) : undefined));
   return members;
+}
+
+/** Ports for `count` members, ids from `firstId`. */
+async function planMembers(context: MemberContext, count: number, firstId: number, firstClientPort?: number): Promise<MemberPlan[]> {
+  const perMember = (context.dynamic ? 3 : 1) + (context.tlsMaterial ? 1 : 0);
+  const ports = await memberPorts(count, perMember, firstClientPort, HOST);
+  return ports.map(([clientPort, ...rest], i) => ({
+    id: firstId + i,
+    clientPort,
+    quorumPort: context.dynamic ? rest.shift()! : 0,
+    electionPort: context.dynamic ? rest.shift()! : 0,
+    securePort: context.tlsMaterial ? rest.shift()! : undefined,
+  }));
+}
+
+function quorumMember(p: MemberPlan): QuorumMember {
+  return { id: p.id, host: HOST, quorumPort: p.quorumPort, electionPort: p.electionPort, clientAddress: `${HOST}:${p.clientPort}` };
+}
+
+/** Writes one member's directory (myid, zoo.cfg, its dynamic configuration `dynamic` if any) and makes its handle. */
+async function writeMember(context: MemberContext, p: MemberPlan, dynamic: string | undefined): Promise<LocalMember> {
+  const { root, installation, jvmArgs, tlsMaterial, options } = context;
+  const dir = path.join(root, `server.${p.id}`);
+  await fs.rm(dir, { recursive: true, force: true });
+  const dataDir = path.join(dir, 'data');
+  await fs.mkdir(dataDir, { recursive: true });
+  await fs.writeFile(path.join(dataDir, 'myid'), `${p.id}\n`);
+  const dynamicConfigFile = dynamic === undefined ? undefined : path.join(dir, 'zoo.cfg.dynamic');
+  if (dynamicConfigFile !== undefined) await fs.writeFile(dynamicConfigFile, dynamic!);
+  const cfgFile = path.join(dir, 'zoo.cfg');
+  await fs.writeFile(
+    cfgFile,
+    zooCfg({
+      dataDir,
+      clientPort: p.clientPort,
+      clientPortAddress: HOST,
+      dynamicConfigFile,
+      standaloneEnabled: options.reconfig ? false : undefined,
+      secureClientPort: p.securePort,
+      secureClientPortAddress: p.securePort === undefined ? undefined : HOST,
+      tls: tlsMaterial && {
+        keyStore: tlsMaterial.keyStoreFile,
+        trustStore: tlsMaterial.trustStoreFile,
+        clientAuth: typeof options.tls === 'object' && options.tls.clientAuth ? 'need' : 'want',
+      },
+      sasl: (options.sasl !== undefined && options.sasl !== false) || options.kerberos === true,
+      readOnlyMode: options.readOnlyMode,
+      connectionFactory: options.connectionFactory,
+    }),
+  );
+  return new LocalMember({
+    id: p.id,
+    installation,
+    dir,
+    cfgFile,
+    logFile: path.join(dir, 'zookeeper.log'),
+    jvmArgs,
+    connectString: `${HOST}:${p.clientPort}`,
+    secureConnectString: p.securePort === undefined ? undefined : `${HOST}:${p.securePort}`,
+    serverSpec: dynamic === undefined ? undefined : serverSpec(quorumMember(p)),
+    startTimeout: options.startTimeout ?? 30000,
+  });
+}
+
+/**
+ * `addMember` (with `reconfig`): a new server, started as a joiner — its dynamic configuration is the ensemble's
+ * current one (a running member's `conf`) plus its own line — that serves as a non-voting follower until a
+ * `reconfig({ joining: member.serverSpec })` makes it a participant.
+ */
+async function addMember(context: MemberContext, members: LocalMember[]): Promise<LocalMember> {
+  let current: string | undefined;
+  for (const m of members.filter((m) => m.running)) {
+    current = await m.fourLetterWord('conf').catch(() => undefined);
+    if (current !== undefined) break;
+  }
+  if (current === undefined) throw new Error('addMember: no running member answers conf');
+  const lines = current.split('\n').filter((l) => l.startsWith('server.'));
+  const [plan] = await planMembers(context, 1, Math.max(...members.map((m) => m.id)) + 1);
+  const member = await writeMember(context, plan, [...lines, serverSpec(quorumMember(plan))].join('\n') + '\n');
+  members.push(member);
+  await member.start();
+  return member;
 }
 
 /** Followers report a Mode only once synced with a leader; still, make sure exactly one leads. */

@@ -11,14 +11,15 @@ import type { StartZooKeeperOptions, StartedZooKeeper } from './types';
  *
  * 1. `ZOOKEEPER_CONNECT` (an existing ensemble, 'host:port,…'): used as is,
  *    without lifecycle control (member methods that would need it reject) and
- *    `stop()` does nothing. It cannot provide `tls`, `sasl`, `kerberos` or `readOnlyMode`
+ *    `stop()` does nothing. It cannot provide `tls`, `sasl`, `kerberos`, `readOnlyMode` or `reconfig`
  *    (their certificates, users and settings are made at start-up): such
  *    requests go on to the next source.
  * 2. A local installation, run as child JVMs: `ZOOKEEPER_HOME` (lib/*.jar) or
  *    Debian/Ubuntu's `zookeeper` package (/usr/share/java/zookeeper.jar), with
  *    `java` from JAVA_HOME or the PATH. `scripts/install-zookeeper.sh` installs the package.
  * 3. Docker, through testcontainers (loaded only then); not for `kerberos`,
- *    whose KDC runs on this machine beside a local installation.
+ *    whose KDC runs on this machine beside a local installation, nor for
+ *    `reconfig`, whose joiners are local processes.
  *
  * Every member serves loopback only; all files live in one `rxzk-zk-*`
  * temporary directory; `stop()` leaves no process and no file behind, and
@@ -42,7 +43,7 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
 
   const external = process.env[ZOOKEEPER_CONNECT];
   if (external !== undefined && external.trim() !== '') {
-    const unsupported = (['tls', 'sasl', 'kerberos', 'readOnlyMode', 'port'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
+    const unsupported = (['tls', 'sasl', 'kerberos', 'readOnlyMode', 'port', 'reconfig'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
     if (unsupported.length === 0) return useExternal(external.trim());
     reasons.push(`${ZOOKEEPER_CONNECT} is set, but an existing ensemble cannot provide ${unsupported.join(', ')}`);
   } else {
@@ -56,6 +57,10 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
     // The KDC runs on this machine as a child process; containers would need it on their network.
     reasons.push('Docker is not used for kerberos: it needs a local ZooKeeper beside the local KDC');
     throw new Error(`rxzk/testing could not start a Kerberized ZooKeeper. It tries, in order:\n- ${reasons.join('\n- ')}`);
+  }
+  if (options.reconfig) {
+    reasons.push('Docker is not used for reconfig: its joiners (addMember) are local processes');
+    throw new Error(`rxzk/testing could not start a reconfigurable ZooKeeper. It tries, in order:\n- ${reasons.join('\n- ')}`);
   }
 
   try {
@@ -74,6 +79,7 @@ const START_OPTION_KEYS: Record<keyof StartZooKeeperOptions, true> = {
   sasl: true,
   kerberos: true,
   readOnlyMode: true,
+  reconfig: true,
   connectionFactory: true,
   startTimeout: true,
   jvmFlags: true,

@@ -14,6 +14,8 @@ export interface StartedInit {
   sasl?: { users: Readonly<Record<string, string>> };
   kerberos?: ZooKeeperKerberos;
   superUser?: Readonly<Credentials>;
+  /** Starts a joiner (`reconfig`); absent where the source cannot. */
+  addMember?: () => Promise<ZooKeeperMember>;
   /** Stops the processes and removes the files. Called once. */
   shutdown: () => Promise<void>;
 }
@@ -27,6 +29,7 @@ export class Started implements StartedZooKeeper {
   readonly kerberos: ZooKeeperKerberos | undefined;
   readonly superUser: Readonly<Credentials> | undefined;
   private readonly shutdown: () => Promise<void>;
+  private readonly joiner: (() => Promise<ZooKeeperMember>) | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(init: StartedInit) {
@@ -37,6 +40,13 @@ export class Started implements StartedZooKeeper {
     this.kerberos = init.kerberos;
     this.superUser = init.superUser;
     this.shutdown = init.shutdown;
+    this.joiner = init.addMember;
+  }
+
+  addMember(): Promise<ZooKeeperMember> {
+    if (this.joiner === undefined) return Promise.reject(new Error(`addMember needs startZooKeeper({ reconfig: true }) on a local installation (this is ${this.source})`));
+    if (this.stopping !== undefined) return Promise.reject(new Error('addMember: the servers are stopped'));
+    return this.joiner();
   }
 
   get connectString(): string {

@@ -51,6 +51,17 @@ export interface StartZooKeeperOptions {
   /** Servers that lose their quorum keep serving reads (`Mode: read-only`). */
   readOnlyMode?: boolean;
   /**
+   * Ready for dynamic reconfiguration: every member runs from a dynamic configuration file (a single server too,
+   * as a quorum of one: `standaloneEnabled=false`), and `addMember()` starts joiners. `reconfigEnabled` is on for
+   * every server this module starts; `reconfig()` needs the `superUser`. A local installation only.
+   *
+   * @example
+   * const zkServer = await startZooKeeper({ servers: 3, reconfig: true });
+   * const joiner = await zkServer.addMember();
+   * await admin.reconfig({ joining: joiner.serverSpec }); // admin: a client authenticated as zkServer.superUser
+   */
+  reconfig?: boolean;
+  /**
    * The server's connection factory (`serverCnxnFactory`): `'nio'`, ZooKeeper's default, or `'netty'`, the one TLS
    * needs and many production ensembles run. Default `'nio'`, or `'netty'` with `tls`. A benchmark should run on
    * both: one NIO connection is throttled near 14k pipelined reads per second, so there the server is the limit.
@@ -285,6 +296,19 @@ export interface StartedZooKeeper {
    * const next = await zkServer.leader(); // after the election
    */
   leader(timeout?: number): Promise<ZooKeeperMember>;
+  /**
+   * With `reconfig`: starts one more server as a joiner — its configuration is the ensemble's current one plus its
+   * own line (`serverSpec`, id one above the highest) — and resolves once it serves, as a non-voting follower,
+   * until `reconfig({ joining: member.serverSpec })` (by the super user) makes it a participant. It is in
+   * `members` from then on and stops with the others. A member a reconfig removes goes on running and serving
+   * its clients (ZooKeeper's behaviour): stop it when the test wants it gone. Rejects without `reconfig`.
+   *
+   * @example
+   * const zkServer = await startZooKeeper({ servers: 3, reconfig: true });
+   * const [fourth, fifth] = [await zkServer.addMember(), await zkServer.addMember()];
+   * await admin.reconfig({ joining: [fourth.serverSpec, fifth.serverSpec].join(',') });
+   */
+  addMember(): Promise<ZooKeeperMember>;
   /**
    * Expires the holder's session on the server side, for real: the server
    * closes it (its ephemerals go) and drops the holder's connection, which

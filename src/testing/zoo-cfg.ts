@@ -37,8 +37,10 @@ export interface ZooCfgOptions {
   secureClientPort?: number;
   secureClientPortAddress?: string;
   tls?: ServerTlsFiles;
-  /** Ensembles: the file holding the server lines (written by `dynamicCfg`). */
+  /** Ensembles (and `reconfig`): the file holding the server lines (written by `dynamicCfg`). */
   dynamicConfigFile?: string;
+  /** `standaloneEnabled`: false lets a single server run as a quorum of one, which a reconfig can grow. */
+  standaloneEnabled?: boolean;
   sasl?: boolean;
   readOnlyMode?: boolean;
   /** `serverCnxnFactory`: NIO (ZooKeeper's default) unless `'netty'`, or TLS, which only Netty speaks. */
@@ -84,6 +86,7 @@ export function dynamicCfg(members: readonly QuorumMember[]): string {
  * - `forceSync=no`: no fsync per transaction; a test server's data is throwaway.
  * - `preAllocSize=4096` (KB): the transaction log grows by 4 MB, not 64 MB.
  * - `cnxTimeout=1000`: election connections to a paused peer give up after 1 s, not 5.
+ * - `standaloneEnabled=false` (`reconfig`): one server runs as a quorum of one, so a reconfig can add members.
  * - `localSessionsEnabled=true` with read-only mode: 3.8 refuses every session
  *   on a read-only server otherwise ("Refusing global session reconnection in RO mode").
  * - `jute.maxbuffer` and `globalOutstandingLimit` keep their defaults (1 MiB, 1000),
@@ -111,6 +114,7 @@ export function zooCfg(o: ZooCfgOptions): string {
     // The client port comes from this member's server line.
     lines.push(`dynamicConfigFile=${o.dynamicConfigFile}`, 'cnxTimeout=1000');
     if (o.quorumListenOnAllIPs) lines.push('quorumListenOnAllIPs=true');
+    if (o.standaloneEnabled === false) lines.push('standaloneEnabled=false');
   } else {
     lines.push(`clientPort=${o.clientPort}`);
     if (o.clientPortAddress !== undefined) lines.push(`clientPortAddress=${o.clientPortAddress}`);

@@ -5,6 +5,8 @@ import { InvalidArgumentError } from '../errors/client-errors';
 export interface Endpoint {
   host: string;
   port: number;
+  /** The address to connect to, once the client has resolved `host` (a name keeps its place in `host`: see transport/resolve). */
+  address?: string;
 }
 
 /** A parsed connect string: the servers in order, and the chroot (`''` for none). */

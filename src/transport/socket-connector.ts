@@ -89,7 +89,7 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
       const local = options.localPort === undefined ? {} : { localPort: options.localPort };
       socket = useTls
         ? connectTls(endpoint, { ...(options.tls === true ? {} : (options.tls as tls.ConnectionOptions)), ...local })
-        : net.connect({ host: endpoint.host, port: endpoint.port, ...local });
+        : net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local });
     } catch (err) {
       // tls.connect throws at once for options OpenSSL refuses (an unreadable PEM): same typed error as any other failure.
       subscriber.error(new ConnectError(server, describeFailure(err, useTls), { cause: err }));
@@ -154,7 +154,7 @@ function connectedToItself(socket: net.Socket): boolean {
 function connectTls(endpoint: Endpoint, options: tls.ConnectionOptions): tls.TLSSocket {
   return tls.connect({
     ...options,
-    host: endpoint.host,
+    host: endpoint.address ?? endpoint.host,
     port: endpoint.port,
     // The name to ask for (SNI) and to check the certificate against: the caller's
     // `servername` if given (e.g. to connect by IP to a server whose certificate

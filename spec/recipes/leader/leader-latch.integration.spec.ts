@@ -215,6 +215,8 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const first = (await holdingsA.last((h) => h !== null))!;
     await nodeCount(path, 2);
     const oldSession = za.session!.id;
+    // Recorded from now: A declares its session expired itself (clientSideExpiry) while still refused, before it reconnects.
+    const statesA = new Recorder(za.state$);
     proxy.refuse();
     await log.until((vs) => vs.includes('b:true'), 20_000);
     expect(log.values.indexOf('a:false', log.values.indexOf('a:true'))).toBeGreaterThan(-1);
@@ -222,7 +224,6 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const holdingsB = new Recorder(latchB.holding$());
     const second = (await holdingsB.last((h) => h !== null))!;
     expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
-    const statesA = new Recorder(za.state$);
     proxy.accept();
     // A's session expired meanwhile: a new session, and a new node behind B's, owned by it.
     await statesA.until((s) => s.includes('EXPIRED') && s[s.length - 1] === 'CONNECTED', 20_000);
