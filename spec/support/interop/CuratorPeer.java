@@ -66,6 +66,7 @@ public final class CuratorPeer {
     }
     reply(0, true, session());
     define();
+    defineExtensions();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       if (!line.isBlank()) dispatch(line);
@@ -316,6 +317,19 @@ public final class CuratorPeer {
   }
 
   // ---- helpers ----
+
+  /**
+   * The commands of the other `Curator*Peer.java` files beside this one (one per recipe family, so that
+   * each family's commands live in a file of its own): each is a class with `static void define()` that
+   * registers its commands with {@link #on} and {@link #bound}. peers.ts compiles them all together.
+   */
+  static void defineExtensions() throws Exception {
+    String[] names = System.getProperty("rxzk.peer.extensions", "").split(",");
+    for (String name : names) {
+      if (name.isBlank()) continue;
+      Class.forName(name).getDeclaredMethod("define").invoke(null);
+    }
+  }
 
   static void on(String cmd, Command c) { COMMANDS.put(cmd, c); }
   static void bound(String cmd, Command c) { COMMANDS.put(cmd, c); THREAD_BOUND.add(cmd); }

@@ -20,7 +20,7 @@
 // close peers yourself where their session must end at a given point).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, readdirSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -278,6 +278,18 @@ function javaTool(tool: 'java' | 'javac'): string {
 let compiled: Promise<string> | undefined;
 
 /**
+ * CuratorPeer and its extensions: each other `Curator*Peer.java` here holds one recipe family's commands
+ * (a class with `static void define()`, called by CuratorPeer.defineExtensions at start-up).
+ */
+function curatorSources(): string[] {
+  const extensions = readdirSync(HERE)
+    .filter((file) => /^Curator\w+Peer\.java$/.test(file) && file !== 'CuratorPeer.java')
+    .map((file) => file.slice(0, -'.java'.length))
+    .sort();
+  return ['CuratorPeer', ...extensions];
+}
+
+/**
  * Compiles CuratorPeer.java once per machine into os.tmpdir()/rxzk-interop-<hash of source and
  * class path>. Each compiler writes into a directory of its own, renamed into place when done:
  * two jest workers may both compile, one rename wins, and no one ever sees a half-written class.
@@ -286,13 +298,15 @@ function curatorClasses(): Promise<string> {
   compiled ??= (async () => {
     const missing = CURATOR_JARS.filter((jar) => !existsSync(jar));
     if (missing.length > 0) throw new Error(`the Curator peer needs ${missing.join(', ')}: ${INSTALL_HINT}`);
-    const source = path.join(HERE, 'CuratorPeer.java');
-    const hash = createHash('sha256').update(await fs.readFile(source)).update(CURATOR_JARS.join(':')).digest('hex').slice(0, 16);
+    const sources = curatorSources().map((name) => path.join(HERE, `${name}.java`));
+    const digest = createHash('sha256');
+    for (const source of sources) digest.update(await fs.readFile(source));
+    const hash = digest.update(CURATOR_JARS.join(':')).digest('hex').slice(0, 16);
     const dir = path.join(os.tmpdir(), `rxzk-interop-${hash}`);
     if (existsSync(path.join(dir, 'CuratorPeer.class'))) return dir;
     const scratch = await fs.mkdtemp(`${dir}.tmp-`);
     try {
-      await execFileAsync(javaTool('javac'), ['-nowarn', '-Xlint:-path', '-cp', CURATOR_JARS.join(':'), '-d', scratch, source], { timeout: 120_000 });
+      await execFileAsync(javaTool('javac'), ['-nowarn', '-Xlint:-path', '-cp', CURATOR_JARS.join(':'), '-d', scratch, ...sources], { timeout: 120_000 });
       await fs.rename(scratch, dir).catch((err: NodeJS.ErrnoException) => {
         // Another worker got there first: its classes are as good as ours.
         if (!existsSync(path.join(dir, 'CuratorPeer.class'))) throw err;
@@ -314,7 +328,8 @@ export async function startCuratorPeer(connectString: string, opts: PeerOptions 
   const started = Date.now();
   const classes = await curatorClasses();
   // C1 only and the serial collector: the peer starts in well under a second and stays small.
-  const args = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx256m', '-cp', [...CURATOR_JARS, classes].join(':'),
+  const extensions = curatorSources().slice(1).join(',');
+  const args = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx256m', `-Drxzk.peer.extensions=${extensions}`, '-cp', [...CURATOR_JARS, classes].join(':'),
     'CuratorPeer', connectString, String(opts.sessionTimeout ?? 10_000)];
   const remaining = (opts.startTimeout ?? 60_000) - (Date.now() - started);
   return startPeer<CuratorCommands>('curator', javaTool('java'), args, { ...opts, startTimeout: Math.max(remaining, 1_000) });
