@@ -108,6 +108,22 @@ describe('DYNAMIC_SEQUENTIAL', () => {
     expect(await nodesOf(`${base}/jobs`)).toEqual([]);
   }, 60_000);
 
+  it('members of a pool sharing one id are each their own to a provider: one noted down leaves the others handed out', async () => {
+    const base = basePath();
+    // Two processes of the pool, each its own ServiceDiscovery (one keeps one registration per id, as Curator's).
+    const members = [new ServiceDiscovery(await connect(), base), new ServiceDiscovery(await connect(), base)];
+    for (const [i, member] of members.entries()) await member.register({ name: 'pool', id: 'member', address: `10.0.0.${i + 1}`, serviceType: 'DYNAMIC_SEQUENTIAL' });
+    const sd = new ServiceDiscovery(await connect(), base);
+    const provider = sd.provider('pool');
+    expect((await provider.instances()).map((i) => i.address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    const first = (await provider.instances())[0];
+    provider.noteError(first);
+    provider.noteError(first);
+    expect((await provider.instances()).map((i) => i.address)).toEqual(['10.0.0.2']);
+    for (let i = 0; i < 3; i++) expect((await provider.next())?.address).toBe('10.0.0.2');
+    await Promise.all([sd, ...members].map((d) => d.close()));
+  });
+
   it('close() removes DYNAMIC, DYNAMIC_SEQUENTIAL and STATIC registrations and keeps PERMANENT ones', async () => {
     const base = basePath();
     const sd = new ServiceDiscovery(await connect(), base);

@@ -1,7 +1,7 @@
 import { ReplaySubject, firstValueFrom, share, type Observable, type Subscription } from 'rxjs';
 import { optionsObject } from '../kernel/arguments';
 import { abortable, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
-import { DownInstances, checkDownPolicy, type DownInstancePolicy } from './down-instances';
+import { DownInstances, checkDownPolicy, downKey, type DownInstancePolicy } from './down-instances';
 import type { ServiceInstance } from './service-instance';
 import { strategyFor, type ProviderStrategyName, type Strategy } from './strategies';
 import { InvalidArgumentError } from '../../index';
@@ -103,16 +103,18 @@ export class ServiceProvider {
 
   /**
    * Notes that a call to `instance` failed: after two errors within 30 s
-   * (the DownInstancePolicy), it is skipped for 30 s.
+   * (the DownInstancePolicy), it is skipped for 30 s. An instance is told by
+   * its id, address and ports: the members of a DYNAMIC_SEQUENTIAL pool that
+   * share one id are each their own.
    *
    * @example
    * provider.noteError(instance);
    */
   noteError(instance: ServiceInstance): void {
-    if (typeof instance !== 'object' || instance === null || typeof instance.id !== 'string') {
+    if (typeof instance !== 'object' || instance === null || typeof instance.id !== 'string' || typeof instance.address !== 'string') {
       throw new InvalidArgumentError('noteError needs a ServiceInstance');
     }
-    this.down.note(instance.id);
+    this.down.note(downKey(instance));
   }
 
   /**
@@ -134,6 +136,6 @@ export class ServiceProvider {
     const list = await within(wait, ({ signal }) => firstValueFrom(this.cached$.pipe(abortable(signal))));
     // Curator's order: the additional filters, then its DownInstanceManager, then ServiceInstance::isEnabled.
     const filter = this.filter;
-    return list.filter((i) => (filter === null || Boolean(filter(i))) && !this.down.isDown(i.id) && i.enabled);
+    return list.filter((i) => (filter === null || Boolean(filter(i))) && !this.down.isDown(downKey(i)) && i.enabled);
   }
 }
