@@ -302,6 +302,6 @@ export class TreeCache {
     this.running = null;
     this.watching?.unsubscribe();
     this.watching = null;
-    this.sync.cancel();
+    this.sync.stop();
   }
 }

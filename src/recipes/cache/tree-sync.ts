@@ -55,6 +55,7 @@ export class TreeSync {
   /** Paths found by the current resync (or told by a notification during it); null outside a resync. */
   private seen: Set<string> | null = null;
   private perNode = false;
+  private stopped = false;
   /** Results are applied in the order their notifications (or walk steps) came, whatever order their reads end in. */
   private nextTicket = 0;
   private nextToApply = 0;
@@ -83,6 +84,12 @@ export class TreeSync {
     this.cancel();
     this.seen = new Set();
     this.readNode(this.root, true);
+  }
+
+  /** For good (the cache closed or failed): nothing more is read, even by a walk step under way. */
+  stop(): void {
+    this.stopped = true;
+    this.cancel();
   }
 
   /** Drops every read in flight: the connection they went on is gone, and a resync follows the next one. */
@@ -162,6 +169,7 @@ export class TreeSync {
    * reads the data only.
    */
   private readNode(path: string, walk: boolean, children = true): void {
+    if (this.stopped) return;
     if (walk) this.walking++;
     const watch = this.perNode ? { watch: this.watcher } : undefined;
     const done = this.ticket();
@@ -184,6 +192,7 @@ export class TreeSync {
 
   /** Reads a node's children and reads each accepted one not cached yet (every one, in a walk: it compares them all). */
   private readChildren(path: string, walk: boolean): void {
+    if (this.stopped) return;
     if (walk) this.walking++;
     const watch = this.perNode ? { watch: this.watcher } : undefined;
     const done = this.ticket();
@@ -205,6 +214,7 @@ export class TreeSync {
 
   /** A per-node cache of a missing root: an existence watch tells when it is created. */
   private awaitRoot(walk: boolean): void {
+    if (this.stopped) return;
     if (walk) this.walking++;
     const done = this.ticket();
     this.reads.read(
