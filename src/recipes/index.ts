@@ -35,6 +35,7 @@ export * from './leader';
 export * from './barriers';
 export * from './counters';
 export * from './queues';
+export * from './curator-queues';
 export * from './membership';
 export * from './cache';
 export * from './nodes';
