@@ -5,6 +5,8 @@ import type { Candidate } from './layout';
 export interface Taken<T> {
   readonly value: T;
   undo(): Promise<void>;
+  /** Once delivered: whether the node is still in the queue for anyone to take (its lock was lost), this consumer included. */
+  left?(): boolean;
 }
 
 /** What a consumer reads and how it takes. */
@@ -173,6 +175,8 @@ export class NodeConsumer<T> {
       }
       // What was delivered is the deliverer's now: stopping does not wait for what it does with it.
       await Promise.race([this.deliver(got.value), this.stopped$]);
+      // Its lock lost (the session ended): the node is there to take again, by this consumer too.
+      if (got.left?.() === true) taken.delete(next.name);
     }
   }
 

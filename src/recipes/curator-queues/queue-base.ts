@@ -82,7 +82,7 @@ export abstract class CuratorQueueBase {
       reorders: core.kind === 'priority' || core.kind === 'delay',
       take: async (name) => {
         const node = await takeNode(core, name);
-        return node === null ? null : { value: node, undo: () => node.undo() };
+        return node === null ? null : { value: node, undo: () => node.undo(), left: () => node.left() };
       },
     };
     return new Observable<QueueEntry>((subscriber) => {

@@ -44,7 +44,7 @@ export class TakenNode {
    */
   async deliver(emit: (entry: QueueEntry) => void, stopped: AbortSignal): Promise<void> {
     for (let i = 0; i < this.items.length; i++) {
-      if (this.ended) return;
+      if (this.ended || this.left()) return;
       if (stopped.aborted) {
         await this.handBack(i);
         return;
@@ -53,6 +53,11 @@ export class TakenNode {
       emit(entry);
       await entry.settled;
     }
+  }
+
+  /** Whether the node was left in the queue: its lock was lost (the session ended), so anyone may take it again. */
+  left(): boolean {
+    return this.lock !== null && this.lock.state === 'LOST';
   }
 
   /** Undoes a take whose taker left before anything was handed out: the whole node goes back. */
