@@ -78,10 +78,46 @@ export class NodeConsumer<T> {
   }
 
   private release(): void {
-    this.listing?.unsubscribe();
-    this.listing = null;
+    this.unfollow();
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** Follows the listing (its first value is a fresh read), unless it already does. */
+  private follow(): void {
+    if (this.listing !== null || this.ended) return;
+    this.latest = null;
+    this.changed = false;
+    const listing = this.spec.listing$.subscribe({
+      next: (names) => {
+        this.latest = names;
+        this.changed = true;
+        this.notify();
+      },
+      error: (error: unknown) => {
+        this.failure = { error };
+        this.ended = true;
+        this.notify();
+      },
+      // The client closed (the watch streams complete then): nothing more will come.
+      complete: () => {
+        this.ended = true;
+        this.notify();
+      },
+    });
+    if (this.ended) listing.unsubscribe();
+    else this.listing = listing;
+  }
+
+  /**
+   * Stops following the listing: while a FIFO consumer works through the list it read, the changes (its own deletes
+   * first of all) are not worth a read of the whole list each (Curator's ChildrenCache reads it again at every change).
+   */
+  private unfollow(): void {
+    this.listing?.unsubscribe();
+    this.listing = null;
+    this.latest = null;
+    this.changed = false;
   }
 
   private notify(): void {
@@ -94,25 +130,7 @@ export class NodeConsumer<T> {
     try {
       await Promise.race([this.spec.prepare(), this.stopped$]);
       if (this.ended) return;
-      const listing = this.spec.listing$.subscribe({
-        next: (names) => {
-          this.latest = names;
-          this.changed = true;
-          this.notify();
-        },
-        error: (error: unknown) => {
-          this.failure = { error };
-          this.ended = true;
-          this.notify();
-        },
-        // The client closed (the watch streams complete then): nothing more will come.
-        complete: () => {
-          this.ended = true;
-          this.notify();
-        },
-      });
-      if (this.ended) listing.unsubscribe();
-      else this.listing = listing;
+      this.follow();
       await this.loop();
     } finally {
       this.release();
@@ -140,6 +158,8 @@ export class NodeConsumer<T> {
           const listed = new Set(names);
           for (const name of taken) if (!listed.has(name)) taken.delete(name);
         }
+        // FIFO: nothing put meanwhile can come before what this list holds; read again once it is worked through.
+        if (!this.spec.reorders && list.length > 0) this.unfollow();
       }
       let next: Candidate | undefined;
       let dueAt = Infinity;
@@ -159,6 +179,10 @@ export class NodeConsumer<T> {
         break;
       }
       if (next === undefined) {
+        if (this.listing === null) {
+          this.follow();
+          continue;
+        }
         if (this.latest !== null && !this.changed) this.idle();
         await this.nextChange(dueAt);
         continue;
@@ -183,6 +207,7 @@ export class NodeConsumer<T> {
   /** Waits for a new listing, the stop, or the time `dueAt` (ms since the epoch) when a node comes due. */
   private async nextChange(dueAt: number): Promise<void> {
     if (this.ended || (this.changed && this.latest !== null)) return;
+    if (this.failure !== null) return;
     await new Promise<void>((resolve) => {
       this.wake = resolve;
       if (dueAt !== Infinity) {
