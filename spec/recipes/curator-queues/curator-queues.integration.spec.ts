@@ -183,6 +183,21 @@ describe('consumers', () => {
     await waitForNodes(env.observer, path, 0);
   });
 
+  it('with lockPath: a release whose node was deleted meanwhile (by hand) puts nothing back', async () => {
+    const { path, lockPath } = paths();
+    const q = new DistributedQueue(await env.connect(), path, { lockPath });
+    await q.put('doomed');
+    const taken = new Collector(q.take$(), false);
+    await taken.until(1);
+    taken.stop();
+    const entry = taken.inHand;
+    await one(env.observer.delete(`${path}/${entry.name}`));
+    await entry.release();
+    expect(entry.lock.state).toBe('RELEASED');
+    expect(await nodesOf(env.observer, path)).toEqual([]);
+    expect(await nodesOf(env.observer, lockPath)).toEqual([]);
+  });
+
   it('without lockPath an entry is its own: HELD until acked, never lost, and ack lets the next one come', async () => {
     const { path } = paths();
     const q = new DistributedQueue(await env.connect(), path);
