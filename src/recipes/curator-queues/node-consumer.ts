@@ -42,6 +42,8 @@ export class NodeConsumer<T> {
   private readonly stopping = new AbortController();
   private latest: readonly string[] | null = null;
   private changed = false;
+  /** The latest listing is the first since follow(): a read again, perhaps of an unchanged list (a shared watch may replay it). */
+  private firstRead = false;
   private ended = false;
   private wake: (() => void) | null = null;
   private listing: Subscription | null = null;
@@ -88,10 +90,13 @@ export class NodeConsumer<T> {
     if (this.listing !== null || this.ended) return;
     this.latest = null;
     this.changed = false;
+    let first = true;
     const listing = this.spec.listing$.subscribe({
       next: (names) => {
         this.latest = names;
         this.changed = true;
+        this.firstRead = first;
+        first = false;
         this.notify();
       },
       error: (error: unknown) => {
@@ -143,8 +148,13 @@ export class NodeConsumer<T> {
     let at = 0;
     /** Names this consumer took: never tried again, though a listing read before their delete still shows them. */
     const taken = new Set<string>();
-    /** Names tried in vain since the last listing (another consumer's): tried again after the next one. */
+    /**
+     * Names tried in vain (another consumer's, or gone): tried again after a change of the listing (a lock released
+     * shows as one), but not after a listing merely read again unchanged — a FIFO consumer reads it again after each
+     * pass, and a shared watch may replay it: the same vain pass must not start again, round trip after round trip.
+     */
     const tried = new Set<string>();
+    let listed = new Set<string>();
     for (;;) {
       if (this.ended) return;
       if (this.changed && this.latest !== null && (this.spec.reorders || at >= list.length)) {
@@ -152,14 +162,13 @@ export class NodeConsumer<T> {
         this.changed = false;
         list = this.spec.order(names).filter((c) => !taken.has(c.name));
         at = 0;
-        tried.clear();
+        const now = new Set(names);
+        if (!this.firstRead || now.size !== listed.size || names.some((n) => !listed.has(n))) tried.clear();
+        listed = now;
         // A name missing from a listing is gone for good (sequential names are never used again).
-        if (taken.size > 0) {
-          const listed = new Set(names);
-          for (const name of taken) if (!listed.has(name)) taken.delete(name);
-        }
+        for (const name of taken) if (!now.has(name)) taken.delete(name);
         // FIFO: nothing put meanwhile can come before what this list holds; read again once it is worked through.
-        if (!this.spec.reorders && list.length > 0) this.unfollow();
+        if (!this.spec.reorders && list.some((c) => !tried.has(c.name))) this.unfollow();
       }
       let next: Candidate | undefined;
       let dueAt = Infinity;
