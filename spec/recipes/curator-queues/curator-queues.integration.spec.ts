@@ -18,7 +18,7 @@ import { liveAfterRelease, trackResources } from '../../support/resource-tracker
 import { nodesOf, waitForNodes } from '../leader/support';
 import { recipeServer } from '../support/recipe-server';
 import { loseWriteReply } from '../support/reply-gate';
-import { Collector } from './support';
+import { Collector, expireAndRenew } from './support';
 
 const env = recipeServer();
 let counter = 0;
@@ -168,8 +168,7 @@ describe('consumers', () => {
     const entry = taken.inHand;
     expect(entry.lock.state).toBe('HELD');
     expect(await entry.holdsLock()).toBe(true);
-    await env.server.expireSession(zk);
-    await until(zk, 'CONNECTED');
+    await expireAndRenew(env.server, zk);
     expect(entry.signal.aborted).toBe(true);
     expect(await rejectionOf(entry.release())).toBeInstanceOf(LockLostError);
     // The consumer takes it again on its new session.
