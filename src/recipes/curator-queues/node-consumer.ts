@@ -23,8 +23,11 @@ export interface ConsumerSpec<T> {
    * is looked at — so a drain does not sort the whole list again after each item.
    */
   readonly reorders: boolean;
-  /** Takes the node: `null` when another consumer has it or it is gone. */
-  take(name: string): Promise<Taken<T> | null>;
+  /**
+   * Takes the node: `null` when another consumer has it or it is gone. `following` is the candidate after it in the
+   * order (due now), worth reading ahead while this one is taken.
+   */
+  take(name: string, following: string | undefined): Promise<Taken<T> | null>;
 }
 
 /**
@@ -171,6 +174,7 @@ export class NodeConsumer<T> {
         if (!this.spec.reorders && list.some((c) => !tried.has(c.name))) this.unfollow();
       }
       let next: Candidate | undefined;
+      let nextAt = -1;
       let dueAt = Infinity;
       const now = Date.now();
       for (let i = at; i < list.length; i++) {
@@ -185,6 +189,15 @@ export class NodeConsumer<T> {
           break;
         }
         next = c;
+        nextAt = i;
+        break;
+      }
+      let following: string | undefined;
+      for (let i = nextAt + 1; next !== undefined && i < list.length; i++) {
+        const c = list[i];
+        if (c.readyAt > now) break;
+        if (taken.has(c.name) || tried.has(c.name)) continue;
+        following = c.name;
         break;
       }
       if (next === undefined) {
@@ -196,7 +209,7 @@ export class NodeConsumer<T> {
         await this.nextChange(dueAt);
         continue;
       }
-      const got = await this.spec.take(next.name);
+      const got = await this.spec.take(next.name, following);
       if (got === null) {
         tried.add(next.name);
         continue;

@@ -3,7 +3,7 @@ import { ClientClosedError, InvalidArgumentError, joinPath, type ZooKeeperClient
 import { retried } from '../kernel/retry';
 import { checkClient, optionsObject, recipePath, toBuffer } from '../kernel/arguments';
 import type { QueueEntry } from '../queues/queue-entry';
-import { removeProven, takeNode } from './claim';
+import { ReadAhead, removeProven, takeNode } from './claim';
 import { newQueueId, preparePaths, putNode, type QueueCore } from './core';
 import { serializeItems } from './item-format';
 import { lockItem } from './item-lock';
@@ -75,17 +75,21 @@ export abstract class CuratorQueueBase {
    */
   protected consume(): Observable<QueueEntry> {
     const core = this.core;
-    const spec: ConsumerSpec<TakenNode> = {
-      prepare: () => preparePaths(core),
-      listing$: listing(core),
-      order: (names) => orderNodes(core.kind, names),
-      reorders: core.kind === 'priority' || core.kind === 'delay',
-      take: async (name) => {
-        const node = await takeNode(core, name);
-        return node === null ? null : { value: node, undo: () => node.undo(), left: () => node.left() };
-      },
-    };
     return new Observable<QueueEntry>((subscriber) => {
+      const ahead = new ReadAhead(core);
+      const spec: ConsumerSpec<TakenNode> = {
+        prepare: () => preparePaths(core),
+        listing$: listing(core),
+        order: (names) => orderNodes(core.kind, names),
+        reorders: core.kind === 'priority' || core.kind === 'delay',
+        take: async (name, following) => {
+          const taking = takeNode(core, name, ahead);
+          // Without a lock path, the next candidate is read while this one is deleted.
+          if (following !== undefined && core.lockPath === null) ahead.start(following);
+          const node = await taking;
+          return node === null ? null : { value: node, undo: () => node.undo(), left: () => node.left() };
+        },
+      };
       const consumer: NodeConsumer<TakenNode> = new NodeConsumer(spec, (node) => node.deliver((entry) => subscriber.next(entry), consumer.stopped));
       consumer.done.then(
         () => subscriber.complete(),
