@@ -158,6 +158,19 @@ describe('consumers', () => {
     });
   }
 
+  it('without lockPath, a consumer that stops hands the rest of a batch back at once, though the entry in hand is never acked', async () => {
+    const { path } = paths();
+    const zk = await env.connect();
+    const q = new DistributedQueue(zk, path);
+    await q.putMulti(['b1', 'b2', 'b3']);
+    const first = await firstValueFrom(q.take$());
+    expect(first.data.toString()).toBe('b1');
+    await waitForNodes(env.observer, path, 1);
+    const rest = new Collector(q.take$());
+    expect(await rest.until(2)).toEqual(['b2', 'b3']);
+    rest.stop();
+  });
+
   it('with lockPath: ack and release after the lock was lost reject with LockLostError; a second ack of one entry is the same ack', async () => {
     const { path, lockPath } = paths();
     const zk = await env.connect({ sessionTimeout: 6_000 });

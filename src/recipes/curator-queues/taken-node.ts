@@ -1,6 +1,7 @@
 import { BehaviorSubject, Observable, lastValueFrom } from 'rxjs';
 import { joinPath } from '../../index';
 import { LockLostError } from '../errors';
+import { raced } from '../kernel/wait';
 import type { Holding, HoldingState } from '../holding';
 import type { HeldNode } from '../kernel/held-node';
 import type { QueueEntry } from '../queues/queue-entry';
@@ -51,7 +52,9 @@ export class TakenNode {
       }
       const entry = new ItemEntry(this, i, this.items[i]);
       emit(entry);
-      await entry.settled;
+      // Without a lock the entry in hand is the taker's alone: once stopped, the rest goes back at once rather than
+      // waiting for an ack that may never come (`take$().pipe(take(1))` acks nothing), which would lose it.
+      await (this.lock === null ? raced(entry.settled, stopped).catch(() => undefined) : entry.settled);
     }
   }
 
@@ -211,3 +214,4 @@ class LocalHolding implements Holding {
     this.controller.abort(new Error(`${this.node} was released`));
   }
 }
+
