@@ -10,9 +10,9 @@
  */
 // First: how src/ is compiled (see ../compile-hook.ts).
 import '../compile-hook';
-import { lastValueFrom, take, toArray } from 'rxjs';
+import { concatMap, lastValueFrom, take, toArray } from 'rxjs';
 import { createClient, type ZooKeeperClient } from '../../src';
-import { Counter, Lock, Queue, TreeCache, type Holding } from '../../src/recipes';
+import { Counter, DistributedQueue, Lock, Queue, TreeCache, type Holding } from '../../src/recipes';
 import { fourLetterWord } from '../../src/testing';
 import { gcFunction, settle } from '../heap';
 
@@ -210,6 +210,38 @@ async function queue(): Promise<Record<string, unknown>> {
   return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / getMs, takeStreamPerSec: (n * 1000) / streamMs, taken, streamed };
 }
 
+/**
+ * Curator's DistributedQueue layout (`queue-<seq>` in Curator's item format): put `entries` items one by one, then
+ * drain them with take$() (each acked as it comes); with `lockPath`, at least once (lock, then node and lock deleted
+ * together at the ack), as a Curator consumer with QueueBuilder.lockPath.
+ */
+async function rxzkCuratorQueue(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const n = num('entries');
+  const lockPath = params.lockPath === undefined ? undefined : str('lockPath');
+  const q = new DistributedQueue(zk, str('path'), lockPath === undefined ? undefined : { lockPath });
+  const item = Buffer.alloc(32, 0x71);
+  let t0 = now();
+  for (let i = 0; i < n; i++) await q.put(item);
+  const putMs = ms(t0);
+  t0 = now();
+  const drained = (
+    await lastValueFrom(
+      q.take$().pipe(
+        concatMap(async (entry) => {
+          await entry.ack();
+          return entry;
+        }),
+        take(n),
+        toArray(),
+      ),
+    )
+  ).length;
+  const drainMs = ms(t0);
+  await zk.close();
+  return { putPerSec: (n * 1000) / putMs, drainPerSec: (n * 1000) / drainMs, drained };
+}
+
 const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'lock-cycle': lockCycle,
   'lock-handoff': lockHandoff,
@@ -217,6 +249,7 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'tree-cache': treeCache,
   counter,
   queue,
+  'rxzk-curator-queue': rxzkCuratorQueue,
 };
 
 const run = WORKLOADS[workload];
