@@ -2,7 +2,7 @@
 // one transaction, release handing the entry back, and at least once: an entry whose consumer's session ends goes
 // to another consumer (kazoo's plain Queue loses it, RECIPES.md "QUEUES"); ack/release of a lost lock reject with
 // LockLostError and leave the new holder's lock alone.
-import { Subscription, combineLatest, concatMap } from 'rxjs';
+import { Subscription, concatMap } from 'rxjs';
 import { LockLostError, LockTimeoutError, LockingQueue, type QueueEntry } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
@@ -81,9 +81,8 @@ describe('LockingQueue', () => {
     await new LockingQueue(await connect(), path).put('only');
     const { zk, gate } = await env.gated();
     const queue = new LockingQueue(zk, path);
-    // The lists read first (the client's shared watches give them to the take at once), then every reply held.
-    const lists = new Recorder(combineLatest([zk.watchChildren$(`${path}/entries`), zk.watchChildren$(`${path}/taken`)]));
-    await lists.until((vs) => vs.length > 0, 10_000);
+    // The lists read first (a take reads the client's listings, which outlive it for the next take), then every reply held.
+    await (await queue.take({ timeout: 10_000 })).release();
     gate.hold();
     const after = gate.requestCount;
     const started = Date.now();
@@ -99,7 +98,6 @@ describe('LockingQueue', () => {
     await until(zk, 'CONNECTED');
     await waitForNodes(env.observer, `${path}/taken`, 0);
     expect((await new LockingQueue(await connect(), path).take({ timeout: 10_000 })).data.toString()).toBe('only');
-    lists.subscription.unsubscribe();
   });
 
   it('at least once: the entry of a consumer whose session expires mid-entry goes to another, and its late ack rejects', async () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { combineLatest, map, type Observable } from 'rxjs';
+import { merge, type Observable } from 'rxjs';
 import { joinPath, type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { WaitOptions } from '../kernel/wait';
 import { ConsumeLoop } from './consume-loop';
-import { orderEntries } from './entry-name';
+import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { lockFirst, settled, type LockingLayout, type QueueEntry } from './queue-entry';
 import { takeOnce, type StartConsumer } from './take-once';
@@ -27,10 +27,13 @@ import { takeStream } from './take-stream';
  * watcher on both lists at every check and never drops them, and every
  * consumer races for the same first entry): the children of `entries` (a new
  * entry) and of `taken` (a release, or a holder's session ending, hands one
- * back) — both through the client's shared watches, so one server watch per
- * list per client however many consumers wait, dropped when the last one
- * stops; nothing per entry. A consumer that finds an entry locked tries the
- * next one at once rather than waiting for the lists again.
+ * back) — each through the client's shared listing of the node (listing.ts:
+ * listed once, then kept by a persistent recursive watch whose events name the
+ * entry created or deleted), so one server watch per node per client however
+ * many consumers wait, dropped a few seconds after the last one stops; nothing
+ * per entry, and no list read again per take. Consumers of one client skip the
+ * entry another of them is locking; one that finds an entry locked tries the
+ * next one at once.
  *
  * @example
  * const jobs = new LockingQueue(zk, '/queues/jobs');
@@ -144,15 +147,10 @@ export class LockingQueue {
 
   private consumer(): StartConsumer<QueueEntry> {
     const { zk, entries, taken } = this.layout;
-    // The entries no one holds, in order, from the two shared children watches (see the class comment).
-    const candidates$ = combineLatest([zk.watchChildren$(entries), zk.watchChildren$(taken)]).pipe(
-      map(([names, locked]) => {
-        const held = new Set(locked ?? []);
-        return orderEntries(names ?? [])
-          .filter((e) => !held.has(e.name))
-          .map((e) => e.name);
-      }),
-    );
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => lockFirst(this.layout, names, context), deliver, idle);
+    return (deliver, idle) => {
+      // The client's listings of both nodes (one server watch each per client, however many wait; see the class comment).
+      const lists = { entries: Listing.of(zk, entries), taken: Listing.of(zk, taken) };
+      return new ConsumeLoop(merge(lists.entries.changes$, lists.taken.changes$), (context) => lockFirst(this.layout, lists, context), deliver, idle);
+    };
   }
 }

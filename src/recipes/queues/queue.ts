@@ -1,11 +1,10 @@
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
-import { childrenOrEmpty } from '../kernel/znodes';
 import type { WaitOptions } from '../kernel/wait';
-import { ConsumeLoop } from './consume-loop';
-import { orderEntries } from './entry-name';
+import { ConsumeLoop, UNBOUND_TAKE } from './consume-loop';
+import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from './take-once';
@@ -95,12 +94,21 @@ export class Queue {
    * if (item !== null) handle(item);
    */
   async get(): Promise<Buffer | null> {
-    // No watch: the list as it is now, read again only when every entry on it was taken by others meanwhile.
-    for (;;) {
-      const names = await childrenOrEmpty(this.zk, this.target.dir);
-      if (orderEntries(names).length === 0) return null;
-      const claim = await takeFirst(this.target, names);
-      if (claim !== null) return claim.value;
+    // The client's listing of the queue, kept for the call and a while after it (a loop of get() lists once).
+    const listing = Listing.of(this.zk, this.target.dir);
+    const release = listing.hold();
+    try {
+      for (;;) {
+        await listing.whenReady();
+        const seen = listing.version;
+        const claim = await takeFirst(this.target, listing, UNBOUND_TAKE);
+        if (claim !== null) return claim.value;
+        if (listing.ready && listing.size === 0) return null;
+        // Every entry left is being taken by another consumer of this client: the next change says how that went.
+        if (listing.version === seen) await listing.nextChange();
+      }
+    } finally {
+      release();
     }
   }
 
@@ -145,8 +153,10 @@ export class Queue {
 
   private consumer(): StartConsumer<Buffer> {
     const { zk, dir } = this.target;
-    // The list of entries, from the client's shared children watch (one server watch per path however many wait).
-    const candidates$ = zk.watchChildren$(dir).pipe(map((names) => names ?? []));
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => takeFirst(this.target, names, context), deliver, idle);
+    return (deliver, idle) => {
+      // The client's listing of the queue (one server watch per path however many wait), from the consumer's start.
+      const listing = Listing.of(zk, dir);
+      return new ConsumeLoop(listing.changes$, (context) => takeFirst(this.target, listing, context), deliver, idle);
+    };
   }
 }
