@@ -172,6 +172,15 @@ function handoffLatencies(a: Result, b: Result, skip: number): number[] {
   return out.slice(skip);
 }
 
+/** One queue workload's program: puts, then the drain (and rxzk's take$() stream), each in items/s. */
+async function queueRun(ctx: Ctx, lib: Lib, path: string, workload: 'queue' | 'locking-queue'): Promise<Record<string, number>> {
+  const r = await runProgram(command(lib, ctx.classes, ctx.connect, workload, { path, entries: ctx.sz.queueEntries }));
+  if (Number(r.taken) !== ctx.sz.queueEntries) throw new Error(`${workload} ${lib}: took ${String(r.taken)} of ${ctx.sz.queueEntries}`);
+  const out: Record<string, number> = { putPerSec: Number(r.putPerSec), getPerSec: Number(r.getPerSec) };
+  if (r.takeStreamPerSec !== undefined) out.takeStreamPerSec = Number(r.takeStreamPerSec);
+  return out;
+}
+
 const WORKLOADS: Workload[] = [
   {
     id: 'lock-cycle',
@@ -280,18 +289,29 @@ const WORKLOADS: Workload[] = [
   {
     id: 'queue',
     n: 6,
-    title: 'queue: put 2,000 entries, then take them all',
-    libs: ['rxzk', 'kazoo'],
+    title: "queue, at most once: put 2,000 entries, then take them all — rxzk Queue, Curator DistributedQueue, kazoo Queue",
+    libs: ['rxzk', 'curator', 'kazoo'],
     metrics: [
       { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
-      { key: 'getPerSec', label: 'get() until empty', unit: '/s', better: 'higher' },
+      { key: 'getPerSec', label: 'drain: get() until empty (Curator: its consumer)', unit: '/s', better: 'higher' },
       { key: 'takeStreamPerSec', label: 'take$() stream (rxzk only)', unit: '/s', better: 'higher' },
     ],
     async run(ctx, lib, path) {
-      const r = await runProgram(command(lib, ctx.classes, ctx.connect, 'queue', { path, entries: ctx.sz.queueEntries }));
-      const out: Record<string, number> = { putPerSec: Number(r.putPerSec), getPerSec: Number(r.getPerSec) };
-      if (r.takeStreamPerSec !== undefined) out.takeStreamPerSec = Number(r.takeStreamPerSec);
-      return out;
+      return queueRun(ctx, lib, path, 'queue');
+    },
+  },
+  {
+    id: 'locking-queue',
+    n: 7,
+    title: 'queue, at least once: put 2,000 entries, then lock and ack them all — rxzk LockingQueue, Curator DistributedQueue with a lockPath, kazoo LockingQueue',
+    libs: ['rxzk', 'curator', 'kazoo'],
+    metrics: [
+      { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
+      { key: 'getPerSec', label: 'drain: take+ack until empty (kazoo get+consume; Curator its consumer)', unit: '/s', better: 'higher' },
+      { key: 'takeStreamPerSec', label: 'take$() + ack stream (rxzk only)', unit: '/s', better: 'higher' },
+    ],
+    async run(ctx, lib, path) {
+      return queueRun(ctx, lib, path, 'locking-queue');
     },
   },
 ];

@@ -12,7 +12,7 @@
 import '../compile-hook';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { createClient, type ZooKeeperClient } from '../../src';
-import { Counter, Lock, Queue, TreeCache, type Holding } from '../../src/recipes';
+import { Counter, Lock, LockTimeoutError, LockingQueue, Queue, TreeCache, type Holding, type QueueEntry } from '../../src/recipes';
 import { fourLetterWord } from '../../src/testing';
 import { gcFunction, settle } from '../heap';
 
@@ -210,6 +210,51 @@ async function queue(): Promise<Record<string, unknown>> {
   return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / getMs, takeStreamPerSec: (n * 1000) / streamMs, taken, streamed };
 }
 
+/** LockingQueue: puts one at a time, then take() + ack() until empty (kazoo: get() + consume()), then take$() + ack(). */
+async function lockingQueue(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const n = num('entries');
+  const q = new LockingQueue(zk, str('path'));
+  const item = Buffer.alloc(32, 0x71);
+  let t0 = now();
+  for (let i = 0; i < n; i++) await q.put(item);
+  const putMs = ms(t0);
+  t0 = now();
+  let taken = 0;
+  for (;;) {
+    let entry: QueueEntry;
+    try {
+      entry = await q.take({ timeout: 0 });
+    } catch (err) {
+      if (err instanceof LockTimeoutError) break;
+      throw err;
+    }
+    await entry.ack();
+    taken++;
+  }
+  const getMs = ms(t0);
+  // The same again, drained by the take$() stream (each entry acked as it comes; the next is locked once it is).
+  for (let i = 0; i < n; i++) await q.put(item);
+  t0 = now();
+  let streamed = 0;
+  await new Promise<void>((resolve, reject) => {
+    const subscription = q.take$().subscribe({
+      next: (entry) => {
+        entry.ack().then(() => {
+          if (++streamed === n) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        }, reject);
+      },
+      error: reject,
+    });
+  });
+  const streamMs = ms(t0);
+  await zk.close();
+  return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / getMs, takeStreamPerSec: (n * 1000) / streamMs, taken, streamed };
+}
+
 const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'lock-cycle': lockCycle,
   'lock-handoff': lockHandoff,
@@ -217,6 +262,7 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'tree-cache': treeCache,
   counter,
   queue,
+  'locking-queue': lockingQueue,
 };
 
 const run = WORKLOADS[workload];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { merge, type Observable } from 'rxjs';
+import { filter, merge, type Observable } from 'rxjs';
 import { joinPath, type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
@@ -150,7 +150,9 @@ export class LockingQueue {
     return (deliver, idle) => {
       // The client's listings of both nodes (one server watch each per client, however many wait; see the class comment).
       const lists = { entries: Listing.of(zk, entries), taken: Listing.of(zk, taken) };
-      return new ConsumeLoop(merge(lists.entries.changes$, lists.taken.changes$), (context) => lockFirst(this.layout, lists, context), deliver, idle);
+      // A change counts once both are known (a take that tries once decides on both lists, never on one alone).
+      const changes$ = merge(lists.entries.changes$, lists.taken.changes$).pipe(filter(() => lists.entries.ready && lists.taken.ready));
+      return new ConsumeLoop(changes$, (context) => lockFirst(this.layout, lists, context), deliver, idle);
     };
   }
 }
