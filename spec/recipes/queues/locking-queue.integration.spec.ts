@@ -81,14 +81,12 @@ describe('LockingQueue', () => {
     await new LockingQueue(await connect(), path).put('only');
     const { zk, gate } = await env.gated();
     const queue = new LockingQueue(zk, path);
-    // The lists read first (a take reads the client's listings, which outlive it for the next take), then every reply held.
+    // The lists read first (a take reads the client's listings, which outlive it for the next take).
     await (await queue.take({ timeout: 10_000 })).release();
-    gate.hold();
-    const after = gate.requestCount;
     const started = Date.now();
     const taking = queue.take({ timeout: 500 });
-    await gate.request((type) => type === Op.create || type === Op.create2, after);
-    // The lock's create is on its way; its reply never comes: the client is cut off and cannot reconnect.
+    // The lock's create goes out; its reply never comes (nor anything after it), and the client is cut off and cannot reconnect.
+    await gate.loseNextReply((type) => type === Op.create || type === Op.create2);
     gate.refuse();
     const outcome = await Promise.race([rejectionOf(taking), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);
     expect(outcome).toBeInstanceOf(LockTimeoutError);

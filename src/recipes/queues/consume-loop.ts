@@ -55,6 +55,8 @@ export class ConsumeLoop<T> {
     private readonly deliver: (value: T) => void | Promise<void>,
     /** Told each time every candidate was tried and none could be taken (a take that tries once gives up then). */
     private readonly idle: () => void = () => undefined,
+    /** Awaited before the first try: the listings have every change made before the consumer started (listing.ts `fence`). */
+    private readonly fence: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.stopped$ = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
     const lists = changes$.subscribe({
@@ -101,6 +103,8 @@ export class ConsumeLoop<T> {
 
   private async run(): Promise<void> {
     try {
+      // A listing kept from before may not have a change made just before this consumer started: not decided on yet.
+      await Promise.race([this.fence().catch(() => undefined), this.stopped$]);
       for (;;) {
         if (!(await this.next())) break;
         const claim = await this.takeFirst(this.context);

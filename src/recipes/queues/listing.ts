@@ -1,4 +1,4 @@
-import { Observable, Subject, type Subscription } from 'rxjs';
+import { Observable, Subject, firstValueFrom, type Subscription } from 'rxjs';
 import {
   ClientClosedError,
   NoNodeError,
@@ -157,6 +157,23 @@ export class Listing {
   /** Resolves once the listing is ready (at once when it is); rejects as {@link nextChange}. */
   async whenReady(): Promise<void> {
     while (!this.isReady) await this.nextChange();
+  }
+
+  /**
+   * Resolves once every change made on the server before this call has reached the listing (as far as this client's
+   * server has it, as any read): the listing's own list when it is being read, else one read of the node — the server
+   * sends a session the events of the changes it applied before answering that session's next request. A consumer
+   * starting on a listing kept from before fences it so that an entry another client put or released before the
+   * call is seen (the old per-take list gave that); within a consumer, the events alone keep it up to date.
+   */
+  async fence(): Promise<void> {
+    if (!this.isReady) return this.whenReady();
+    try {
+      await firstValueFrom(this.zk.exists(this.dir));
+    } catch {
+      // The connection dropped with it: the listing is read again once reconnected, which fences as well.
+    }
+    await this.whenReady();
   }
 
   /** The first entry in order that no local taker has claimed and `skip` does not refuse; `null` when none. */

@@ -10,6 +10,7 @@ import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, t
 import { lockFirst, settled, type LockingLayout, type QueueEntry } from './queue-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';
+import { QueueReports } from './report';
 
 /**
  * A distributed queue whose entries are locked while processed, on kazoo's
@@ -45,6 +46,7 @@ import { takeStream } from './take-stream';
 export class LockingQueue {
   private readonly layout: LockingLayout;
   private readonly target: EntryDir;
+  private readonly reports: QueueReports;
 
   /**
    * A locking queue at `path`, its entries under `<path>/entries` and their locks under `<path>/taken`
@@ -70,6 +72,7 @@ export class LockingQueue {
       mine: new Set(),
     };
     this.target = { zk, dir: this.layout.entries, container };
+    this.reports = new QueueReports(zk, 'LockingQueue', base);
   }
 
   /** This queue object's id: the data of the locks it makes (as kazoo's LockingQueue.id). */
@@ -94,6 +97,7 @@ export class LockingQueue {
    */
   async put(data: Data, opts?: { priority?: number }): Promise<void> {
     await putEntry(this.target, data, opts);
+    this.reports.put(1);
   }
 
   /**
@@ -106,6 +110,7 @@ export class LockingQueue {
    */
   async putAll(items: Data[], opts?: { priority?: number }): Promise<void> {
     await putEntries(this.target, items, opts);
+    this.reports.put(items.length);
   }
 
   /**
@@ -119,7 +124,7 @@ export class LockingQueue {
    * await entry.ack();
    */
   take(opts?: WaitOptions): Promise<QueueEntry> {
-    return takeOnce(this.zk, this.consumer(), opts, 'take');
+    return this.reports.take(opts, () => takeOnce(this.zk, this.consumer(), opts, 'take'));
   }
 
   /**
@@ -132,7 +137,7 @@ export class LockingQueue {
    * jobs.take$().pipe(concatMap(async (entry) => { await run(entry.data); await entry.ack(); })).subscribe();
    */
   take$(): Observable<QueueEntry> {
-    return takeStream(this.consumer(), settled);
+    return takeStream(this.consumer(), settled, () => this.reports.taken());
   }
 
   /**
@@ -152,7 +157,12 @@ export class LockingQueue {
       const lists = { entries: Listing.of(zk, entries), taken: Listing.of(zk, taken) };
       // A change counts once both are known (a take that tries once decides on both lists, never on one alone).
       const changes$ = merge(lists.entries.changes$, lists.taken.changes$).pipe(filter(() => lists.entries.ready && lists.taken.ready));
-      return new ConsumeLoop(changes$, (context) => lockFirst(this.layout, lists, context), deliver, idle);
+      // One read fences both listings (their events come on the same session).
+      const fence = async (): Promise<void> => {
+        await lists.entries.fence();
+        await lists.taken.whenReady();
+      };
+      return new ConsumeLoop(changes$, (context) => lockFirst(this.layout, lists, context), deliver, idle, fence);
     };
   }
 }

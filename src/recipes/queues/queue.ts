@@ -9,6 +9,7 @@ import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, t
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';
+import { QueueReports } from './report';
 
 /**
  * A distributed queue on kazoo's Queue layout: each entry is a
@@ -35,6 +36,7 @@ import { takeStream } from './take-stream';
  */
 export class Queue {
   private readonly target: EntryDir;
+  private readonly reports: QueueReports;
 
   /**
    * A queue at `path` (chroot-relative; checked here, nothing is sent until a method is called).
@@ -49,6 +51,7 @@ export class Queue {
   ) {
     checkClient(zk, 'Queue');
     this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts, 'Queue') };
+    this.reports = new QueueReports(zk, 'Queue', this.target.dir);
   }
 
   /**
@@ -70,6 +73,7 @@ export class Queue {
    */
   async put(data: Data, opts?: { priority?: number }): Promise<void> {
     await putEntry(this.target, data, opts);
+    this.reports.put(1);
   }
 
   /**
@@ -83,6 +87,7 @@ export class Queue {
    */
   async putAll(items: Data[], opts?: { priority?: number }): Promise<void> {
     await putEntries(this.target, items, opts);
+    this.reports.put(items.length);
   }
 
   /**
@@ -97,13 +102,23 @@ export class Queue {
     // The client's listing of the queue, kept for the call and a while after it (a loop of get() lists once).
     const listing = Listing.of(this.zk, this.target.dir);
     const release = listing.hold();
+    let fenced = false;
     try {
       for (;;) {
         await listing.whenReady();
         const seen = listing.version;
         const claim = await takeFirst(this.target, listing, UNBOUND_TAKE);
-        if (claim !== null) return claim.value;
-        if (listing.ready && listing.size === 0) return null;
+        if (claim !== null) {
+          this.reports.taken();
+          return claim.value;
+        }
+        if (listing.ready && listing.size === 0) {
+          // Empty as this client knows it: empty on the server too, once every change made before now has come.
+          if (fenced) return null;
+          await listing.fence();
+          fenced = true;
+          continue;
+        }
         // Every entry left is being taken by another consumer of this client: the next change says how that went.
         if (listing.version === seen) await listing.nextChange();
       }
@@ -126,7 +141,7 @@ export class Queue {
    * const job = await queue.take({ timeout: 60_000 });
    */
   take(opts?: WaitOptions): Promise<Buffer> {
-    return takeOnce(this.zk, this.consumer(), opts, 'take');
+    return this.reports.take(opts, () => takeOnce(this.zk, this.consumer(), opts, 'take'));
   }
 
   /**
@@ -138,7 +153,7 @@ export class Queue {
    * const subscription = queue.take$().pipe(concatMap((item) => send(item))).subscribe();
    */
   take$(): Observable<Buffer> {
-    return takeStream(this.consumer());
+    return takeStream(this.consumer(), undefined, () => this.reports.taken());
   }
 
   /**
@@ -156,7 +171,7 @@ export class Queue {
     return (deliver, idle) => {
       // The client's listing of the queue (one server watch per path however many wait), from the consumer's start.
       const listing = Listing.of(zk, dir);
-      return new ConsumeLoop(listing.changes$, (context) => takeFirst(this.target, listing, context), deliver, idle);
+      return new ConsumeLoop(listing.changes$, (context) => takeFirst(this.target, listing, context), deliver, idle, () => listing.fence());
     };
   }
 }
