@@ -87,7 +87,7 @@ export class LockingQueue {
    * dropped connections and expiries (one that met an expiry is made on the
    * new session), and one whose reply was lost is confirmed by its receipt
    * (an ephemeral `rxzk-receipt-<uuid>` made in the same transaction in
-   * `<path>` (beside `entries` and `taken`, which kazoo lists), deleted right after) or sent again when the receipt proves it
+   * `<path>` (beside `entries` and `taken`, which kazoo lists), deleted right after, in the client's next queue transaction or in the background) or sent again when the receipt proves it
    * was not made. When the session ended before the receipt could be read it
    * rejects with {@link OutcomeUnknownError}: the item was queued once or not
    * at all (never twice); put it again only if a duplicate is acceptable.

@@ -62,7 +62,7 @@ export class Queue {
    * dropped connections and expiries (one that met an expiry is made on the
    * new session), and one whose reply was lost is confirmed by its receipt
    * (an ephemeral `rxzk-receipt-<uuid>` made in the same transaction in
-   * the queue node's parent (never under the queue node: a kazoo consumer takes every child as an item), deleted right after) or sent again when the receipt proves it
+   * the queue node's parent (never under the queue node: a kazoo consumer takes every child as an item), deleted right after, in the client's next queue transaction or in the background) or sent again when the receipt proves it
    * was not made. When the session ended before the receipt could be read it
    * rejects with {@link OutcomeUnknownError}: the item was queued once or not
    * at all (never twice); put it again only if a duplicate is acceptable.

@@ -4,7 +4,7 @@ import { commitProven } from '../kernel/proof';
 import { retried } from '../kernel/retry';
 import type { Claim, TakeContext } from './consume-loop';
 import type { EntryData, Listing } from './listing';
-import { putEntry, receiptsOf, type EntryDir } from './producer';
+import { carryOf, putEntry, receiptsOf, type EntryDir } from './producer';
 
 /**
  * A Queue's take (at most once): the first entry, in order, that this
@@ -17,7 +17,7 @@ import { putEntry, receiptsOf, type EntryDir } from './producer';
  *
  * The entry's data is read before its delete, and the delete names the
  * version read, so the data given is the data deleted. The read of the next
- * entry goes out behind this one's delete, in the same round trip: a drain
+ * entry goes out with this one's delete, in the same round trip: a drain
  * costs one round trip per entry (kazoo's `Queue.get`: two, and a list each
  * time it runs out). Only the data is read ahead: an entry is deleted only
  * when its taker asks for it, so nothing is taken that no one will get.
@@ -73,8 +73,11 @@ async function deleteEntry(target: EntryDir, listing: Listing, name: string, ski
     read = await reading;
     if (read === null) return null;
   }
-  const deleting = commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.version));
+  // The next entry's read first: its reply comes before the delete's, so the next take has it at once (and its
+  // delete, which carries this one's receipt, goes out in the same turn).
   readNext(target, listing, name, skip);
+  // The receipt's delete rides on the client's next queue write (a drain: one transaction per entry).
+  const deleting = commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.version), carryOf(zk, dir));
   try {
     await deleting;
     return read.data;
