@@ -11,6 +11,12 @@ export interface Claim<T> {
 export interface TakeContext {
   /** Aborted once the consumer stops: it tries no further candidate (what it took of the one in hand is still given back). */
   readonly stopped: AbortSignal;
+  /**
+   * False until the listings are known to have every change made before the consumer started: an attempt that
+   * claims an entry before then checks, once its claim's reply is in (which fences them), that no entry it should
+   * have taken first has come, and hands its claim back for that one if so.
+   */
+  fenced(): boolean;
 }
 
 /**
@@ -20,7 +26,7 @@ export interface TakeContext {
 export type TakeFirst<T> = (context: TakeContext) => Promise<Claim<T> | null>;
 
 /** A context for a take without a consumer (Queue.get): never stopped. */
-export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal };
+export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal, fenced: () => true };
 
 /**
  * One consumer: takes entries one at a time, in order, for as long as it
@@ -38,7 +44,8 @@ export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal
 export class ConsumeLoop<T> {
   /** Aborted when stop() is called: the attempt in flight stops trying, and a wait for `deliver` gives way to it. */
   private readonly stopping = new AbortController();
-  private readonly context: TakeContext = { stopped: this.stopping.signal };
+  private fenced = false;
+  private readonly context: TakeContext = { stopped: this.stopping.signal, fenced: () => this.fenced };
   /** The candidates changed since the last try began (or an entry was just taken: there may be more). */
   private fresh = false;
   private ended = false;
@@ -55,8 +62,12 @@ export class ConsumeLoop<T> {
     private readonly deliver: (value: T) => void | Promise<void>,
     /** Told each time every candidate was tried and none could be taken (a take that tries once gives up then). */
     private readonly idle: () => void = () => undefined,
-    /** Awaited before the first try: the listings have every change made before the consumer started (listing.ts `fence`). */
-    private readonly fence: () => Promise<void> = () => Promise.resolve(),
+    /**
+     * Makes the listings have every change made before the consumer started (listing.ts `fence`): awaited before
+     * the first try when `eager` (a take that cannot be undone: a Queue's delete), else only before the first time
+     * nothing could be taken — a claim's own reply fences too, and the attempt checks it then ({@link TakeContext.fenced}).
+     */
+    private readonly fencing: { fence: () => Promise<void>; eager: boolean } = { fence: () => Promise.resolve(), eager: true },
   ) {
     this.stopped$ = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
     const lists = changes$.subscribe({
@@ -104,14 +115,22 @@ export class ConsumeLoop<T> {
   private async run(): Promise<void> {
     try {
       // A listing kept from before may not have a change made just before this consumer started: not decided on yet.
-      await Promise.race([this.fence().catch(() => undefined), this.stopped$]);
+      if (this.fencing.eager) await this.fence();
       for (;;) {
         if (!(await this.next())) break;
         const claim = await this.takeFirst(this.context);
         if (claim === null) {
+          if (!this.fenced) {
+            // Nothing, as far as this client knew: once it knows every change made before the start, again.
+            await this.fence();
+            this.fresh = true;
+            continue;
+          }
           if (!this.fresh) this.idle();
           continue;
         }
+        // Its reply came after every change made before the start (and the attempt checked them).
+        this.fenced = true;
         if (this.ended) {
           await claim.undo();
           break;
@@ -126,6 +145,11 @@ export class ConsumeLoop<T> {
       this.lists = null;
     }
     if (this.listError !== null) throw this.listError.error;
+  }
+
+  private async fence(): Promise<void> {
+    await Promise.race([this.fencing.fence().catch(() => undefined), this.stopped$]);
+    this.fenced = true;
   }
 
   /** True once the candidates changed since the last try; false once stopped. */

@@ -157,12 +157,13 @@ export class LockingQueue {
       const lists = { entries: Listing.of(zk, entries), taken: Listing.of(zk, taken) };
       // A change counts once both are known (a take that tries once decides on both lists, never on one alone).
       const changes$ = merge(lists.entries.changes$, lists.taken.changes$).pipe(filter(() => lists.entries.ready && lists.taken.ready));
-      // One read fences both listings (their events come on the same session).
+      // One read fences both listings (their events come on the same session); a lock can be handed back, so the
+      // first lock's own reply fences them when there is one (lockFirst checks then).
       const fence = async (): Promise<void> => {
         await lists.entries.fence();
         await lists.taken.whenReady();
       };
-      return new ConsumeLoop(changes$, (context) => lockFirst(this.layout, lists, context), deliver, idle, fence);
+      return new ConsumeLoop(changes$, (context) => lockFirst(this.layout, lists, context), deliver, idle, { fence, eager: false });
     };
   }
 }

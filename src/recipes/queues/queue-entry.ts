@@ -6,6 +6,7 @@ import { HeldNode } from '../kernel/held-node';
 import { retried, untilConnected } from '../kernel/retry';
 import { readOrNull } from '../kernel/znodes';
 import type { Claim, TakeContext } from './consume-loop';
+import { compareEntries } from './entry-name';
 import type { Listing } from './listing';
 
 /**
@@ -137,8 +138,9 @@ export interface LockingLists {
  * Once `stopped` no further entry is tried (issue 17: takes that ended 7–56 s
  * past their timeout going through a stale list).
  */
-export async function lockFirst(layout: LockingLayout, lists: LockingLists, { stopped }: TakeContext): Promise<Claim<QueueEntry> | null> {
+export async function lockFirst(layout: LockingLayout, lists: LockingLists, context: TakeContext): Promise<Claim<QueueEntry> | null> {
   const { entries, taken } = lists;
+  const { stopped } = context;
   const tried = new Set<string>();
   const skip = (name: string): boolean => tried.has(name) || taken.has(name) || layout.mine.has(name);
   for (;;) {
@@ -164,6 +166,16 @@ export async function lockFirst(layout: LockingLayout, lists: LockingLists, { st
     }
     const { lock } = locked;
     lock.state$.subscribe({ complete: () => layout.mine.delete(name) });
+    if (!context.fenced()) {
+      // The lock's reply fenced the listings: an entry released or put before this take began, and ahead of this
+      // one, is in them now. Hand this one back and take that one (rare: another client's change just before).
+      const ahead = entries.first((n) => n !== name && skip(n));
+      if (ahead !== null && compareEntries(ahead, next) < 0) {
+        await lock.release().catch(() => undefined);
+        tried.delete(name);
+        continue;
+      }
+    }
     const entryPath = joinPath(layout.entries, name);
     let data = locked.data;
     if (data === null) {

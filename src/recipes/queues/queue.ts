@@ -171,7 +171,7 @@ export class Queue {
     return (deliver, idle) => {
       // The client's listing of the queue (one server watch per path however many wait), from the consumer's start.
       const listing = Listing.of(zk, dir);
-      return new ConsumeLoop(listing.changes$, (context) => takeFirst(this.target, listing, context), deliver, idle, () => listing.fence());
+      return new ConsumeLoop(listing.changes$, (context) => takeFirst(this.target, listing, context), deliver, idle, { fence: () => listing.fence(), eager: true });
     };
   }
 }
