@@ -258,9 +258,9 @@ public final class CuratorBench {
 
   /**
    * Curator's own queue, DistributedQueue (with a lockPath: its at-least-once mode, the item locked while consumed):
-   * `entries` puts one at a time (putInBackground(false): each put returns once created), from a producer-only queue;
-   * then a consumer queue is started and timed until its consumer has been given every item (Curator's defaults: its
-   * children cache, the items of each listing taken in turn).
+   * `warmup` puts and their consumption unmeasured; then `entries` puts one at a time (putInBackground(false): each
+   * put returns once created), from a producer-only queue; then a consumer queue is started and timed until its
+   * consumer has been given every item (Curator's defaults: its children cache, the items of each listing in turn).
    */
   static Map<String, Object> queue(boolean locking) throws Exception {
     CuratorFramework c = client();
@@ -277,10 +277,21 @@ public final class CuratorBench {
     producer.start();
     byte[] item = new byte[32];
     Arrays.fill(item, (byte) 'q');
+    // Unmeasured: `warmup` puts, consumed, first (every library does the same).
+    int warm = params.get("warmup").asInt();
+    for (int i = 0; i < warm; i++) producer.put(item);
+    consume(c, bytes, path, locking ? lockPath : null, warm);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) producer.put(item);
     double putMs = ms(t0, System.nanoTime());
     producer.close();
+    long[] consumed = consume(c, bytes, path, locking ? lockPath : null, n);
+    c.close();
+    return Map.of("putPerSec", n * 1000 / putMs, "getPerSec", n * 1e9 / consumed[1], "taken", consumed[0]);
+  }
+
+  /** Starts a consumer queue and waits until it has been given `n` items: {items, ns from its start}. */
+  static long[] consume(CuratorFramework c, QueueSerializer<byte[]> bytes, String path, String lockPath, int n) throws Exception {
     CountDownLatch consumed = new CountDownLatch(n);
     AtomicInteger taken = new AtomicInteger();
     QueueConsumer<byte[]> consumer = new QueueConsumer<byte[]>() {
@@ -288,14 +299,13 @@ public final class CuratorBench {
       public void stateChanged(CuratorFramework client, ConnectionState state) { }
     };
     QueueBuilder<byte[]> consuming = QueueBuilder.builder(c, consumer, bytes, path);
-    if (locking) consuming = consuming.lockPath(lockPath);
+    if (lockPath != null) consuming = consuming.lockPath(lockPath);
     DistributedQueue<byte[]> queue = consuming.buildQueue();
-    t0 = System.nanoTime();
+    long t0 = System.nanoTime();
     queue.start();
     if (!consumed.await(120, TimeUnit.SECONDS)) throw new TimeoutException(consumed.getCount() + " items not consumed");
-    double getMs = ms(t0, System.nanoTime());
+    long elapsed = System.nanoTime() - t0;
     queue.close();
-    c.close();
-    return Map.of("putPerSec", n * 1000 / putMs, "getPerSec", n * 1000 / getMs, "taken", taken.get());
+    return new long[] { taken.get(), elapsed };
   }
 }

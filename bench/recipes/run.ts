@@ -174,7 +174,8 @@ function handoffLatencies(a: Result, b: Result, skip: number): number[] {
 
 /** One queue workload's program: puts, then the drain (and rxzk's take$() stream), each in items/s. */
 async function queueRun(ctx: Ctx, lib: Lib, path: string, workload: 'queue' | 'locking-queue'): Promise<Record<string, number>> {
-  const r = await runProgram(command(lib, ctx.classes, ctx.connect, workload, { path, entries: ctx.sz.queueEntries }));
+  const entries = ctx.sz.queueEntries;
+  const r = await runProgram(command(lib, ctx.classes, ctx.connect, workload, { path, entries, warmup: Math.ceil(entries / 10) }));
   if (Number(r.taken) !== ctx.sz.queueEntries) throw new Error(`${workload} ${lib}: took ${String(r.taken)} of ${ctx.sz.queueEntries}`);
   const out: Record<string, number> = { putPerSec: Number(r.putPerSec), getPerSec: Number(r.getPerSec) };
   if (r.takeStreamPerSec !== undefined) out.takeStreamPerSec = Number(r.takeStreamPerSec);
