@@ -21,8 +21,11 @@ import { QueueReports } from './report';
  *
  * At most once: an entry is taken by deleting it, and whoever's delete lands
  * first has it; an entry whose taker crashes is lost (use
- * {@link LockingQueue} for at least once). Consumers wait on one shared
- * children watch of `<path>` per client, re-read on every change of the list.
+ * {@link LockingQueue} for at least once). The consumers, takes and gets of
+ * one client share one listing of `<path>` (listing.ts): listed once, then
+ * kept by one persistent recursive watch whose events name each entry put or
+ * taken, so a drain never lists the queue again (linear, where a list per take
+ * is quadratic), and an entry of higher priority put meanwhile is taken first.
  *
  * Puts and takes whose reply is lost are settled by a receipt: an ephemeral
  * `rxzk-receipt-<uuid>` made in the same transaction beside `<path>` (in its
@@ -92,7 +95,9 @@ export class Queue {
 
   /**
    * Takes the first entry if there is one, without waiting; `null` when the
-   * queue is empty.
+   * queue is empty (as the server has it when called: an entry another client
+   * put just before is got). A loop of `get()` lists the queue once: the
+   * client's listing is kept a few seconds after each call for the next one.
    *
    * @example
    * const item = await queue.get();
