@@ -66,6 +66,8 @@ export class Listing {
   private readonly present = new Map<string, EntryName>();
   /** `present` in the order of {@link compareEntries}. */
   private sorted: EntryName[] = [];
+  /** Where `sorted` starts: entries taken from the front are dropped by moving it (compacted once it is half the array). */
+  private head = 0;
   private readonly claimed = new Set<string>();
   private readonly readAhead = new Map<string, Promise<EntryData | null>>();
   private readonly changes = new Subject<void>();
@@ -178,7 +180,8 @@ export class Listing {
 
   /** The first entry in order that no local taker has claimed and `skip` does not refuse; `null` when none. */
   first(skip?: (name: string) => boolean): EntryName | null {
-    for (const entry of this.sorted) {
+    for (let i = this.head; i < this.sorted.length; i++) {
+      const entry = this.sorted[i];
       if (this.claimed.has(entry.name)) continue;
       if (skip?.(entry.name) === true) continue;
       return entry;
@@ -329,7 +332,7 @@ export class Listing {
     if (entry === null || this.present.has(name)) return;
     this.present.set(name, entry);
     // Entries mostly arrive in order: at the end, else where the order puts them.
-    const last = this.sorted[this.sorted.length - 1];
+    const last = this.sorted.length > this.head ? this.sorted[this.sorted.length - 1] : undefined;
     if (last === undefined || compareEntries(last, entry) < 0) this.sorted.push(entry);
     else this.sorted.splice(this.indexOf(entry), 0, entry);
     this.changed();
@@ -340,16 +343,31 @@ export class Listing {
     this.readAhead.delete(name);
     if (entry === undefined) return;
     this.present.delete(name);
-    // Mostly the first (taken in order).
-    const at = this.sorted[0]?.name === name ? 0 : this.indexOf(entry);
-    if (this.sorted[at]?.name === name) this.sorted.splice(at, 1);
-    else this.sorted = this.sorted.filter((e) => e.name !== name);
+    // Mostly the first (taken in order): the front moves on, with no copy.
+    if (this.sorted[this.head]?.name === name) {
+      this.head++;
+      if (this.head === this.sorted.length) {
+        this.sorted = [];
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.sorted.length) {
+        this.sorted = this.sorted.slice(this.head);
+        this.head = 0;
+      }
+    } else {
+      const at = this.indexOf(entry);
+      if (this.sorted[at]?.name === name) this.sorted.splice(at, 1);
+      else {
+        // Not where the order puts it (counters wrapped past 2^31 compare in a circle): found by name.
+        this.sorted = this.sorted.slice(this.head).filter((e) => e.name !== name);
+        this.head = 0;
+      }
+    }
     this.changed();
   }
 
   /** Where `entry` is, or goes, in `sorted` (binary search). */
   private indexOf(entry: EntryName): number {
-    let lo = 0;
+    let lo = this.head;
     let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -361,6 +379,7 @@ export class Listing {
 
   private replace(names: readonly string[]): void {
     this.sorted = orderEntries(names);
+    this.head = 0;
     this.present.clear();
     for (const entry of this.sorted) this.present.set(entry.name, entry);
     // A list read anew: what was read ahead may be stale (the version check would catch it; no need to try).
@@ -411,6 +430,7 @@ export class Listing {
     for (const s of this.running.splice(0)) s.unsubscribe();
     this.present.clear();
     this.sorted = [];
+    this.head = 0;
     this.readAhead.clear();
     this.isReady = false;
     this.generation++;
