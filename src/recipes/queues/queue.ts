@@ -97,7 +97,12 @@ export class Queue {
    * Takes the first entry if there is one, without waiting; `null` when the
    * queue is empty (as the server has it when called: an entry another client
    * put just before is got). A loop of `get()` lists the queue once: the
-   * client's listing is kept a few seconds after each call for the next one.
+   * client's listing is kept a few seconds after each call for the next one,
+   * and the first entry is the first of that listing as the server's events
+   * have kept it — an entry another client put is there once its event has
+   * come (before the reply to any request this client sends after the put),
+   * where `take()` first makes sure it has every change made before the call
+   * (one more round trip). One round trip per entry (kazoo's `Queue.get`: two).
    *
    * @example
    * const item = await queue.get();
