@@ -181,6 +181,7 @@ export class TreeSync {
         if (walk) this.walked();
       }),
       (err) => done(() => {
+        if (lostWithConnection(err)) return this.lost(walk);
         if (err instanceof NoNodeError) {
           this.gone(path);
           if (this.perNode && path === this.root) this.awaitRoot(walk);
@@ -206,6 +207,7 @@ export class TreeSync {
         if (walk) this.walked();
       }),
       (err) => done(() => {
+        if (lostWithConnection(err)) return this.lost(walk);
         if (!(err instanceof NoNodeError)) this.readFailed(err);
         if (walk) this.walked();
       }),
@@ -225,6 +227,7 @@ export class TreeSync {
         if (walk) this.walked();
       }),
       (err) => done(() => {
+        if (lostWithConnection(err)) return this.lost(walk);
         this.readFailed(err);
         if (walk) this.walked();
       }),
@@ -242,9 +245,19 @@ export class TreeSync {
   }
 
   private readFailed(err: unknown): void {
-    // Lost with the connection, the session or a close: the resync on the next connection reads it again.
-    if (err instanceof ConnectionLossError || err instanceof SessionExpiredError || err instanceof ClientClosedError) return;
     this.listener.failed(err);
+  }
+
+  /**
+   * A read lost with the connection, the session or a close: the resync on the next connection reads it again.
+   * A walk under way is abandoned, not ended: its unanswered reads say nothing of what exists, and ending it would
+   * report every node it had not reached yet as removed. (The requests of a dropped connection can fail before the
+   * client's state says so, that is before cancel() forgets them.)
+   */
+  private lost(walk: boolean): void {
+    if (!walk || this.seen === null) return;
+    this.cancel();
+    this.seen = null;
   }
 
   /** One read of the resync answered; the last one ends it. */
@@ -258,3 +271,7 @@ export class TreeSync {
   }
 }
 
+/** The errors a read meets when its connection, its session or the client ends: nothing is known of the node. */
+function lostWithConnection(err: unknown): boolean {
+  return err instanceof ConnectionLossError || err instanceof SessionExpiredError || err instanceof ClientClosedError;
+}
