@@ -1,7 +1,7 @@
 // SharedValue, AtomicValue and Counter's atomic operations on a real ZooKeeper: Curator's rules (compareAndSet on a
 // missing node fails and makes nothing, trySet creates it, forceSet sets whatever is there), versioned sets that lose
 // to a concurrent writer, and PromotedToLock: writers that keep losing the race go on under the lock, and concurrent
-// increments with and without the lock sum exactly. Against Curator itself: interop.atomic.integration.spec.ts.
+// increments with and without the lock sum exactly. Against Curator itself: atomic.interop.integration.spec.ts.
 import { InvalidArgumentError, InvalidPathError } from '../../../src';
 import { AtomicValue, Counter, SharedValue } from '../../../src/recipes';
 import { one, rejectionOf } from '../../support/fixtures';

@@ -1,6 +1,6 @@
 // MultiLock on a real ZooKeeper: all of the locks or none (Curator's InterProcessMultiLock), taken in the order given
 // and released in reverse; a timeout that bounds the whole acquisition, an abort and a lost lock each leave nothing
-// held; the MultiHolding's state is the worst of its holdings'. Against Curator itself: interop.multi-lock.integration.spec.ts.
+// held; the MultiHolding's state is the worst of its holdings'. Against Curator itself: multi-lock.interop.integration.spec.ts.
 import { filter, firstValueFrom, map, merge } from 'rxjs';
 import { InvalidArgumentError, InvalidPathError } from '../../../src';
 import { Lock, LockLostError, LockTimeoutError, MultiLock, ReadWriteLock, type HoldingState } from '../../../src/recipes';

@@ -1,6 +1,6 @@
 // GroupMember on a real ZooKeeper: Curator's layout (an ephemeral `<path>/<id>` holding the member's data), a view of
 // the group that follows joins, data changes and leaves, and a member made again by itself after its session expires.
-// Against Curator's own GroupMember: interop.group-member.integration.spec.ts.
+// Against Curator's own GroupMember: group-member.interop.integration.spec.ts.
 import { InvalidArgumentError, InvalidPathError } from '../../../src';
 import { GroupMember, type GroupMembers } from '../../../src/recipes';
 import { one, until } from '../../support/fixtures';

@@ -1,7 +1,7 @@
 // PersistentTtlNode on a real ZooKeeper (TTL nodes enabled, containers checked every second, as rxzk/testing starts
 // it): Curator's layout (a container holding the data, a TTL child `touch`), kept well past its ttl while held, made
 // again when deleted, and gone by itself within about ttl once no longer held. Against Curator's own
-// PersistentTtlNode: interop.persistent-ttl-node.integration.spec.ts.
+// PersistentTtlNode: persistent-ttl-node.interop.integration.spec.ts.
 import { InvalidArgumentError, InvalidPathError } from '../../../src';
 import { PersistentTtlNode } from '../../../src/recipes';
 import { one } from '../../support/fixtures';
