@@ -3,12 +3,12 @@
  * coordinate on one path. Every recipe is `new Recipe(zk, path, options?)` on a started client; nothing is sent until
  * a method is called or an observable subscribed. Every wait takes `{ timeout, signal }`.
  *
- * - **Locks and leadership**: `Lock`, `ReadWriteLock`, `Semaphore`, `NonBlockingLease`, `LeaderLatch`,
+ * - **Locks and leadership**: `Lock`, `ReadWriteLock`, `Semaphore`, `MultiLock`, `NonBlockingLease`, `LeaderLatch`,
  *   `LeaderElection`, the operators `whileHeld` and `whileLeader`, and the `Holding` they give (state, fencing token,
  *   abort signal).
- * - **Coordination structures**: `Barrier`, `DoubleBarrier`, `Counter`, `SharedCount`, `Queue`, `LockingQueue`,
- *   `Party`, `Partitioner`.
- * - **Caches and nodes**: `TreeCache`, `PersistentNode`.
+ * - **Coordination structures**: `Barrier`, `DoubleBarrier`, `Counter`, `SharedCount`, `SharedValue`, `AtomicValue`,
+ *   `Queue`, `LockingQueue`, `Party`, `GroupMember`, `Partitioner`.
+ * - **Caches and nodes**: `TreeCache`, `PersistentNode`, `PersistentTtlNode`.
  * - **Discovery**: `ServiceDiscovery` (curator-x-discovery's layout and JSON).
  * - **Errors**: `LockTimeoutError`, `LockLostError`, `CounterDataError`.
  *
