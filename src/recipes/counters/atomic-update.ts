@@ -49,18 +49,23 @@ export function atomicPolicy(zk: ZooKeeperClient, promoted: unknown, what: strin
 }
 
 /**
- * How an atomic update ended (Curator's AtomicValue<byte[]>): `succeeded` false changed nothing; `preValue` is the
- * data the last try read (null: no node), `postValue` the data written (on failure: `preValue`, nothing having
- * changed).
+ * How an AtomicValue's `trySet` ended (Curator's AtomicValue<byte[]>).
+ *
+ * @example
+ * const { succeeded, preValue, postValue } = await atomic.trySet('green');
+ * if (succeeded) console.log(`${preValue?.toString() ?? '(none)'} -> ${postValue?.toString()}`);
  */
-export interface AtomicBytes {
+export interface AtomicValueResult {
+  /** Whether the value was written; false changed nothing (the tries lost to other writers, or the lock was not taken in time). */
   succeeded: boolean;
+  /** The data the last try found (null: no node). */
   preValue: Buffer | null;
+  /** The data written; on failure `preValue`, nothing having changed. */
   postValue: Buffer | null;
 }
 
 /** One try: read the node, make the new data from what it holds, compare-and-set it at the version read. */
-async function tryOnce(zk: ZooKeeperClient, path: string, make: (before: Buffer | null) => Buffer): Promise<AtomicBytes> {
+async function tryOnce(zk: ZooKeeperClient, path: string, make: (before: Buffer | null) => Buffer): Promise<AtomicValueResult> {
   const node = await readOrNull(zk, path);
   const preValue = node === null ? null : node.data;
   const postValue = make(preValue);
@@ -85,9 +90,9 @@ export async function atomicUpdate(
   make: (before: Buffer | null) => Buffer,
   policy: AtomicPolicy,
   untilDone: boolean,
-): Promise<AtomicBytes> {
+): Promise<AtomicValueResult> {
   for (;;) {
-    let last: AtomicBytes | null = null;
+    let last: AtomicValueResult | null = null;
     for (let i = 0; i < policy.tries; i++) {
       last = await tryOnce(zk, path, make);
       if (last.succeeded) return last;
@@ -102,7 +107,7 @@ export async function atomicUpdate(
 }
 
 /** Tries under the lock until one try is applied; null when the lock was not taken within its timeout. */
-async function underLock(promotion: NonNullable<AtomicPolicy['promotion']>, attempt: () => Promise<AtomicBytes>): Promise<AtomicBytes | null> {
+async function underLock(promotion: NonNullable<AtomicPolicy['promotion']>, attempt: () => Promise<AtomicValueResult>): Promise<AtomicValueResult | null> {
   let holding;
   try {
     holding = await promotion.lock.acquire(promotion.timeout === undefined ? undefined : { timeout: promotion.timeout });

@@ -2,7 +2,7 @@ import type { Data, ZooKeeperClient } from '../../index';
 import { checkClient, optionsObject, recipePath, toBuffer } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
 import { readOrNull } from '../kernel/znodes';
-import { atomicPolicy, atomicUpdate, type AtomicBytes, type AtomicPolicy, type PromotedToLock } from './atomic-update';
+import { atomicPolicy, atomicUpdate, type AtomicPolicy, type AtomicValueResult, type PromotedToLock } from './atomic-update';
 import { compareAndWrite } from './compare-and-write';
 
 /** Options of an AtomicValue (and of a Counter's atomic operations). */
@@ -13,9 +13,6 @@ export interface AtomicValueOptions {
 
 /** The keys of {@link AtomicValueOptions}. */
 const ATOMIC_VALUE_OPTIONS: Record<keyof AtomicValueOptions, true> = { promotedToLock: true };
-
-/** What `trySet` did (Curator's AtomicValue<byte[]>): on failure nothing changed, and `postValue` is `preValue`. */
-export type AtomicValueResult = AtomicBytes;
 
 /**
  * Curator's DistributedAtomicValue: bytes in one persistent node (under container parents), changed only by

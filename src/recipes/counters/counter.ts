@@ -26,13 +26,18 @@ export interface CounterOptions {
 const COUNTER_OPTIONS: Record<keyof CounterOptions, true> = { initial: true, format: true, promotedToLock: true };
 
 /**
- * What `trySet` did (Curator's AtomicValue<Long>): `succeeded` false changed nothing (the tries lost to other
- * writers, or the promotion's lock was not taken in time); `preValue` is the value the last try found and
- * `postValue` the value written (on failure: `preValue`).
+ * What `trySet` did (Curator's AtomicValue<Long>).
+ *
+ * @example
+ * const { succeeded, preValue } = await counter.trySet(0n);
+ * if (!succeeded) console.log('lost the race; it holds', preValue);
  */
 export interface CounterTrySet {
+  /** Whether the value was written; false changed nothing (the tries lost to other writers, or the promotion's lock was not taken in time). */
   succeeded: boolean;
+  /** The value the last try found (`initial` for a missing or empty node). */
   preValue: CounterValue;
+  /** The value written; on failure `preValue`. */
   postValue: CounterValue;
 }
 

@@ -11,7 +11,13 @@ import { Lock, type LockOptions } from './lock';
  * {@link Holding} (Curator's InterProcessMultiLock takes any InterProcessLock).
  */
 export interface Lockable {
-  /** Waits until held, within `opts` (LockTimeoutError, or the signal's reason), leaving nothing behind otherwise. */
+  /**
+   * Waits until held, within `opts` (LockTimeoutError, or the signal's reason), leaving nothing behind otherwise.
+   *
+   * @example
+   * const part: Lockable = new Semaphore(zk, '/sem/db', { maxLeases: 5 });
+   * const lease = await part.acquire({ timeout: 1_000 });
+   */
   acquire(opts?: WaitOptions): Promise<Holding>;
 }
 
