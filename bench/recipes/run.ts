@@ -278,6 +278,21 @@ const WORKLOADS: Workload[] = [
     },
   },
   {
+    id: 'atomic-increment',
+    n: 7,
+    title: "atomic increments under contention, 8 clients × 100: rxzk Counter 'int64' and Curator DistributedAtomicLong with PromotedToLock, kazoo Counter",
+    libs: ['rxzk', 'curator', 'kazoo'],
+    metrics: [
+      { key: 'opsPerSec', label: 'increments', unit: '/s', better: 'higher' },
+      { key: 'value', label: 'final value', unit: '', better: 'check' },
+    ],
+    async run(ctx, lib, path) {
+      const params = { path, lockPath: `${path}-lock`, clients: ctx.sz.counterClients, increments: ctx.sz.counterIncrements };
+      const r = await runProgram(command(lib, ctx.classes, ctx.connect, 'atomic-increment', params));
+      return { opsPerSec: Number(r.opsPerSec), value: Number(r.value) };
+    },
+  },
+  {
     id: 'queue',
     n: 6,
     title: 'queue: put 2,000 entries, then take them all',
