@@ -172,7 +172,8 @@ describe('MultiLock', () => {
     const lock = new Lock(zk, '/y');
     expect(() => new MultiLock(zk, [lock, lock])).toThrow(InvalidArgumentError);
     expect(() => new MultiLock(zk, ['no-slash'])).toThrow(InvalidPathError);
-    expect(() => new MultiLock(zk, [42 as unknown as string])).toThrow(InvalidArgumentError);
+    expect(() => new MultiLock(zk, [42 as unknown as string])).toThrow(InvalidPathError);
+    expect(() => new MultiLock(zk, [{} as unknown as string])).toThrow(InvalidArgumentError);
     expect(() => new MultiLock('localhost:2181' as never, ['/x'])).toThrow(InvalidArgumentError);
     expect(await rejectionOf(new MultiLock(zk, ['/x']).acquire({ timeout: -1 }))).toBeInstanceOf(InvalidArgumentError);
     expect(await rejectionOf(new MultiLock(zk, ['/x']).acquire({ bogus: 1 } as never))).toBeInstanceOf(InvalidArgumentError);

@@ -156,13 +156,13 @@ export class MultiLock {
     this.locks = locks.map((lock: unknown) => {
       let made: Lockable;
       let key: string | Lockable;
-      if (typeof lock === 'string') {
-        key = recipePath(lock);
-        made = new Lock(zk, key, opts);
-      } else if (typeof lock === 'object' && lock !== null && typeof (lock as Partial<Lockable>).acquire === 'function') {
+      if (typeof lock === 'object' && lock !== null) {
+        if (typeof (lock as Partial<Lockable>).acquire !== 'function') throw new InvalidArgumentError('MultiLock takes paths or locks, not another object');
         key = made = lock as Lockable;
       } else {
-        throw new InvalidArgumentError(`MultiLock takes paths or locks, not ${lock === null ? 'null' : typeof lock}`);
+        // A path (anything else is refused as a path is: InvalidPathError).
+        key = recipePath(lock);
+        made = new Lock(zk, key, opts);
       }
       // The same lock twice would wait for itself (rxzk's locks are not re-entrant).
       if (seen.has(key)) throw new InvalidArgumentError(`MultiLock was given ${typeof key === 'string' ? key : 'one lock'} twice`);
