@@ -1,12 +1,13 @@
 // ServiceDiscovery against the real curator-x-discovery 5.4 (spec/support/interop/CuratorPeer.java: a
 // ServiceDiscovery<Object> with Curator's default JsonInstanceSerializer): a Java registration found by rxzk,
-// an rxzk registration found by Curator's queryForInstances, unregistration seen both ways, and which payloads
-// Curator's serializer reads from a non-Java writer.
+// an rxzk registration found by Curator's queryForInstances, unregistration seen both ways, which payloads
+// Curator's serializer reads from a non-Java writer; DYNAMIC_SEQUENTIAL and PERMANENT instances both ways, and a
+// provider's filter (Curator's InstanceFilter, CuratorCachePeer.java) leaving out the same instances on both sides.
 import type { ZooKeeperClient } from '../../../src';
 import { ServiceDiscovery, serviceUri, type ServiceInstance } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
+import { startZooKeeper, waitFor, type StartedZooKeeper } from '../../../src/testing';
 import { clientPool, one } from '../../support/fixtures';
-import { PeerCallError, startCuratorPeer, type CuratorPeer } from '../../support/interop/peers';
+import { PeerCallError, startCuratorPeer, type CuratorInstance, type CuratorPeer } from '../../support/interop/peers';
 import { Recorder } from '../../support/recorder';
 
 let zkServer: StartedZooKeeper;
@@ -159,5 +160,62 @@ describe('ServiceDiscovery with Curator', () => {
     expect((await curator.call('discovery.query', { handle: base, name: 'svc' })).map((i) => i.id)).toEqual(['comeback']);
     node.subscription.unsubscribe();
     await sd.close();
+  });
+});
+
+describe('ServiceDiscovery with Curator: service types and filters', () => {
+  it("Curator's queryForInstances sees rxzk's DYNAMIC_SEQUENTIAL and PERMANENT instances with their type and id; close() leaves the PERMANENT one", async () => {
+    const { base, sd } = await bothOn();
+    await sd.register({ name: 'jobs', id: 'seq-1', address: '10.0.0.1', port: 1, serviceType: 'DYNAMIC_SEQUENTIAL' });
+    await sd.register({ name: 'jobs', id: 'perm-1', address: '10.0.0.2', port: 2, serviceType: 'PERMANENT' });
+    const [node] = (await one(zk.getChildren(`${base}/jobs`))).filter((n) => n.startsWith('seq-1'));
+    expect(node).toMatch(/^seq-1\d{10}$/);
+    const seen = await curator.call('discovery.query', { handle: base, name: 'jobs' });
+    expect(seen.map((i) => [i.id, i.serviceType, i.address]).sort()).toEqual([
+      ['perm-1', 'PERMANENT', '10.0.0.2'],
+      ['seq-1', 'DYNAMIC_SEQUENTIAL', '10.0.0.1'],
+    ]);
+    await sd.close();
+    expect((await curator.call('discovery.query', { handle: base, name: 'jobs' })).map((i) => [i.id, i.serviceType])).toEqual([['perm-1', 'PERMANENT']]);
+  });
+
+  it("rxzk sees Curator's DYNAMIC_SEQUENTIAL (its node <id><seq>) and PERMANENT instances with their type and plain id", async () => {
+    const { base, sd } = await bothOn();
+    await curator.call('discovery.register', { handle: base, name: 'jobs', id: 'java-seq', address: '10.0.1.1', port: 1, serviceType: 'DYNAMIC_SEQUENTIAL' });
+    await curator.call('discovery.register', { handle: base, name: 'jobs', id: 'java-perm', address: '10.0.1.2', port: 2, serviceType: 'PERMANENT' });
+    const nodes = (await one(zk.getChildren(`${base}/jobs`))).sort();
+    expect(nodes[0]).toBe('java-perm');
+    expect(nodes[1]).toMatch(/^java-seq\d{10}$/);
+    expect((await sd.instances('jobs')).map((i) => [i.id, i.serviceType, i.address])).toEqual([
+      ['java-perm', 'PERMANENT', '10.0.1.2'],
+      ['java-seq', 'DYNAMIC_SEQUENTIAL', '10.0.1.1'],
+    ]);
+    const provider = sd.provider('jobs', { filter: (i) => i.serviceType === 'DYNAMIC_SEQUENTIAL' });
+    expect((await provider.next())?.id).toBe('java-seq');
+    provider.close();
+  });
+
+  it('a filter by payload leaves out the same instances on both sides, whoever registered them', async () => {
+    const { base, sd } = await bothOn();
+    await sd.register({ name: 'api', id: 'rx-eu', address: 'a', payload: { zone: 'eu' } });
+    await sd.register({ name: 'api', id: 'rx-us', address: 'b', payload: { zone: 'us' } });
+    await curator.call('discovery.register', { handle: base, name: 'api', id: 'java-eu', address: 'c', payload: { zone: 'eu' } });
+    await curator.call('discovery.register', { handle: base, name: 'api', id: 'java-us', address: 'd', payload: { zone: 'us' }, serviceType: 'DYNAMIC_SEQUENTIAL' });
+    const rx = sd.provider('api', { filter: (i) => (i.payload as { zone?: string } | null)?.zone === 'eu' });
+    const java = `${base}-provider`;
+    await curator.call('discovery.provider', { handle: java, discovery: base, name: 'api', payloadKey: 'zone', payloadValue: 'eu' });
+    try {
+      const rxIds = (await rx.instances()).map((i) => i.id).sort();
+      expect(rxIds).toEqual(['java-eu', 'rx-eu']);
+      // Curator's ServiceCache fills in by itself: looked at until it has the instances both wrote.
+      await waitFor(async () => (await curator.call<CuratorInstance[]>('discovery.providerAll', { handle: java })).length === 2, { timeout: 10_000, interval: 50 }).catch(() => undefined);
+      expect((await curator.call<CuratorInstance[]>('discovery.providerAll', { handle: java })).map((i) => i.id).sort()).toEqual(rxIds);
+      for (let i = 0; i < 4; i++) expect(['java-eu', 'rx-eu']).toContain((await rx.next())?.id);
+      expect(['java-eu', 'rx-eu']).toContain((await curator.call<CuratorInstance | null>('discovery.providerNext', { handle: java }))?.id);
+    } finally {
+      rx.close();
+      await curator.call('close', { handle: java });
+      await sd.close();
+    }
   });
 });

@@ -52,7 +52,7 @@ describe('a registration', () => {
     expect(() => instanceFor({ name: 'a/b', address: 'x' }, '/sd', 0)).toThrow(InvalidPathError);
     expect(() => instanceFor({ name: 'n', address: '' }, '/sd', 0)).toThrow('register: address must be a non-empty string');
     expect(() => instanceFor({ name: 'n', address: 'x', port: 70000 }, '/sd', 0)).toThrow(InvalidArgumentError);
-    expect(() => instanceFor({ name: 'n', address: 'x', serviceType: 'DYNAMIC_SEQUENTIAL' }, '/sd', 0)).toThrow(InvalidArgumentError);
+    expect(() => instanceFor({ name: 'n', address: 'x', serviceType: 'EPHEMERAL' }, '/sd', 0)).toThrow(InvalidArgumentError);
     expect(() => instanceFor({ name: 'n', address: 'x', payload: 1n }, '/sd', 0)).toThrow('register: payload must be JSON');
     expect(() => instanceFor({ name: 'n', address: 'x', adress: 'y' }, '/sd', 0)).toThrow("did you mean 'address'");
   });

@@ -216,7 +216,7 @@ describe('ServiceDiscovery', () => {
     const sd = new ServiceDiscovery(zk, '/d');
     const bad: unknown[] = [
       undefined, { address: 'a' }, { name: '', address: 'a' }, { name: 's' }, { name: 's', address: 'a', port: 70_000 },
-      { name: 's', address: 'a', port: 1.5 }, { name: 's', address: 'a', serviceType: 'DYNAMIC_SEQUENTIAL' },
+      { name: 's', address: 'a', port: 1.5 }, { name: 's', address: 'a', serviceType: 'dynamic' },
       { name: 's', address: 'a', uriSpec: '{scheme' }, { name: 's', address: 'a', uriSpec: 'a}' }, { name: 's', address: 'a', payload: 1n },
       { name: 's', address: 'a', enabled: 'no' },
     ];

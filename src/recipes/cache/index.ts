@@ -1,3 +1,3 @@
 // A whole subtree in memory: Curator's CuratorCache with kazoo TreeCache's events, on one persistent recursive watch.
 export { TreeCache } from './tree-cache';
-export type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeCacheWatchMode } from './types';
+export type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeCacheSelector, TreeCacheWatchMode } from './types';

@@ -6,10 +6,12 @@ import {
   isConnected,
   validatePath,
   type ConnectionState,
+  type RecipeActivity,
   type ZooKeeperClient,
 } from '../../index';
 import { checkClient, recipePath } from '../kernel/arguments';
-import { checkTreeCacheOptions } from './options';
+import { checkTreeCacheOptions, type CheckedTreeCacheOptions } from './options';
+import { TreeScope } from './tree-scope';
 import { TreeState } from './tree-state';
 import { TreeSync } from './tree-sync';
 import type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeNodeEvent } from './types';
@@ -34,6 +36,19 @@ import type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeNodeEvent } from
  * The root need not exist: it is cached once created, and forgotten with its
  * subtree when deleted, while the cache goes on watching.
  *
+ * `maxDepth` and `selector` limit what it holds, as Curator's TreeCache's
+ * (0: the root only; a selector's `traverseChildren` false: that node's
+ * children are not held; `acceptChild` false: that node and its subtree are
+ * not held). Still one recursive watch: changes outside are ignored, and a
+ * node outside never shows in `get`, `children`, `size`, the events or the
+ * snapshots.
+ *
+ * Observability (issue 22): from `start()` to the first INITIALIZED a
+ * `tree-cache-load` activity on `zk.recipeEvents$` (a span with
+ * rxzk/opentelemetry), and a `tree-cache-size` count after that load and on
+ * every later change of `size` (the `zookeeper.recipe.tree_cache.nodes`
+ * gauge); nothing is built while nobody listens.
+ *
  * @example
  * const cache = new TreeCache(zk, '/services');
  * cache.events$.subscribe((e) => console.log(e.type, 'path' in e ? e.path : ''));
@@ -43,7 +58,7 @@ import type { CachedNode, TreeCacheEvent, TreeCacheOptions, TreeNodeEvent } from
  */
 export class TreeCache {
   private readonly root: string;
-  private readonly options: Required<TreeCacheOptions>;
+  private readonly options: CheckedTreeCacheOptions;
   private readonly state: TreeState;
   private readonly sync: TreeSync;
   private readonly events = new Subject<TreeCacheEvent>();
@@ -58,6 +73,10 @@ export class TreeCache {
   private closed = false;
   private starting: Promise<void> | null = null;
   private startWaiters: { resolve: () => void; reject: (err: unknown) => void } | null = null;
+  /** The initial load's activity (issue 22), until the first INITIALIZED. */
+  private loading: RecipeActivity | null = null;
+  /** The size last reported as `tree-cache-size`; -1 before the first. */
+  private reportedSize = -1;
 
   /**
    * Every event of the cache, from `start()` on (hot: a late subscriber sees
@@ -84,6 +103,8 @@ export class TreeCache {
    *
    * @example
    * const cache = new TreeCache(zk, '/config', { watchMode: 'auto' });
+   * // The root and its children only, leaving out `locks`: as Curator's TreeCache.newBuilder(...).setMaxDepth(1).setSelector(...).
+   * const services = new TreeCache(zk, '/services', { maxDepth: 1, selector: { acceptChild: (path) => !path.endsWith('/locks') } });
    */
   constructor(
     private readonly zk: ZooKeeperClient,
@@ -98,7 +119,7 @@ export class TreeCache {
       changed: (event) => this.changed(event),
       initialized: () => this.initialized(),
       failed: (err) => this.fail(err),
-    }, this.options.concurrency);
+    }, new TreeScope(this.root, this.options.maxDepth, this.options.selector, (err) => this.fail(err)), this.options.concurrency);
     if (this.options.watchMode === 'per-node') this.sync.usePerNodeWatches();
   }
 
@@ -115,6 +136,7 @@ export class TreeCache {
   start(): Promise<void> {
     if (this.closed) return Promise.reject(new ZooKeeperClientError(`the TreeCache of ${this.root} is closed`));
     this.starting ??= new Promise<void>((resolve, reject) => {
+      this.loading = this.zk.startRecipeActivity({ kind: 'tree-cache-load', recipe: 'TreeCache', path: this.root });
       this.startWaiters = { resolve, reject };
       this.running = this.zk.state$.subscribe((state) => this.onState(state));
     });
@@ -133,6 +155,7 @@ export class TreeCache {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.stop();
+    this.endLoad('aborted');
     this.startWaiters?.reject(new ZooKeeperClientError(`the TreeCache of ${this.root} was closed before it was initialized`));
     this.startWaiters = null;
     this.events.complete();
@@ -196,6 +219,7 @@ export class TreeCache {
       this.emit({ type: 'CONNECTION_LOST' });
     }
     if (state === 'CLOSED' && !this.initializedOnce) {
+      this.endLoad('aborted');
       this.startWaiters?.reject(new ClientClosedError());
       this.startWaiters = null;
     }
@@ -222,11 +246,16 @@ export class TreeCache {
 
   private changed(event: TreeNodeEvent): void {
     this.emit(event);
-    if (this.initializedOnce) this.snapshotTicks.next();
+    if (this.initializedOnce) {
+      if (event.type !== 'NODE_UPDATED') this.reportSize();
+      this.snapshotTicks.next();
+    }
   }
 
   private initialized(): void {
     this.initializedOnce = true;
+    this.endLoad('ok');
+    this.reportSize();
     this.emit({ type: 'INITIALIZED' });
     this.snapshotTicks.next();
     this.startWaiters?.resolve();
@@ -239,6 +268,20 @@ export class TreeCache {
     return this.snapshotCopy.nodes;
   }
 
+  /** Ends the initial load's activity, once. */
+  private endLoad(outcome: 'ok' | 'aborted' | 'error', err?: unknown): void {
+    this.loading?.end(outcome, err);
+    this.loading = null;
+  }
+
+  /** `tree-cache-size` when the count changed since the last report (the initial load's end is the first). */
+  private reportSize(): void {
+    const nodes = this.state.size;
+    if (nodes === this.reportedSize || this.closed) return;
+    this.reportedSize = nodes;
+    this.zk.reportRecipeEvent({ type: 'tree-cache-size', recipe: 'TreeCache', path: this.root, nodes });
+  }
+
   private emit(event: TreeCacheEvent): void {
     if (!this.closed) this.events.next(event);
   }
@@ -247,6 +290,7 @@ export class TreeCache {
     if (this.closed) return;
     this.closed = true;
     this.stop();
+    this.endLoad('error', err);
     this.startWaiters?.reject(err);
     this.startWaiters = null;
     this.events.error(err);
@@ -258,6 +302,6 @@ export class TreeCache {
     this.running = null;
     this.watching?.unsubscribe();
     this.watching = null;
-    this.sync.cancel();
+    this.sync.stop();
   }
 }

@@ -9,6 +9,7 @@ import {
   type ZooKeeperClient,
 } from '../../index';
 import { ReadQueue } from './read-queue';
+import type { TreeScope } from './tree-scope';
 import type { TreeState } from './tree-state';
 import type { TreeNodeEvent } from './types';
 
@@ -40,8 +41,13 @@ export interface SyncListener {
  * (CURATOR-296).
  *
  * With `perNode` every read also sets a one-shot watch (data on each node,
- * children on each node, existence on a missing root): a server before 3.6
- * has no persistent watches.
+ * children on each traversed node, existence on a missing root): a server
+ * before 3.6 has no persistent watches.
+ *
+ * Only the nodes of its TreeScope (maxDepth, selector) are read and held: a
+ * node's children are listed only when the scope traverses it, a child read
+ * only when the scope accepts it, and a notification of a node outside the
+ * scope is ignored (the recursive watch tells of every node under the root).
  */
 export class TreeSync {
   private readonly reads: ReadQueue;
@@ -49,6 +55,7 @@ export class TreeSync {
   /** Paths found by the current resync (or told by a notification during it); null outside a resync. */
   private seen: Set<string> | null = null;
   private perNode = false;
+  private stopped = false;
   /** Results are applied in the order their notifications (or walk steps) came, whatever order their reads end in. */
   private nextTicket = 0;
   private nextToApply = 0;
@@ -61,6 +68,7 @@ export class TreeSync {
     private readonly root: string,
     private readonly state: TreeState,
     private readonly listener: SyncListener,
+    private readonly scope: TreeScope,
     concurrency: number,
   ) {
     this.reads = new ReadQueue(concurrency);
@@ -76,6 +84,12 @@ export class TreeSync {
     this.cancel();
     this.seen = new Set();
     this.readNode(this.root, true);
+  }
+
+  /** For good (the cache closed or failed): nothing more is read, even by a walk step under way. */
+  stop(): void {
+    this.stopped = true;
+    this.cancel();
   }
 
   /** Drops every read in flight: the connection they went on is gone, and a resync follows the next one. */
@@ -107,6 +121,11 @@ export class TreeSync {
   notified(event: WatchedEvent): void {
     const { path } = event;
     if (path !== this.root && !path.startsWith(this.root === '/' ? '/' : `${this.root}/`)) return;
+    if (!this.scope.holds(path)) {
+      // Not held; its parent's stat (numChildren, pzxid) still changes when it comes or goes.
+      if (event.type === 'NodeCreated' || event.type === 'NodeDeleted') this.refreshParent(path);
+      return;
+    }
     this.seen?.add(path);
     switch (event.type) {
       case 'NodeCreated':
@@ -121,7 +140,7 @@ export class TreeSync {
         this.refreshParent(path);
         break;
       case 'NodeChildrenChanged':
-        this.readChildren(path, false);
+        if (this.scope.traverses(path)) this.readChildren(path, false);
         if (this.state.get(path) !== undefined) this.readNode(path, false, false);
         break;
       default:
@@ -133,7 +152,9 @@ export class TreeSync {
    * A recursive watch tells no NodeChildrenChanged: the parent of a node
    * created or deleted is read again, so that its stat (numChildren,
    * cversion, pzxid) stays what a fresh read gives. Its data is unchanged,
-   * so this makes no event.
+   * so this makes no event. Also when the node is outside the scope (its
+   * parent, held, has a child more or less all the same; Curator's TreeCache
+   * lets such a stat lag, having no child watch on an untraversed node).
    */
   private refreshParent(path: string): void {
     if (this.perNode || path === this.root) return;
@@ -143,10 +164,12 @@ export class TreeSync {
 
   /**
    * Reads a node, applies it, then reads its children when it has any (a
-   * per-node cache always: that sets its child watch). `walk` counts the
-   * read in the resync under way; `children: false` reads the data only.
+   * per-node cache always: that sets its child watch) and the scope traverses
+   * it. `walk` counts the read in the resync under way; `children: false`
+   * reads the data only.
    */
   private readNode(path: string, walk: boolean, children = true): void {
+    if (this.stopped) return;
     if (walk) this.walking++;
     const watch = this.perNode ? { watch: this.watcher } : undefined;
     const done = this.ticket();
@@ -154,7 +177,7 @@ export class TreeSync {
       () => this.zk.get(path, watch),
       ({ data, stat }) => done(() => {
         this.put(path, data, stat);
-        if (children && (this.perNode || stat.numChildren > 0)) this.readChildren(path, walk);
+        if (children && (this.perNode || stat.numChildren > 0) && this.scope.traverses(path)) this.readChildren(path, walk);
         if (walk) this.walked();
       }),
       (err) => done(() => {
@@ -167,8 +190,9 @@ export class TreeSync {
     );
   }
 
-  /** Reads a node's children and reads each one not cached yet (every one, in a walk: it compares them all). */
+  /** Reads a node's children and reads each accepted one not cached yet (every one, in a walk: it compares them all). */
   private readChildren(path: string, walk: boolean): void {
+    if (this.stopped) return;
     if (walk) this.walking++;
     const watch = this.perNode ? { watch: this.watcher } : undefined;
     const done = this.ticket();
@@ -177,7 +201,7 @@ export class TreeSync {
       (names) => done(() => {
         for (const name of names) {
           const child = joinPath(path, name);
-          if (walk || this.state.get(child) === undefined) this.readNode(child, walk);
+          if ((walk || this.state.get(child) === undefined) && this.scope.accepts(child)) this.readNode(child, walk);
         }
         if (walk) this.walked();
       }),
@@ -190,6 +214,7 @@ export class TreeSync {
 
   /** A per-node cache of a missing root: an existence watch tells when it is created. */
   private awaitRoot(walk: boolean): void {
+    if (this.stopped) return;
     if (walk) this.walking++;
     const done = this.ticket();
     this.reads.read(

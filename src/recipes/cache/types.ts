@@ -58,10 +58,48 @@ export type TreeNodeEvent = Extract<TreeCacheEvent, { path: string }>;
  */
 export type TreeCacheWatchMode = 'auto' | 'recursive' | 'per-node';
 
+/**
+ * Which nodes a TreeCache holds, by full path (Curator's TreeCacheSelector): the root is always held; another node
+ * is held when its parent is held and traversed and `acceptChild` accepts it. A method left out accepts everything.
+ * Both are called with full (chroot-relative) paths, as often as the cache needs an answer (when it reads a node's
+ * children, and for each change it is told of): they should answer the same for the same path. One that throws
+ * fails the cache (`events$` errors with what it threw).
+ *
+ * @example
+ * // Everything under /services, but not the `locks` subtrees, and no `_tmp` nodes.
+ * const selector: TreeCacheSelector = {
+ *   traverseChildren: (path) => !path.endsWith('/locks'),
+ *   acceptChild: (path) => !path.endsWith('_tmp'),
+ * };
+ */
+export interface TreeCacheSelector {
+  /**
+   * Whether the children of this (held) node are read and held; false: none of them is (the node itself is).
+   *
+   * @example
+   * const selector: TreeCacheSelector = { traverseChildren: (path) => path !== '/services/archive' };
+   */
+  traverseChildren?(path: string): boolean;
+  /**
+   * Whether this node (a child of a held, traversed node) is held; false: neither it nor anything below it is.
+   *
+   * @example
+   * const selector: TreeCacheSelector = { acceptChild: (path) => !path.split('/').pop()!.startsWith('.') };
+   */
+  acceptChild?(path: string): boolean;
+}
+
 /** Options of a TreeCache. */
 export interface TreeCacheOptions {
   /** How changes are watched (default `'auto'`). */
   watchMode?: TreeCacheWatchMode;
   /** How many reads a (re)sync keeps in flight at once (default 1000). */
   concurrency?: number;
+  /**
+   * How deep below the root nodes are held (Curator's TreeCache.Builder.setMaxDepth): 0 holds the root only, 1 the
+   * root and its children, and so on; an integer ≥ 0 or `Infinity` (the default: the whole subtree).
+   */
+  maxDepth?: number;
+  /** Which nodes are held (Curator's TreeCacheSelector); default: every node within `maxDepth`. */
+  selector?: TreeCacheSelector;
 }

@@ -17,6 +17,15 @@ export interface DownInstancePolicy {
   errorThreshold?: number;
 }
 
+/**
+ * Which instance an error is noted against: its id, address and ports. Not the id alone: the members of a
+ * DYNAMIC_SEQUENTIAL pool may share one id (each its own node `<id><seq>`), and one failing must not take the others
+ * down; not the whole instance as Curator's ServiceInstance.equals has it: a re-registration is the same instance.
+ */
+export function downKey(instance: { id: string; address: string; port: number | null; sslPort: number | null }): string {
+  return JSON.stringify([instance.id, instance.address, instance.port, instance.sslPort]);
+}
+
 /** Curator's DownInstancePolicy defaults (DEFAULT_TIMEOUT_MS, DEFAULT_THRESHOLD). */
 export const DEFAULT_DOWN_TIMEOUT_MS = 30_000;
 export const DEFAULT_ERROR_THRESHOLD = 2;
@@ -30,10 +39,10 @@ interface Errors {
 }
 
 /**
- * The errors noted against each instance (Curator's DownInstanceManager,
- * keyed by instance id rather than by the whole instance, so that a
- * re-registration of the same id after an expiry is still the instance that
- * failed). Unlike Curator's, which purges every timeout/2 and so may skip an
+ * The errors noted against each instance (Curator's DownInstanceManager),
+ * keyed by {@link downKey} rather than by the whole instance, so that a
+ * re-registration of the same instance after an expiry is still the instance
+ * that failed. Unlike Curator's, which purges every timeout/2 and so may skip an
  * instance for up to 1.5 × timeout, the skip lasts exactly `timeoutMs` from
  * the error that crossed the threshold.
  */

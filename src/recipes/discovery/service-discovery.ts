@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { InvalidArgumentError, joinPath, validatePath, type ZooKeeperClient } from '../../index';
+import { InvalidArgumentError, joinPath, validatePath, type CreateMode, type ZooKeeperClient } from '../../index';
 import { checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
 import { instanceJson } from './instance-json';
 import { readInstances, watchInstances } from './instance-list';
@@ -10,6 +10,14 @@ import { NodeKeeper } from '../kernel/node-keeper';
 import { instanceFor } from './registration-check';
 import type { RegisteredService, ServiceInstance, ServiceRegistration, ServiceType } from './service-instance';
 import { ServiceProvider, type ServiceProviderOptions } from './service-provider';
+
+/** The node of each service type, as curator-x-discovery's internalRegisterService makes it. */
+const MODES: Readonly<Record<ServiceType, CreateMode>> = {
+  DYNAMIC: 'EPHEMERAL',
+  DYNAMIC_SEQUENTIAL: 'EPHEMERAL_SEQUENTIAL',
+  STATIC: 'PERSISTENT',
+  PERMANENT: 'PERSISTENT',
+};
 
 /** A registration made through this object: the keeper of its node, and how it lives. */
 interface Kept {
@@ -27,9 +35,14 @@ interface Kept {
  *
  * - `DYNAMIC` (the default) is an ephemeral node, registered again by itself
  *   on the new session after an expiry (Curator re-registers on CONNECTED
- *   and RECONNECTED); `STATIC` and `PERMANENT` are persistent nodes.
- * - `close()` unregisters the DYNAMIC and STATIC registrations made through
- *   this object and closes its providers; PERMANENT ones stay.
+ *   and RECONNECTED); `DYNAMIC_SEQUENTIAL` an ephemeral sequential node
+ *   `<id><seq>` whose JSON keeps the plain id (Curator's
+ *   EPHEMERAL_SEQUENTIAL create at `<base>/<name>/<id>`), made again after an
+ *   expiry — one node, where Curator makes one more at every reconnection;
+ *   `STATIC` and `PERMANENT` are persistent nodes.
+ * - `close()` unregisters the DYNAMIC, DYNAMIC_SEQUENTIAL and STATIC
+ *   registrations made through this object and closes its providers;
+ *   PERMANENT ones stay (Curator's close removes them too).
  * - Nothing is sent before a method is called.
  *
  * @example
@@ -61,9 +74,12 @@ export class ServiceDiscovery {
 
   /**
    * Registers an instance: resolves once its node is in place, with the
-   * instance as stored and a way to unregister it. A DYNAMIC instance is
-   * re-registered by itself after an expiry, until it is unregistered or
-   * this ServiceDiscovery closed. A node already at `<base>/<name>/<id>`
+   * instance as stored and a way to unregister it. A DYNAMIC or
+   * DYNAMIC_SEQUENTIAL instance is re-registered by itself after an expiry,
+   * until it is unregistered or this ServiceDiscovery closed (a
+   * DYNAMIC_SEQUENTIAL one under a new sequence number; `unregister()`
+   * removes whichever node it has then, where Curator's unregisterService
+   * deletes `<id>` and leaves `<id><seq>` to its session). A node already at `<base>/<name>/<id>`
    * that is not this registration's (another session's, other data) is
    * replaced, as Curator replaces it. Registering a name and id this object
    * already keeps is refused (unregister it first).
@@ -83,7 +99,7 @@ export class ServiceDiscovery {
     if (this.kept.has(path)) throw new InvalidArgumentError(`${instance.name}/${instance.id} is already registered here: unregister it first`);
     // Kept as curator-x-discovery keeps it: looked at again on each (re)connection, and a node in the way (another
     // session's, other data) deleted and made again, so that watchers fire (its internalRegisterService).
-    const keeper = new NodeKeeper(this.zk, { path, mode: type === 'DYNAMIC' ? 'EPHEMERAL' : 'PERSISTENT', inTheWay: 'replace', watch: false }, instanceJson(instance));
+    const keeper = new NodeKeeper(this.zk, { path, mode: MODES[type], protection: false, inTheWay: 'replace', watch: false }, instanceJson(instance));
     const kept: Kept = { keeper, type };
     this.kept.set(path, kept);
     const unregister = async (): Promise<void> => {
@@ -139,12 +155,15 @@ export class ServiceDiscovery {
 
   /**
    * A provider of one service's instances: `next()` picks one by the
-   * strategy (round-robin by default), leaving out disabled instances and
-   * those noted down by `noteError` (twice within 30 s: skipped for 30 s).
+   * strategy (round-robin by default), leaving out instances the `filter`
+   * refuses (Curator's InstanceFilter), those noted down by `noteError`
+   * (twice within 30 s: skipped for 30 s) and disabled ones.
    *
    * @example
    * const provider = sd.provider('billing', { strategy: 'sticky' });
    * const instance = await provider.next();
+   * // Only the instances in one zone (their payload, as registered).
+   * const local = sd.provider('billing', { filter: (i) => (i.payload as { zone?: string } | null)?.zone === 'eu-1' });
    */
   provider(name: string, opts?: ServiceProviderOptions): ServiceProvider {
     const provider: ServiceProvider = new ServiceProvider(watchInstances(this.zk, this.serviceDir(name)), opts, {
@@ -155,7 +174,7 @@ export class ServiceDiscovery {
   }
 
   /**
-   * Unregisters this object's DYNAMIC and STATIC registrations (their nodes
+   * Unregisters this object's DYNAMIC, DYNAMIC_SEQUENTIAL and STATIC registrations (their nodes
    * deleted, retried across dropped connections), stops keeping its
    * PERMANENT ones (their nodes stay), and closes its providers (Curator's
    * ServiceDiscovery.close). The object stays usable.

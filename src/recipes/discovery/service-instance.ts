@@ -1,16 +1,19 @@
 /**
  * How a registration lives (curator-x-discovery's ServiceType): `DYNAMIC`
- * is an ephemeral node, gone with the session and re-registered by itself on
- * the next one; `STATIC` is a persistent node that `close()` removes;
- * `PERMANENT` is a persistent node that stays until unregistered.
+ * is an ephemeral node `<id>`, gone with the session and re-registered by
+ * itself on the next one; `DYNAMIC_SEQUENTIAL` is an ephemeral sequential
+ * node `<id><seq>` (its JSON keeps the plain id, as Curator writes it), made
+ * again, under a new sequence number, after an expiry; `STATIC` is a
+ * persistent node that `close()` removes; `PERMANENT` is a persistent node
+ * that stays until unregistered.
  *
  * @example
  * await sd.register({ name: 'billing', address: '10.0.0.5', port: 8080, serviceType: 'STATIC' });
  */
-export type ServiceType = 'DYNAMIC' | 'STATIC' | 'PERMANENT';
+export type ServiceType = 'DYNAMIC' | 'STATIC' | 'PERMANENT' | 'DYNAMIC_SEQUENTIAL';
 
-/** The service types rxzk registers, in Curator's ServiceType order. */
-export const SERVICE_TYPES: readonly ServiceType[] = ['DYNAMIC', 'STATIC', 'PERMANENT'];
+/** The service types, in Curator's ServiceType order. */
+export const SERVICE_TYPES: readonly ServiceType[] = ['DYNAMIC', 'STATIC', 'PERMANENT', 'DYNAMIC_SEQUENTIAL'];
 
 /**
  * One instance of a service, as curator-x-discovery stores it at
@@ -23,7 +26,7 @@ export const SERVICE_TYPES: readonly ServiceType[] = ['DYNAMIC', 'STATIC', 'PERM
  *   `"@class"`; a list Curator wrote in Jackson's `["java.util.ArrayList", [...]]`
  *   wrapper (its `@JsonTypeInfo` on the payload) reads as the list.
  * - `uriSpec` is Curator's `{ parts: [{ value, variable }] }`, or `null`.
- * - `serviceType` is a string: Curator also writes `DYNAMIC_SEQUENTIAL`.
+ * - `serviceType` is a string, as stored.
  *
  * @example
  * const [first] = await sd.instances('billing');
@@ -32,7 +35,7 @@ export const SERVICE_TYPES: readonly ServiceType[] = ['DYNAMIC', 'STATIC', 'PERM
 export interface ServiceInstance {
   /** The service's name: the node `<base>/<name>`. */
   name: string;
-  /** The instance's id: its node's name under the service. */
+  /** The instance's id: its node's name under the service (a DYNAMIC_SEQUENTIAL node's name is the id and a sequence number). */
   id: string;
   /** Where to reach it (Curator's default: the first local IP address). */
   address: string;
@@ -44,7 +47,7 @@ export interface ServiceInstance {
   payload: unknown;
   /** ms since the epoch, when the instance was registered. */
   registrationTimeUTC: number;
-  /** `DYNAMIC`, `STATIC`, `PERMANENT` (or Curator's `DYNAMIC_SEQUENTIAL`). */
+  /** `DYNAMIC`, `STATIC`, `PERMANENT` or `DYNAMIC_SEQUENTIAL` (any other string a writer stored, as stored). */
   serviceType: string;
   /** Curator's `{ parts: [{ value, variable }] }`, or null. */
   uriSpec: unknown;
@@ -71,7 +74,7 @@ export interface ServiceRegistration {
   port?: number;
   /** Its TLS port, 0–65535. */
   sslPort?: number;
-  /** The instance's id, one znode name (default: a random UUID). */
+  /** The instance's id, one znode name (default: a random UUID); a DYNAMIC_SEQUENTIAL node is named `<id><seq>`. */
   id?: string;
   /**
    * Any JSON value. Curator's default serializer reads an object (with or
@@ -82,7 +85,7 @@ export interface ServiceRegistration {
    * instance of the name.
    */
   payload?: unknown;
-  /** How the registration lives (default `DYNAMIC`: ephemeral, re-registered after an expiry). */
+  /** How the registration lives (default `DYNAMIC`: ephemeral, re-registered after an expiry); see {@link ServiceType}. */
   serviceType?: ServiceType;
   /** Curator's URI template, e.g. `'{scheme}://{address}:{port}/api'`, stored as Curator's parts. */
   uriSpec?: string;

@@ -4,8 +4,11 @@ import {
   ClientClosedError,
   NoNodeError,
   NodeExistsError,
+  SessionExpiredError,
   ZooKeeperClientError,
+  basename,
   isConnected,
+  joinPath,
   parentOf,
   withRetry,
   type Acl,
@@ -14,16 +17,25 @@ import {
   type Stat,
   type ZooKeeperClient,
 } from '../../index';
-import { UNTIL_DONE, retried, retriedDone } from './retry';
+import { isLostReply } from './proof';
+import { SAME_SESSION, UNTIL_DONE, retried, retriedDone, untilConnected } from './retry';
 import { raced } from './wait';
-import { readOrNull } from './znodes';
+import { childrenOrEmpty, readOrNull } from './znodes';
 
 /** What a {@link NodeKeeper} keeps: where, how it is made, and what it does about a node in its way. */
 export interface KeptNode {
   /** The node's path; for a sequential mode, the prefix of each creation's name. */
   readonly path: string;
-  /** How it is made; its parents are containers. A sequential node is made with Curator's protection (`_c_<uuid>-`). */
+  /** How it is made; its parents are containers. A sequential node is made with Curator's protection (`_c_<uuid>-`) unless `protection` is false. */
   readonly mode: CreateMode;
+  /**
+   * For a sequential mode: false makes it plain `<name><seq>`, as curator-x-discovery's DYNAMIC_SEQUENTIAL
+   * instances are (default true: `_c_<uuid>-<name><seq>`). A plain create whose reply was lost on a session still
+   * alive is found again by a search of the parent for a node `<name><10 digits>` of this session holding this
+   * keeper's data (an ephemeral's owner is proof it is this client's); on a new session the old one is gone with its
+   * session, and the node is made again.
+   */
+  readonly protection?: boolean;
   /** For the `*_WITH_TTL` modes: ms without change or child after which the server deletes it. */
   readonly ttl?: number;
   /** Its ACL (default: the client's `defaultAcl`). */
@@ -277,10 +289,56 @@ export class NodeKeeper {
     const opts: CreateOptions = { mode: this.kept.mode, makePath: true, containerParents: true };
     if (this.kept.ttl !== undefined) opts.ttl = this.kept.ttl;
     if (this.kept.acl !== undefined) opts.acl = this.kept.acl;
-    if (this.sequential) opts.protected = true;
-    const request = firstValueFrom(this.zk.createWithStat(this.kept.path, this.data, opts).pipe(withRetry(UNTIL_DONE)));
+    const plain = this.sequential && this.kept.protection === false;
+    if (this.sequential && !plain) opts.protected = true;
+    const request = plain ? this.createPlain(opts) : firstValueFrom(this.zk.createWithStat(this.kept.path, this.data, opts).pipe(withRetry(UNTIL_DONE)));
     this.creating = request.catch(() => null);
     return raced(request, this.stops.signal);
+  }
+
+  /**
+   * A plain sequential create (no protection to find it by), sent again after an expiry; after a lost reply on the
+   * same session it is looked for first ({@link findPlain}). A create in flight is never abandoned (a stop waits
+   * for it, to remove what it made); a stop only ends the waits between tries.
+   */
+  private async createPlain(opts: CreateOptions): Promise<{ path: string; stat: Stat }> {
+    let search = false;
+    for (;;) {
+      const session = this.zk.session?.id;
+      try {
+        if (search) {
+          search = false;
+          const found = await this.findPlain();
+          if (found !== null) return found;
+        }
+        if (this.stops.signal.aborted) throw new Stopped();
+        return await firstValueFrom(this.zk.createWithStat(this.kept.path, this.data, opts));
+      } catch (err) {
+        if (!isLostReply(err) && !(err instanceof SessionExpiredError)) throw err;
+        await raced(untilConnected(this.zk), this.stops.signal);
+        search = isLostReply(err) && this.zk.session?.id === session;
+      }
+    }
+  }
+
+  /**
+   * This keeper's plain sequential node made by a create whose reply was lost, or null: after a `sync` (a follower
+   * may not have applied the leader's commit yet), a node `<name><10 digits>` under the parent that is this
+   * keeper's ({@link isMine}: this session's, this data). Reads on this session only: an expiry meanwhile throws
+   * SessionExpiredError, and the node, if made, went with the session.
+   */
+  private async findPlain(): Promise<{ path: string; stat: Stat } | null> {
+    const parent = parentOf(this.kept.path);
+    const prefix = basename(this.kept.path);
+    await retriedDone(this.zk.sync(parent), SAME_SESSION);
+    const names = await childrenOrEmpty(this.zk, parent, SAME_SESSION);
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !/^\d{10}$/.test(name.slice(prefix.length))) continue;
+      const path = joinPath(parent, name);
+      const found = await readOrNull(this.zk, path, SAME_SESSION);
+      if (found !== null && this.isMine(found)) return { path, stat: found.stat };
+    }
+    return null;
   }
 
   /** A node at the path that is this keeper's: its owner (this session for an ephemeral, none for a persistent node) and its data. */
