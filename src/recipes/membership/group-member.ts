@@ -140,7 +140,7 @@ export class GroupMember {
 
   /**
    * The members, id to data: once the group has been read, then after each change — a member joining or leaving, or
-   * setting its data. On one cache of the membership path (a TreeCache: one persistent recursive watch), kept
+   * setting its data. On one cache of the membership path (a TreeCache of depth 1: one persistent recursive watch), kept
    * across dropped connections and expiries; unsubscribing closes it. For anyone; this member appears once its node
    * is made.
    *
@@ -149,7 +149,7 @@ export class GroupMember {
    */
   members$(): Observable<GroupMembers> {
     return new Observable<GroupMembers>((subscriber) => {
-      const cache = new TreeCache(this.zk, this.path);
+      const cache = new TreeCache(this.zk, this.path, { maxDepth: 1 });
       const prefix = this.path === '/' ? '/' : `${this.path}/`;
       const snapshots = cache.snapshot$
         .pipe(
