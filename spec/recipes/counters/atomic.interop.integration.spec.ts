@@ -55,6 +55,31 @@ describe('SharedValue with Curator SharedValue', () => {
   });
 });
 
+describe('SharedValue with Curator SharedValue under contention', () => {
+  it('4 rxzk clients and 3 Curator threads each add 1 by trySet 20 times at once: exactly 140, every refused try retried', async () => {
+    const path = '/interop/shared/contended';
+    await new SharedValue(zk, path, '0').value();
+    const handles = ['sv0', 'sv1', 'sv2'];
+    for (const handle of handles) await curator.call('sharedValue.create', { handle, path, seed: '0' });
+    const clients = await Promise.all([1, 2, 3, 4].map(() => connect()));
+    await Promise.all([
+      ...handles.map((handle) => curator.call('sharedValue.incrementMany', { handle, n: 20 }, { timeout: 120_000 })),
+      ...clients.map(async (c) => {
+        const shared = new SharedValue(c, path, '0');
+        for (let i = 0; i < 20; i++) {
+          for (;;) {
+            const { value, version } = await shared.value();
+            if (await shared.trySet(String(Number(value.toString()) + 1), version)) break;
+          }
+        }
+      }),
+    ]);
+    expect((await new SharedValue(zk, path, '0').value()).value.toString()).toBe('140');
+    expect(await curator.call('sharedValue.awaitValue', { handle: 'sv0', value: '140', timeoutMs: 5_000 })).toBe(true);
+    for (const handle of handles) await curator.call('close', { handle });
+  });
+});
+
 describe('AtomicValue with Curator DistributedAtomicValue', () => {
   it('reads and compare-and-sets the same bytes both ways; compareAndSet on a missing node fails on both sides', async () => {
     const path = '/interop/atomic/bytes';

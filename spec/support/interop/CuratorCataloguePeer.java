@@ -12,6 +12,7 @@
 //   sharedValue.create {handle, path, seed} (started)        sharedValue.get {handle} -> {value (base64), version}
 //   sharedValue.trySet {handle, value, version} -> boolean   sharedValue.set {handle, value}
 //   sharedValue.awaitValue {handle, value, timeoutMs} -> boolean (Curator's cached value reaches `value`)
+//   sharedValue.incrementMany {handle, n} -> tries: n increments of a decimal value by trySetValue, each until it wins
 //   atomic.create {handle, path, tries?, lockPath?, lockTimeoutMs?}   DistributedAtomicLong; tries = optimistic tries
 //   atomic.get / atomic.increment / atomic.decrement / atomic.trySet {value} / atomic.compareAndSet {expected, value}
 //       -> {succeeded, preValue, postValue, promotedTries} (longs as strings)
@@ -111,6 +112,21 @@ public final class CuratorCataloguePeer {
       return value.trySetValue(versionedValue(a.path("version").asInt(), value.getValue()), CuratorPeer.bytes(a, "value"));
     });
     CuratorPeer.on("sharedValue.set", a -> { CuratorPeer.get(a, SharedValue.class).setValue(CuratorPeer.bytes(a, "value")); return null; });
+    // n increments of a decimal text value, each a trySetValue at the version Curator's SharedValue holds, repeated until it wins.
+    CuratorPeer.bound("sharedValue.incrementMany", a -> {
+      SharedValue value = CuratorPeer.get(a, SharedValue.class);
+      int n = a.path("n").asInt();
+      long tries = 0;
+      for (int i = 0; i < n; i++) {
+        for (;;) {
+          tries++;
+          VersionedValue<byte[]> v = value.getVersionedValue();
+          long next = Long.parseLong(new String(v.getValue(), StandardCharsets.UTF_8)) + 1;
+          if (value.trySetValue(v, Long.toString(next).getBytes(StandardCharsets.UTF_8))) break;
+        }
+      }
+      return tries;
+    });
     CuratorPeer.on("sharedValue.awaitValue", a -> {
       SharedValue value = CuratorPeer.get(a, SharedValue.class);
       byte[] want = CuratorPeer.bytes(a, "value");
