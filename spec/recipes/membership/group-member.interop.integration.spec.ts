@@ -60,4 +60,24 @@ describe('GroupMember with Curator GroupMember', () => {
     await view.last(same({}));
     view.subscription.unsubscribe();
   });
+
+  it("an rxzk member whose session expired is back by itself, and Curator's view has it again", async () => {
+    const path = '/interop/groups/phoenix';
+    const zk2 = await connect({ sessionTimeout: 4_000 });
+    const member = new GroupMember(zk2, path, 'node-2', 'n2');
+    await member.join();
+    await curator.call('groupMember.create', { handle: 'g2', path, id: 'java-2', data: 'j2' });
+    await curatorSees('g2', { 'java-2': 'j2', 'node-2': 'n2' });
+    const before = (await one(zk.exists(`${path}/node-2`)))!;
+    await zkServer.expireSession(zk2);
+    // Made again on the new session (a new czxid), with its data: Curator's cache sees it.
+    await waitFor(async () => {
+      const stat = await one(zk.exists(`${path}/node-2`));
+      return stat !== null && stat.czxid > before.czxid;
+    }, { timeout: 20_000, interval: 50, description: 'the member made again' });
+    await curatorSees('g2', { 'java-2': 'j2', 'node-2': 'n2' });
+    await member.leave();
+    await curatorSees('g2', { 'java-2': 'j2' });
+    await curator.call('close', { handle: 'g2' });
+  });
 });
