@@ -20,6 +20,11 @@ import org.apache.curator.framework.recipes.atomic.DistributedAtomicLong;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.framework.recipes.queue.DistributedQueue;
+import org.apache.curator.framework.recipes.queue.QueueBuilder;
+import org.apache.curator.framework.recipes.queue.QueueConsumer;
+import org.apache.curator.framework.recipes.queue.QueueSerializer;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.client.FourLetterWordMain;
@@ -41,6 +46,8 @@ public final class CuratorBench {
         case "tree-cache": result = treeCache(); break;
         case "counter": result = counter(); break;
         case "atomic-increment": result = atomicIncrement(); break;
+        case "queue": result = queue(false); break;
+        case "locking-queue": result = queue(true); break;
         default: throw new IllegalArgumentException("unknown workload " + argv[1]);
       }
       emit(Map.of("result", result));
@@ -288,5 +295,58 @@ public final class CuratorBench {
     String value = Long.toString(counters.get(0).get().postValue());
     for (CuratorFramework c : clients) c.close();
     return Map.of("opsPerSec", n * incs * 1000 / elapsed, "ms", elapsed, "value", value);
+  }
+
+  /**
+   * Curator's own queue, DistributedQueue (with a lockPath: its at-least-once mode, the item locked while consumed):
+   * `warmup` puts and their consumption unmeasured; then `entries` puts one at a time (putInBackground(false): each
+   * put returns once created), from a producer-only queue; then a consumer queue is started and timed until its
+   * consumer has been given every item (Curator's defaults: its children cache, the items of each listing in turn).
+   */
+  static Map<String, Object> queue(boolean locking) throws Exception {
+    CuratorFramework c = client();
+    String path = params.get("path").asText();
+    String lockPath = path + "-locks";
+    int n = params.get("entries").asInt();
+    QueueSerializer<byte[]> bytes = new QueueSerializer<byte[]>() {
+      public byte[] serialize(byte[] item) { return item; }
+      public byte[] deserialize(byte[] data) { return data; }
+    };
+    QueueBuilder<byte[]> producing = QueueBuilder.builder(c, null, bytes, path).putInBackground(false);
+    if (locking) producing = producing.lockPath(lockPath);
+    DistributedQueue<byte[]> producer = producing.buildQueue();
+    producer.start();
+    byte[] item = new byte[32];
+    Arrays.fill(item, (byte) 'q');
+    // Unmeasured: `warmup` puts, consumed, first (every library does the same).
+    int warm = params.get("warmup").asInt();
+    for (int i = 0; i < warm; i++) producer.put(item);
+    consume(c, bytes, path, locking ? lockPath : null, warm);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) producer.put(item);
+    double putMs = ms(t0, System.nanoTime());
+    producer.close();
+    long[] consumed = consume(c, bytes, path, locking ? lockPath : null, n);
+    c.close();
+    return Map.of("putPerSec", n * 1000 / putMs, "getPerSec", n * 1e9 / consumed[1], "taken", consumed[0]);
+  }
+
+  /** Starts a consumer queue and waits until it has been given `n` items: {items, ns from its start}. */
+  static long[] consume(CuratorFramework c, QueueSerializer<byte[]> bytes, String path, String lockPath, int n) throws Exception {
+    CountDownLatch consumed = new CountDownLatch(n);
+    AtomicInteger taken = new AtomicInteger();
+    QueueConsumer<byte[]> consumer = new QueueConsumer<byte[]>() {
+      public void consumeMessage(byte[] message) { taken.incrementAndGet(); consumed.countDown(); }
+      public void stateChanged(CuratorFramework client, ConnectionState state) { }
+    };
+    QueueBuilder<byte[]> consuming = QueueBuilder.builder(c, consumer, bytes, path);
+    if (lockPath != null) consuming = consuming.lockPath(lockPath);
+    DistributedQueue<byte[]> queue = consuming.buildQueue();
+    long t0 = System.nanoTime();
+    queue.start();
+    if (!consumed.await(120, TimeUnit.SECONDS)) throw new TimeoutException(consumed.getCount() + " items not consumed");
+    long elapsed = System.nanoTime() - t0;
+    queue.close();
+    return new long[] { taken.get(), elapsed };
   }
 }

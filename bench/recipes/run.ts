@@ -172,6 +172,22 @@ function handoffLatencies(a: Result, b: Result, skip: number): number[] {
   return out.slice(skip);
 }
 
+/** One queue workload's program: puts, then the drain (and rxzk's take$() stream), each in items/s. */
+async function queueRun(
+  ctx: Ctx,
+  lib: Lib,
+  path: string,
+  workload: 'queue' | 'locking-queue' | 'rxzk-curator-queue',
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, number>> {
+  const entries = ctx.sz.queueEntries;
+  const r = await runProgram(command(lib, ctx.classes, ctx.connect, workload, { path, entries, warmup: Math.ceil(entries / 10), ...extra }));
+  if (Number(r.taken) !== ctx.sz.queueEntries) throw new Error(`${workload} ${lib}: took ${String(r.taken)} of ${ctx.sz.queueEntries}`);
+  const out: Record<string, number> = { putPerSec: Number(r.putPerSec), getPerSec: Number(r.getPerSec) };
+  if (r.takeStreamPerSec !== undefined) out.takeStreamPerSec = Number(r.takeStreamPerSec);
+  return out;
+}
+
 const WORKLOADS: Workload[] = [
   {
     id: 'lock-cycle',
@@ -278,8 +294,63 @@ const WORKLOADS: Workload[] = [
     },
   },
   {
-    id: 'atomic-increment',
+    id: 'queue',
+    n: 6,
+    title: "queue, at most once: put 2,000 entries, then take them all — rxzk Queue, Curator DistributedQueue, kazoo Queue",
+    libs: ['rxzk', 'curator', 'kazoo'],
+    metrics: [
+      { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
+      { key: 'getPerSec', label: 'drain: get() until empty (Curator: its consumer)', unit: '/s', better: 'higher' },
+      { key: 'takeStreamPerSec', label: 'take$() stream (rxzk only)', unit: '/s', better: 'higher' },
+    ],
+    async run(ctx, lib, path) {
+      return queueRun(ctx, lib, path, 'queue');
+    },
+  },
+  {
+    id: 'locking-queue',
     n: 7,
+    title: 'queue, at least once: put 2,000 entries, then lock and ack them all — rxzk LockingQueue, Curator DistributedQueue with a lockPath, kazoo LockingQueue',
+    libs: ['rxzk', 'curator', 'kazoo'],
+    metrics: [
+      { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
+      { key: 'getPerSec', label: 'drain: take+ack until empty (kazoo get+consume; Curator its consumer)', unit: '/s', better: 'higher' },
+      { key: 'takeStreamPerSec', label: 'take$() + ack stream (rxzk only)', unit: '/s', better: 'higher' },
+    ],
+    async run(ctx, lib, path) {
+      return queueRun(ctx, lib, path, 'locking-queue');
+    },
+  },
+  {
+    id: 'curator-queue',
+    n: 8,
+    title: "Curator's queue layout, at most once: put 2,000 items, then take them all — rxzk DistributedQueue beside Curator's own",
+    libs: ['rxzk', 'curator'],
+    metrics: [
+      { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
+      { key: 'getPerSec', label: 'drain: the consumer until empty', unit: '/s', better: 'higher' },
+    ],
+    async run(ctx, lib, path) {
+      return lib === 'rxzk' ? queueRun(ctx, lib, path, 'rxzk-curator-queue') : queueRun(ctx, lib, path, 'queue');
+    },
+  },
+  {
+    id: 'curator-locking-queue',
+    n: 9,
+    title: "Curator's queue layout with a lockPath, at least once: put 2,000 items, then lock and ack them all — rxzk DistributedQueue beside Curator's own",
+    libs: ['rxzk', 'curator'],
+    metrics: [
+      { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
+      { key: 'getPerSec', label: 'drain: lock+ack until empty', unit: '/s', better: 'higher' },
+    ],
+    async run(ctx, lib, path) {
+      // Curator's program locks under `<path>-locks` (CuratorBench.queue); rxzk's uses the same.
+      return lib === 'rxzk' ? queueRun(ctx, lib, path, 'rxzk-curator-queue', { lockPath: `${path}-locks` }) : queueRun(ctx, lib, path, 'locking-queue');
+    },
+  },
+  {
+    id: 'atomic-increment',
+    n: 10,
     title: "atomic increments under contention, 8 clients × 100: rxzk Counter 'int64' and Curator DistributedAtomicLong with PromotedToLock, kazoo Counter",
     libs: ['rxzk', 'curator', 'kazoo'],
     metrics: [
@@ -290,23 +361,6 @@ const WORKLOADS: Workload[] = [
       const params = { path, lockPath: `${path}-lock`, clients: ctx.sz.counterClients, increments: ctx.sz.counterIncrements };
       const r = await runProgram(command(lib, ctx.classes, ctx.connect, 'atomic-increment', params));
       return { opsPerSec: Number(r.opsPerSec), value: Number(r.value) };
-    },
-  },
-  {
-    id: 'queue',
-    n: 6,
-    title: 'queue: put 2,000 entries, then take them all',
-    libs: ['rxzk', 'kazoo'],
-    metrics: [
-      { key: 'putPerSec', label: 'put (one at a time)', unit: '/s', better: 'higher' },
-      { key: 'getPerSec', label: 'get() until empty', unit: '/s', better: 'higher' },
-      { key: 'takeStreamPerSec', label: 'take$() stream (rxzk only)', unit: '/s', better: 'higher' },
-    ],
-    async run(ctx, lib, path) {
-      const r = await runProgram(command(lib, ctx.classes, ctx.connect, 'queue', { path, entries: ctx.sz.queueEntries }));
-      const out: Record<string, number> = { putPerSec: Number(r.putPerSec), getPerSec: Number(r.getPerSec) };
-      if (r.takeStreamPerSec !== undefined) out.takeStreamPerSec = Number(r.takeStreamPerSec);
-      return out;
     },
   },
 ];

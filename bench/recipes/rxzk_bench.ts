@@ -10,9 +10,9 @@
  */
 // First: how src/ is compiled (see ../compile-hook.ts).
 import '../compile-hook';
-import { lastValueFrom, take, toArray } from 'rxjs';
+import { concatMap, lastValueFrom, take, toArray } from 'rxjs';
 import { createClient, type ZooKeeperClient } from '../../src';
-import { Counter, Lock, Queue, TreeCache, type Holding } from '../../src/recipes';
+import { Counter, DistributedQueue, Lock, LockTimeoutError, LockingQueue, Queue, TreeCache, type Holding, type QueueEntry } from '../../src/recipes';
 import { fourLetterWord } from '../../src/testing';
 import { gcFunction, settle } from '../heap';
 
@@ -216,6 +216,9 @@ async function queue(): Promise<Record<string, unknown>> {
   const n = num('entries');
   const q = new Queue(zk, str('path'));
   const item = Buffer.alloc(32, 0x71);
+  // Unmeasured: `warmup` puts and gets first (as lock-cycle's warm-up cycles; every library does the same).
+  for (let i = 0; i < num('warmup'); i++) await q.put(item);
+  while ((await q.get()) !== null);
   let t0 = now();
   for (let i = 0; i < n; i++) await q.put(item);
   const putMs = ms(t0);
@@ -232,6 +235,95 @@ async function queue(): Promise<Record<string, unknown>> {
   return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / getMs, takeStreamPerSec: (n * 1000) / streamMs, taken, streamed };
 }
 
+/** LockingQueue: puts one at a time, then take() + ack() until empty (kazoo: get() + consume()), then take$() + ack(). */
+async function lockingQueue(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const n = num('entries');
+  const q = new LockingQueue(zk, str('path'));
+  const item = Buffer.alloc(32, 0x71);
+  const drain = async (): Promise<number> => {
+    let taken = 0;
+    for (;;) {
+      let entry: QueueEntry;
+      try {
+        entry = await q.take({ timeout: 0 });
+      } catch (err) {
+        if (err instanceof LockTimeoutError) return taken;
+        throw err;
+      }
+      await entry.ack();
+      taken++;
+    }
+  };
+  // Unmeasured: `warmup` puts, taken and acked, first (every library does the same).
+  for (let i = 0; i < num('warmup'); i++) await q.put(item);
+  await drain();
+  let t0 = now();
+  for (let i = 0; i < n; i++) await q.put(item);
+  const putMs = ms(t0);
+  t0 = now();
+  const taken = await drain();
+  const getMs = ms(t0);
+  // The same again, drained by the take$() stream (each entry acked as it comes; the next is locked once it is).
+  for (let i = 0; i < n; i++) await q.put(item);
+  t0 = now();
+  let streamed = 0;
+  await new Promise<void>((resolve, reject) => {
+    const subscription = q.take$().subscribe({
+      next: (entry) => {
+        entry.ack().then(() => {
+          if (++streamed === n) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        }, reject);
+      },
+      error: reject,
+    });
+  });
+  const streamMs = ms(t0);
+  await zk.close();
+  return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / getMs, takeStreamPerSec: (n * 1000) / streamMs, taken, streamed };
+}
+
+/**
+ * Curator's DistributedQueue layout (`queue-<seq>` in Curator's item format): put `entries` items one by one, then
+ * drain them with take$() (each acked as it comes); with `lockPath`, at least once (lock, then node and lock deleted
+ * together at the ack), as a Curator consumer with QueueBuilder.lockPath.
+ */
+async function rxzkCuratorQueue(): Promise<Record<string, unknown>> {
+  const zk = await client();
+  const n = num('entries');
+  const lockPath = params.lockPath === undefined ? undefined : str('lockPath');
+  const q = new DistributedQueue(zk, str('path'), lockPath === undefined ? undefined : { lockPath });
+  const item = Buffer.alloc(32, 0x71);
+  const drain = async (count: number): Promise<number> =>
+    (
+      await lastValueFrom(
+        q.take$().pipe(
+          concatMap(async (entry) => {
+            await entry.ack();
+            return entry;
+          }),
+          take(count),
+          toArray(),
+        ),
+      )
+    ).length;
+  // Unmeasured: `warmup` puts, taken and acked, first (Curator's program does the same).
+  const warm = params.warmup === undefined ? 0 : num('warmup');
+  for (let i = 0; i < warm; i++) await q.put(item);
+  if (warm > 0) await drain(warm);
+  let t0 = now();
+  for (let i = 0; i < n; i++) await q.put(item);
+  const putMs = ms(t0);
+  t0 = now();
+  const taken = await drain(n);
+  const drainMs = ms(t0);
+  await zk.close();
+  return { putPerSec: (n * 1000) / putMs, getPerSec: (n * 1000) / drainMs, taken };
+}
+
 const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'lock-cycle': lockCycle,
   'lock-handoff': lockHandoff,
@@ -240,6 +332,8 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   counter,
   'atomic-increment': atomicIncrement,
   queue,
+  'locking-queue': lockingQueue,
+  'rxzk-curator-queue': rxzkCuratorQueue,
 };
 
 const run = WORKLOADS[workload];

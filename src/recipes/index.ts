@@ -8,6 +8,9 @@
  *   abort signal).
  * - **Coordination structures**: `Barrier`, `DoubleBarrier`, `Counter`, `SharedCount`, `SharedValue`, `AtomicValue`,
  *   `Queue`, `LockingQueue`, `Party`, `GroupMember`, `Partitioner`.
+ * - **Curator's queues** (on Curator's own znodes and item format): `DistributedQueue`, `DistributedPriorityQueue`,
+ *   `DistributedDelayQueue`, `DistributedIdQueue` (each with Curator's `lockPath` for at least once),
+ *   `SimpleDistributedQueue`.
  * - **Caches and nodes**: `TreeCache`, `PersistentNode`, `PersistentTtlNode`.
  * - **Discovery**: `ServiceDiscovery` (curator-x-discovery's layout and JSON).
  * - **Errors**: `LockTimeoutError`, `LockLostError`, `CounterDataError`.
@@ -35,6 +38,7 @@ export * from './leader';
 export * from './barriers';
 export * from './counters';
 export * from './queues';
+export * from './curator-queues';
 export * from './membership';
 export * from './cache';
 export * from './nodes';

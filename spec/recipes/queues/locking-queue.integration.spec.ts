@@ -2,7 +2,7 @@
 // one transaction, release handing the entry back, and at least once: an entry whose consumer's session ends goes
 // to another consumer (kazoo's plain Queue loses it, RECIPES.md "QUEUES"); ack/release of a lost lock reject with
 // LockLostError and leave the new holder's lock alone.
-import { Subscription, combineLatest, concatMap } from 'rxjs';
+import { Subscription, concatMap } from 'rxjs';
 import { LockLostError, LockTimeoutError, LockingQueue, type QueueEntry } from '../../../src/recipes';
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
@@ -81,15 +81,12 @@ describe('LockingQueue', () => {
     await new LockingQueue(await connect(), path).put('only');
     const { zk, gate } = await env.gated();
     const queue = new LockingQueue(zk, path);
-    // The lists read first (the client's shared watches give them to the take at once), then every reply held.
-    const lists = new Recorder(combineLatest([zk.watchChildren$(`${path}/entries`), zk.watchChildren$(`${path}/taken`)]));
-    await lists.until((vs) => vs.length > 0, 10_000);
-    gate.hold();
-    const after = gate.requestCount;
+    // The lists read first (a take reads the client's listings, which outlive it for the next take).
+    await (await queue.take({ timeout: 10_000 })).release();
     const started = Date.now();
     const taking = queue.take({ timeout: 500 });
-    await gate.request((type) => type === Op.create || type === Op.create2, after);
-    // The lock's create is on its way; its reply never comes: the client is cut off and cannot reconnect.
+    // The lock's create goes out; its reply never comes (nor anything after it), and the client is cut off and cannot reconnect.
+    await gate.loseNextReply((type) => type === Op.create || type === Op.create2);
     gate.refuse();
     const outcome = await Promise.race([rejectionOf(taking), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);
     expect(outcome).toBeInstanceOf(LockTimeoutError);
@@ -99,7 +96,6 @@ describe('LockingQueue', () => {
     await until(zk, 'CONNECTED');
     await waitForNodes(env.observer, `${path}/taken`, 0);
     expect((await new LockingQueue(await connect(), path).take({ timeout: 10_000 })).data.toString()).toBe('only');
-    lists.subscription.unsubscribe();
   });
 
   it('at least once: the entry of a consumer whose session expires mid-entry goes to another, and its late ack rejects', async () => {

@@ -41,6 +41,13 @@ export interface HeldNodeSpec {
  */
 export type Removal = 'by-path' | 'proven-owner';
 
+/** A PERSISTENT_SEQUENTIAL node made in the transaction that deletes a held node ({@link HeldNode.removeWith}). */
+export interface SequentialCreate {
+  /** The node's path before the server appends its counter. */
+  readonly path: string;
+  readonly data: Buffer;
+}
+
 /** Whether a holding's state is final (LOST or RELEASED). */
 function isTerminal(state: HoldingState): boolean {
   return state === 'LOST' || state === 'RELEASED';
@@ -137,11 +144,14 @@ export class HeldNode implements Holding {
    * was no longer this session's (nothing was deleted); OutcomeUnknownError when the transaction's reply was lost and
    * the session ended before it could be proven applied or not — never LockLostError then, which would say the
    * others were not deleted (issue 17: an item acked so was reported not acked, and no one processed it again).
+   * `creates` (PERSISTENT_SEQUENTIAL nodes) go in the same transaction, after the deletes, and only while every one of
+   * `paths` is still there (a path found gone drops them): a Curator queue's requeue, which deletes the item node and
+   * puts its bytes back at the end of the queue under the consumer's lock (DistributedQueue.processWithLockSafety).
    */
-  removeWith(paths: readonly string[]): Promise<void> {
+  removeWith(paths: readonly string[], creates: readonly SequentialCreate[] = []): Promise<void> {
     if (this.removing !== null) return this.removing;
     if (this.state === 'LOST') return Promise.reject(new LockLostError(this));
-    this.removing = this.removeProven(paths);
+    this.removing = this.removeProven(paths, creates);
     return this.removing;
   }
 
@@ -276,17 +286,19 @@ export class HeldNode implements Holding {
    * proven this session's before; a reply lost on the way settled back on the same session by whether the node is
    * still there (it is its own receipt: nothing else deletes a live session's ephemeral), and sent again when it is.
    */
-  private async removeProven(also: readonly string[]): Promise<void> {
+  private async removeProven(also: readonly string[], creating: readonly SequentialCreate[] = []): Promise<void> {
     const paths = [...also];
+    let creates = [...creating];
     for (;;) {
       const stat = await retried(this.zk.exists(this.node));
       if (!this.isMine(stat)) throw this.lost();
       const trail = new SessionTrail(this.zk);
       try {
-        if (paths.length === 0) await firstValueFrom(this.zk.delete(this.node, { version: stat.version }));
+        if (paths.length === 0 && creates.length === 0) await firstValueFrom(this.zk.delete(this.node, { version: stat.version }));
         else {
           const tx = this.zk.transaction();
           for (const path of paths) tx.delete(path);
+          for (const c of creates) tx.create(c.path, c.data, { sequential: true });
           await firstValueFrom(tx.delete(this.node, stat.version).commit());
         }
         this.end('RELEASED');
@@ -302,6 +314,7 @@ export class HeldNode implements Holding {
         // One of the others was gone already (deleted by hand): what it would delete is deleted; the rest again.
         if (err instanceof RolledBackError && err.failedIndex < paths.length && err.cause instanceof NoNodeError) {
           paths.splice(err.failedIndex, 1);
+          creates = [];
           continue;
         }
         if (isLostReply(err)) {
@@ -318,7 +331,7 @@ export class HeldNode implements Holding {
           }
           continue;
         }
-        if (err instanceof NoNodeError || (err instanceof RolledBackError && err.failedIndex === paths.length)) throw this.lost(err);
+        if (err instanceof NoNodeError || (err instanceof RolledBackError && err.failedIndex === paths.length + creates.length)) throw this.lost(err);
         throw err;
       } finally {
         trail.stop();

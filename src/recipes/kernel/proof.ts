@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import {
   ConnectionLossError,
+  RolledBackError,
   OperationTimeoutError,
   SessionExpiredError,
   SessionMovedError,
@@ -41,7 +42,8 @@ export function isLostReply(err: unknown): boolean {
  * The write's ops go in one transaction with the create of an EPHEMERAL receipt, `<receipts>/rxzk-receipt-<uuid>`,
  * unique to this try:
  * - the reply comes: applied. The receipt is deleted in the background (retried until gone; the caller does not
- *   wait for it), so nothing is left behind;
+ *   wait for it), so nothing is left behind — or, given a {@link ReceiptCarry}, by the client's next proven write
+ *   of the same turn of the event loop, in its transaction (the background delete otherwise, a turn later);
  * - a server error (a RolledBackError: BadVersion, NodeExists, NoNode…): nothing was applied; thrown as is (the
  *   receipt op is the last one, so `failedIndex` points into the caller's ops whenever one of them failed);
  * - SessionExpiredError: never applied (refused as expired, or still queued when the session ended): sent again
@@ -59,30 +61,98 @@ export function isLostReply(err: unknown): boolean {
  * children — e.g. a counter's own node (no one lists a counter's children), but for a kazoo Queue the queue node's
  * PARENT, since a kazoo consumer takes every child of the queue node as an item.
  */
-export async function commitProven(zk: ZooKeeperClient, receipts: string, build: (tx: Transaction) => Transaction): Promise<void> {
+export async function commitProven(
+  zk: ZooKeeperClient,
+  receipts: string,
+  build: (tx: Transaction) => Transaction,
+  carry?: ReceiptCarry,
+): Promise<void> {
   for (;;) {
     const receipt = joinPath(receipts, `${RECEIPT_PREFIX}${randomUUID()}`);
     const trail = new SessionTrail(zk);
+    // Receipts of earlier writes still to delete: their deletes ride on this transaction (after the caller's ops).
+    const carried = carry?.take() ?? [];
     try {
-      await firstValueFrom(build(zk.transaction()).create(receipt, null, { ephemeral: true }).commit());
-      forget(zk, receipt);
+      const tx = build(zk.transaction());
+      for (const earlier of carried) tx.delete(earlier);
+      await firstValueFrom(tx.create(receipt, null, { ephemeral: true }).commit());
+      settle(zk, receipt, carry);
       return;
     } catch (err) {
       if (err instanceof SessionExpiredError || err instanceof SessionMovedError) {
+        // Expired: the carried receipts (ephemerals) went with the session. Moved: they are still there.
+        if (err instanceof SessionMovedError) carry?.giveBack(carried);
         await untilConnected(zk);
         continue;
       }
-      if (!isLostReply(err)) throw err;
+      if (err instanceof RolledBackError && carried.length > 0) {
+        const first = err.results.length - 1 - carried.length;
+        // A carried receipt was gone already (its session ended): the write again, without them.
+        if (err.failedIndex >= first && err.failedIndex < first + carried.length) continue;
+        carry?.giveBack(carried);
+        throw err;
+      }
+      if (!isLostReply(err)) {
+        carry?.giveBack(carried);
+        throw err;
+      }
       const verdict = await verify(zk, receipts, receipt, trail);
+      // Not applied: the carried receipts are still there (a later session: gone with the earlier one).
+      if (verdict === 'not-applied') carry?.giveBack(carried);
       if (verdict === 'unknown') throw new OutcomeUnknownError(receipts, undefined, { cause: err });
       if (verdict === 'applied') {
-        forget(zk, receipt);
+        settle(zk, receipt, carry);
         return;
       }
       // Not applied: the same write again, with a new receipt.
     } finally {
       trail.stop();
     }
+  }
+}
+
+/** A receipt whose write is settled: deleted by the next write that carries it, or in the background. */
+function settle(zk: ZooKeeperClient, receipt: string, carry: ReceiptCarry | undefined): void {
+  if (carry === undefined) forget(zk, receipt);
+  else carry.giveBack([receipt]);
+}
+
+/**
+ * The receipts of one client's settled writes whose delete has not been sent yet: the next proven write made
+ * within the same turn of the event loop carries their deletes in its own transaction (issue 20: a queue drained
+ * or filled one entry at a time otherwise pays a second transaction per entry, the receipt's own delete); those no
+ * write took by the next turn are deleted in the background. Opt in per call of {@link commitProven} (the queues
+ * do); a receipt may outlive its write by one turn of the event loop, never longer while connected.
+ */
+export class ReceiptCarry {
+  private static readonly carries = new WeakMap<ZooKeeperClient, ReceiptCarry>();
+  private pending: string[] = [];
+  private flushing: ReturnType<typeof setImmediate> | undefined;
+
+  private constructor(private readonly zk: ZooKeeperClient) {}
+
+  /** The client's carry (one per client: a transaction can delete any path). */
+  static of(zk: ZooKeeperClient): ReceiptCarry {
+    let carry = ReceiptCarry.carries.get(zk);
+    if (carry === undefined) ReceiptCarry.carries.set(zk, (carry = new ReceiptCarry(zk)));
+    return carry;
+  }
+
+  /** Takes the receipts pending: the caller's transaction deletes them (or gives them back). */
+  take(): string[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** Receipts to delete: by the next write of this turn, else in the background. */
+  giveBack(receipts: readonly string[]): void {
+    if (receipts.length === 0) return;
+    this.pending.push(...receipts);
+    this.flushing ??= setImmediate(() => {
+      this.flushing = undefined;
+      for (const receipt of this.take()) forget(this.zk, receipt);
+    });
   }
 }
 

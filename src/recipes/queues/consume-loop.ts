@@ -12,23 +12,28 @@ export interface TakeContext {
   /** Aborted once the consumer stops: it tries no further candidate (what it took of the one in hand is still given back). */
   readonly stopped: AbortSignal;
   /**
-   * Whether `name` is still among the candidates the lists give now (they are read again while the attempt runs): one
-   * that left them since the attempt began — taken or acked by another consumer — is not worth its round trips.
+   * False until the listings are known to have every change made before the consumer started: an attempt that
+   * claims an entry before then checks, once its claim's reply is in (which fences them), that no entry it should
+   * have taken first has come, and hands its claim back for that one if so.
    */
-  listed(name: string): boolean;
+  fenced(): boolean;
 }
 
-/** Tries the candidates in order; the first one taken, or `null` when every one was gone or taken by another, or it stopped. */
-export type TakeFirst<T> = (candidates: readonly string[], context: TakeContext) => Promise<Claim<T> | null>;
+/**
+ * Tries the candidates the queue's listings give at each step, first in order first; the first one taken, or `null`
+ * when every one was gone or taken by another, or it stopped.
+ */
+export type TakeFirst<T> = (context: TakeContext) => Promise<Claim<T> | null>;
 
-/** A context for a take without a consumer (Queue.get): never stopped, every candidate worth a try. */
-export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal, listed: () => true };
+/** A context for a take without a consumer (Queue.get): never stopped. */
+export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal, fenced: () => true };
 
 /**
  * One consumer: takes entries one at a time, in order, for as long as it
- * runs. It tries when the candidates change (a shared watch on the queue's
- * lists) and again at once after each entry taken — never on a timer — and
- * goes on across dropped connections (the watch re-reads when reconnected).
+ * runs. It tries when the candidates change (`changes$`: the queue's shared
+ * listings, see listing.ts) and again at once after each entry taken — never
+ * on a timer — and goes on across dropped connections (the listings are read
+ * again when reconnected).
  *
  * `deliver` is given each entry; the next one is taken only once what it
  * returns has settled (a LockingQueue's `take$` waits for the ack or release).
@@ -39,11 +44,9 @@ export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal
 export class ConsumeLoop<T> {
   /** Aborted when stop() is called: the attempt in flight stops trying, and a wait for `deliver` gives way to it. */
   private readonly stopping = new AbortController();
-  private latest: readonly string[] = [];
-  /** `latest` as a set, for {@link TakeContext.listed}. */
-  private listedNow: ReadonlySet<string> = new Set();
-  private readonly context: TakeContext = { stopped: this.stopping.signal, listed: (name) => this.listedNow.has(name) };
-  /** Candidates not tried since they were read (or an entry was just taken: there may be more). */
+  private fenced = false;
+  private readonly context: TakeContext = { stopped: this.stopping.signal, fenced: () => this.fenced };
+  /** The candidates changed since the last try began (or an entry was just taken: there may be more). */
   private fresh = false;
   private ended = false;
   private wake: (() => void) | null = null;
@@ -54,17 +57,21 @@ export class ConsumeLoop<T> {
   readonly done: Promise<void>;
 
   constructor(
-    candidates$: Observable<readonly string[]>,
+    changes$: Observable<unknown>,
     private readonly takeFirst: TakeFirst<T>,
     private readonly deliver: (value: T) => void | Promise<void>,
     /** Told each time every candidate was tried and none could be taken (a take that tries once gives up then). */
     private readonly idle: () => void = () => undefined,
+    /**
+     * Makes the listings have every change made before the consumer started (listing.ts `fence`): awaited before
+     * the first try when `eager` (a take that cannot be undone: a Queue's delete), else only before the first time
+     * nothing could be taken — a claim's own reply fences too, and the attempt checks it then ({@link TakeContext.fenced}).
+     */
+    private readonly fencing: { fence: () => Promise<void>; eager: boolean } = { fence: () => Promise.resolve(), eager: true },
   ) {
     this.stopped$ = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
-    const lists = candidates$.subscribe({
-      next: (names) => {
-        this.latest = names;
-        this.listedNow = new Set(names);
+    const lists = changes$.subscribe({
+      next: () => {
         this.fresh = true;
         this.notify();
       },
@@ -107,14 +114,23 @@ export class ConsumeLoop<T> {
 
   private async run(): Promise<void> {
     try {
+      // A listing kept from before may not have a change made just before this consumer started: not decided on yet.
+      if (this.fencing.eager) await this.fence();
       for (;;) {
-        const candidates = await this.next();
-        if (candidates === null) break;
-        const claim = await this.takeFirst(candidates, this.context);
+        if (!(await this.next())) break;
+        const claim = await this.takeFirst(this.context);
         if (claim === null) {
+          if (!this.fenced) {
+            // Nothing, as far as this client knew: once it knows every change made before the start, again.
+            await this.fence();
+            this.fresh = true;
+            continue;
+          }
           if (!this.fresh) this.idle();
           continue;
         }
+        // Its reply came after every change made before the start (and the attempt checked them).
+        this.fenced = true;
         if (this.ended) {
           await claim.undo();
           break;
@@ -131,11 +147,16 @@ export class ConsumeLoop<T> {
     if (this.listError !== null) throw this.listError.error;
   }
 
-  /** The candidates once there are untried ones; `null` once stopped. */
-  private async next(): Promise<readonly string[] | null> {
+  private async fence(): Promise<void> {
+    await Promise.race([this.fencing.fence().catch(() => undefined), this.stopped$]);
+    this.fenced = true;
+  }
+
+  /** True once the candidates changed since the last try; false once stopped. */
+  private async next(): Promise<boolean> {
     while (!this.ended && !this.fresh) await new Promise<void>((resolve) => (this.wake = resolve));
-    if (this.ended) return null;
+    if (this.ended) return false;
     this.fresh = false;
-    return this.latest;
+    return true;
   }
 }

@@ -62,5 +62,10 @@ export function orderEntries(names: readonly string[]): EntryName[] {
     const entry = parseEntry(name);
     if (entry !== null) entries.push(entry);
   }
-  return entries.sort((a, b) => a.priority - b.priority || compareSequence(a.sequence, b.sequence) || (a.name < b.name ? -1 : 1));
+  return entries.sort(compareEntries);
+}
+
+/** The order entries are taken in: lower priority first, then the server's counter, then the name (see {@link orderEntries}). */
+export function compareEntries(a: EntryName, b: EntryName): number {
+  return a.priority - b.priority || compareSequence(a.sequence, b.sequence) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }

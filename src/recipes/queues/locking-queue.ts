@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { combineLatest, map, type Observable } from 'rxjs';
+import { filter, merge, type Observable } from 'rxjs';
 import { joinPath, type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { WaitOptions } from '../kernel/wait';
 import { ConsumeLoop } from './consume-loop';
-import { orderEntries } from './entry-name';
+import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { lockFirst, settled, type LockingLayout, type QueueEntry } from './queue-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';
+import { QueueReports } from './report';
 
 /**
  * A distributed queue whose entries are locked while processed, on kazoo's
@@ -27,10 +28,13 @@ import { takeStream } from './take-stream';
  * watcher on both lists at every check and never drops them, and every
  * consumer races for the same first entry): the children of `entries` (a new
  * entry) and of `taken` (a release, or a holder's session ending, hands one
- * back) — both through the client's shared watches, so one server watch per
- * list per client however many consumers wait, dropped when the last one
- * stops; nothing per entry. A consumer that finds an entry locked tries the
- * next one at once rather than waiting for the lists again.
+ * back) — each through the client's shared listing of the node (listing.ts:
+ * listed once, then kept by a persistent recursive watch whose events name the
+ * entry created or deleted), so one server watch per node per client however
+ * many consumers wait, dropped a few seconds after the last one stops; nothing
+ * per entry, and no list read again per take. Consumers of one client skip the
+ * entry another of them is locking; one that finds an entry locked tries the
+ * next one at once.
  *
  * @example
  * const jobs = new LockingQueue(zk, '/queues/jobs');
@@ -42,6 +46,7 @@ import { takeStream } from './take-stream';
 export class LockingQueue {
   private readonly layout: LockingLayout;
   private readonly target: EntryDir;
+  private readonly reports: QueueReports;
 
   /**
    * A locking queue at `path`, its entries under `<path>/entries` and their locks under `<path>/taken`
@@ -67,6 +72,7 @@ export class LockingQueue {
       mine: new Set(),
     };
     this.target = { zk, dir: this.layout.entries, container };
+    this.reports = new QueueReports(zk, 'LockingQueue', base);
   }
 
   /** This queue object's id: the data of the locks it makes (as kazoo's LockingQueue.id). */
@@ -81,7 +87,7 @@ export class LockingQueue {
    * dropped connections and expiries (one that met an expiry is made on the
    * new session), and one whose reply was lost is confirmed by its receipt
    * (an ephemeral `rxzk-receipt-<uuid>` made in the same transaction in
-   * `<path>` (beside `entries` and `taken`, which kazoo lists), deleted right after) or sent again when the receipt proves it
+   * `<path>` (beside `entries` and `taken`, which kazoo lists), deleted right after, in the client's next queue transaction or in the background) or sent again when the receipt proves it
    * was not made. When the session ended before the receipt could be read it
    * rejects with {@link OutcomeUnknownError}: the item was queued once or not
    * at all (never twice); put it again only if a duplicate is acceptable.
@@ -91,6 +97,7 @@ export class LockingQueue {
    */
   async put(data: Data, opts?: { priority?: number }): Promise<void> {
     await putEntry(this.target, data, opts);
+    this.reports.put(1);
   }
 
   /**
@@ -103,6 +110,7 @@ export class LockingQueue {
    */
   async putAll(items: Data[], opts?: { priority?: number }): Promise<void> {
     await putEntries(this.target, items, opts);
+    this.reports.put(items.length);
   }
 
   /**
@@ -116,7 +124,7 @@ export class LockingQueue {
    * await entry.ack();
    */
   take(opts?: WaitOptions): Promise<QueueEntry> {
-    return takeOnce(this.zk, this.consumer(), opts, 'take');
+    return this.reports.take(opts, () => takeOnce(this.zk, this.consumer(), opts, 'take'));
   }
 
   /**
@@ -129,7 +137,7 @@ export class LockingQueue {
    * jobs.take$().pipe(concatMap(async (entry) => { await run(entry.data); await entry.ack(); })).subscribe();
    */
   take$(): Observable<QueueEntry> {
-    return takeStream(this.consumer(), settled);
+    return takeStream(this.consumer(), settled, () => this.reports.taken());
   }
 
   /**
@@ -144,15 +152,18 @@ export class LockingQueue {
 
   private consumer(): StartConsumer<QueueEntry> {
     const { zk, entries, taken } = this.layout;
-    // The entries no one holds, in order, from the two shared children watches (see the class comment).
-    const candidates$ = combineLatest([zk.watchChildren$(entries), zk.watchChildren$(taken)]).pipe(
-      map(([names, locked]) => {
-        const held = new Set(locked ?? []);
-        return orderEntries(names ?? [])
-          .filter((e) => !held.has(e.name))
-          .map((e) => e.name);
-      }),
-    );
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => lockFirst(this.layout, names, context), deliver, idle);
+    return (deliver, idle) => {
+      // The client's listings of both nodes (one server watch each per client, however many wait; see the class comment).
+      const lists = { entries: Listing.of(zk, entries), taken: Listing.of(zk, taken) };
+      // A change counts once both are known (a take that tries once decides on both lists, never on one alone).
+      const changes$ = merge(lists.entries.changes$, lists.taken.changes$).pipe(filter(() => lists.entries.ready && lists.taken.ready));
+      // One read fences both listings (their events come on the same session); a lock can be handed back, so the
+      // first lock's own reply fences them when there is one (lockFirst checks then).
+      const fence = async (): Promise<void> => {
+        await lists.entries.fence();
+        await lists.taken.whenReady();
+      };
+      return new ConsumeLoop(changes$, (context) => lockFirst(this.layout, lists, context), deliver, idle, { fence, eager: false });
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NoNodeError, RolledBackError, joinPath, parentOf, type Data, type ZooKeeperClient } from '../../index';
-import { commitProven } from '../kernel/proof';
+import { ReceiptCarry, commitProven } from '../kernel/proof';
 import { optionsObject, toBuffer } from '../kernel/arguments';
 import { retried, retriedDone } from '../kernel/retry';
 import { checkPutOptions, entryPrefix } from './entry-name';
@@ -80,10 +80,16 @@ async function commitEntries(target: EntryDir, data: readonly Buffer[], priority
   const receipts = receiptsOf(dir);
   for (let attempt = 0; ; attempt++) {
     try {
-      await commitProven(zk, receipts, (tx) => {
-        for (const bytes of data) tx.create(joinPath(dir, entryPrefix(priority)), bytes, { sequential: true });
-        return tx;
-      });
+      await commitProven(
+        zk,
+        receipts,
+        (tx) => {
+          for (const bytes of data) tx.create(joinPath(dir, entryPrefix(priority)), bytes, { sequential: true });
+          return tx;
+        },
+        // The receipt's delete rides on the client's next queue write (a put loop: one transaction per put).
+        carryOf(zk, dir),
+      );
       return;
     } catch (err) {
       const missing = err instanceof RolledBackError && err.cause instanceof NoNodeError;
@@ -101,6 +107,15 @@ async function commitEntries(target: EntryDir, data: readonly Buffer[], priority
  */
 export function receiptsOf(dir: string): string {
   return dir === '/' ? dir : parentOf(dir);
+}
+
+/**
+ * How a queue write's receipt is deleted: carried by the client's next proven write of the same turn
+ * ({@link ReceiptCarry}) — except at a root, whose receipts are among the entries' siblings and counted by
+ * `length()` (numChildren): deleted at once there, so that a `length()` right after a put does not count it.
+ */
+export function carryOf(zk: ZooKeeperClient, dir: string): ReceiptCarry | undefined {
+  return receiptsOf(dir) === dir ? undefined : ReceiptCarry.of(zk);
 }
 
 /** The number of children of `dir` (kazoo's `len(queue)`: the parent's numChildren), 0 when it is not there. */

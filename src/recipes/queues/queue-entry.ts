@@ -1,11 +1,13 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, joinPath, type ZooKeeperClient } from '../../index';
+import { ConnectionLossError, NoNodeError, NodeExistsError, SessionExpiredError, joinPath, type Stat, type ZooKeeperClient } from '../../index';
 import { LockLostError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
 import { HeldNode } from '../kernel/held-node';
 import { retried, untilConnected } from '../kernel/retry';
 import { readOrNull } from '../kernel/znodes';
 import type { Claim, TakeContext } from './consume-loop';
+import { compareEntries } from './entry-name';
+import type { Listing } from './listing';
 
 /**
  * A LockingQueue entry this consumer has locked. Process it, then `ack()`
@@ -119,59 +121,113 @@ class LockedEntry implements QueueEntry {
   }
 }
 
+/** The listings a LockingQueue's consumer takes from: its entries, and their locks. */
+export interface LockingLists {
+  readonly entries: Listing;
+  readonly taken: Listing;
+}
+
 /**
- * A LockingQueue's take (kazoo's `_take`): for each candidate in order, make
- * its lock `taken/<name>` (ephemeral, this queue's id as data); a lock that
- * exists is another consumer's: on to the next candidate, without reading
- * the lists again. With the lock made, the entry is read; if it was acked
- * meanwhile (gone) the lock is removed and the next candidate tried. A
- * candidate that left the lists since the attempt began (locked or acked by
- * another) is skipped, and once `stopped` no further one is tried: a list read
- * before a fault may hold hundreds of entries acked since, four round trips
- * each (issue 17: takes that ended 7–56 s past their timeout, consumers that
- * never recovered within 30 s of the faults' end).
+ * A LockingQueue's take (kazoo's `_take`): the first entry in order that no
+ * one has locked, as the listings give it at each step; its lock
+ * `taken/<name>` made (ephemeral, this queue's id as data) and the entry read
+ * in one round trip (the read sent right behind the create, so it sees the
+ * lock's effect: an entry acked before the lock is found gone, the lock then
+ * removed). A lock that exists is another consumer's: on to the next entry,
+ * without reading the lists again (the listings follow the server's events).
+ * Once `stopped` no further entry is tried (issue 17: takes that ended 7–56 s
+ * past their timeout going through a stale list).
  */
-export async function lockFirst(layout: LockingLayout, candidates: readonly string[], { stopped, listed }: TakeContext): Promise<Claim<QueueEntry> | null> {
-  for (const name of candidates) {
-    if (stopped.aborted) return null;
-    if (!listed(name)) continue;
-    if (layout.mine.has(name)) continue;
+export async function lockFirst(layout: LockingLayout, lists: LockingLists, context: TakeContext): Promise<Claim<QueueEntry> | null> {
+  const { entries, taken } = lists;
+  const { stopped } = context;
+  const tried = new Set<string>();
+  const skip = (name: string): boolean => tried.has(name) || taken.has(name) || layout.mine.has(name);
+  for (;;) {
+    if (stopped.aborted || !entries.ready || !taken.ready) return null;
+    const next = entries.first(skip);
+    if (next === null) return null;
+    const { name } = next;
+    tried.add(name);
     layout.mine.add(name);
-    const lock = await createLock(layout, name).catch((err: unknown) => {
+    entries.claim(name);
+    let locked: { lock: HeldNode; data: Buffer | null } | null;
+    try {
+      locked = await lockAndRead(layout, name);
+    } catch (err) {
       layout.mine.delete(name);
       throw err;
-    });
-    if (lock === null) {
+    } finally {
+      entries.unclaim(name);
+    }
+    if (locked === null) {
       layout.mine.delete(name);
       continue;
     }
+    const { lock } = locked;
     lock.state$.subscribe({ complete: () => layout.mine.delete(name) });
+    if (!context.fenced()) {
+      // The lock's reply fenced the listings: an entry released or put before this take began, and ahead of this
+      // one, is in them now. Hand this one back and take that one (rare: another client's change just before).
+      const ahead = entries.first((n) => n !== name && skip(n));
+      if (ahead !== null && compareEntries(ahead, next) < 0) {
+        await lock.release().catch(() => undefined);
+        tried.delete(name);
+        continue;
+      }
+    }
     const entryPath = joinPath(layout.entries, name);
-    let data: Buffer;
-    try {
-      data = (await retried(layout.zk.get(entryPath))).data;
-    } catch (err) {
-      await lock.release().catch(() => undefined);
-      if (err instanceof NoNodeError) continue;
-      throw err;
+    let data = locked.data;
+    if (data === null) {
+      try {
+        data = (await retried(layout.zk.get(entryPath))).data;
+      } catch (err) {
+        await lock.release().catch(() => undefined);
+        if (err instanceof NoNodeError) continue;
+        throw err;
+      }
     }
     const entry = new LockedEntry(data, name, entryPath, lock);
     // Handed back when its taker left before it could be given.
     return { value: entry, undo: () => entry.release().catch(() => undefined) };
   }
-  return null;
 }
 
-/** This consumer's lock on `name`, or `null` when another consumer has it. */
-async function createLock(layout: LockingLayout, name: string): Promise<HeldNode | null> {
-  const { zk, taken, id, container } = layout;
+/**
+ * This consumer's lock on `name` and the entry's data, read in the same round trip (`data: null` when the read
+ * must be made again: the lock took more than its first create); `null` when another consumer has the lock, or the
+ * entry was gone (acked) by the time the lock was made (the lock is then removed).
+ */
+async function lockAndRead(layout: LockingLayout, name: string): Promise<{ lock: HeldNode; data: Buffer | null } | null> {
+  const { zk, entries, taken, id, container } = layout;
   const node = joinPath(taken, name);
-  for (;;) {
+  const creating = firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));
+  // Behind the create on the session: read after the lock was made (when it was).
+  const reading = firstValueFrom(zk.get(joinPath(entries, name))).then(
+    ({ data }) => data,
+    (err: unknown) => (err instanceof NoNodeError ? ('gone' as const) : null),
+  );
+  const { lock, first } = await createLock(layout, node, creating);
+  if (lock === null) return null;
+  // The read went out behind the first create only: after a retry, it may predate the lock.
+  const read = first ? await reading : null;
+  if (read === 'gone') {
+    await lock.release().catch(() => undefined);
+    return null;
+  }
+  return { lock, data: read };
+}
+
+/** This consumer's lock `node` (the first create already sent), or `null` when another consumer has it; `first`: made by that first create. */
+async function createLock(layout: LockingLayout, node: string, firstCreate: Promise<{ stat: Stat }>): Promise<{ lock: HeldNode | null; first: boolean }> {
+  const { zk, id, container } = layout;
+  for (let attempt = 0; ; attempt++) {
     try {
-      const { stat } = await firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));
-      return new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session?.timeout ?? 0 }, 'proven-owner');
+      const { stat } = attempt === 0 ? await firstCreate : await firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));
+      const lock = new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session?.timeout ?? 0 }, 'proven-owner');
+      return { lock, first: attempt === 0 };
     } catch (err) {
-      if (err instanceof NodeExistsError) return null;
+      if (err instanceof NodeExistsError) return { lock: null, first: false };
       // Never applied (queued while the session ended, or refused as expired): make it on the new session.
       if (err instanceof SessionExpiredError) {
         await untilConnected(zk);
@@ -182,8 +238,9 @@ async function createLock(layout: LockingLayout, name: string): Promise<HeldNode
       const found = await readOrNull(zk, node);
       if (found === null) continue;
       const { data, stat } = found;
-      if (stat.ephemeralOwner !== zk.session?.id || !data.equals(id)) return null;
-      return new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session.timeout }, 'proven-owner');
+      if (stat.ephemeralOwner !== zk.session?.id || !data.equals(id)) return { lock: null, first: false };
+      const lock = new HeldNode(zk, { node, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: zk.session.timeout }, 'proven-owner');
+      return { lock, first: false };
     }
   }
 }

@@ -1,15 +1,15 @@
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
-import { childrenOrEmpty } from '../kernel/znodes';
 import type { WaitOptions } from '../kernel/wait';
-import { ConsumeLoop } from './consume-loop';
-import { orderEntries } from './entry-name';
+import { ConsumeLoop, UNBOUND_TAKE } from './consume-loop';
+import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from './take-once';
 import { takeStream } from './take-stream';
+import { QueueReports } from './report';
 
 /**
  * A distributed queue on kazoo's Queue layout: each entry is a
@@ -21,8 +21,11 @@ import { takeStream } from './take-stream';
  *
  * At most once: an entry is taken by deleting it, and whoever's delete lands
  * first has it; an entry whose taker crashes is lost (use
- * {@link LockingQueue} for at least once). Consumers wait on one shared
- * children watch of `<path>` per client, re-read on every change of the list.
+ * {@link LockingQueue} for at least once). The consumers, takes and gets of
+ * one client share one listing of `<path>` (listing.ts): listed once, then
+ * kept by one persistent recursive watch whose events name each entry put or
+ * taken, so a drain never lists the queue again (linear, where a list per take
+ * is quadratic), and an entry of higher priority put meanwhile is taken first.
  *
  * Puts and takes whose reply is lost are settled by a receipt: an ephemeral
  * `rxzk-receipt-<uuid>` made in the same transaction beside `<path>` (in its
@@ -36,6 +39,7 @@ import { takeStream } from './take-stream';
  */
 export class Queue {
   private readonly target: EntryDir;
+  private readonly reports: QueueReports;
 
   /**
    * A queue at `path` (chroot-relative; checked here, nothing is sent until a method is called).
@@ -50,6 +54,7 @@ export class Queue {
   ) {
     checkClient(zk, 'Queue');
     this.target = { zk, dir: recipePath(path), ...checkQueueOptions(opts, 'Queue') };
+    this.reports = new QueueReports(zk, 'Queue', this.target.dir);
   }
 
   /**
@@ -60,7 +65,7 @@ export class Queue {
    * dropped connections and expiries (one that met an expiry is made on the
    * new session), and one whose reply was lost is confirmed by its receipt
    * (an ephemeral `rxzk-receipt-<uuid>` made in the same transaction in
-   * the queue node's parent (never under the queue node: a kazoo consumer takes every child as an item), deleted right after) or sent again when the receipt proves it
+   * the queue node's parent (never under the queue node: a kazoo consumer takes every child as an item), deleted right after, in the client's next queue transaction or in the background) or sent again when the receipt proves it
    * was not made. When the session ended before the receipt could be read it
    * rejects with {@link OutcomeUnknownError}: the item was queued once or not
    * at all (never twice); put it again only if a duplicate is acceptable.
@@ -71,6 +76,7 @@ export class Queue {
    */
   async put(data: Data, opts?: { priority?: number }): Promise<void> {
     await putEntry(this.target, data, opts);
+    this.reports.put(1);
   }
 
   /**
@@ -84,23 +90,50 @@ export class Queue {
    */
   async putAll(items: Data[], opts?: { priority?: number }): Promise<void> {
     await putEntries(this.target, items, opts);
+    this.reports.put(items.length);
   }
 
   /**
    * Takes the first entry if there is one, without waiting; `null` when the
-   * queue is empty.
+   * queue is empty (as the server has it when called: an entry another client
+   * put just before is got). A loop of `get()` lists the queue once: the
+   * client's listing is kept a few seconds after each call for the next one,
+   * and the first entry is the first of that listing as the server's events
+   * have kept it — an entry another client put is there once its event has
+   * come (before the reply to any request this client sends after the put),
+   * where `take()` first makes sure it has every change made before the call
+   * (one more round trip). One round trip per entry (kazoo's `Queue.get`: two).
    *
    * @example
    * const item = await queue.get();
    * if (item !== null) handle(item);
    */
   async get(): Promise<Buffer | null> {
-    // No watch: the list as it is now, read again only when every entry on it was taken by others meanwhile.
-    for (;;) {
-      const names = await childrenOrEmpty(this.zk, this.target.dir);
-      if (orderEntries(names).length === 0) return null;
-      const claim = await takeFirst(this.target, names);
-      if (claim !== null) return claim.value;
+    // The client's listing of the queue, kept for the call and a while after it (a loop of get() lists once).
+    const listing = Listing.of(this.zk, this.target.dir);
+    const release = listing.hold();
+    let fenced = false;
+    try {
+      for (;;) {
+        await listing.whenReady();
+        const seen = listing.version;
+        const claim = await takeFirst(this.target, listing, UNBOUND_TAKE);
+        if (claim !== null) {
+          this.reports.taken();
+          return claim.value;
+        }
+        if (listing.ready && listing.size === 0) {
+          // Empty as this client knows it: empty on the server too, once every change made before now has come.
+          if (fenced) return null;
+          await listing.fence();
+          fenced = true;
+          continue;
+        }
+        // Every entry left is being taken by another consumer of this client: the next change says how that went.
+        if (listing.version === seen) await listing.nextChange();
+      }
+    } finally {
+      release();
     }
   }
 
@@ -118,7 +151,7 @@ export class Queue {
    * const job = await queue.take({ timeout: 60_000 });
    */
   take(opts?: WaitOptions): Promise<Buffer> {
-    return takeOnce(this.zk, this.consumer(), opts, 'take');
+    return this.reports.take(opts, () => takeOnce(this.zk, this.consumer(), opts, 'take'));
   }
 
   /**
@@ -130,7 +163,7 @@ export class Queue {
    * const subscription = queue.take$().pipe(concatMap((item) => send(item))).subscribe();
    */
   take$(): Observable<Buffer> {
-    return takeStream(this.consumer());
+    return takeStream(this.consumer(), undefined, () => this.reports.taken());
   }
 
   /**
@@ -145,8 +178,10 @@ export class Queue {
 
   private consumer(): StartConsumer<Buffer> {
     const { zk, dir } = this.target;
-    // The list of entries, from the client's shared children watch (one server watch per path however many wait).
-    const candidates$ = zk.watchChildren$(dir).pipe(map((names) => names ?? []));
-    return (deliver, idle) => new ConsumeLoop(candidates$, (names, context) => takeFirst(this.target, names, context), deliver, idle);
+    return (deliver, idle) => {
+      // The client's listing of the queue (one server watch per path however many wait), from the consumer's start.
+      const listing = Listing.of(zk, dir);
+      return new ConsumeLoop(listing.changes$, (context) => takeFirst(this.target, listing, context), deliver, idle, { fence: () => listing.fence(), eager: true });
+    };
   }
 }

@@ -1,0 +1,169 @@
+// The Curator queues' consumer loop without a server: a listing Subject stands for the children watch, `take` for
+// the lock or delete of a node. What it takes, in which order, when it reads the listing, and what stop() undoes.
+import { Observable, Subject } from 'rxjs';
+import { NodeConsumer, type ConsumerSpec, type Taken } from '../../../src/recipes/curator-queues/node-consumer';
+import { orderNodes, type QueueKind } from '../../../src/recipes/curator-queues/layout';
+
+/** A queue of names for the loop, with counters of what it did. */
+class FakeQueue {
+  readonly names = new Set<string>();
+  readonly subjects = new Set<Subject<readonly string[]>>();
+  subscribes = 0;
+  readonly undone: string[] = [];
+  /** Names another consumer has: take() answers null. */
+  readonly others = new Set<string>();
+  block: Promise<void> | null = null;
+
+  constructor(private readonly kind: QueueKind) {}
+
+  spec(): ConsumerSpec<string> {
+    return {
+      prepare: async () => undefined,
+      listing$: this.listing$(),
+      order: (names) => orderNodes(this.kind, names),
+      reorders: this.kind === 'priority' || this.kind === 'delay',
+      take: async (name): Promise<Taken<string> | null> => {
+        if (this.block !== null) await this.block;
+        if (!this.names.has(name) || this.others.has(name)) return null;
+        this.names.delete(name);
+        return { value: name, undo: async () => void this.undone.push(name) };
+      },
+    };
+  }
+
+  private listing$(): Observable<readonly string[]> {
+    return new Observable<readonly string[]>((subscriber) => {
+      this.subscribes++;
+      const subject = new Subject<readonly string[]>();
+      this.subjects.add(subject);
+      const inner = subject.subscribe(subscriber);
+      subscriber.next([...this.names]);
+      return () => {
+        this.subjects.delete(subject);
+        inner.unsubscribe();
+      };
+    });
+  }
+
+  /** Adds names and tells whoever follows the listing. */
+  put(...names: string[]): void {
+    for (const n of names) this.names.add(n);
+    for (const s of this.subjects) s.next([...this.names]);
+  }
+}
+
+const seq = (n: number): string => String(n).padStart(10, '0');
+
+describe('NodeConsumer', () => {
+  it('FIFO: works through the list it read without following the listing, then reads it again', async () => {
+    const q = new FakeQueue('plain');
+    q.put(`queue-${seq(2)}`, `queue-${seq(1)}`, 'foreign', `queue-${seq(3)}`);
+    const got: string[] = [];
+    let release!: () => void;
+    const consumer = new NodeConsumer(q.spec(), (name) => {
+      got.push(name);
+      if (got.length === 3) return new Promise<void>((r) => (release = r));
+      return undefined;
+    });
+    while (got.length < 3) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([`queue-${seq(1)}`, `queue-${seq(2)}`, `queue-${seq(3)}`]);
+    expect(q.subjects.size).toBe(0); // not following while it works
+    release();
+    while (q.subjects.size === 0) await new Promise((r) => setImmediate(r));
+    expect(q.subscribes).toBe(2);
+    q.put(`queue-${seq(4)}`);
+    while (got.length < 4) await new Promise((r) => setImmediate(r));
+    await consumer.stop();
+    expect(q.subjects.size).toBe(0);
+  });
+
+  it('priority: a listing that brings a higher priority is sorted as it comes', async () => {
+    const q = new FakeQueue('priority');
+    q.put(`queue-100000010${seq(1)}`, `queue-100000020${seq(2)}`);
+    const got: string[] = [];
+    let release!: () => void;
+    const consumer = new NodeConsumer(q.spec(), (name) => {
+      got.push(name);
+      if (got.length === 1) return new Promise<void>((r) => (release = r));
+      return undefined;
+    });
+    while (got.length < 1) await new Promise((r) => setImmediate(r));
+    q.put(`queue-100000001${seq(3)}`);
+    release();
+    while (got.length < 3) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([`queue-100000010${seq(1)}`, `queue-100000001${seq(3)}`, `queue-100000020${seq(2)}`]);
+    await consumer.stop();
+  });
+
+  it('delay: hands nothing out before its time, sets one timer, and clears it on stop', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const q = new FakeQueue('delay');
+      const due = 1_000_000 + 5_000;
+      q.put(`queue-|${due.toString(16).toUpperCase()}|${seq(1)}`);
+      const got: string[] = [];
+      const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name));
+      await jest.advanceTimersByTimeAsync(4_999);
+      expect(got).toEqual([]);
+      expect(jest.getTimerCount()).toBe(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(got).toHaveLength(1);
+      q.put(`queue-|${(due + 60_000).toString(16).toUpperCase()}|${seq(2)}`);
+      await jest.advanceTimersByTimeAsync(10);
+      expect(jest.getTimerCount()).toBe(1);
+      await consumer.stop();
+      expect(jest.getTimerCount()).toBe(0);
+      expect(got).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('tells idle once every node listed was tried in vain, and tries them again after the next listing', async () => {
+    const q = new FakeQueue('plain');
+    q.put(`queue-${seq(1)}`);
+    q.others.add(`queue-${seq(1)}`);
+    let idles = 0;
+    const got: string[] = [];
+    const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name), () => idles++);
+    while (idles === 0) await new Promise((r) => setImmediate(r));
+    q.others.clear();
+    q.put(`queue-${seq(2)}`);
+    while (got.length < 2) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([`queue-${seq(1)}`, `queue-${seq(2)}`]);
+    await consumer.stop();
+  });
+
+  it('a node another consumer had is tried again when the listing changes back to the same names (its lock went)', async () => {
+    const q = new FakeQueue('plain');
+    q.put(`queue-${seq(1)}`);
+    q.others.add(`queue-${seq(1)}`);
+    let idles = 0;
+    const got: string[] = [];
+    const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name), () => idles++);
+    while (idles === 0) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    // Read again unchanged (it follows the listing again after its pass): not tried again, no busy loop.
+    expect(idles).toBe(1);
+    q.others.clear();
+    q.put(); // a change of the listing that leaves the same names (another's lock released)
+    while (got.length < 1) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([`queue-${seq(1)}`]);
+    await consumer.stop();
+  });
+
+  it('a node taken just as it stops is handed back, and nothing is delivered', async () => {
+    const q = new FakeQueue('plain');
+    let unblock!: () => void;
+    q.block = new Promise<void>((r) => (unblock = r));
+    q.put(`queue-${seq(1)}`);
+    const got: string[] = [];
+    const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name));
+    await new Promise((r) => setImmediate(r));
+    const stopping = consumer.stop();
+    unblock();
+    await stopping;
+    expect(got).toEqual([]);
+    expect(q.undone).toEqual([`queue-${seq(1)}`]);
+  });
+});
