@@ -45,6 +45,7 @@ public final class CuratorBench {
         case "lock-contenders": result = lockContenders(); break;
         case "tree-cache": result = treeCache(); break;
         case "counter": result = counter(); break;
+        case "atomic-increment": result = atomicIncrement(); break;
         case "queue": result = queue(false); break;
         case "locking-queue": result = queue(true); break;
         default: throw new IllegalArgumentException("unknown workload " + argv[1]);
@@ -230,6 +231,46 @@ public final class CuratorBench {
     // Optimistic only, retried without a pause until it wins (Curator's own retry policy decides the pauses).
     List<DistributedAtomicLong> counters = new ArrayList<>();
     for (CuratorFramework c : clients) counters.add(new DistributedAtomicLong(c, path, new RetryNTimes(Integer.MAX_VALUE, 0)));
+    counters.get(0).initialize(0L);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    for (DistributedAtomicLong d : counters) {
+      Thread t = new Thread(() -> {
+        try {
+          start.await();
+          for (int i = 0; i < incs; i++) {
+            while (!d.increment().succeeded()) { }
+          }
+        } catch (Exception e) { failed.set(e); }
+      });
+      t.start();
+      threads.add(t);
+    }
+    long t0 = System.nanoTime();
+    start.countDown();
+    for (Thread t : threads) t.join();
+    double elapsed = ms(t0, System.nanoTime());
+    if (failed.get() != null) throw failed.get();
+    String value = Long.toString(counters.get(0).get().postValue());
+    for (CuratorFramework c : clients) c.close();
+    return Map.of("opsPerSec", n * incs * 1000 / elapsed, "ms", elapsed, "value", value);
+  }
+
+  /**
+   * Increments under contention with PromotedToLock: DistributedAtomicLong with 3 optimistic tries (RetryNTimes(2)),
+   * then an InterProcessMutex at lockPath under which it tries until it wins; a call that still fails is made again.
+   */
+  static Map<String, Object> atomicIncrement() throws Exception {
+    int n = params.get("clients").asInt();
+    int incs = params.get("increments").asInt();
+    String path = params.get("path").asText();
+    org.apache.curator.framework.recipes.atomic.PromotedToLock promoted = org.apache.curator.framework.recipes.atomic.PromotedToLock.builder()
+        .lockPath(params.get("lockPath").asText()).retryPolicy(new RetryNTimes(Integer.MAX_VALUE, 0)).build();
+    List<CuratorFramework> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) clients.add(client());
+    List<DistributedAtomicLong> counters = new ArrayList<>();
+    for (CuratorFramework c : clients) counters.add(new DistributedAtomicLong(c, path, new RetryNTimes(2, 0), promoted));
     counters.get(0).initialize(0L);
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();

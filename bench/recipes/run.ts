@@ -348,6 +348,21 @@ const WORKLOADS: Workload[] = [
       return lib === 'rxzk' ? queueRun(ctx, lib, path, 'rxzk-curator-queue', { lockPath: `${path}-locks` }) : queueRun(ctx, lib, path, 'locking-queue');
     },
   },
+  {
+    id: 'atomic-increment',
+    n: 10,
+    title: "atomic increments under contention, 8 clients × 100: rxzk Counter 'int64' and Curator DistributedAtomicLong with PromotedToLock, kazoo Counter",
+    libs: ['rxzk', 'curator', 'kazoo'],
+    metrics: [
+      { key: 'opsPerSec', label: 'increments', unit: '/s', better: 'higher' },
+      { key: 'value', label: 'final value', unit: '', better: 'check' },
+    ],
+    async run(ctx, lib, path) {
+      const params = { path, lockPath: `${path}-lock`, clients: ctx.sz.counterClients, increments: ctx.sz.counterIncrements };
+      const r = await runProgram(command(lib, ctx.classes, ctx.connect, 'atomic-increment', params));
+      return { opsPerSec: Number(r.opsPerSec), value: Number(r.value) };
+    },
+  },
 ];
 
 // ---- options -----------------------------------------------------------------------------------------

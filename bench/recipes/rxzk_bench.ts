@@ -189,6 +189,28 @@ async function counter(): Promise<Record<string, unknown>> {
   return { opsPerSec: (n * incs * 1000) / elapsed, ms: elapsed, value };
 }
 
+/**
+ * Increments under contention with PromotedToLock (Curator's DistributedAtomicLong with a lock path): each client's
+ * Counter 'int64' promotes an increment to the lock at `lockPath` after 3 lost compare-and-sets.
+ */
+async function atomicIncrement(): Promise<Record<string, unknown>> {
+  const n = num('clients');
+  const incs = num('increments');
+  const clients = await Promise.all(Array.from({ length: n }, () => client()));
+  const counters = clients.map((zk) => new Counter(zk, str('path'), { format: 'int64', promotedToLock: { lockPath: str('lockPath') } }));
+  await counters[0].trySet(0n);
+  const t0 = now();
+  await Promise.all(
+    counters.map(async (c) => {
+      for (let i = 0; i < incs; i++) await c.increment();
+    }),
+  );
+  const elapsed = ms(t0);
+  const value = String(await counters[0].value());
+  await Promise.all(clients.map((c) => c.close()));
+  return { opsPerSec: (n * incs * 1000) / elapsed, ms: elapsed, value };
+}
+
 async function queue(): Promise<Record<string, unknown>> {
   const zk = await client();
   const n = num('entries');
@@ -308,6 +330,7 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'lock-contenders': lockContenders,
   'tree-cache': treeCache,
   counter,
+  'atomic-increment': atomicIncrement,
   queue,
   'locking-queue': lockingQueue,
   'rxzk-curator-queue': rxzkCuratorQueue,

@@ -3,15 +3,15 @@
  * coordinate on one path. Every recipe is `new Recipe(zk, path, options?)` on a started client; nothing is sent until
  * a method is called or an observable subscribed. Every wait takes `{ timeout, signal }`.
  *
- * - **Locks and leadership**: `Lock`, `ReadWriteLock`, `Semaphore`, `NonBlockingLease`, `LeaderLatch`,
+ * - **Locks and leadership**: `Lock`, `ReadWriteLock`, `Semaphore`, `MultiLock`, `NonBlockingLease`, `LeaderLatch`,
  *   `LeaderElection`, the operators `whileHeld` and `whileLeader`, and the `Holding` they give (state, fencing token,
  *   abort signal).
- * - **Coordination structures**: `Barrier`, `DoubleBarrier`, `Counter`, `SharedCount`, `Queue`, `LockingQueue`,
- *   `Party`, `Partitioner`.
+ * - **Coordination structures**: `Barrier`, `DoubleBarrier`, `Counter`, `SharedCount`, `SharedValue`, `AtomicValue`,
+ *   `Queue`, `LockingQueue`, `Party`, `GroupMember`, `Partitioner`.
  * - **Curator's queues** (on Curator's own znodes and item format): `DistributedQueue`, `DistributedPriorityQueue`,
  *   `DistributedDelayQueue`, `DistributedIdQueue` (each with Curator's `lockPath` for at least once),
  *   `SimpleDistributedQueue`.
- * - **Caches and nodes**: `TreeCache`, `PersistentNode`.
+ * - **Caches and nodes**: `TreeCache`, `PersistentNode`, `PersistentTtlNode`.
  * - **Discovery**: `ServiceDiscovery` (curator-x-discovery's layout and JSON).
  * - **Errors**: `LockTimeoutError`, `LockLostError`, `CounterDataError`.
  *

@@ -2,6 +2,7 @@ import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import type { ZooKeeperClient } from '../../index';
 import { checkClient, optionsObject, recipePath } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
+import { atomicPolicy, atomicUpdate, type AtomicPolicy, type PromotedToLock } from './atomic-update';
 import { compareAndWrite } from './compare-and-write';
 import { addValues, checkFormat, decodeValue, encodeValue, toCounterValue, type CounterFormat, type CounterValue } from './format';
 import { readOrNull } from '../kernel/znodes';
@@ -12,10 +13,33 @@ export interface CounterOptions {
   initial?: number | bigint;
   /** How the value is stored (default `'text'`, kazoo's Counter); see {@link CounterFormat}. */
   format?: CounterFormat;
+  /**
+   * Curator's PromotedToLock (as a DistributedAtomicLong or DistributedAtomicInteger built with one): after
+   * `afterTries` compare-and-sets lost to other writers (default 3), an update goes on under a lock at `lockPath`
+   * (shared with Curator's InterProcessMutex) instead of spinning. Without it, `add` retries for as long as it takes
+   * and `trySet` gives up after 3 tries.
+   */
+  promotedToLock?: PromotedToLock;
 }
 
 /** The keys of {@link CounterOptions}. */
-const COUNTER_OPTIONS: Record<keyof CounterOptions, true> = { initial: true, format: true };
+const COUNTER_OPTIONS: Record<keyof CounterOptions, true> = { initial: true, format: true, promotedToLock: true };
+
+/**
+ * What `trySet` did (Curator's AtomicValue<Long>).
+ *
+ * @example
+ * const { succeeded, preValue } = await counter.trySet(0n);
+ * if (!succeeded) console.log('lost the race; it holds', preValue);
+ */
+export interface CounterTrySet {
+  /** Whether the value was written; false changed nothing (the tries lost to other writers, or the promotion's lock was not taken in time). */
+  succeeded: boolean;
+  /** The value the last try found (`initial` for a missing or empty node). */
+  preValue: CounterValue;
+  /** The value written; on failure `preValue`. */
+  postValue: CounterValue;
+}
 
 /** What one `add()` did: the value it found and the value it wrote (kazoo's `pre_value` / `post_value`). */
 export interface CounterChange {
@@ -42,6 +66,7 @@ export class Counter {
   private readonly path: string;
   private readonly format: CounterFormat;
   private readonly initial: CounterValue;
+  private readonly policy: AtomicPolicy;
 
   /**
    * Throws InvalidPathError for a bad path and InvalidArgumentError for an unknown format or an initial
@@ -60,6 +85,7 @@ export class Counter {
     const options = optionsObject(opts, 'Counter', COUNTER_OPTIONS);
     this.format = checkFormat(options.format);
     this.initial = toCounterValue(this.format, options.initial ?? 0, 'initial');
+    this.policy = atomicPolicy(zk, options.promotedToLock, 'Counter');
   }
 
   /**
@@ -68,6 +94,9 @@ export class Counter {
    * InvalidArgumentError for a delta outside the format (an integer for `'int32'`, a bigint or a safe
    * integer for `'int64'`) or a sum outside its range, and with CounterDataError when the node holds
    * something else.
+   *
+   * With `promotedToLock`, after `afterTries` compare-and-sets lost to other writers it goes on under the lock
+   * (every write still a compare-and-set, so writers that do not take the lock stay exact too).
    *
    * Goes on across dropped connections and expiries. A resolved add was applied exactly once, by this
    * call: a write whose reply was lost is confirmed only by its receipt, an ephemeral child of the
@@ -82,14 +111,58 @@ export class Counter {
    */
   async add(delta: number | bigint): Promise<CounterChange> {
     const d = toCounterValue(this.format, delta, 'delta');
-    for (;;) {
-      const node = await readOrNull(this.zk, this.path);
-      const before = node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path);
-      const after = addValues(this.format, before, d);
-      const outcome = await compareAndWrite(this.zk, this.path, encodeValue(this.format, after), node === null ? null : node.stat.version);
-      if (outcome === 'APPLIED') return { before, after };
-      // CHANGED or MISSING: someone else wrote (or deleted) since the read: read again.
-    }
+    const { preValue, postValue } = await atomicUpdate(this.zk, this.path, (data) => encodeValue(this.format, addValues(this.format, this.decode(data), d)), this.policy, true);
+    return { before: this.decode(preValue), after: this.decode(postValue) };
+  }
+
+  /**
+   * Adds 1, as `add(1)` (Curator's DistributedAtomicLong `increment()`, retried until it counts).
+   *
+   * @example
+   * const { after } = await counter.increment();
+   */
+  increment(): Promise<CounterChange> {
+    return this.add(this.format === 'int64' ? 1n : 1);
+  }
+
+  /**
+   * Subtracts 1, as `add(-1)` (Curator's `decrement()`, retried until it counts).
+   *
+   * @example
+   * const { after } = await counter.decrement();
+   */
+  decrement(): Promise<CounterChange> {
+    return this.add(this.format === 'int64' ? -1n : -1);
+  }
+
+  /**
+   * Sets `value` if the counter holds `expected` now, in one compare-and-set at the version read (Curator's
+   * `compareAndSet`): true when set; false when it holds another value, when another write came between the read and
+   * the set, or when the node is missing (none is made, as Curator's). An empty node holds `initial`. A lost reply is
+   * settled by its receipt (OutcomeUnknownError when the session ended first).
+   *
+   * @example
+   * if (await counter.compareAndSet(0n, 100n)) console.log('initialised');
+   */
+  async compareAndSet(expected: number | bigint, value: number | bigint): Promise<boolean> {
+    const want = toCounterValue(this.format, expected, 'expected');
+    const data = encodeValue(this.format, toCounterValue(this.format, value, 'value'));
+    const node = await readOrNull(this.zk, this.path);
+    if (node === null || decodeValue(this.format, node.data, this.initial, this.path) !== want) return false;
+    return (await compareAndWrite(this.zk, this.path, data, node.stat.version)) === 'APPLIED';
+  }
+
+  /**
+   * Sets `value` whatever the counter holds, by compare-and-set (a missing node is created): 3 optimistic tries (or
+   * `afterTries`), then with `promotedToLock` tries under the lock until one is applied (Curator's `trySet`).
+   *
+   * @example
+   * const { succeeded, preValue } = await counter.trySet(0n);
+   */
+  async trySet(value: number | bigint): Promise<CounterTrySet> {
+    const data = encodeValue(this.format, toCounterValue(this.format, value, 'value'));
+    const { succeeded, preValue, postValue } = await atomicUpdate(this.zk, this.path, () => data, this.policy, false);
+    return { succeeded, preValue: this.decode(preValue), postValue: this.decode(postValue) };
   }
 
   /**
@@ -99,8 +172,7 @@ export class Counter {
    * console.log(await counter.value());
    */
   async value(): Promise<CounterValue> {
-    const node = await readOrNull(this.zk, this.path);
-    return node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path);
+    return this.decode((await readOrNull(this.zk, this.path))?.data ?? null);
   }
 
   /**
@@ -116,5 +188,10 @@ export class Counter {
       map((node) => (node === null ? this.initial : decodeValue(this.format, node.data, this.initial, this.path))),
       distinctUntilChanged(),
     );
+  }
+
+  /** The value data holds (`initial` for a missing or empty node). */
+  private decode(data: Buffer | null): CounterValue {
+    return data === null ? this.initial : decodeValue(this.format, data, this.initial, this.path);
   }
 }

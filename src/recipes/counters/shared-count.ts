@@ -1,10 +1,9 @@
-import { concatMap, defer, EMPTY, from, of, switchMap, type Observable } from 'rxjs';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
+import { map, type Observable } from 'rxjs';
+import type { ZooKeeperClient } from '../../index';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { OutcomeUnknownError } from '../errors';
-import { compareAndWrite } from './compare-and-write';
 import { decodeValue, encodeValue, toCounterValue } from './format';
-import { createPersistent, readOrNull } from '../kernel/znodes';
+import { SharedValue, checkVersion } from './shared-value';
 
 /** A SharedCount's value with the node's dataVersion, for `trySetCount` (Curator's VersionedValue<Integer>). */
 export interface VersionedCount {
@@ -29,6 +28,8 @@ export interface VersionedCount {
 export class SharedCount {
   private readonly path: string;
   private readonly seed: number;
+  /** The node's bytes: a SharedCount is a SharedValue holding Curator's 4-byte int (as Curator builds it). */
+  private readonly shared: SharedValue;
 
   /**
    * Throws InvalidPathError for a bad path and InvalidArgumentError for a seed that is not a signed
@@ -38,13 +39,14 @@ export class SharedCount {
    * const count = new SharedCount(zk, '/counters/workers', 0);
    */
   constructor(
-    private readonly zk: ZooKeeperClient,
+    zk: ZooKeeperClient,
     path: string,
     seed: number,
   ) {
     checkClient(zk, 'SharedCount');
     this.path = recipePath(path);
     this.seed = toCounterValue('int32', seed, 'seed') as number;
+    this.shared = new SharedValue(zk, this.path, encodeValue('int32', this.seed));
   }
 
   /**
@@ -57,14 +59,7 @@ export class SharedCount {
    * shared.count$().subscribe(({ value, version }) => console.log(`count ${value} (v${version})`));
    */
   count$(): Observable<VersionedCount> {
-    return defer(() => this.ensureSeeded()).pipe(
-      switchMap(() => this.zk.watchData$(this.path)),
-      concatMap((node) =>
-        node === null
-          ? from(this.ensureSeeded()).pipe(concatMap(() => EMPTY))
-          : of({ value: decodeValue('int32', node.data, this.seed, this.path) as number, version: node.stat.version }),
-      ),
-    );
+    return this.shared.value$().pipe(map(({ value, version }) => this.decode(value, version)));
   }
 
   /**
@@ -74,11 +69,8 @@ export class SharedCount {
    * const { value, version } = await shared.count();
    */
   async count(): Promise<VersionedCount> {
-    for (;;) {
-      const node = await readOrNull(this.zk, this.path);
-      if (node !== null) return { value: decodeValue('int32', node.data, this.seed, this.path) as number, version: node.stat.version };
-      await this.ensureSeeded();
-    }
+    const { value, version } = await this.shared.value();
+    return this.decode(value, version);
   }
 
   /**
@@ -100,14 +92,7 @@ export class SharedCount {
    */
   async trySetCount(value: number, version: number): Promise<boolean> {
     const data = encodeValue('int32', toCounterValue('int32', value, 'value'));
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < -0x80000000 || version > 0x7fffffff) {
-      throw new InvalidArgumentError(`version must be a signed 32-bit integer, not ${String(version)}`);
-    }
-    for (;;) {
-      const outcome = await compareAndWrite(this.zk, this.path, data, version);
-      if (outcome !== 'MISSING') return outcome === 'APPLIED';
-      await this.ensureSeeded();
-    }
+    return this.shared.trySet(data, checkVersion(version));
   }
 
   /**
@@ -121,18 +106,10 @@ export class SharedCount {
    * await shared.setCount(0);
    */
   async setCount(value: number): Promise<void> {
-    const data = encodeValue('int32', toCounterValue('int32', value, 'value'));
-    for (;;) {
-      const outcome = await compareAndWrite(this.zk, this.path, data, -1);
-      if (outcome === 'APPLIED') return;
-      // Missing: create it with the value (someone else may create it first: then set it again).
-      if ((await compareAndWrite(this.zk, this.path, data, null)) === 'APPLIED') return;
-    }
+    await this.shared.set(encodeValue('int32', toCounterValue('int32', value, 'value')));
   }
 
-  /** Creates the node with the seed unless it exists (Curator's SharedValue.start); idempotent, retried. */
-  private ensureSeeded(): Promise<void> {
-    return createPersistent(this.zk, this.path, encodeValue('int32', this.seed));
+  private decode(value: Buffer, version: number): VersionedCount {
+    return { value: decodeValue('int32', value, this.seed, this.path) as number, version };
   }
-
 }

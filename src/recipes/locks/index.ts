@@ -5,3 +5,4 @@ export { ReadWriteLock, ReadWriteLockHalf, type ReadWriteLockOptions } from './r
 export { Semaphore, type SemaphoreOptions } from './semaphore';
 export { NonBlockingLease, type LeaseOptions } from './lease';
 export type { NamingStyle } from '../contender/node-naming';
+export { MultiLock, type MultiHolding, type Lockable } from './multi-lock';

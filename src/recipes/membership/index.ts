@@ -5,3 +5,5 @@ export { Partitioner } from './partitioner';
 export type { PartitionerOptions } from './partitioner';
 export type { PartitionEvent, PartitionState } from './partition-run';
 export type { PartitionFunction } from './partition';
+export { GroupMember } from './group-member';
+export type { GroupMembers } from './group-member';
