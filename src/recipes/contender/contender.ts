@@ -10,6 +10,7 @@ import {
   joinPath,
   sortBySequence,
   type Stat,
+  type WatchedEvent,
   type ZooKeeperClient,
 } from '../../index';
 import { LockTimeoutError } from '../errors';
@@ -18,6 +19,7 @@ import { HeldNode } from '../kernel/held-node';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { retried, untilConnected } from '../kernel/retry';
 import { boundedCleanup, raced, within, type WaitOptions } from '../kernel/wait';
+import { WatchRelay } from '../kernel/watch-relay';
 import { uniquePrefix, type NodeNaming } from './node-naming';
 
 /** A sibling that competes: its name, its counter, and the marker its counter follows. */
@@ -47,6 +49,11 @@ export interface ContenderSpec {
   readonly data: Buffer;
   /** Markers after which a sibling's counter follows: every sibling with one is a contender (kazoo's, Curator's, rxzk's). */
   readonly markers: readonly string[];
+  /**
+   * Whether `contenders[own]` holds. It must look only at the contenders before `own`, and removing one of them must
+   * never turn "held" into "waits": a waiter whose sibling went decides again on the list it has, less that sibling
+   * (see {@link contend}), and that list may still name others that went meanwhile, never one it lacks.
+   */
   decide(contenders: readonly ContenderNode[], own: number): Decision;
 }
 
@@ -66,15 +73,30 @@ function isTransient(err: unknown): boolean {
 
 /**
  * Contends for a place among the siblings of `spec.parent`, the one mechanism
- * under every lock-like recipe (Curator's LockInternals):
+ * under every lock-like recipe (Curator's LockInternals, with its round trips
+ * pipelined):
  *
  * 1. an EPHEMERAL_SEQUENTIAL node named with a prefix unique to this create,
- *    under parents created as containers;
- * 2. the siblings listed and ordered by their counter (a signed 32-bit
- *    number, in the order the server assigned it), never by name;
+ *    under parents created as containers, AND the siblings' list, sent right
+ *    behind the create without waiting for its reply: ZooKeeper answers one
+ *    session's requests in order, so the list already shows the new node.
+ *    Uncontended, acquiring is one round trip (Curator's LockInternals and
+ *    kazoo's Lock wait for each of create, getChildren and their watch in
+ *    turn). A list that does not show the node (the create was sent again:
+ *    its parent was missing, or its reply was lost) is read again;
+ * 2. the siblings ordered by their counter (a signed 32-bit number, in the
+ *    order the server assigned it), never by name;
  * 3. held when `decide` says so, else a getData watch on the one sibling it
- *    names — getData, not exists, so a sibling already gone leaves no watch —
- *    and the list read again when it goes (at once, if it is already gone);
+ *    names — getData, not exists, so a sibling already gone leaves no watch:
+ *    one server watch per waiter, no herd. When that sibling goes, the
+ *    waiter decides again on the list it has less that sibling, without
+ *    reading it again: no sibling can join BEFORE it (the server numbers
+ *    every later node after it), so that list lacks no one who could keep it
+ *    waiting. Held so, it reads its own node once more (with the watch the
+ *    Holding keeps on it): still there and this session's, it holds — the
+ *    one round trip Curator's and kazoo's getChildren takes, one request
+ *    fewer. A recipe that waits for the list to change (a semaphore) reads it
+ *    again at each change;
  * 4. a create whose reply was lost is found again by its prefix; a node
  *    owned by another session (an earlier one) is never taken as ours, and is
  *    removed (its name is this attempt's alone); a node that vanished while
@@ -109,6 +131,18 @@ interface Own {
 /** A decision to wait. */
 type Waiting = Extract<Decision, { held: false }>;
 
+/** What a look at the list found: hold, wait, or our node is gone (or not this session's). */
+type Checked = Waiting | { held: true; own: Own } | 'gone';
+
+/** What a wait ended with: held (our node proven ours, its watch set), look at the list again, or our node is gone. */
+type Woken = { own: Own; watched: WatchRelay } | 'check' | 'gone';
+
+/** The contenders as last decided on, in the server's order, and our place among them: what a waiter decides again on. */
+interface View {
+  readonly contenders: readonly ContenderNode[];
+  readonly index: number;
+}
+
 class Attempt {
   /** The attempt's own end, besides the caller's bounds: the subscriber left, or the client closed. */
   private readonly stop = new AbortController();
@@ -123,6 +157,8 @@ class Attempt {
   private holding: HeldNode | null = null;
   /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
   private decidedOn: readonly string[] = [];
+  /** The same, ordered, with our place: what a waiter decides again on when the sibling it watched goes. */
+  private view: View | null = null;
   private closing: Subscription | undefined;
 
   constructor(
@@ -163,8 +199,7 @@ class Attempt {
   private async loop(once: boolean): Promise<HeldNode> {
     for (;;) {
       try {
-        if (this.own === null) await this.create();
-        const decision = await this.check();
+        const decision = this.own === null ? await this.createAndCheck() : await this.check();
         if (decision === 'gone') {
           // Our node vanished (an expiry, or deleted by someone) or is an earlier session's: contend again with a new one.
           await this.abandon();
@@ -172,7 +207,9 @@ class Attempt {
         }
         if (decision.held) return this.hold(decision.own);
         if (once) throw new LockTimeoutError(0, 'not free: tried once');
-        await this.waitFor(decision);
+        const woken = await this.waitFor(decision);
+        if (woken === 'gone') await this.abandon();
+        else if (woken !== 'check') return this.hold(woken.own, woken.watched);
       } catch (err) {
         if (this.signal.aborted || !isTransient(err)) throw err;
         // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
@@ -185,19 +222,43 @@ class Attempt {
   private async abandon(): Promise<void> {
     const own = this.own;
     this.own = null;
+    this.view = null;
     if (own !== null) await raced(removeNode(this.zk, own.path), this.signal);
   }
 
-  /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
-  private async create(): Promise<void> {
+  /** Creates our node with the list sent right behind it, and decides on that list when it shows the node; else lists again. */
+  private async createAndCheck(): Promise<Checked> {
+    const { listing } = await this.create();
+    const children = listing === null ? null : await raced(listing, this.signal);
+    if (children !== null) {
+      const decided = this.decideOn(children);
+      // Not in it: the list was read before the create that made it (sent again after a missing parent).
+      if (decided !== 'gone') return decided;
+    }
+    return this.check();
+  }
+
+  /**
+   * Creates this attempt's node, finding it by its prefix when the reply was lost. Gives the list of the siblings
+   * sent right behind the first create (null when it failed) if that create's reply is what made the node ours;
+   * null when the node came otherwise (found by its prefix, created again).
+   */
+  private async create(): Promise<{ listing: Promise<string[] | null> | null }> {
     const { parent, naming, data } = this.spec;
     const prefix = uniquePrefix(naming.style);
     const target = joinPath(parent, `${prefix}${naming.name}`);
     this.pendingPrefix = prefix;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const request = firstValueFrom(
         this.zk.createWithStat(target, data, { ephemeral: true, sequential: true, makePath: true, containerParents: true }),
       );
+      // Sent behind the create in the same write, answered after it (a session's requests are answered in order).
+      const listing = first
+        ? firstValueFrom(this.zk.getChildren(parent)).then(
+            (children) => children,
+            () => null,
+          )
+        : null;
       // Recorded even when it lands after the attempt has ended, so that cleanup() removes it.
       this.creating = request.then(
         (created) => this.adopt(created.path, created.stat),
@@ -206,12 +267,12 @@ class Attempt {
       try {
         const created = await raced(request, this.signal);
         this.adopt(created.path, created.stat);
-        return;
+        return { listing };
       } catch (err) {
         if (this.signal.aborted) throw err;
         if (err instanceof ConnectionLossError || err instanceof OperationTimeoutError) {
           // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262), on whatever session that is.
-          if ((await this.findByPrefix(prefix)) !== null) return;
+          if ((await this.findByPrefix(prefix)) !== null) return { listing: null };
           continue;
         }
         // The session ended (its node with it), or the container parent was reaped between its creation and ours.
@@ -249,57 +310,131 @@ class Attempt {
   }
 
   /** Lists the contenders and decides; 'gone' when our node is not among them, or not this session's. */
-  private async check(): Promise<Waiting | { held: true; own: Own } | 'gone'> {
-    const { parent, markers } = this.spec;
+  private async check(): Promise<Checked> {
     let children: string[];
     try {
-      children = await raced(retried(this.zk.getChildren(parent)), this.signal);
+      children = await raced(retried(this.zk.getChildren(this.spec.parent)), this.signal);
     } catch (err) {
       if (err instanceof NoNodeError) return 'gone';
       throw err;
     }
+    return this.decideOn(children);
+  }
+
+  /** Decides on a list read after our node was made; 'gone' when our node is not in it, or not this session's. */
+  private decideOn(children: string[]): Checked {
     const own = this.own;
     const name = own === null ? '' : basename(own.path);
-    this.decidedOn = children;
-    const contenders = sortBySequence(children, markers);
+    const contenders = sortBySequence(children, this.spec.markers);
     const index = contenders.findIndex((c) => c.name === name);
     // A node from an earlier session (CURATOR-604) is never ours, even under our name.
     if (index < 0 || own === null || own.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
+    this.decidedOn = children;
+    this.view = { contenders, index };
     const decision = this.spec.decide(contenders, index);
     return decision.held ? { held: true, own } : decision;
   }
 
-  /** Waits for the sibling to go (or the list to change); returns at once when it is already gone. */
-  private async waitFor(decision: Waiting): Promise<void> {
-    const { parent } = this.spec;
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    // Any event wakes it: the sibling's deletion or change, or the session's expiry (the watch is gone then).
-    const watch = () => wake();
+  /**
+   * Waits until the decision may have changed. For a sibling, it waits for it to go, then decides again without
+   * it (see {@link contend}); held so, its own node is read once more. For the list, it waits for a change.
+   */
+  private async waitFor(decision: Waiting): Promise<Woken> {
+    if (!('waitFor' in decision)) return this.waitForChildren();
+    let sibling = decision.waitFor;
+    for (;;) {
+      const went = await this.waitForSibling(sibling);
+      if (went === 'changed') continue; // its data changed: still there, watch it again
+      if (went === 'check') return 'check';
+      const next = this.decideWithout(sibling);
+      if (next === null || 'waitForChildren' in next) return 'check';
+      if (next.held) return this.proveOwn();
+      sibling = next.waitFor;
+    }
+  }
+
+  /** A getData watch on the sibling: 'went' once it is gone (now or later), 'check' when something else happened. */
+  private async waitForSibling(name: string): Promise<'went' | 'changed' | 'check'> {
+    let wake!: (event: WatchedEvent) => void;
+    const woken = new Promise<WatchedEvent>((resolve) => (wake = resolve));
     try {
-      if ('waitFor' in decision) await raced(retried(this.zk.get(joinPath(parent, decision.waitFor), { watch })), this.signal);
-      else {
-        const watched = await raced(retried(this.zk.getChildren(parent, { watch })), this.signal);
-        // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
-        if (!sameNames(watched, this.decidedOn)) return;
-      }
+      await raced(retried(this.zk.get(joinPath(this.spec.parent, name), { watch: (event) => wake(event) })), this.signal);
     } catch (err) {
-      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
+      // Gone already: a sequential name is never made again, so it is gone for good.
+      if (err instanceof NoNodeError) return 'went';
+      if (err instanceof SessionExpiredError) return 'check';
       throw err;
     }
     // The watch went out on a newer session than our node's (the session expired between the decision and the
     // watch, and the request waited for the new one): our node is gone with the old session and no event of that
     // session will come. Decide again, which finds our node gone and makes a new one.
-    if (this.own === null || this.zk.session?.id !== this.own.stat.ephemeralOwner) return;
-    await raced(woken, this.signal);
+    if (!this.onOwnSession()) return 'check';
+    const event = await raced(woken, this.signal);
+    // Any other event (the session's expiry: the watch is gone then) means a look at the list.
+    return event.type === 'NodeDeleted' ? 'went' : event.type === 'NodeDataChanged' ? 'changed' : 'check';
   }
 
-  private hold(own: Own): HeldNode {
+  /** A child watch on the parent (a semaphore counting leases): returns at any change, and when the list already changed. */
+  private async waitForChildren(): Promise<'check'> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    try {
+      const watched = await raced(retried(this.zk.getChildren(this.spec.parent, { watch: () => wake() })), this.signal);
+      // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
+      if (!sameNames(watched, this.decidedOn)) return 'check';
+    } catch (err) {
+      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return 'check';
+      throw err;
+    }
+    if (!this.onOwnSession()) return 'check';
+    await raced(woken, this.signal);
+    return 'check';
+  }
+
+  /** Whether the session now is the one our node belongs to. */
+  private onOwnSession(): boolean {
+    return this.own !== null && this.zk.session?.id === this.own.stat.ephemeralOwner;
+  }
+
+  /** The decision on the last list less `name` (a sibling that went); null without a list. */
+  private decideWithout(name: string): Decision | null {
+    const view = this.view;
+    if (view === null) return null;
+    const ownName = view.contenders[view.index].name;
+    const contenders = view.contenders.filter((c) => c.name !== name);
+    const index = contenders.findIndex((c) => c.name === ownName);
+    if (index < 0) return null;
+    this.view = { contenders, index };
+    return this.spec.decide(contenders, index);
+  }
+
+  /**
+   * Held by deciding again without a sibling that went: the list was not read, so our own node is — with a getData
+   * watch, the one the Holding keeps on it (no watch is left when it is gone). 'gone' when it is not there or not
+   * this very node of this session (someone deleted it while we waited; the session expired).
+   */
+  private async proveOwn(): Promise<Woken> {
+    const own = this.own;
+    if (own === null) return 'check';
+    const watched = new WatchRelay();
+    let stat: Stat;
+    try {
+      ({ stat } = await raced(retried(this.zk.get(own.path, { watch: watched.watch })), this.signal));
+    } catch (err) {
+      if (err instanceof NoNodeError) return 'gone';
+      throw err;
+    }
+    const mine = stat.ephemeralOwner === own.stat.ephemeralOwner && stat.czxid === own.stat.czxid && this.onOwnSession();
+    return mine ? { own, watched } : 'gone';
+  }
+
+  private hold(own: Own, watched?: WatchRelay): HeldNode {
     const { path, stat } = own;
     this.holding = new HeldNode(
       this.zk,
       { node: path, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: this.zk.session?.timeout ?? 0 },
       'by-path',
+      watched,
     );
     return this.holding;
   }

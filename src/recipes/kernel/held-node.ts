@@ -15,6 +15,7 @@ import type { Holding, HoldingState } from '../holding';
 import { SessionTrail, isLostReply, readOnSameSession } from './proof';
 import { retried, untilConnected } from './retry';
 import { silentFor, untilSilentFor } from './silence';
+import type { WatchRelay } from './watch-relay';
 import { removeNode } from './znodes';
 
 /** The node a holding holds: its path, its czxid (the fencing token), and the session that made it. */
@@ -86,16 +87,41 @@ export class HeldNode implements Holding {
   /** `proven-owner`: LOST by the silence while the session may live on; its node is deleted if that session comes back. */
   private orphaned = false;
   private orphanWatch: Subscription | null = null;
+  /** Told once the holding ends (see {@link whenEnded}). */
+  private endListeners: ((state: 'LOST' | 'RELEASED', cause: LockLostError | null) => void)[] | null = null;
 
+  /**
+   * @param watched `by-path`: a one-shot watch on the node already set by the read that proved it this session's
+   *   (the contender's last look before holding): the holding takes it over instead of setting its own.
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     private readonly held: HeldNodeSpec,
     private readonly removal: Removal,
+    watched?: WatchRelay,
   ) {
     this.node = held.node;
     this.fencingToken = held.czxid;
     this.keep(zk.state$.subscribe((state) => this.onConnectionState(state)));
-    if (removal === 'by-path') this.watchNode();
+    if (removal !== 'by-path') return;
+    if (watched === undefined) this.watchNode();
+    else {
+      this.nodeWatched = true;
+      watched.connect((event) => this.onNodeEvent(event));
+    }
+  }
+
+  /**
+   * Calls `listener` once the holding ends, with its terminal state (and the LockLostError of a loss): at once if it
+   * has ended. Costs no subscription (a recipe reporting its hold time on every cycle).
+   */
+  whenEnded(listener: (state: 'LOST' | 'RELEASED', cause: LockLostError | null) => void): void {
+    const state = this.states.value;
+    if (isTerminal(state)) {
+      listener(state as 'LOST' | 'RELEASED', state === 'LOST' ? (this.controller.signal.reason as LockLostError) : null);
+      return;
+    }
+    (this.endListeners ??= []).push(listener);
   }
 
   /** Replays the current state, terminal ones included. */
@@ -257,9 +283,13 @@ export class HeldNode implements Holding {
     clearTimeout(this.lostTimer);
     this.checking?.unsubscribe();
     for (const w of this.watchers.splice(0)) w.unsubscribe();
+    const cause = state === 'LOST' ? new LockLostError(this) : null;
     this.states.next(state);
     this.states.complete();
-    this.controller.abort(state === 'LOST' ? new LockLostError(this) : new Error(`${this.node} was released`));
+    this.controller.abort(cause ?? new Error(`${this.node} was released`));
+    const listeners = this.endListeners;
+    this.endListeners = null;
+    if (listeners !== null) for (const listener of listeners) listener(state, cause);
   }
 
   /** The node as `stat` shows it is this holding's: this session's, the very node (its czxid). */
