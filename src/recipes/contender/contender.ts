@@ -9,6 +9,7 @@ import {
   basename,
   joinPath,
   sortBySequence,
+  type CreateOptions,
   type Stat,
   type WatchedEvent,
   type ZooKeeperClient,
@@ -122,6 +123,11 @@ export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOpti
   });
 }
 
+/** How a contender's node is made: ephemeral, sequential (the counter orders the contenders). */
+const EPHEMERAL_SEQUENTIAL: CreateOptions = { ephemeral: true, sequential: true };
+/** The same, its parents made first when missing, as containers (the server reaps them once empty). */
+const WITH_PARENTS: CreateOptions = { ...EPHEMERAL_SEQUENTIAL, makePath: true, containerParents: true };
+
 /** A contender's own node: its full path, and what the create answered (its czxid, its ephemeralOwner). */
 interface Own {
   readonly path: string;
@@ -191,9 +197,12 @@ class Attempt {
   /** The subscriber left: release what is held, remove what was put on the server. */
   teardown(): void {
     this.closing?.unsubscribe();
-    this.stop.abort(new Error('unsubscribed'));
+    // Held: the wait is over already, nothing of it runs.
     if (this.holding !== null) void this.holding.release().catch(() => undefined);
-    else void this.cleanup().catch(() => undefined);
+    else {
+      this.stop.abort(new Error('unsubscribed'));
+      void this.cleanup().catch(() => undefined);
+    }
   }
 
   private async loop(once: boolean): Promise<HeldNode> {
@@ -249,12 +258,14 @@ class Attempt {
     const target = joinPath(parent, `${prefix}${naming.name}`);
     this.pendingPrefix = prefix;
     for (let first = true; ; first = false) {
-      const request = firstValueFrom(
-        this.zk.createWithStat(target, data, { ephemeral: true, sequential: true, makePath: true, containerParents: true }),
-      );
+      // The first try assumes the parents are there (a lock's path is used again and again): awaited as it is, one
+      // request; when they are not (NoNode), the next makes them, as containers (Curator's creatingParentContainersIfNeeded).
+      const request: Promise<{ path: string; stat: Stat }> = first
+        ? sentNow(this.zk.createWithStat(target, data, EPHEMERAL_SEQUENTIAL))
+        : firstValueFrom(this.zk.createWithStat(target, data, WITH_PARENTS));
       // Sent behind the create in the same write, answered after it (a session's requests are answered in order).
       const listing = first
-        ? firstValueFrom(this.zk.getChildren(parent)).then(
+        ? sentNow(this.zk.getChildren(parent)).then(
             (children) => children,
             () => null,
           )
@@ -464,6 +475,14 @@ class Attempt {
     // Whichever session made it (a create sent before an expiry lands on the old one): the prefix is ours.
     for (const name of children) if (name.startsWith(prefix)) await removeNode(this.zk, joinPath(parent, name));
   }
+}
+
+/**
+ * An operation sent now, in this call (awaiting it sends it only a microtask later, after whatever is sent
+ * meanwhile): the order of the pipelined requests is the order of the calls. Its reply as a Promise.
+ */
+function sentNow<T>(operation: PromiseLike<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => void operation.then(resolve, reject));
 }
 
 /** Whether two child lists name the same nodes (the server gives them in no set order). */

@@ -76,7 +76,10 @@ export class HeldNode implements Holding {
   readonly node: string;
   readonly fencingToken: bigint;
   private readonly states = new BehaviorSubject<HoldingState>('HELD');
-  private readonly controller = new AbortController();
+  /** Made when `signal` is first read (most holdings never read it): aborted at the end. */
+  private controller: AbortController | null = null;
+  /** The LockLostError of a loss, once LOST. */
+  private lostError: LockLostError | null = null;
   private readonly watchers: Subscription[] = [];
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
   /** The removal under way (release(), or removeWith()): the node going meanwhile is ours going, not a loss. */
@@ -84,6 +87,8 @@ export class HeldNode implements Holding {
   private checking: Subscription | null = null;
   /** Whether a one-shot watch on the node is set on the server (its exists answered); `by-path` only. */
   private nodeWatched = false;
+  /** `by-path`: the watch to be set once the caller's turn of the event loop is over (see the constructor). */
+  private watchSoon: ReturnType<typeof setImmediate> | undefined;
   /** `proven-owner`: LOST by the silence while the session may live on; its node is deleted if that session comes back. */
   private orphaned = false;
   private orphanWatch: Subscription | null = null;
@@ -104,7 +109,10 @@ export class HeldNode implements Holding {
     this.fencingToken = held.czxid;
     this.keep(zk.state$.subscribe((state) => this.onConnectionState(state)));
     if (removal !== 'by-path') return;
-    if (watched === undefined) this.watchNode();
+    // After the caller's turn of the event loop: a holding released within it (no I/O in between, so no event could
+    // have told anything) never sends its watch — the delete says all: a cycle of 3 requests and 2 writes, not 4 and 3.
+    // Held across any I/O, the watch is set; a node already gone then is LOST at its answer, as it would be now.
+    if (watched === undefined) this.watchSoon = setImmediate(() => this.watchIfHeld());
     else {
       this.nodeWatched = true;
       watched.connect((event) => this.onNodeEvent(event));
@@ -118,7 +126,7 @@ export class HeldNode implements Holding {
   whenEnded(listener: (state: 'LOST' | 'RELEASED', cause: LockLostError | null) => void): void {
     const state = this.states.value;
     if (isTerminal(state)) {
-      listener(state as 'LOST' | 'RELEASED', state === 'LOST' ? (this.controller.signal.reason as LockLostError) : null);
+      listener(state as 'LOST' | 'RELEASED', this.lostError);
       return;
     }
     (this.endListeners ??= []).push(listener);
@@ -137,6 +145,10 @@ export class HeldNode implements Holding {
 
   get signal(): AbortSignal {
     this.checkSilence();
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.ended) this.controller.abort(this.endReason());
+    }
     return this.controller.signal;
   }
 
@@ -147,6 +159,7 @@ export class HeldNode implements Holding {
   release(): Promise<void> {
     if (this.removing !== null) return this.removing;
     if (this.ended) return Promise.resolve();
+    this.stopWatchSoon();
     this.removing =
       this.removal === 'by-path'
         ? removeNode(this.zk, this.node).then(() => this.end('RELEASED'))
@@ -178,6 +191,11 @@ export class HeldNode implements Holding {
     return this.isMine(await retried(this.zk.exists(this.node)));
   }
 
+  /** The signal's reason once ended: the LockLostError of a loss, or that it was released. */
+  private endReason(): Error {
+    return this.lostError ?? new Error(`${this.node} was released`);
+  }
+
   private get ended(): boolean {
     return isTerminal(this.states.value);
   }
@@ -191,8 +209,14 @@ export class HeldNode implements Holding {
   /**
    * `by-path`: a one-shot exists watch on the node, so a deletion by someone else ends the holding (LOST). One-shot,
    * not a re-arming follower: our own release() consumes it on the server (NodeDeleted), so a lock cycle costs no
-   * re-arm and no removeWatches (4 requests, as kazoo's). The client restores it across reconnects (setWatches).
+   * re-arm and no removeWatches (4 requests at most, as kazoo's). The client restores it across reconnects (setWatches).
    */
+  private watchIfHeld(): void {
+    this.watchSoon = undefined;
+    // SUSPENDED: confirm() sets it once the same session is back; released or releasing: the delete is under way.
+    if (this.states.value === 'HELD' && this.removing === null) this.watchNode();
+  }
+
   private watchNode(): void {
     if (this.ended) return;
     this.keep(
@@ -249,7 +273,10 @@ export class HeldNode implements Holding {
         else {
           clearTimeout(this.lostTimer);
           this.states.next('HELD');
-          if (this.removal === 'by-path' && !this.nodeWatched) this.watchNode();
+          if (this.removal === 'by-path' && !this.nodeWatched) {
+            this.stopWatchSoon();
+            this.watchNode();
+          }
         }
       },
       // Dropped again meanwhile: the next SUSPENDED/CONNECTED decides.
@@ -278,15 +305,23 @@ export class HeldNode implements Holding {
     else if (this.orphaned) this.removeOrphanOnReturn();
   }
 
+  private stopWatchSoon(): void {
+    if (this.watchSoon === undefined) return;
+    clearImmediate(this.watchSoon);
+    this.watchSoon = undefined;
+  }
+
   private end(state: 'LOST' | 'RELEASED'): void {
     if (this.ended) return;
     clearTimeout(this.lostTimer);
+    this.stopWatchSoon();
     this.checking?.unsubscribe();
     for (const w of this.watchers.splice(0)) w.unsubscribe();
     const cause = state === 'LOST' ? new LockLostError(this) : null;
+    this.lostError = cause;
     this.states.next(state);
     this.states.complete();
-    this.controller.abort(cause ?? new Error(`${this.node} was released`));
+    this.controller?.abort(this.endReason());
     const listeners = this.endListeners;
     this.endListeners = null;
     if (listeners !== null) for (const listener of listeners) listener(state, cause);

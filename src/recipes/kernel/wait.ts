@@ -115,12 +115,12 @@ export function within<T>(wait: WaitOptions, body: (bounds: Bounds) => Promise<T
           return;
         }
         resolve(value);
-        controller.abort(new WaitOverError());
+        controller.abort(WAIT_OVER);
       },
       (err: unknown) => {
         if (!end()) return;
         reject(err);
-        controller.abort(new WaitOverError());
+        controller.abort(WAIT_OVER);
       },
     );
   });
@@ -132,6 +132,9 @@ class WaitOverError extends Error {
     super('the wait is over');
   }
 }
+
+/** One for all: it is never thrown at anyone (what still races the signal then is unseen), so no stack of its own is needed. */
+const WAIT_OVER = new WaitOverError();
 
 /**
  * `promise`, or a rejection with `signal.reason` once it aborts, whichever comes first: a step of a bounded wait.
