@@ -2,6 +2,7 @@ import { Observable, throwError, type ObservableInput, type Subscription } from 
 import { InvalidArgumentError, joinPath, sortBySequence, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
+import { HeldNode } from '../kernel/held-node';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { contend, type ContenderSpec } from './contender';
@@ -56,11 +57,9 @@ export abstract class ContenderLock {
       attempt = this.attempt(wait).subscribe({
         next: (holding) => {
           // The attempt lives as long as the holding: its end (released or lost) lets it go.
-          holding.state$.subscribe({
-            complete: () => {
-              ended = true;
-              attempt?.unsubscribe();
-            },
+          whenEnded(holding, () => {
+            ended = true;
+            attempt?.unsubscribe();
           });
           resolve(holding);
         },
@@ -165,6 +164,12 @@ export abstract class ContenderLock {
   async contenders(): Promise<string[]> {
     return readIdentifiers(this.zk, this.contendersParent, this.spec().markers);
   }
+}
+
+/** Calls `listener` once the holding has ended (LOST or RELEASED): a kernel holding says so without a subscription. */
+export function whenEnded(holding: Holding, listener: () => void): void {
+  if (holding instanceof HeldNode) holding.whenEnded(listener);
+  else holding.state$.subscribe({ complete: listener });
 }
 
 /** The data of the contender nodes under `parent`, in their order; nodes gone meanwhile are left out. Reads retried across reconnects and expiries. */

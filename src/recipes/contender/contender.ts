@@ -19,7 +19,7 @@ import type { Holding } from '../holding';
 import { HeldNode } from '../kernel/held-node';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { retried, untilConnected } from '../kernel/retry';
-import { boundedCleanup, raced, within, type WaitOptions } from '../kernel/wait';
+import { boundedCleanup, raced, within, type Bounds, type WaitOptions } from '../kernel/wait';
 import { WatchRelay } from '../kernel/watch-relay';
 import { uniquePrefix, type NodeNaming } from './node-naming';
 
@@ -150,10 +150,8 @@ interface View {
 }
 
 class Attempt {
-  /** The attempt's own end, besides the caller's bounds: the subscriber left, or the client closed. */
-  private readonly stop = new AbortController();
-  /** The wait's signal (bounds, caller, own end): every step that may wait races it. */
-  private signal: AbortSignal = this.stop.signal;
+  /** The wait's bounds (the caller's, and its own end: the subscriber left, the client closed), once it runs. */
+  private bounds: Bounds | null = null;
   /** The node this attempt has on the server, once created: its full path, and what the create answered. */
   private own: Own | null = null;
   /** A create in flight: its node must be removed too if the attempt ends first. */
@@ -175,16 +173,16 @@ class Attempt {
   ) {}
 
   run(): void {
-    this.closing = this.zk.state$.subscribe((state) => {
-      if (state === 'CLOSED') this.stop.abort(new ClientClosedError('the client closed while waiting'));
-    });
     within(
       this.wait,
-      ({ signal, once }) => {
-        this.signal = signal;
-        return this.loop(once);
+      (bounds) => {
+        this.bounds = bounds;
+        this.closing = this.zk.state$.subscribe((state) => {
+          if (state === 'CLOSED') bounds.end(new ClientClosedError('the client closed while waiting'));
+        });
+        return this.loop(bounds.once);
       },
-      { stop: this.stop.signal, late: (holding) => void holding.release().catch(() => undefined) },
+      { late: (holding) => void holding.release().catch(() => undefined) },
     ).then(
       (holding) => {
         this.closing?.unsubscribe();
@@ -200,9 +198,19 @@ class Attempt {
     // Held: the wait is over already, nothing of it runs.
     if (this.holding !== null) void this.holding.release().catch(() => undefined);
     else {
-      this.stop.abort(new Error('unsubscribed'));
+      this.bounds?.end(new Error('unsubscribed'));
       void this.cleanup().catch(() => undefined);
     }
+  }
+
+  /** The wait's signal: every step that may wait races it (made when first read: an uncontended acquire never waits). */
+  private get signal(): AbortSignal {
+    return (this.bounds as Bounds).signal;
+  }
+
+  /** Whether the wait is over (its bound, the caller's signal, its own end), as `signal.aborted` without making it. */
+  private get over(): boolean {
+    return this.bounds?.over ?? true;
   }
 
   private async loop(once: boolean): Promise<HeldNode> {
@@ -220,7 +228,7 @@ class Attempt {
         if (woken === 'gone') await this.abandon();
         else if (woken !== 'check') return this.hold(woken.own, woken.watched);
       } catch (err) {
-        if (this.signal.aborted || !isTransient(err)) throw err;
+        if (this.over || !isTransient(err)) throw err;
         // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
         await raced(untilConnected(this.zk), this.signal);
       }
@@ -238,7 +246,9 @@ class Attempt {
   /** Creates our node with the list sent right behind it, and decides on that list when it shows the node; else lists again. */
   private async createAndCheck(): Promise<Checked> {
     const { listing } = await this.create();
-    const children = listing === null ? null : await raced(listing, this.signal);
+    // Not raced: it is answered right behind the create, which was (and cleanup() waits for the create anyway).
+    const children = listing === null ? null : await listing;
+    if (this.over) throw this.signal.reason;
     if (children !== null) {
       const decided = this.decideOn(children);
       // Not in it: the list was read before the create that made it (sent again after a missing parent).
@@ -276,11 +286,13 @@ class Attempt {
         () => undefined,
       );
       try {
-        const created = await raced(request, this.signal);
+        // Not raced against the wait's end: a create in flight settles by itself (a reply, a lost connection, an
+        // expiry, a close), and cleanup() waits for it whenever the wait ends; the next step sees the end.
+        const created = await request;
         this.adopt(created.path, created.stat);
         return { listing };
       } catch (err) {
-        if (this.signal.aborted) throw err;
+        if (this.over) throw err;
         if (err instanceof ConnectionLossError || err instanceof OperationTimeoutError) {
           // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262), on whatever session that is.
           if ((await this.findByPrefix(prefix)) !== null) return { listing: null };
