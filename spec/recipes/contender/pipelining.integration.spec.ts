@@ -165,7 +165,7 @@ describe('pipelined contention', () => {
     await (await second.promise).release();
   });
 
-  it('a writer behind two readers holds once both go, each hand-off decided on the list it had', async () => {
+  it('a writer behind two readers waits for the other once the nearest goes, and holds after one request once both went', async () => {
     const path = await keptLockPath();
     const r1 = await new ReadWriteLock(await connect(), path).readLock.acquire();
     const r2 = await new ReadWriteLock(await connect(), path).readLock.acquire();
@@ -174,7 +174,7 @@ describe('pipelined contention', () => {
     await waitForNodes(env.observer, path, 4);
     await watching(zk, r2.node);
     await r2.release();
-    // Decided without a list: it now waits for the first reader.
+    // Another reader before it: it reads the list again and waits for that one.
     await watching(zk, r1.node);
     expect(writing.done).toBe(false);
     const handOff = record(zk);

@@ -90,14 +90,15 @@ function isTransient(err: unknown): boolean {
  * 3. held when `decide` says so, else a getData watch on the one sibling it
  *    names — getData, not exists, so a sibling already gone leaves no watch:
  *    one server watch per waiter, no herd. When that sibling goes, the
- *    waiter decides again on the list it has less that sibling, without
- *    reading it again: no sibling can join BEFORE it (the server numbers
- *    every later node after it), so that list lacks no one who could keep it
- *    waiting. Held so, it reads its own node once more (with the watch the
- *    Holding keeps on it): still there and this session's, it holds — the
- *    one round trip Curator's and kazoo's getChildren takes, one request
- *    fewer. A recipe that waits for the list to change (a semaphore) reads it
- *    again at each change;
+ *    waiter decides again on the list it has less that sibling: no sibling
+ *    can join BEFORE it (the server numbers every later node after it), so
+ *    that list lacks no one who could keep it waiting, and when it says
+ *    "held" the waiter holds once a read of its own node (with the watch the
+ *    Holding keeps on it) shows it still there and this session's — the one
+ *    round trip Curator's and kazoo's getChildren takes, with one request
+ *    fewer. When it says "wait" (it may name siblings gone since), the list
+ *    is read again. A recipe that waits for the list to change (a semaphore)
+ *    reads it again at each change;
  * 4. a create whose reply was lost is found again by its prefix; a node
  *    owned by another session (an earlier one) is never taken as ours, and is
  *    removed (its name is this attempt's alone); a node that vanished while
@@ -364,15 +365,15 @@ class Attempt {
    */
   private async waitFor(decision: Waiting): Promise<Woken> {
     if (!('waitFor' in decision)) return this.waitForChildren();
-    let sibling = decision.waitFor;
     for (;;) {
-      const went = await this.waitForSibling(sibling);
+      const went = await this.waitForSibling(decision.waitFor);
       if (went === 'changed') continue; // its data changed: still there, watch it again
       if (went === 'check') return 'check';
-      const next = this.decideWithout(sibling);
-      if (next === null || 'waitForChildren' in next) return 'check';
-      if (next.held) return this.proveOwn();
-      sibling = next.waitFor;
+      const next = this.decideWithout(decision.waitFor);
+      // Held without it: proven by a read of our own node. Still waiting: for a sibling the list named then, which may
+      // have gone long since (a queue of waiters each listed the others when it joined): chasing them one round
+      // trip each would make the n-th hand-off cost n; one list tells at once.
+      return next !== null && next.held ? this.proveOwn() : 'check';
     }
   }
 
