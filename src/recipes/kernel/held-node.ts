@@ -206,17 +206,18 @@ export class HeldNode implements Holding {
     else this.watchers.push(subscription);
   }
 
-  /**
-   * `by-path`: a one-shot exists watch on the node, so a deletion by someone else ends the holding (LOST). One-shot,
-   * not a re-arming follower: our own release() consumes it on the server (NodeDeleted), so a lock cycle costs no
-   * re-arm and no removeWatches (4 requests at most, as kazoo's). The client restores it across reconnects (setWatches).
-   */
+  /** The watch put off by the constructor, once the caller's turn is over: set while HELD and not being released. */
   private watchIfHeld(): void {
     this.watchSoon = undefined;
     // SUSPENDED: confirm() sets it once the same session is back; released or releasing: the delete is under way.
     if (this.states.value === 'HELD' && this.removing === null) this.watchNode();
   }
 
+  /**
+   * `by-path`: a one-shot exists watch on the node, so a deletion by someone else ends the holding (LOST). One-shot,
+   * not a re-arming follower: our own release() consumes it on the server (NodeDeleted), so a lock cycle costs no
+   * re-arm and no removeWatches (4 requests at most, as kazoo's). The client restores it across reconnects (setWatches).
+   */
   private watchNode(): void {
     if (this.ended) return;
     this.keep(
