@@ -214,8 +214,16 @@ class Attempt {
     return this.bounds?.over ?? true;
   }
 
+  /** Ends the body once the wait is over (with the reason it ended: no one sees it, the wait has settled). */
+  private throwIfOver(): void {
+    if (this.over) throw this.signal.reason;
+  }
+
   private async loop(once: boolean): Promise<HeldNode> {
     for (;;) {
+      // Some steps are not raced against the wait's end (a create, the list behind it, the read of our own node):
+      // once it is over, nothing more is sent — above all no new node, which no clean-up would remove.
+      this.throwIfOver();
       try {
         const decision = this.own === null ? await this.createAndCheck() : await this.check();
         if (decision === 'gone') {
@@ -249,7 +257,7 @@ class Attempt {
     const { listing } = await this.create();
     // Not raced: it is answered right behind the create, which was (and cleanup() waits for the create anyway).
     const children = listing === null ? null : await listing;
-    if (this.over) throw this.signal.reason;
+    this.throwIfOver();
     if (children !== null) {
       const decided = this.decideOn(children);
       // Not in it: the list was read before the create that made it (sent again after a missing parent).
@@ -269,6 +277,7 @@ class Attempt {
     const target = joinPath(parent, `${prefix}${naming.name}`);
     this.pendingPrefix = prefix;
     for (let first = true; ; first = false) {
+      this.throwIfOver();
       // The first try assumes the parents are there (a lock's path is used again and again): awaited as it is, one
       // request; when they are not (NoNode), the next makes them, as containers (Curator's creatingParentContainersIfNeeded).
       const request: Promise<{ path: string; stat: Stat }> = first
@@ -443,9 +452,12 @@ class Attempt {
     const watched = new WatchRelay();
     let stat: Stat;
     try {
-      ({ stat } = await raced(retried(this.zk.get(own.path, { watch: watched.watch })), this.signal));
+      // Awaited as it is (one request on the hand-off's path, no operator chain), and not raced: it is answered
+      // within a round trip while connected, and a holding made after the wait's end is released (within's `late`).
+      ({ stat } = await sentNow(this.zk.get(own.path, { watch: watched.watch })));
     } catch (err) {
       if (err instanceof NoNodeError) return 'gone';
+      // What a retry mends: the loop's transient path looks again once connected (our node may be gone by then).
       throw err;
     }
     const mine = stat.ephemeralOwner === own.stat.ephemeralOwner && stat.czxid === own.stat.czxid && this.onOwnSession();
