@@ -178,9 +178,6 @@ class Attempt {
       this.wait,
       (bounds) => {
         this.bounds = bounds;
-        this.closing = this.zk.state$.subscribe((state) => {
-          if (state === 'CLOSED') bounds.end(new ClientClosedError('the client closed while waiting'));
-        });
         return this.loop(bounds.once);
       },
       { late: (holding) => void holding.release().catch(() => undefined) },
@@ -212,6 +209,19 @@ class Attempt {
   /** Whether the wait is over (its bound, the caller's signal, its own end), as `signal.aborted` without making it. */
   private get over(): boolean {
     return this.bounds?.over ?? true;
+  }
+
+  /**
+   * From the first wait for a watch on: a client closed meanwhile ends the wait (closing drops every watch unheard, so
+   * the event would never come). Requests need no such look: on a closed client they fail with ClientClosedError, so
+   * an acquire that never waits (uncontended) subscribes to nothing.
+   */
+  private endOnClose(): void {
+    if (this.closing !== undefined) return;
+    const bounds = this.bounds as Bounds;
+    this.closing = this.zk.state$.subscribe((state) => {
+      if (state === 'CLOSED') bounds.end(new ClientClosedError('the client closed while waiting'));
+    });
   }
 
   /** Ends the body once the wait is over (with the reason it ended: no one sees it, the wait has settled). */
@@ -402,6 +412,7 @@ class Attempt {
     // watch, and the request waited for the new one): our node is gone with the old session and no event of that
     // session will come. Decide again, which finds our node gone and makes a new one.
     if (!this.onOwnSession()) return 'check';
+    this.endOnClose();
     const event = await raced(woken, this.signal);
     // Any other event (the session's expiry: the watch is gone then) means a look at the list.
     return event.type === 'NodeDeleted' ? 'went' : event.type === 'NodeDataChanged' ? 'changed' : 'check';
@@ -420,6 +431,7 @@ class Attempt {
       throw err;
     }
     if (!this.onOwnSession()) return 'check';
+    this.endOnClose();
     await raced(woken, this.signal);
     return 'check';
   }
