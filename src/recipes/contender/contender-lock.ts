@@ -2,6 +2,7 @@ import { Observable, throwError, type ObservableInput, type Subscription } from 
 import { InvalidArgumentError, joinPath, sortBySequence, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
+import { endWithHolding, onHoldingEnd, outcomeOf, startActivity, type ReportedAs } from '../kernel/activity';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
 import { contend, type ContenderSpec } from './contender';
@@ -19,6 +20,13 @@ export abstract class ContenderLock {
     /** The node under which the contenders are listed. */
     protected readonly contendersParent: string,
   ) {}
+
+  /**
+   * Who this lock's waits and holds are reported as on `zk.recipeEvents$` (`lock-wait`, `lock-hold`): the recipe's
+   * class name as users know it, and the path given to its constructor.
+   * @internal
+   */
+  protected abstract reportedAs(): ReportedAs;
 
   /**
    * The rules of this recipe's contender, for one attempt.
@@ -50,21 +58,26 @@ export abstract class ContenderLock {
     } catch (err) {
       return Promise.reject(err);
     }
+    const as = this.reportedAs();
+    const waiting = startActivity(this.zk, 'lock-wait', as);
     return new Promise<Holding>((resolve, reject) => {
       let attempt: Subscription | undefined = undefined;
       let ended = false;
       attempt = this.attempt(wait).subscribe({
         next: (holding) => {
+          waiting.end('ok');
+          endWithHolding(startActivity(this.zk, 'lock-hold', as), holding);
           // The attempt lives as long as the holding: its end (released or lost) lets it go.
-          holding.state$.subscribe({
-            complete: () => {
-              ended = true;
-              attempt?.unsubscribe();
-            },
+          onHoldingEnd(holding, () => {
+            ended = true;
+            attempt?.unsubscribe();
           });
           resolve(holding);
         },
-        error: reject,
+        error: (err: unknown) => {
+          waiting.end(outcomeOf(err, wait.signal), err);
+          reject(err);
+        },
       });
       if (ended) attempt.unsubscribe();
     });
@@ -97,16 +110,26 @@ export abstract class ContenderLock {
   hold$(opts?: WaitOptions): Observable<Holding> {
     return new Observable<Holding>((subscriber) => {
       let states: Subscription | undefined;
-      const attempt = this.attempt(checkWaitOptions(opts, 'hold$')).subscribe({
+      const wait = checkWaitOptions(opts, 'hold$');
+      const as = this.reportedAs();
+      const waiting = startActivity(this.zk, 'lock-wait', as);
+      const attempt = this.attempt(wait).subscribe({
         next: (holding) => {
+          waiting.end('ok');
+          endWithHolding(startActivity(this.zk, 'lock-hold', as), holding);
           subscriber.next(holding);
           states = holding.state$.subscribe((state) => {
             if (state === 'LOST') subscriber.error(new LockLostError(holding));
           });
         },
-        error: (err: unknown) => subscriber.error(err),
+        error: (err: unknown) => {
+          waiting.end(outcomeOf(err, wait.signal), err);
+          subscriber.error(err);
+        },
       });
       return () => {
+        // Left while waiting (a hold is ended by its release, which unsubscribing makes).
+        waiting.end('aborted');
         states?.unsubscribe();
         attempt.unsubscribe();
       };

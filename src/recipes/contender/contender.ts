@@ -9,7 +9,9 @@ import {
   basename,
   joinPath,
   sortBySequence,
+  type CreateOptions,
   type Stat,
+  type WatchedEvent,
   type ZooKeeperClient,
 } from '../../index';
 import { LockTimeoutError } from '../errors';
@@ -17,7 +19,8 @@ import type { Holding } from '../holding';
 import { HeldNode } from '../kernel/held-node';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { retried, untilConnected } from '../kernel/retry';
-import { boundedCleanup, raced, within, type WaitOptions } from '../kernel/wait';
+import { boundedCleanup, raced, within, type Bounds, type WaitOptions } from '../kernel/wait';
+import { WatchRelay } from '../kernel/watch-relay';
 import { uniquePrefix, type NodeNaming } from './node-naming';
 
 /** A sibling that competes: its name, its counter, and the marker its counter follows. */
@@ -47,6 +50,11 @@ export interface ContenderSpec {
   readonly data: Buffer;
   /** Markers after which a sibling's counter follows: every sibling with one is a contender (kazoo's, Curator's, rxzk's). */
   readonly markers: readonly string[];
+  /**
+   * Whether `contenders[own]` holds. It must look only at the contenders before `own`, and removing one of them must
+   * never turn "held" into "waits": a waiter whose sibling went decides again on the list it has, less that sibling
+   * (see {@link contend}), and that list may still name others that went meanwhile, never one it lacks.
+   */
   decide(contenders: readonly ContenderNode[], own: number): Decision;
 }
 
@@ -66,15 +74,31 @@ function isTransient(err: unknown): boolean {
 
 /**
  * Contends for a place among the siblings of `spec.parent`, the one mechanism
- * under every lock-like recipe (Curator's LockInternals):
+ * under every lock-like recipe (Curator's LockInternals, with its round trips
+ * pipelined):
  *
  * 1. an EPHEMERAL_SEQUENTIAL node named with a prefix unique to this create,
- *    under parents created as containers;
- * 2. the siblings listed and ordered by their counter (a signed 32-bit
- *    number, in the order the server assigned it), never by name;
+ *    under parents created as containers, AND the siblings' list, sent right
+ *    behind the create without waiting for its reply: ZooKeeper answers one
+ *    session's requests in order, so the list already shows the new node.
+ *    Uncontended, acquiring is one round trip (Curator's LockInternals and
+ *    kazoo's Lock wait for each of create, getChildren and their watch in
+ *    turn). A list that does not show the node (the create was sent again:
+ *    its parent was missing, or its reply was lost) is read again;
+ * 2. the siblings ordered by their counter (a signed 32-bit number, in the
+ *    order the server assigned it), never by name;
  * 3. held when `decide` says so, else a getData watch on the one sibling it
- *    names — getData, not exists, so a sibling already gone leaves no watch —
- *    and the list read again when it goes (at once, if it is already gone);
+ *    names — getData, not exists, so a sibling already gone leaves no watch:
+ *    one server watch per waiter, no herd. When that sibling goes, the
+ *    waiter decides again on the list it has less that sibling: no sibling
+ *    can join BEFORE it (the server numbers every later node after it), so
+ *    that list lacks no one who could keep it waiting, and when it says
+ *    "held" the waiter holds once a read of its own node (with the watch the
+ *    Holding keeps on it) shows it still there and this session's — the one
+ *    round trip Curator's and kazoo's getChildren takes, with one request
+ *    fewer. When it says "wait" (it may name siblings gone since), the list
+ *    is read again. A recipe that waits for the list to change (a semaphore)
+ *    reads it again at each change;
  * 4. a create whose reply was lost is found again by its prefix; a node
  *    owned by another session (an earlier one) is never taken as ours, and is
  *    removed (its name is this attempt's alone); a node that vanished while
@@ -100,6 +124,11 @@ export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOpti
   });
 }
 
+/** How a contender's node is made: ephemeral, sequential (the counter orders the contenders). */
+const EPHEMERAL_SEQUENTIAL: CreateOptions = { ephemeral: true, sequential: true };
+/** The same, its parents made first when missing, as containers (the server reaps them once empty). */
+const WITH_PARENTS: CreateOptions = { ...EPHEMERAL_SEQUENTIAL, makePath: true, containerParents: true };
+
 /** A contender's own node: its full path, and what the create answered (its czxid, its ephemeralOwner). */
 interface Own {
   readonly path: string;
@@ -109,11 +138,21 @@ interface Own {
 /** A decision to wait. */
 type Waiting = Extract<Decision, { held: false }>;
 
+/** What a look at the list found: hold, wait, or our node is gone (or not this session's). */
+type Checked = Waiting | { held: true; own: Own } | 'gone';
+
+/** What a wait ended with: held (our node proven ours, its watch set), look at the list again, or our node is gone. */
+type Woken = { own: Own; watched: WatchRelay } | 'check' | 'gone';
+
+/** The contenders as last decided on, in the server's order, and our place among them: what a waiter decides again on. */
+interface View {
+  readonly contenders: readonly ContenderNode[];
+  readonly index: number;
+}
+
 class Attempt {
-  /** The attempt's own end, besides the caller's bounds: the subscriber left, or the client closed. */
-  private readonly stop = new AbortController();
-  /** The wait's signal (bounds, caller, own end): every step that may wait races it. */
-  private signal: AbortSignal = this.stop.signal;
+  /** The wait's bounds (the caller's, and its own end: the subscriber left, the client closed), once it runs. */
+  private bounds: Bounds | null = null;
   /** The node this attempt has on the server, once created: its full path, and what the create answered. */
   private own: Own | null = null;
   /** A create in flight: its node must be removed too if the attempt ends first. */
@@ -123,6 +162,8 @@ class Attempt {
   private holding: HeldNode | null = null;
   /** The list the last decision was made from: a watch armed on a different list would miss the change between. */
   private decidedOn: readonly string[] = [];
+  /** The same, ordered, with our place: what a waiter decides again on when the sibling it watched goes. */
+  private view: View | null = null;
   private closing: Subscription | undefined;
 
   constructor(
@@ -133,16 +174,13 @@ class Attempt {
   ) {}
 
   run(): void {
-    this.closing = this.zk.state$.subscribe((state) => {
-      if (state === 'CLOSED') this.stop.abort(new ClientClosedError('the client closed while waiting'));
-    });
     within(
       this.wait,
-      ({ signal, once }) => {
-        this.signal = signal;
-        return this.loop(once);
+      (bounds) => {
+        this.bounds = bounds;
+        return this.loop(bounds.once);
       },
-      { stop: this.stop.signal, late: (holding) => void holding.release().catch(() => undefined) },
+      { late: (holding) => void holding.release().catch(() => undefined) },
     ).then(
       (holding) => {
         this.closing?.unsubscribe();
@@ -155,16 +193,49 @@ class Attempt {
   /** The subscriber left: release what is held, remove what was put on the server. */
   teardown(): void {
     this.closing?.unsubscribe();
-    this.stop.abort(new Error('unsubscribed'));
+    // Held: the wait is over already, nothing of it runs.
     if (this.holding !== null) void this.holding.release().catch(() => undefined);
-    else void this.cleanup().catch(() => undefined);
+    else {
+      this.bounds?.end(new Error('unsubscribed'));
+      void this.cleanup().catch(() => undefined);
+    }
+  }
+
+  /** The wait's signal: every step that may wait races it (made when first read: an uncontended acquire never waits). */
+  private get signal(): AbortSignal {
+    return (this.bounds as Bounds).signal;
+  }
+
+  /** Whether the wait is over (its bound, the caller's signal, its own end), as `signal.aborted` without making it. */
+  private get over(): boolean {
+    return this.bounds?.over ?? true;
+  }
+
+  /**
+   * From the first wait for a watch on: a client closed meanwhile ends the wait (closing drops every watch unheard, so
+   * the event would never come). Requests need no such look: on a closed client they fail with ClientClosedError, so
+   * an acquire that never waits (uncontended) subscribes to nothing.
+   */
+  private endOnClose(): void {
+    if (this.closing !== undefined) return;
+    const bounds = this.bounds as Bounds;
+    this.closing = this.zk.state$.subscribe((state) => {
+      if (state === 'CLOSED') bounds.end(new ClientClosedError('the client closed while waiting'));
+    });
+  }
+
+  /** Ends the body once the wait is over (with the reason it ended: no one sees it, the wait has settled). */
+  private throwIfOver(): void {
+    if (this.over) throw this.signal.reason;
   }
 
   private async loop(once: boolean): Promise<HeldNode> {
     for (;;) {
+      // Some steps are not raced against the wait's end (a create, the list behind it, the read of our own node):
+      // once it is over, nothing more is sent — above all no new node, which no clean-up would remove.
+      this.throwIfOver();
       try {
-        if (this.own === null) await this.create();
-        const decision = await this.check();
+        const decision = this.own === null ? await this.createAndCheck() : await this.check();
         if (decision === 'gone') {
           // Our node vanished (an expiry, or deleted by someone) or is an earlier session's: contend again with a new one.
           await this.abandon();
@@ -172,9 +243,11 @@ class Attempt {
         }
         if (decision.held) return this.hold(decision.own);
         if (once) throw new LockTimeoutError(0, 'not free: tried once');
-        await this.waitFor(decision);
+        const woken = await this.waitFor(decision);
+        if (woken === 'gone') await this.abandon();
+        else if (woken !== 'check') return this.hold(woken.own, woken.watched);
       } catch (err) {
-        if (this.signal.aborted || !isTransient(err)) throw err;
+        if (this.over || !isTransient(err)) throw err;
         // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
         await raced(untilConnected(this.zk), this.signal);
       }
@@ -185,33 +258,64 @@ class Attempt {
   private async abandon(): Promise<void> {
     const own = this.own;
     this.own = null;
+    this.view = null;
     if (own !== null) await raced(removeNode(this.zk, own.path), this.signal);
   }
 
-  /** Creates this attempt's node, finding it by its prefix when the reply was lost. */
-  private async create(): Promise<void> {
+  /** Creates our node with the list sent right behind it, and decides on that list when it shows the node; else lists again. */
+  private async createAndCheck(): Promise<Checked> {
+    const { listing } = await this.create();
+    // Not raced: it is answered right behind the create, which was (and cleanup() waits for the create anyway).
+    const children = listing === null ? null : await listing;
+    this.throwIfOver();
+    if (children !== null) {
+      const decided = this.decideOn(children);
+      // Not in it: the list was read before the create that made it (sent again after a missing parent).
+      if (decided !== 'gone') return decided;
+    }
+    return this.check();
+  }
+
+  /**
+   * Creates this attempt's node, finding it by its prefix when the reply was lost. Gives the list of the siblings
+   * sent right behind the first create (null when it failed) if that create's reply is what made the node ours;
+   * null when the node came otherwise (found by its prefix, created again).
+   */
+  private async create(): Promise<{ listing: Promise<string[] | null> | null }> {
     const { parent, naming, data } = this.spec;
     const prefix = uniquePrefix(naming.style);
     const target = joinPath(parent, `${prefix}${naming.name}`);
     this.pendingPrefix = prefix;
-    for (;;) {
-      const request = firstValueFrom(
-        this.zk.createWithStat(target, data, { ephemeral: true, sequential: true, makePath: true, containerParents: true }),
-      );
+    for (let first = true; ; first = false) {
+      this.throwIfOver();
+      // The first try assumes the parents are there (a lock's path is used again and again): awaited as it is, one
+      // request; when they are not (NoNode), the next makes them, as containers (Curator's creatingParentContainersIfNeeded).
+      const request: Promise<{ path: string; stat: Stat }> = first
+        ? sentNow(this.zk.createWithStat(target, data, EPHEMERAL_SEQUENTIAL))
+        : firstValueFrom(this.zk.createWithStat(target, data, WITH_PARENTS));
+      // Sent behind the create in the same write, answered after it (a session's requests are answered in order).
+      const listing = first
+        ? sentNow(this.zk.getChildren(parent)).then(
+            (children) => children,
+            () => null,
+          )
+        : null;
       // Recorded even when it lands after the attempt has ended, so that cleanup() removes it.
       this.creating = request.then(
         (created) => this.adopt(created.path, created.stat),
         () => undefined,
       );
       try {
-        const created = await raced(request, this.signal);
+        // Not raced against the wait's end: a create in flight settles by itself (a reply, a lost connection, an
+        // expiry, a close), and cleanup() waits for it whenever the wait ends; the next step sees the end.
+        const created = await request;
         this.adopt(created.path, created.stat);
-        return;
+        return { listing };
       } catch (err) {
-        if (this.signal.aborted) throw err;
+        if (this.over) throw err;
         if (err instanceof ConnectionLossError || err instanceof OperationTimeoutError) {
           // Applied or not? Look for the prefix once reconnected (ZOOKEEPER-1262), on whatever session that is.
-          if ((await this.findByPrefix(prefix)) !== null) return;
+          if ((await this.findByPrefix(prefix)) !== null) return { listing: null };
           continue;
         }
         // The session ended (its node with it), or the container parent was reaped between its creation and ours.
@@ -249,57 +353,136 @@ class Attempt {
   }
 
   /** Lists the contenders and decides; 'gone' when our node is not among them, or not this session's. */
-  private async check(): Promise<Waiting | { held: true; own: Own } | 'gone'> {
-    const { parent, markers } = this.spec;
+  private async check(): Promise<Checked> {
     let children: string[];
     try {
-      children = await raced(retried(this.zk.getChildren(parent)), this.signal);
+      children = await raced(retried(this.zk.getChildren(this.spec.parent)), this.signal);
     } catch (err) {
       if (err instanceof NoNodeError) return 'gone';
       throw err;
     }
+    return this.decideOn(children);
+  }
+
+  /** Decides on a list read after our node was made; 'gone' when our node is not in it, or not this session's. */
+  private decideOn(children: string[]): Checked {
     const own = this.own;
     const name = own === null ? '' : basename(own.path);
-    this.decidedOn = children;
-    const contenders = sortBySequence(children, markers);
+    const contenders = sortBySequence(children, this.spec.markers);
     const index = contenders.findIndex((c) => c.name === name);
     // A node from an earlier session (CURATOR-604) is never ours, even under our name.
     if (index < 0 || own === null || own.stat.ephemeralOwner !== this.zk.session?.id) return 'gone';
+    this.decidedOn = children;
+    this.view = { contenders, index };
     const decision = this.spec.decide(contenders, index);
     return decision.held ? { held: true, own } : decision;
   }
 
-  /** Waits for the sibling to go (or the list to change); returns at once when it is already gone. */
-  private async waitFor(decision: Waiting): Promise<void> {
-    const { parent } = this.spec;
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    // Any event wakes it: the sibling's deletion or change, or the session's expiry (the watch is gone then).
-    const watch = () => wake();
+  /**
+   * Waits until the decision may have changed. For a sibling, it waits for it to go, then decides again without
+   * it (see {@link contend}); held so, its own node is read once more. For the list, it waits for a change.
+   */
+  private async waitFor(decision: Waiting): Promise<Woken> {
+    if (!('waitFor' in decision)) return this.waitForChildren();
+    for (;;) {
+      const went = await this.waitForSibling(decision.waitFor);
+      if (went === 'changed') continue; // its data changed: still there, watch it again
+      if (went === 'check') return 'check';
+      const next = this.decideWithout(decision.waitFor);
+      // Held without it: proven by a read of our own node. Still waiting: for a sibling the list named then, which may
+      // have gone long since (a queue of waiters each listed the others when it joined): chasing them one round
+      // trip each would make the n-th hand-off cost n; one list tells at once.
+      return next !== null && next.held ? this.proveOwn() : 'check';
+    }
+  }
+
+  /** A getData watch on the sibling: 'went' once it is gone (now or later), 'check' when something else happened. */
+  private async waitForSibling(name: string): Promise<'went' | 'changed' | 'check'> {
+    let wake!: (event: WatchedEvent) => void;
+    const woken = new Promise<WatchedEvent>((resolve) => (wake = resolve));
     try {
-      if ('waitFor' in decision) await raced(retried(this.zk.get(joinPath(parent, decision.waitFor), { watch })), this.signal);
-      else {
-        const watched = await raced(retried(this.zk.getChildren(parent, { watch })), this.signal);
-        // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
-        if (!sameNames(watched, this.decidedOn)) return;
-      }
+      await raced(retried(this.zk.get(joinPath(this.spec.parent, name), { watch: (event) => wake(event) })), this.signal);
     } catch (err) {
-      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
+      // Gone already: a sequential name is never made again, so it is gone for good.
+      if (err instanceof NoNodeError) return 'went';
+      if (err instanceof SessionExpiredError) return 'check';
       throw err;
     }
     // The watch went out on a newer session than our node's (the session expired between the decision and the
     // watch, and the request waited for the new one): our node is gone with the old session and no event of that
     // session will come. Decide again, which finds our node gone and makes a new one.
-    if (this.own === null || this.zk.session?.id !== this.own.stat.ephemeralOwner) return;
-    await raced(woken, this.signal);
+    if (!this.onOwnSession()) return 'check';
+    this.endOnClose();
+    const event = await raced(woken, this.signal);
+    // Any other event (the session's expiry: the watch is gone then) means a look at the list.
+    return event.type === 'NodeDeleted' ? 'went' : event.type === 'NodeDataChanged' ? 'changed' : 'check';
   }
 
-  private hold(own: Own): HeldNode {
+  /** A child watch on the parent (a semaphore counting leases): returns at any change, and when the list already changed. */
+  private async waitForChildren(): Promise<'check'> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    try {
+      const watched = await raced(retried(this.zk.getChildren(this.spec.parent, { watch: () => wake() })), this.signal);
+      // The list changed between the decision and the watch (a lease released meanwhile): its event is gone, decide again.
+      if (!sameNames(watched, this.decidedOn)) return 'check';
+    } catch (err) {
+      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return 'check';
+      throw err;
+    }
+    if (!this.onOwnSession()) return 'check';
+    this.endOnClose();
+    await raced(woken, this.signal);
+    return 'check';
+  }
+
+  /** Whether the session now is the one our node belongs to. */
+  private onOwnSession(): boolean {
+    return this.own !== null && this.zk.session?.id === this.own.stat.ephemeralOwner;
+  }
+
+  /** The decision on the last list less `name` (a sibling that went); null without a list. */
+  private decideWithout(name: string): Decision | null {
+    const view = this.view;
+    if (view === null) return null;
+    const ownName = view.contenders[view.index].name;
+    const contenders = view.contenders.filter((c) => c.name !== name);
+    const index = contenders.findIndex((c) => c.name === ownName);
+    if (index < 0) return null;
+    this.view = { contenders, index };
+    return this.spec.decide(contenders, index);
+  }
+
+  /**
+   * Held by deciding again without a sibling that went: the list was not read, so our own node is — with a getData
+   * watch, the one the Holding keeps on it (no watch is left when it is gone). 'gone' when it is not there or not
+   * this very node of this session (someone deleted it while we waited; the session expired).
+   */
+  private async proveOwn(): Promise<Woken> {
+    const own = this.own;
+    if (own === null) return 'check';
+    const watched = new WatchRelay();
+    let stat: Stat;
+    try {
+      // Awaited as it is (one request on the hand-off's path, no operator chain), and not raced: it is answered
+      // within a round trip while connected, and a holding made after the wait's end is released (within's `late`).
+      ({ stat } = await sentNow(this.zk.get(own.path, { watch: watched.watch })));
+    } catch (err) {
+      if (err instanceof NoNodeError) return 'gone';
+      // What a retry mends: the loop's transient path looks again once connected (our node may be gone by then).
+      throw err;
+    }
+    const mine = stat.ephemeralOwner === own.stat.ephemeralOwner && stat.czxid === own.stat.czxid && this.onOwnSession();
+    return mine ? { own, watched } : 'gone';
+  }
+
+  private hold(own: Own, watched?: WatchRelay): HeldNode {
     const { path, stat } = own;
     this.holding = new HeldNode(
       this.zk,
       { node: path, czxid: stat.czxid, sessionId: stat.ephemeralOwner, sessionTimeout: this.zk.session?.timeout ?? 0 },
       'by-path',
+      watched,
     );
     return this.holding;
   }
@@ -329,6 +512,14 @@ class Attempt {
     // Whichever session made it (a create sent before an expiry lands on the old one): the prefix is ours.
     for (const name of children) if (name.startsWith(prefix)) await removeNode(this.zk, joinPath(parent, name));
   }
+}
+
+/**
+ * An operation sent now, in this call (awaiting it sends it only a microtask later, after whatever is sent
+ * meanwhile): the order of the pipelined requests is the order of the calls. Its reply as a Promise.
+ */
+function sentNow<T>(operation: PromiseLike<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => void operation.then(resolve, reject));
 }
 
 /** Whether two child lists name the same nodes (the server gives them in no set order). */

@@ -15,6 +15,7 @@ import type { Holding, HoldingState } from '../holding';
 import { SessionTrail, isLostReply, readOnSameSession } from './proof';
 import { retried, untilConnected } from './retry';
 import { silentFor, untilSilentFor } from './silence';
+import type { WatchRelay } from './watch-relay';
 import { removeNode } from './znodes';
 
 /** The node a holding holds: its path, its czxid (the fencing token), and the session that made it. */
@@ -82,7 +83,10 @@ export class HeldNode implements Holding {
   readonly node: string;
   readonly fencingToken: bigint;
   private readonly states = new BehaviorSubject<HoldingState>('HELD');
-  private readonly controller = new AbortController();
+  /** Made when `signal` is first read (most holdings never read it): aborted at the end. */
+  private controller: AbortController | null = null;
+  /** The LockLostError of a loss, once LOST. */
+  private lostError: LockLostError | null = null;
   private readonly watchers: Subscription[] = [];
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
   /** The removal under way (release(), or removeWith()): the node going meanwhile is ours going, not a loss. */
@@ -90,19 +94,49 @@ export class HeldNode implements Holding {
   private checking: Subscription | null = null;
   /** Whether a one-shot watch on the node is set on the server (its exists answered); `by-path` only. */
   private nodeWatched = false;
+  /** `by-path`: the watch to be set once the caller's turn of the event loop is over (see the constructor). */
+  private watchSoon: ReturnType<typeof setImmediate> | undefined;
   /** `proven-owner`: LOST by the silence while the session may live on; its node is deleted if that session comes back. */
   private orphaned = false;
   private orphanWatch: Subscription | null = null;
+  /** Told once the holding ends (see {@link whenEnded}). */
+  private endListeners: ((state: 'LOST' | 'RELEASED', cause: LockLostError | null) => void)[] | null = null;
 
+  /**
+   * @param watched `by-path`: a one-shot watch on the node already set by the read that proved it this session's
+   *   (the contender's last look before holding): the holding takes it over instead of setting its own.
+   */
   constructor(
     private readonly zk: ZooKeeperClient,
     private readonly held: HeldNodeSpec,
     private readonly removal: Removal,
+    watched?: WatchRelay,
   ) {
     this.node = held.node;
     this.fencingToken = held.czxid;
     this.keep(zk.state$.subscribe((state) => this.onConnectionState(state)));
-    if (removal === 'by-path') this.watchNode();
+    if (removal !== 'by-path') return;
+    // After the caller's turn of the event loop: a holding released within it (no I/O in between, so no event could
+    // have told anything) never sends its watch — the delete says all: a cycle of 3 requests and 2 writes, not 4 and 3.
+    // Held across any I/O, the watch is set; a node already gone then is LOST at its answer, as it would be now.
+    if (watched === undefined) this.watchSoon = setImmediate(() => this.watchIfHeld());
+    else {
+      this.nodeWatched = true;
+      watched.connect((event) => this.onNodeEvent(event));
+    }
+  }
+
+  /**
+   * Calls `listener` once the holding ends, with its terminal state (and the LockLostError of a loss): at once if it
+   * has ended. Costs no subscription (a recipe reporting its hold time on every cycle).
+   */
+  whenEnded(listener: (state: 'LOST' | 'RELEASED', cause: LockLostError | null) => void): void {
+    const state = this.states.value;
+    if (isTerminal(state)) {
+      listener(state as 'LOST' | 'RELEASED', this.lostError);
+      return;
+    }
+    (this.endListeners ??= []).push(listener);
   }
 
   /** Replays the current state, terminal ones included. */
@@ -118,6 +152,10 @@ export class HeldNode implements Holding {
 
   get signal(): AbortSignal {
     this.checkSilence();
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.ended) this.controller.abort(this.endReason());
+    }
     return this.controller.signal;
   }
 
@@ -128,6 +166,7 @@ export class HeldNode implements Holding {
   release(): Promise<void> {
     if (this.removing !== null) return this.removing;
     if (this.ended) return Promise.resolve();
+    this.stopWatchSoon();
     this.removing =
       this.removal === 'by-path'
         ? removeNode(this.zk, this.node).then(() => this.end('RELEASED'))
@@ -162,6 +201,11 @@ export class HeldNode implements Holding {
     return this.isMine(await retried(this.zk.exists(this.node)));
   }
 
+  /** The signal's reason once ended: the LockLostError of a loss, or that it was released. */
+  private endReason(): Error {
+    return this.lostError ?? new Error(`${this.node} was released`);
+  }
+
   private get ended(): boolean {
     return isTerminal(this.states.value);
   }
@@ -172,10 +216,17 @@ export class HeldNode implements Holding {
     else this.watchers.push(subscription);
   }
 
+  /** The watch put off by the constructor, once the caller's turn is over: set while HELD and not being released. */
+  private watchIfHeld(): void {
+    this.watchSoon = undefined;
+    // SUSPENDED: confirm() sets it once the same session is back; released or releasing: the delete is under way.
+    if (this.states.value === 'HELD' && this.removing === null) this.watchNode();
+  }
+
   /**
    * `by-path`: a one-shot exists watch on the node, so a deletion by someone else ends the holding (LOST). One-shot,
    * not a re-arming follower: our own release() consumes it on the server (NodeDeleted), so a lock cycle costs no
-   * re-arm and no removeWatches (4 requests, as kazoo's). The client restores it across reconnects (setWatches).
+   * re-arm and no removeWatches (4 requests at most, as kazoo's). The client restores it across reconnects (setWatches).
    */
   private watchNode(): void {
     if (this.ended) return;
@@ -233,7 +284,10 @@ export class HeldNode implements Holding {
         else {
           clearTimeout(this.lostTimer);
           this.states.next('HELD');
-          if (this.removal === 'by-path' && !this.nodeWatched) this.watchNode();
+          if (this.removal === 'by-path' && !this.nodeWatched) {
+            this.stopWatchSoon();
+            this.watchNode();
+          }
         }
       },
       // Dropped again meanwhile: the next SUSPENDED/CONNECTED decides.
@@ -262,14 +316,26 @@ export class HeldNode implements Holding {
     else if (this.orphaned) this.removeOrphanOnReturn();
   }
 
+  private stopWatchSoon(): void {
+    if (this.watchSoon === undefined) return;
+    clearImmediate(this.watchSoon);
+    this.watchSoon = undefined;
+  }
+
   private end(state: 'LOST' | 'RELEASED'): void {
     if (this.ended) return;
     clearTimeout(this.lostTimer);
+    this.stopWatchSoon();
     this.checking?.unsubscribe();
     for (const w of this.watchers.splice(0)) w.unsubscribe();
+    const cause = state === 'LOST' ? new LockLostError(this) : null;
+    this.lostError = cause;
     this.states.next(state);
     this.states.complete();
-    this.controller.abort(state === 'LOST' ? new LockLostError(this) : new Error(`${this.node} was released`));
+    this.controller?.abort(this.endReason());
+    const listeners = this.endListeners;
+    this.endListeners = null;
+    if (listeners !== null) for (const listener of listeners) listener(state, cause);
   }
 
   /** The node as `stat` shows it is this holding's: this session's, the very node (its czxid). */

@@ -45,11 +45,19 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 export interface Bounds {
   /**
    * Aborted once the wait is over: at its timeout (the reason: LockTimeoutError), by the caller's signal (its
-   * reason), or when the body has settled. Every step of the body that may wait races it ({@link raced}).
+   * reason), or when the body has settled. Every step of the body that may wait races it ({@link raced}). Made when
+   * first read: a body that settles without waiting (an uncontended lock) costs no AbortController.
    */
   readonly signal: AbortSignal;
   /** `timeout: 0`: the body decides on its first look and never waits (a timer of 0 ms would cut the first look short). */
   readonly once: boolean;
+  /** Whether the wait is over already (as `signal.aborted`, without making the signal). */
+  readonly over: boolean;
+  /**
+   * The recipe's own end of the wait (the subscriber left, the client closed): it rejects with `reason` now, as
+   * `opts.stop` would, without an AbortSignal of the recipe's own.
+   */
+  end(reason: unknown): void;
 }
 
 /** How {@link within} ends a wait besides its body. */
@@ -67,7 +75,7 @@ export interface WithinOptions<T> {
  * - `signal` already aborted: rejects with its reason before the body runs (nothing is sent);
  * - `timeout` > 0: at that many ms the wait is over and rejects with `timedOut(timeout)` (a LockTimeoutError);
  * - `timeout: 0`: one try — no timer; the body sees `once` and decides on its first look;
- * - `signal` (or the recipe's own `opts.stop`) aborted meanwhile: rejects with its reason.
+ * - `signal` (or the recipe's own `opts.stop`, or `bounds.end()`) aborted meanwhile: rejects with its reason.
  * It rejects at its bound whatever the body is doing then (issue 17: a take waited 7–56 s past its timeout for the
  * step it had in flight): the body's steps race `bounds.signal` and stop, and what the body still produces after the
  * end goes to `late`. A clean-up the caller owes before reporting is {@link boundedCleanup}'s, itself bounded.
@@ -78,33 +86,55 @@ export function within<T>(wait: WaitOptions, body: (bounds: Bounds) => Promise<T
   const { stop } = opts;
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (stop?.aborted) return Promise.reject(stop.reason);
-  const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
     let over = false;
-    const onAbort = (): void => controller.abort(signal?.reason);
-    const onStop = (): void => controller.abort(stop?.reason);
-    const timer =
-      timeout !== undefined && timeout > 0
-        ? setTimeout(() => controller.abort(opts.timedOut !== undefined ? opts.timedOut(timeout) : new LockTimeoutError(timeout)), timeout)
-        : undefined;
+    /** Made when the body first reads `bounds.signal`. */
+    let controller: AbortController | null = null;
+    /** Why the wait's steps must stop, once they must. */
+    let stopped: { reason: unknown } | null = null;
+    const stopSteps = (reason: unknown): void => {
+      stopped = { reason };
+      controller?.abort(reason);
+    };
     const end = (): boolean => {
       if (over) return false;
       over = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       stop?.removeEventListener('abort', onStop);
-      controller.signal.removeEventListener('abort', onEnd);
       return true;
     };
-    const onEnd = (): void => {
-      if (end()) reject(controller.signal.reason);
+    /** Ends the wait early: rejects with `reason`, then stops what still races the signal. */
+    const cut = (reason: unknown): void => {
+      if (!end()) return;
+      reject(reason);
+      stopSteps(reason);
     };
-    controller.signal.addEventListener('abort', onEnd, { once: true });
+    const onAbort = (): void => cut(signal?.reason);
+    const onStop = (): void => cut(stop?.reason);
+    const timer =
+      timeout !== undefined && timeout > 0
+        ? setTimeout(() => cut(opts.timedOut !== undefined ? opts.timedOut(timeout) : new LockTimeoutError(timeout)), timeout)
+        : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
     stop?.addEventListener('abort', onStop, { once: true });
+    const bounds: Bounds = {
+      get signal(): AbortSignal {
+        if (controller === null) {
+          controller = new AbortController();
+          if (stopped !== null) controller.abort(stopped.reason);
+        }
+        return controller.signal;
+      },
+      once: timeout === 0,
+      get over(): boolean {
+        return over;
+      },
+      end: cut,
+    };
     let result: Promise<T>;
     try {
-      result = body({ signal: controller.signal, once: timeout === 0 });
+      result = body(bounds);
     } catch (err) {
       result = Promise.reject(err);
     }
@@ -115,12 +145,12 @@ export function within<T>(wait: WaitOptions, body: (bounds: Bounds) => Promise<T
           return;
         }
         resolve(value);
-        controller.abort(new WaitOverError());
+        stopSteps(WAIT_OVER);
       },
       (err: unknown) => {
         if (!end()) return;
         reject(err);
-        controller.abort(new WaitOverError());
+        stopSteps(WAIT_OVER);
       },
     );
   });
@@ -132,6 +162,9 @@ class WaitOverError extends Error {
     super('the wait is over');
   }
 }
+
+/** One for all: it is never thrown at anyone (what still races the signal then is unseen), so no stack of its own is needed. */
+const WAIT_OVER = new WaitOverError();
 
 /**
  * `promise`, or a rejection with `signal.reason` once it aborts, whichever comes first: a step of a bounded wait.

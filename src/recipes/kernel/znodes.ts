@@ -1,5 +1,16 @@
 import { catchError, firstValueFrom, lastValueFrom, of, throwError, type Observable } from 'rxjs';
-import { ClientClosedError, NoNodeError, NodeExistsError, withRetry, type RetryPolicy, type Stat, type ZooKeeperClient } from '../../index';
+import {
+  ClientClosedError,
+  ConnectionLossError,
+  NoNodeError,
+  NodeExistsError,
+  OperationTimeoutError,
+  SessionExpiredError,
+  withRetry,
+  type RetryPolicy,
+  type Stat,
+  type ZooKeeperClient,
+} from '../../index';
 import { UNTIL_DONE, retried } from './retry';
 import { abortable } from './wait';
 
@@ -58,6 +69,16 @@ export async function createPersistent(zk: ZooKeeperClient, path: string, data: 
  */
 export async function removeNode(zk: ZooKeeperClient, path: string, opts: { version?: number; persistent?: boolean } = {}): Promise<void> {
   const done = (err: unknown): boolean => err instanceof NoNodeError || (err instanceof ClientClosedError && opts.persistent !== true);
+  // The common case first, the request awaited as it is (no operator chain: a lock's release is on every cycle's
+  // path); only an error a retry mends goes on to the retried form below, which sends it again at once.
+  try {
+    await zk.delete(path, { version: opts.version ?? -1 });
+    return;
+  } catch (err) {
+    if (done(err)) return;
+    // What UNTIL_DONE retries (withRetry's retryable errors, expiries included); anything else is the caller's.
+    if (!(err instanceof ConnectionLossError || err instanceof OperationTimeoutError || err instanceof SessionExpiredError)) throw err;
+  }
   await lastValueFrom(
     zk.delete(path, { version: opts.version ?? -1 }).pipe(
       withRetry(UNTIL_DONE),

@@ -1,7 +1,8 @@
 import { Observable, from, type ObservableInput, type Subscriber, type Subscription } from 'rxjs';
-import { ClientClosedError, type ZooKeeperClient } from '../../index';
+import { ClientClosedError, type RecipeActivity, type ZooKeeperClient } from '../../index';
 import { LockLostError } from '../errors';
 import type { Holding } from '../holding';
+import { endWithHolding, outcomeOf, startActivity, type ReportedAs } from '../kernel/activity';
 
 /** What a run needs of its election: a way to be elected (a Lock's hold$: it errors with LockLostError when LOST). */
 export interface Electable {
@@ -30,6 +31,9 @@ export interface Electable {
  * - the client closes while waiting: the run errors with ClientClosedError
  *   (closing drops every watch unheard: the wait would never end).
  * Unsubscribing ends the term where it is (work unsubscribed, node removed).
+ *
+ * It reports on `zk.recipeEvents$` each wait to be elected (`leader-wait`: `ok` once elected, `aborted` when left or
+ * the client closed, `error`) and each term (`leadership`: `released` when given up or left, `lost` when LOST).
  */
 export class ElectionRun<T> {
   private hold: Subscription | null = null;
@@ -38,13 +42,17 @@ export class ElectionRun<T> {
   /** Leadership is being given up: the holding's end is ours, not a loss. */
   private givingUp = false;
   private readonly closing: Subscription;
+  /** The wait to be elected, or the term, being reported now. */
+  private waiting: RecipeActivity | null = null;
+  private term: RecipeActivity | null = null;
 
   constructor(
-    zk: ZooKeeperClient,
+    private readonly zk: ZooKeeperClient,
     private readonly election: Electable,
     private readonly workFn: (holding: Holding) => ObservableInput<T>,
     private readonly requeue: boolean,
     private readonly subscriber: Subscriber<T>,
+    private readonly as: ReportedAs,
   ) {
     this.closing = zk.state$.subscribe((state) => {
       // While leading, the holding turns LOST at CLOSED and hold$ errors with LockLostError.
@@ -56,9 +64,16 @@ export class ElectionRun<T> {
     if (this.subscriber.closed) return;
     this.givingUp = false;
     this.holding = null;
+    const waiting = (this.waiting = startActivity(this.zk, 'leader-wait', this.as));
     this.hold = this.election.hold$().subscribe({
-      next: (holding) => this.elected(holding),
+      next: (holding) => {
+        waiting.end('ok');
+        this.term = startActivity(this.zk, 'leadership', this.as);
+        endWithHolding(this.term, holding);
+        this.elected(holding);
+      },
       error: (err: unknown) => {
+        waiting.end(outcomeOf(err), err);
         if (this.givingUp) return;
         this.stopWork();
         if (this.requeue && err instanceof LockLostError && !this.subscriber.closed) {
@@ -72,6 +87,8 @@ export class ElectionRun<T> {
   }
 
   teardown(): void {
+    this.waiting?.end('aborted');
+    this.term?.end('released');
     this.closing.unsubscribe();
     this.stopWork();
     this.hold?.unsubscribe();

@@ -3,6 +3,7 @@ import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
 import { layoutOption } from '../contender/node-naming';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import type { Holding } from '../holding';
+import type { ReportedAs } from '../kernel/activity';
 import { LOCK_MARKERS, Lock } from '../locks/lock';
 import { ElectionRun } from './election-run';
 import { leaderIdentifier$ } from './leader-reader';
@@ -53,7 +54,7 @@ export class LeaderElection {
     checkClient(zk, 'LeaderElection');
     this.path = recipePath(path);
     const options = optionsObject(opts, 'LeaderElection', LEADER_ELECTION_OPTIONS);
-    this.lock = new Lock(zk, this.path, {
+    this.lock = new ElectionLock(zk, this.path, {
       identifier: identifierOption(options.identifier, 'LeaderElection'),
       layout: layoutOption(options.layout, 'LeaderElection'),
     });
@@ -88,7 +89,7 @@ export class LeaderElection {
       return throwError(() => err);
     }
     return new Observable<T>((subscriber) => {
-      const run = new ElectionRun<T>(this.zk, this.lock, work, requeue, subscriber);
+      const run = new ElectionRun<T>(this.zk, this.lock, work, requeue, subscriber, { recipe: 'LeaderElection', path: this.path });
       run.start();
       return () => run.teardown();
     });
@@ -113,6 +114,14 @@ export class LeaderElection {
    */
   contenders(): Promise<string[]> {
     return this.lock.contenders();
+  }
+}
+
+/** The election's contender lock: its waits and holds (`lock-wait`, `lock-hold`) are reported as the election's. */
+class ElectionLock extends Lock {
+  /** @internal */
+  protected override reportedAs(): ReportedAs {
+    return { recipe: 'LeaderElection', path: this.contendersParent };
   }
 }
 

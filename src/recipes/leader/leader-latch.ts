@@ -77,7 +77,7 @@ export class LeaderLatch {
     checkClient(zk, 'LeaderLatch');
     this.path = recipePath(path);
     this.identifier = identifierOption(optionsObject(opts, 'LeaderLatch', LEADER_LATCH_OPTIONS).identifier, 'LeaderLatch');
-    this.participation$ = participate(zk, () => this.spec()).pipe(
+    this.participation$ = participate(zk, () => this.spec(), { recipe: 'LeaderLatch', path: this.path }).pipe(
       // One participation for all subscribers; a late one is told the current state. Left on the last unsubscribe.
       share({ connector: () => new ReplaySubject<Holding | null>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
     );

@@ -1,7 +1,9 @@
 import { Observable, type Subscription } from 'rxjs';
-import { ClientClosedError, isConnected, type ZooKeeperClient } from '../../index';
+import { ClientClosedError, isConnected, type RecipeActivity, type ZooKeeperClient } from '../../index';
+import { LockLostError } from '../errors';
 import { contend, type ContenderSpec } from '../contender/contender';
 import type { Holding } from '../holding';
+import { outcomeOf, startActivity, type ReportedAs } from '../kernel/activity';
 
 /**
  * One participant's life in an election that it never leaves by itself
@@ -25,14 +27,28 @@ import type { Holding } from '../holding';
  *
  * Cold: each subscription is one participation; unsubscribing leaves (the
  * node is removed, retried across reconnects until it is gone).
+ *
+ * It reports on `zk.recipeEvents$`, as `as`: each wait to lead (`leader-wait`, from joining until it first leads:
+ * `ok`; `aborted` when it leaves or the client closes first; `error`) and each term (`leadership`, from leading until
+ * it stops: `lost` at SUSPENDED and LOST, `released` when it leaves). A Holding that is HELD again after SUSPENDED
+ * starts a new term (leadership$ was `false` meanwhile).
  */
-export function participate(zk: ZooKeeperClient, spec: () => ContenderSpec): Observable<Holding | null> {
+export function participate(zk: ZooKeeperClient, spec: () => ContenderSpec, as: ReportedAs): Observable<Holding | null> {
   return new Observable<Holding | null>((subscriber) => {
     let attempt: Subscription | null = null;
     let holdingStates: Subscription | null = null;
     let joined = false;
+    let waiting: RecipeActivity | null = null;
+    let term: RecipeActivity | null = null;
+
+    const endTerm = (outcome: 'lost' | 'released', cause?: unknown): void => {
+      term?.end(outcome, cause);
+      term = null;
+    };
 
     const leave = (): void => {
+      waiting?.end('aborted');
+      endTerm('released');
       holdingStates?.unsubscribe();
       holdingStates = null;
       // Releases a holding (idempotent, nothing to delete after LOST) or removes a follower's node.
@@ -42,16 +58,24 @@ export function participate(zk: ZooKeeperClient, spec: () => ContenderSpec): Obs
 
     const join = (): void => {
       joined = true;
+      const wait = (waiting = startActivity(zk, 'leader-wait', as));
       attempt = contend(zk, spec()).subscribe({
         next: (holding) => {
+          wait.end('ok');
           holdingStates = holding.state$.subscribe((state) => {
+            if (state === 'HELD') term ??= startActivity(zk, 'leadership', as);
+            else endTerm(state === 'RELEASED' ? 'released' : 'lost', state === 'LOST' ? lostCause(holding) : undefined);
             subscriber.next(state === 'HELD' ? holding : null);
             // A new node for a new term; later than this callback, which the Holding is still running.
             if (state === 'LOST') queueMicrotask(rejoin);
           });
         },
         // Closing fails what is in flight before the state says CLOSED: the end of the participation, not a failure.
-        error: (err: unknown) => (err instanceof ClientClosedError ? closed() : subscriber.error(err)),
+        error: (err: unknown) => {
+          wait.end(outcomeOf(err), err);
+          if (err instanceof ClientClosedError) closed();
+          else subscriber.error(err);
+        },
       });
     };
 
@@ -77,4 +101,10 @@ export function participate(zk: ZooKeeperClient, spec: () => ContenderSpec): Obs
       leave();
     };
   });
+}
+
+/** Why a LOST holding was lost, as its signal says (a LockLostError). */
+function lostCause(holding: Holding): unknown {
+  const reason: unknown = holding.signal.reason;
+  return reason instanceof LockLostError ? reason : undefined;
 }

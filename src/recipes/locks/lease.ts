@@ -1,6 +1,7 @@
 import { InvalidArgumentError, RolledBackError, SessionExpiredError, joinPath, type Stat, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError, type OutcomeUnknownError } from '../errors';
 import type { Holding } from '../holding';
+import type { ReportedAs } from '../kernel/activity';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { commitProven } from '../kernel/proof';
 import { SAME_SESSION, retriedDone } from '../kernel/retry';
@@ -99,7 +100,7 @@ export class NonBlockingLease {
 async function obtainOne(zk: ZooKeeperClient, path: string, durationMs: number, identifier: string, wait: WaitOptions): Promise<boolean> {
   // kazoo's ensure_path: persistent, so <path> stays when the lock node and the record come and go.
   await retriedDone(zk.ensurePath(path));
-  const lock = new Lock(zk, path, { identifier, layout: 'kazoo' });
+  const lock = new LeaseLock(zk, path, { identifier, layout: 'kazoo' });
   const deadline = deadlineOf(wait);
   for (;;) {
     // One bound for every try: a try that starts over after an expiry gets what is left of it (0: one more try).
@@ -114,6 +115,14 @@ async function obtainOne(zk: ZooKeeperClient, path: string, durationMs: number, 
       }
       throw err;
     }
+  }
+}
+
+/** The lock kazoo's NonBlockingLease takes around its read and write: its waits and holds are reported as the lease's. */
+class LeaseLock extends Lock {
+  /** @internal */
+  protected override reportedAs(): ReportedAs {
+    return { recipe: 'NonBlockingLease', path: this.contendersParent };
   }
 }
 

@@ -2,6 +2,7 @@ import type { ZooKeeperClient } from '../../index';
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import { ContenderLock } from '../contender/contender-lock';
 import { layoutOption, type NamingStyle } from '../contender/node-naming';
+import type { ReportedAs } from '../kernel/activity';
 import { checkClient, defaultIdentifier, optionsObject, recipePath, toBuffer } from '../kernel/arguments';
 
 /** Options of a Lock. */
@@ -49,6 +50,7 @@ export function firstHolds(contenders: readonly ContenderNode[], own: number): D
 export class Lock extends ContenderLock {
   private readonly identifier: Buffer;
   private readonly layout: NamingStyle;
+  private reported: ReportedAs | undefined;
 
   /**
    * Nothing is sent until a method is called; something that is not a client, a bad path or an unknown or bad
@@ -63,6 +65,11 @@ export class Lock extends ContenderLock {
     const options = optionsObject(opts, 'Lock', LOCK_OPTIONS);
     this.identifier = toBuffer(options.identifier ?? defaultIdentifier(), 'Lock identifier');
     this.layout = layoutOption(options.layout, 'Lock');
+  }
+
+  /** @internal */
+  protected reportedAs(): ReportedAs {
+    return (this.reported ??= { recipe: 'Lock', path: this.contendersParent });
   }
 
   /** @internal */

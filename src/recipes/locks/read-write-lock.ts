@@ -2,6 +2,7 @@ import type { ZooKeeperClient } from '../../index';
 import type { ContenderSpec } from '../contender/contender';
 import { ContenderLock } from '../contender/contender-lock';
 import { layoutOption, type NamingStyle } from '../contender/node-naming';
+import type { ReportedAs } from '../kernel/activity';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { READ_WRITE_MARKERS, readerDecides, writerDecides } from './read-write-rules';
 
@@ -35,6 +36,8 @@ const READ_WRITE_LOCK_OPTIONS: Record<keyof ReadWriteLockOptions, true> = { iden
  * const prices = await rw.readLock.withLock(() => readPrices());
  */
 export class ReadWriteLockHalf extends ContenderLock {
+  private reported: ReportedAs | undefined;
+
   /** @internal */
   constructor(
     zk: ZooKeeperClient,
@@ -44,6 +47,12 @@ export class ReadWriteLockHalf extends ContenderLock {
     private readonly layout: NamingStyle,
   ) {
     super(zk, path);
+  }
+
+  /** @internal */
+  protected reportedAs(): ReportedAs {
+    // recipe-events.ts names them so: each half is a lock of its own kind.
+    return (this.reported ??= { recipe: this.kind === 'read' ? 'ReadLock' : 'WriteLock', path: this.contendersParent });
   }
 
   /** @internal */

@@ -3,6 +3,7 @@ import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../inde
 import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import { contend } from '../contender/contender';
 import { ContenderLock } from '../contender/contender-lock';
+import type { ReportedAs } from '../kernel/activity';
 import { checkClient, identifierOption, optionsObject, recipePath } from '../kernel/arguments';
 import { LockTimeoutError } from '../errors';
 import type { Holding } from '../holding';
@@ -51,6 +52,8 @@ export class Semaphore extends ContenderLock {
   private readonly maxLeases: number;
   private readonly identifier: Buffer;
   private readonly mutex: SemaphoreMutex;
+  /** Its leases are reported as the Semaphore's, at the path given (not the `leases` node under it). */
+  private readonly reported: ReportedAs;
 
   /**
    * Nothing is sent until a method is called; a bad path, or a maxLeases
@@ -72,6 +75,12 @@ export class Semaphore extends ContenderLock {
     const identifier = identifierOption(options.identifier, 'Semaphore');
     this.identifier = Buffer.from(identifier, 'utf8');
     this.mutex = new SemaphoreMutex(zk, joinPath(base, 'locks'), { identifier });
+    this.reported = { recipe: 'Semaphore', path: base };
+  }
+
+  /** @internal */
+  protected reportedAs(): ReportedAs {
+    return this.reported;
   }
 
   /** @internal */
