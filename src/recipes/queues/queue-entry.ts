@@ -199,10 +199,13 @@ export async function lockFirst(layout: LockingLayout, lists: LockingLists, cont
  * entry was gone (acked) by the time the lock was made (the lock is then removed).
  */
 async function lockAndRead(layout: LockingLayout, name: string): Promise<{ lock: HeldNode; data: Buffer | null } | null> {
-  const { zk, entries, taken, id, container } = layout;
+  const { zk, entries, taken, id } = layout;
   const node = joinPath(taken, name);
-  const creating = firstValueFrom(zk.createWithStat(node, id, { ephemeral: true, makePath: true, containerParents: container }));
-  // Behind the create on the session: read after the lock was made (when it was).
+  // One create request, no makePath: with makePath a missing `taken` (a container, reaped whenever empty) is made and
+  // the create sent AGAIN, after the read below — which then predates the lock, and may give an entry another
+  // consumer acked meanwhile (seen in the fault suite: an item acked twice). createLock makes the parent then.
+  const creating = firstValueFrom(zk.createWithStat(node, id, { ephemeral: true }));
+  // Behind the create on the session: read after the lock was made (when this one create made it).
   const reading = firstValueFrom(zk.get(joinPath(entries, name))).then(
     ({ data }) => data,
     (err: unknown) => (err instanceof NoNodeError ? ('gone' as const) : null),
@@ -228,6 +231,8 @@ async function createLock(layout: LockingLayout, node: string, firstCreate: Prom
       return { lock, first: attempt === 0 };
     } catch (err) {
       if (err instanceof NodeExistsError) return { lock: null, first: false };
+      // The first create's parent `taken` was missing: the next attempt makes it (makePath), and the entry is read after.
+      if (err instanceof NoNodeError && attempt === 0) continue;
       // Never applied (queued while the session ended, or refused as expired): make it on the new session.
       if (err instanceof SessionExpiredError) {
         await untilConnected(zk);
