@@ -255,13 +255,26 @@ export class HeldNode implements Holding {
     if (!this.ended && silentFor(this.zk, this.held.sessionTimeout)) this.loseToSilence();
   }
 
+  /**
+   * LOST when the silence reaches the session timeout. A timer may fire a fraction of a millisecond early by the
+   * monotonic clock `timeSinceLastReceived` reads (timers run on the event loop's whole-ms clock): then it waits the
+   * rest, so LOST never comes before the silence is a full session timeout (seen: 2,999.98 ms of 3,000).
+   */
+  private armLostTimer(): void {
+    this.lostTimer = setTimeout(() => {
+      if (this.ended) return;
+      if (silentFor(this.zk, this.held.sessionTimeout)) this.loseToSilence();
+      else this.armLostTimer();
+    }, Math.ceil(untilSilentFor(this.zk, this.held.sessionTimeout)));
+  }
+
   private onConnectionState(state: ConnectionState): void {
     if (this.ended) return;
     if (state === 'SUSPENDED') {
       if (this.states.value !== 'HELD') return;
       this.states.next('SUSPENDED');
       // The session timeout counts from the last bytes heard, not from the drop the client noticed later.
-      this.lostTimer = setTimeout(() => this.loseToSilence(), untilSilentFor(this.zk, this.held.sessionTimeout));
+      this.armLostTimer();
     } else if (isConnected(state)) {
       if (this.states.value === 'SUSPENDED') this.confirm();
     } else if (state === 'EXPIRED' || state === 'CLOSED' || state === 'AUTH_FAILED') {
