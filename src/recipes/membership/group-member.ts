@@ -3,7 +3,7 @@ import { Observable, distinctUntilChanged, map } from 'rxjs';
 import { InvalidArgumentError, joinPath, parentOf, type Data, type ZooKeeperClient } from '../../index';
 import { TreeCache } from '../cache/tree-cache';
 import { checkClient, recipePath, toBuffer } from '../kernel/arguments';
-import { NodeKeeper } from '../kernel/node-keeper';
+import { JoinedNode } from '../kernel/joined-node';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 
 /** The members of a group: each member's id and the data of its node. */
@@ -48,7 +48,7 @@ export class GroupMember {
   private readonly memberPath: string;
   private data: Buffer;
   /** The keeper of this member's node while joined. */
-  private member: NodeKeeper | null = null;
+  private readonly member: JoinedNode;
 
   /**
    * A member `id` of the group at `path`, its node holding `data` (default: this host's address, Curator's default
@@ -73,6 +73,8 @@ export class GroupMember {
     this.memberPath = recipePath(joinPath(this.path, id));
     if (parentOf(this.memberPath) !== this.path) throw new InvalidArgumentError(`a GroupMember id must be one node name, not ${JSON.stringify(id)}`);
     this.data = data === undefined ? localAddress() : Buffer.from(toBuffer(data, 'GroupMember data'));
+    // Curator's GroupMember adopts a node of its own id left by an earlier session; the data is read at each join.
+    this.member = new JoinedNode(zk, { path: this.memberPath, mode: 'EPHEMERAL', inTheWay: 'adopt', watch: true }, () => this.data);
   }
 
   /**
@@ -84,20 +86,9 @@ export class GroupMember {
    * await member.join();
    */
   join(): Promise<void> {
-    if (this.member === null) {
-      this.member = new NodeKeeper(this.zk, { path: this.memberPath, mode: 'EPHEMERAL', inTheWay: 'adopt', watch: true }, this.data);
-      this.member.start();
-    }
-    const member = this.member;
-    return member.placed.then(
-      () => undefined,
-      (err: unknown) => {
-        if (this.member === member) this.member = null;
-        void member.stop(false);
-        throw err;
-      },
-    );
+    return this.member.join();
   }
+
 
   /**
    * Leaves: stops keeping the node and deletes it (retried until gone). Idempotent.
@@ -106,10 +97,9 @@ export class GroupMember {
    * await member.leave();
    */
   leave(): Promise<void> {
-    const member = this.member;
-    this.member = null;
-    return member === null ? Promise.resolve() : member.stop(true);
+    return this.member.leave();
   }
+
 
   /**
    * Sets this member's data (Curator's `setThisData`): written now when joined, and kept for every later creation.
@@ -119,7 +109,7 @@ export class GroupMember {
    */
   async setData(data: Data): Promise<void> {
     this.data = Buffer.from(toBuffer(data, 'GroupMember data'));
-    await this.member?.setData(this.data);
+    await this.member.current?.setData(this.data);
   }
 
   /**
@@ -134,7 +124,7 @@ export class GroupMember {
     const nodes = await Promise.all(names.map(async (name) => [name, (await readOrNull(this.zk, joinPath(this.path, name)))?.data] as const));
     const members = new Map<string, Buffer>();
     for (const [name, data] of nodes) if (data !== undefined) members.set(name, data);
-    if (this.member !== null && !members.has(this.id)) members.set(this.id, this.data);
+    if (this.member.current !== null && !members.has(this.id)) members.set(this.id, this.data);
     return members;
   }
 

@@ -1,7 +1,7 @@
 import { distinctUntilChanged, switchMap, type Observable } from 'rxjs';
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import { checkClient, defaultIdentifier, optionsObject, recipePath } from '../kernel/arguments';
-import { NodeKeeper } from '../kernel/node-keeper';
+import { JoinedNode } from '../kernel/joined-node';
 import { checkShallowIdentifier, memberName } from './member-names';
 import { listMembers, readMembers } from './read-members';
 
@@ -48,7 +48,7 @@ export class Party {
   private readonly memberPath: string;
   private readonly data: Buffer;
   /** The keeper of this member's node while joined (re-made after an expiry or a deletion by someone else). */
-  private member: NodeKeeper | null = null;
+  private readonly member: JoinedNode;
   private readonly shallow: boolean;
   /** This member's identifier. */
   readonly identifier: string;
@@ -72,6 +72,8 @@ export class Party {
     this.shallow = shallow;
     this.memberPath = joinPath(this.path, memberName(shallow, identifier));
     this.data = Buffer.from(identifier, 'utf8');
+    // A member of an earlier session the server has not reaped yet is never taken as ours (CURATOR-604): replaced.
+    this.member = new JoinedNode(zk, { path: this.memberPath, mode: 'EPHEMERAL', inTheWay: 'replace', watch: true }, () => this.data);
   }
 
   /** This member's node path (the same across re-creations). */
@@ -87,22 +89,9 @@ export class Party {
    * await party.join();
    */
   join(): Promise<void> {
-    if (this.member === null) {
-      // A member of an earlier session the server has not reaped yet is never taken as ours (CURATOR-604): replaced.
-      this.member = new NodeKeeper(this.zk, { path: this.memberPath, mode: 'EPHEMERAL', inTheWay: 'replace', watch: true }, this.data);
-      this.member.start();
-    }
-    const member = this.member;
-    return member.placed.then(
-      () => undefined,
-      (err: unknown) => {
-        // Never made (the client closed, NoAuth, …): not joined.
-        if (this.member === member) this.member = null;
-        void member.stop(false);
-        throw err;
-      },
-    );
+    return this.member.join();
   }
+
 
   /**
    * Leaves: stops keeping the node and deletes it. Idempotent.
@@ -111,10 +100,9 @@ export class Party {
    * await party.leave();
    */
   leave(): Promise<void> {
-    const member = this.member;
-    this.member = null;
-    return member === null ? Promise.resolve() : member.stop(true);
+    return this.member.leave();
   }
+
 
   /**
    * The identifiers of the members now, sorted (anyone may ask; no need to join).
