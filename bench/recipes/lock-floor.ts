@@ -3,7 +3,7 @@
  * requests it is made of, sent the same way (create + list pipelined, then delete) with no recipe around them — the
  * floor the recipe's own cost stands on. Rounds interleaved; medians.
  *
- *   node --expose-gc --import tsx bench/recipes/lock-floor.ts [connectString] [--cycles N] [--rounds N] [--lock-only]
+ *   node --expose-gc --import tsx bench/recipes/lock-floor.ts [connectString] [--cycles N] [--rounds N] [--lock-only | --bare-only]
  *   node --cpu-prof --cpu-prof-dir=/tmp/p --import tsx bench/recipes/lock-floor.ts --lock-only   # where the recipe's CPU goes
  */
 import '../compile-hook';
@@ -62,18 +62,20 @@ async function main(): Promise<void> {
   const bare: Sample[] = [];
   await lockCycles(zk, path, cycles / 10);
   await bareCycles(zk, path, cycles / 10);
-  const only = args.includes('--lock-only'); // for a CPU profile of the recipe alone
+  // For a CPU profile of one alone: the recipe's, or the bare requests' (the two profiles' difference is the recipe's cost).
+  const lockOnly = args.includes('--lock-only');
+  const bareOnly = args.includes('--bare-only');
   for (let r = 0; r < rounds; r++) {
-    lock.push(await lockCycles(zk, path, cycles));
-    if (!only) bare.push(await bareCycles(zk, path, cycles));
+    if (!bareOnly) lock.push(await lockCycles(zk, path, cycles));
+    if (!lockOnly) bare.push(await bareCycles(zk, path, cycles));
   }
   const show = (what: string, xs: Sample[]) =>
     console.log(
       `${what}: ${Math.round(median(xs.map((x) => x.perSec)))}/s [${xs.map((x) => Math.round(x.perSec)).join(' ')}], ` +
         `client CPU ${Math.round(median(xs.map((x) => x.cpuUs)))} µs/cycle [${xs.map((x) => Math.round(x.cpuUs)).join(' ')}]`,
     );
-  show('Lock acquire+release', lock);
-  if (!only) show('bare create+list, delete', bare);
+  if (!bareOnly) show('Lock acquire+release', lock);
+  if (!lockOnly) show('bare create+list, delete', bare);
   await zk.delete(path, { recursive: true });
   await zk.close();
   await server?.stop();

@@ -357,8 +357,12 @@ export class NodeKeeper {
   /** Deletes the node if it is this keeper's, retried across reconnects; nothing when it is another's. */
   private async remove(): Promise<void> {
     // A create still in flight when the keeper stopped: what it made is this keeper's too.
+    // Also one whose reply the stop cut short after an earlier placement (the node was deleted and is being made
+    // again): the newer node is the one to remove — the higher czxid, as a node adopted after that create is newer still.
     const created = await this.creating;
-    if (created !== null && this.own === null) this.own = { path: created.path, czxid: created.stat.czxid };
+    if (created !== null && (this.own === null || created.stat.czxid > this.own.czxid)) {
+      this.own = { path: created.path, czxid: created.stat.czxid };
+    }
     const path = this.own?.path ?? (this.sequential ? null : this.kept.path);
     if (path === null) return;
     for (;;) {
