@@ -1,10 +1,11 @@
 // Pipelined contention (issue 20, item 1): an uncontended acquire is one round trip (the list goes out behind the
-// create, before its reply), a release one more (the delete); a waiter whose predecessor goes holds after ONE request
-// (the read of its own node, which sets the watch its Holding keeps), and a waiter never takes a decision made without
-// a list for granted when its own node went meanwhile.
+// create, before its reply), a release one more (the delete); a waiter whose predecessor goes holds with NO request
+// (the read of its own node that sets the watch its Holding keeps went out beside its watch on the predecessor, and a
+// session's events come in order), unless its connection dropped meanwhile (then it reads its node first), and a
+// waiter never takes a decision made without a list for granted when its own node went meanwhile.
 import type { OperationRecord, ZooKeeperClient } from '../../../src';
 import { Lock, ReadWriteLock, type Holding } from '../../../src/recipes';
-import { one } from '../../support/fixtures';
+import { one, until } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { waitForNodes } from '../leader/support';
 import { fencedUntil, sessionHex, settled, watchersByPath } from '../locks/support';
@@ -97,18 +98,21 @@ describe('pipelined contention', () => {
     await held.release();
   });
 
-  it("a waiter whose predecessor goes holds after one request, the read of its own node that sets its Holding's watch", async () => {
+  it("a waiter whose predecessor goes holds with no request: its own node's watch, its Holding's, was set while it waited", async () => {
     const path = await keptLockPath();
     const first = await new Lock(await connect(), path).acquire();
     const zk = await connect();
     const waiting = new Lock(zk, path).acquire();
     await waitForNodes(env.observer, path, 3);
     await watching(zk, first.node);
+    const [, own] = (await contendersOf(path)).map((n) => `${path}/${n}`);
+    await watching(zk, own);
     const handOff = record(zk);
     await first.release();
     const second = await waiting;
     handOff.stop();
-    expect(handOff.ops.map((o) => `${o.op} ${o.path ?? ''}`)).toEqual([`getData ${second.node}`]);
+    expect(second.node).toBe(own);
+    expect(handOff.ops).toEqual([]);
     // The read's watch is the Holding's: a deletion by someone else makes it LOST, with no request of its own.
     const after = record(zk);
     const states = new Recorder(second.state$);
@@ -165,7 +169,7 @@ describe('pipelined contention', () => {
     await (await second.promise).release();
   });
 
-  it('a writer behind two readers waits for the other once the nearest goes, and holds after one request once both went', async () => {
+  it('a writer behind two readers waits for the other once the nearest goes, and holds with no request once both went', async () => {
     const path = await keptLockPath();
     const r1 = await new ReadWriteLock(await connect(), path).readLock.acquire();
     const r2 = await new ReadWriteLock(await connect(), path).readLock.acquire();
@@ -181,7 +185,27 @@ describe('pipelined contention', () => {
     await r1.release();
     const w: Holding = await writing.promise;
     handOff.stop();
-    expect(handOff.ops.map((o) => o.op)).toEqual(['getData']);
+    expect(handOff.ops).toEqual([]);
     await w.release();
+  });
+
+  it('a waiter whose connection dropped while it waited reads its own node before it holds (the events restored on reconnect come in no order)', async () => {
+    const path = await keptLockPath();
+    const first = await new Lock(await connect(), path).acquire();
+    const { zk, proxy } = await env.proxied();
+    const waiting = new Lock(zk, path).acquire();
+    await waitForNodes(env.observer, path, 3);
+    await watching(zk, first.node);
+    proxy.refuse();
+    await until(zk, 'SUSPENDED');
+    proxy.accept();
+    await until(zk, 'CONNECTED');
+    await watching(zk, first.node);
+    const handOff = record(zk);
+    await first.release();
+    const second = await waiting;
+    handOff.stop();
+    expect(handOff.ops.map((o) => `${o.op} ${o.path ?? ''}`)).toEqual([`getData ${second.node}`]);
+    await second.release();
   });
 });

@@ -7,6 +7,7 @@ import {
   SessionExpiredError,
   SessionMovedError,
   basename,
+  isConnected,
   joinPath,
   sortBySequence,
   type CreateOptions,
@@ -93,10 +94,13 @@ function isTransient(err: unknown): boolean {
  *    waiter decides again on the list it has less that sibling: no sibling
  *    can join BEFORE it (the server numbers every later node after it), so
  *    that list lacks no one who could keep it waiting, and when it says
- *    "held" the waiter holds once a read of its own node (with the watch the
- *    Holding keeps on it) shows it still there and this session's — the one
- *    round trip Curator's and kazoo's getChildren takes, with one request
- *    fewer. When it says "wait" (it may name siblings gone since), the list
+ *    "held" the waiter holds at once: a read of its own node, sent beside its
+ *    first sibling watch, set the watch the Holding keeps on it, and a
+ *    session's events come in the order of the changes, so that watch still
+ *    silent proves the node there and ours — no round trip, where Curator's
+ *    and kazoo's Lock read the list again (after a dropped connection, or any
+ *    event of that watch, the node is read first). When it says "wait" (it
+ *    may name siblings gone since), the list
  *    is read again. A recipe that waits for the list to change (a semaphore)
  *    reads it again at each change;
  * 4. a create whose reply was lost is found again by its prefix; a node
@@ -144,6 +148,16 @@ type Checked = Waiting | { held: true; own: Own } | 'gone';
 /** What a wait ended with: held (our node proven ours, its watch set), look at the list again, or our node is gone. */
 type Woken = { own: Own; watched: WatchRelay } | 'check' | 'gone';
 
+/** A watch on our own node, set by a read (see Attempt's watchOwn): proof of the node while nothing has touched it. */
+interface OwnWatch {
+  readonly own: Own;
+  readonly relay: WatchRelay;
+  /** The read found our node, this session's. */
+  mine: boolean;
+  /** No drop of the connection since, and the read was answered. */
+  trusted: boolean;
+}
+
 /** The contenders as last decided on, in the server's order, and our place among them: what a waiter decides again on. */
 interface View {
   readonly contenders: readonly ContenderNode[];
@@ -165,6 +179,8 @@ class Attempt {
   /** The same, ordered, with our place: what a waiter decides again on when the sibling it watched goes. */
   private view: View | null = null;
   private closing: Subscription | undefined;
+  /** The watch on our own node set beside the first sibling watch (see {@link waitForSibling}), while it may prove the hand-off. */
+  private ownWatch: OwnWatch | null = null;
 
   constructor(
     private readonly zk: ZooKeeperClient,
@@ -220,6 +236,8 @@ class Attempt {
     if (this.closing !== undefined) return;
     const bounds = this.bounds as Bounds;
     this.closing = this.zk.state$.subscribe((state) => {
+      // Across a reconnect the events of the two watches are restored in no order of ours (setWatches): no proof then.
+      if (!isConnected(state) && this.ownWatch !== null) this.ownWatch.trusted = false;
       if (state === 'CLOSED') bounds.end(new ClientClosedError('the client closed while waiting'));
     });
   }
@@ -241,7 +259,7 @@ class Attempt {
           await this.abandon();
           continue;
         }
-        if (decision.held) return this.hold(decision.own);
+        if (decision.held) return this.hold(decision.own, this.takeOwnWatch());
         if (once) throw new LockTimeoutError(0, 'not free: tried once');
         const woken = await this.waitFor(decision);
         if (woken === 'gone') await this.abandon();
@@ -259,6 +277,7 @@ class Attempt {
     const own = this.own;
     this.own = null;
     this.view = null;
+    this.ownWatch = null;
     if (own !== null) await raced(removeNode(this.zk, own.path), this.signal);
   }
 
@@ -392,7 +411,9 @@ class Attempt {
       // Held without it: proven by a read of our own node. Still waiting: for a sibling the list named then, which may
       // have gone long since (a queue of waiters each listed the others when it joined): chasing them one round
       // trip each would make the n-th hand-off cost n; one list tells at once.
-      return next !== null && next.held ? this.proveOwn() : 'check';
+      if (next === null || !next.held) return 'check';
+      const watched = this.takeOwnWatch();
+      return watched !== undefined ? { own: this.own as Own, watched } : this.proveOwn();
     }
   }
 
@@ -400,6 +421,8 @@ class Attempt {
   private async waitForSibling(name: string): Promise<'went' | 'changed' | 'check'> {
     let wake!: (event: WatchedEvent) => void;
     const woken = new Promise<WatchedEvent>((resolve) => (wake = resolve));
+    // In the same write, ahead of the sibling's: answered first, so it has settled when the sibling's reply comes.
+    if (this.ownWatch === null) this.watchOwn();
     try {
       await raced(retried(this.zk.get(joinPath(this.spec.parent, name), { watch: (event) => wake(event) })), this.signal);
     } catch (err) {
@@ -451,6 +474,35 @@ class Attempt {
     if (index < 0) return null;
     this.view = { contenders, index };
     return this.spec.decide(contenders, index);
+  }
+
+  /**
+   * A getData watch on our own node, set once per node by a read sent right before the first sibling watch (no round
+   * trip of its own). It is what makes a hand-off cost no request (kazoo's and Curator's Lock read the list again):
+   * a session's watch events come in the order the server applied their changes, so when the sibling's NodeDeleted
+   * (or its NoNode reply) comes with this watch silent, our node was still there, ours, after that read — a node of a
+   * live session (the event came on it) is gone only if deleted, which this watch would have told first. Whatever
+   * the read found, and any event of this watch or drop of the connection, leaves the proof to {@link proveOwn}.
+   */
+  private watchOwn(): void {
+    const own = this.own;
+    if (own === null) return;
+    const watch: OwnWatch = { own, relay: new WatchRelay(), mine: false, trusted: true };
+    this.ownWatch = watch;
+    // From now on a drop of the connection is seen (it marks the watch untrusted), the one before the replies too.
+    this.endOnClose();
+    sentNow(this.zk.get(own.path, { watch: watch.relay.watch })).then(
+      ({ stat }) => (watch.mine = stat.ephemeralOwner === own.stat.ephemeralOwner && stat.czxid === own.stat.czxid),
+      () => (watch.trusted = false),
+    );
+  }
+
+  /** The watch on our own node, handed over to the holding when it still proves the node ours (see {@link watchOwn}); else undefined. */
+  private takeOwnWatch(): WatchRelay | undefined {
+    const watch = this.ownWatch;
+    this.ownWatch = null;
+    const proves = watch !== null && watch.own === this.own && watch.mine && watch.trusted && !watch.relay.fired && this.onOwnSession();
+    return proves ? watch.relay : undefined;
   }
 
   /**

@@ -16,6 +16,11 @@ export class WatchRelay {
     else (this.early ??= []).push(event);
   };
 
+  /** Whether an event came before anyone connected (a watch that has fired is no longer set on the server). */
+  get fired(): boolean {
+    return this.early !== null;
+  }
+
   /** From now on events go to `target`; those that came before go there at once. */
   connect(target: (event: WatchedEvent) => void): void {
     this.target = target;
