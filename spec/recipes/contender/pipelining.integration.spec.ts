@@ -122,6 +122,39 @@ describe('pipelined contention', () => {
     expect(after.ops.filter((o) => o.op === 'exists' || o.op === 'getData' || o.op === 'getChildren')).toEqual([]);
   });
 
+  it('only the next in line also watches its own node: every waiter further back keeps one server watch, and reads the list once its sibling goes', async () => {
+    const path = await keptLockPath();
+    const holderZk = await connect();
+    const holder = await new Lock(holderZk, path).acquire();
+    const zks = [await connect(), await connect(), await connect()];
+    const waiting: Promise<Holding>[] = [];
+    for (const [i, zk] of zks.entries()) {
+      waiting.push(new Lock(zk, path).acquire());
+      await waitForNodes(env.observer, path, i + 3);
+    }
+    const nodes = (await contendersOf(path)).map((n) => `${path}/${n}`);
+    await Promise.all([watching(zks[0], nodes[1]), watching(zks[1], nodes[1]), watching(zks[2], nodes[2])]);
+    const watchesOf = (watchers: Map<string, string[]>, zk: ZooKeeperClient): string[] =>
+      [...watchers].filter(([, sessions]) => sessions.includes(sessionHex(zk))).map(([node]) => node);
+    const watchers = await watchersByPath(env.observer);
+    expect(watchesOf(watchers, zks[0]).sort()).toEqual([nodes[0], nodes[1]].sort());
+    expect(watchesOf(watchers, zks[1])).toEqual([nodes[1]]);
+    expect(watchesOf(watchers, zks[2])).toEqual([nodes[2]]);
+    // The next in line holds with no request; the one behind it reads the list (it cannot know the holder went).
+    const first = record(zks[0]);
+    const second = record(zks[1]);
+    await holder.release();
+    const h1 = await waiting[0];
+    first.stop();
+    expect(first.ops).toEqual([]);
+    await h1.release();
+    const h2 = await waiting[1];
+    second.stop();
+    expect(second.ops.map((o) => o.op)).toEqual(['getChildren']);
+    await h2.release();
+    await (await waiting[2]).release();
+  });
+
   it('a waiter whose own node was deleted while it waited does not hold when its predecessor goes: it queues again', async () => {
     const path = await keptLockPath();
     const a = await new Lock(await connect(), path, { identifier: 'a' }).acquire();

@@ -404,7 +404,9 @@ class Attempt {
   private async waitFor(decision: Waiting): Promise<Woken> {
     if (!('waitFor' in decision)) return this.waitForChildren();
     for (;;) {
-      const went = await this.waitForSibling(decision.waitFor);
+      // Next in line (its going alone would let us in): watch our own node too, so that its going is the hand-off.
+      const nextInLine = this.ownWatch === null && this.without(decision.waitFor)?.decision.held === true;
+      const went = await this.waitForSibling(decision.waitFor, nextInLine);
       if (went === 'changed') continue; // its data changed: still there, watch it again
       if (went === 'check') return 'check';
       const next = this.decideWithout(decision.waitFor);
@@ -418,11 +420,11 @@ class Attempt {
   }
 
   /** A getData watch on the sibling: 'went' once it is gone (now or later), 'check' when something else happened. */
-  private async waitForSibling(name: string): Promise<'went' | 'changed' | 'check'> {
+  private async waitForSibling(name: string, watchOwn: boolean): Promise<'went' | 'changed' | 'check'> {
     let wake!: (event: WatchedEvent) => void;
     const woken = new Promise<WatchedEvent>((resolve) => (wake = resolve));
     // In the same write, ahead of the sibling's: answered first, so it has settled when the sibling's reply comes.
-    if (this.ownWatch === null) this.watchOwn();
+    if (watchOwn) this.watchOwn();
     try {
       await raced(retried(this.zk.get(joinPath(this.spec.parent, name), { watch: (event) => wake(event) })), this.signal);
     } catch (err) {
@@ -466,19 +468,27 @@ class Attempt {
 
   /** The decision on the last list less `name` (a sibling that went); null without a list. */
   private decideWithout(name: string): Decision | null {
+    const next = this.without(name);
+    if (next === null) return null;
+    this.view = next.view;
+    return next.decision;
+  }
+
+  /** The last list less `name`, and the decision on it; null without a list. */
+  private without(name: string): { view: View; decision: Decision } | null {
     const view = this.view;
     if (view === null) return null;
     const ownName = view.contenders[view.index].name;
     const contenders = view.contenders.filter((c) => c.name !== name);
     const index = contenders.findIndex((c) => c.name === ownName);
     if (index < 0) return null;
-    this.view = { contenders, index };
-    return this.spec.decide(contenders, index);
+    return { view: { contenders, index }, decision: this.spec.decide(contenders, index) };
   }
 
   /**
-   * A getData watch on our own node, set once per node by a read sent right before the first sibling watch (no round
-   * trip of its own). It is what makes a hand-off cost no request (kazoo's and Curator's Lock read the list again):
+   * A getData watch on our own node, set once per node by a read sent right before the watch on a sibling whose going
+   * alone would let us in (no round trip of its own; further back in the queue a waiter keeps one server watch, and
+   * decides on a new list when its sibling goes). It makes a hand-off cost no request (kazoo's and Curator's Lock read the list again):
    * a session's watch events come in the order the server applied their changes, so when the sibling's NodeDeleted
    * (or its NoNode reply) comes with this watch silent, our node was still there, ours, after that read — a node of a
    * live session (the event came on it) is gone only if deleted, which this watch would have told first. Whatever
