@@ -5,7 +5,7 @@ import type { Holding } from '../holding';
 import { endWithHolding, onHoldingEnd, outcomeOf, startActivity, type ReportedAs } from '../kernel/activity';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
 import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
-import { contend, type ContenderSpec } from './contender';
+import { startAttempt, type AttemptSink, type ContenderSpec } from './contender';
 import { runHeld } from './held-run';
 
 /**
@@ -35,11 +35,20 @@ export abstract class ContenderLock {
   protected abstract spec(): ContenderSpec;
 
   /**
-   * One attempt as a cold Observable (a recipe may wrap it: a semaphore takes a mutex around it).
+   * Starts one attempt, told to `sink`; returns its teardown (releases the holding, or ends the wait and removes the
+   * node). A recipe may wrap it: a semaphore takes a mutex around it.
+   * @internal
+   */
+  protected begin(wait: WaitOptions, sink: AttemptSink): () => void {
+    return startAttempt(this.zk, this.spec(), wait, sink);
+  }
+
+  /**
+   * One attempt as a cold Observable: {@link begin} on subscribe, its teardown on unsubscribe.
    * @internal
    */
   protected attempt(wait: WaitOptions): Observable<Holding> {
-    return contend(this.zk, this.spec(), wait);
+    return new Observable<Holding>((subscriber) => this.begin(wait, subscriber));
   }
 
   /**
@@ -61,16 +70,17 @@ export abstract class ContenderLock {
     const as = this.reportedAs();
     const waiting = startActivity(this.zk, 'lock-wait', as);
     return new Promise<Holding>((resolve, reject) => {
-      let attempt: Subscription | undefined = undefined;
+      let teardown: (() => void) | undefined = undefined;
       let ended = false;
-      attempt = this.attempt(wait).subscribe({
+      // No Observable in between (an uncontended cycle's one attempt costs no Subscriber chain).
+      teardown = this.begin(wait, {
         next: (holding) => {
           waiting.end('ok');
           endWithHolding(startActivity(this.zk, 'lock-hold', as), holding);
           // The attempt lives as long as the holding: its end (released or lost) lets it go.
           onHoldingEnd(holding, () => {
             ended = true;
-            attempt?.unsubscribe();
+            teardown?.();
           });
           resolve(holding);
         },
@@ -79,7 +89,7 @@ export abstract class ContenderLock {
           reject(err);
         },
       });
-      if (ended) attempt.unsubscribe();
+      if (ended) teardown();
     });
   }
 

@@ -1,4 +1,4 @@
-import { Observable, firstValueFrom, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, firstValueFrom, type Subscription } from 'rxjs';
 import {
   ClientClosedError,
   ConnectionLossError,
@@ -121,11 +121,24 @@ function isTransient(err: unknown): boolean {
  * never completes; unsubscribing removes the node (releasing the holding).
  */
 export function contend(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOptions = {}): Observable<Holding> {
-  return new Observable<Holding>((subscriber) => {
-    const attempt = new Attempt(zk, spec, wait, subscriber);
-    attempt.run();
-    return () => attempt.teardown();
-  });
+  return new Observable<Holding>((subscriber) => startAttempt(zk, spec, wait, subscriber));
+}
+
+/** Who hears how an attempt ends: its Holding once held, or why it failed (an Observer of {@link contend}, or a Promise's). */
+export interface AttemptSink {
+  next(holding: Holding): void;
+  error(err: unknown): void;
+}
+
+/**
+ * One attempt, as {@link contend} makes on subscribe, without the Observable: what an awaited acquire runs (a lock
+ * cycle's one attempt costs no Subscriber chain). Returns its teardown, which the caller owes once it is done with
+ * the holding or the wait (releasing the one, removing the node of the other).
+ */
+export function startAttempt(zk: ZooKeeperClient, spec: ContenderSpec, wait: WaitOptions, sink: AttemptSink): () => void {
+  const attempt = new Attempt(zk, spec, wait, sink);
+  attempt.run();
+  return () => attempt.teardown();
 }
 
 /** How a contender's node is made: ephemeral, sequential (the counter orders the contenders). */
@@ -179,6 +192,8 @@ class Attempt {
   /** The same, ordered, with our place: what a waiter decides again on when the sibling it watched goes. */
   private view: View | null = null;
   private closing: Subscription | undefined;
+  /** The caller is done with it (teardown()): its end is reported to no one. */
+  private tornDown = false;
   /** The watch on our own node set beside the first sibling watch (see {@link waitForSibling}), while it may prove the hand-off. */
   private ownWatch: OwnWatch | null = null;
 
@@ -186,7 +201,7 @@ class Attempt {
     private readonly zk: ZooKeeperClient,
     private readonly spec: ContenderSpec,
     private readonly wait: WaitOptions,
-    private readonly subscriber: Subscriber<Holding>,
+    private readonly sink: AttemptSink,
   ) {}
 
   run(): void {
@@ -200,7 +215,7 @@ class Attempt {
     ).then(
       (holding) => {
         this.closing?.unsubscribe();
-        this.subscriber.next(holding);
+        this.sink.next(holding);
       },
       (err: unknown) => this.fail(err),
     );
@@ -208,6 +223,7 @@ class Attempt {
 
   /** The subscriber left: release what is held, remove what was put on the server. */
   teardown(): void {
+    this.tornDown = true;
     this.closing?.unsubscribe();
     // Held: the wait is over already, nothing of it runs.
     if (this.holding !== null) void this.holding.release().catch(() => undefined);
@@ -553,8 +569,8 @@ class Attempt {
   private fail(err: unknown): void {
     this.closing?.unsubscribe();
     // Torn down: teardown() cleans up, and no one is listening.
-    if (this.subscriber.closed) return;
-    void boundedCleanup(this.zk, this.cleanup()).then(() => this.subscriber.error(err));
+    if (this.tornDown) return;
+    void boundedCleanup(this.zk, this.cleanup()).then(() => this.sink.error(err));
   }
 
   private async cleanup(): Promise<void> {

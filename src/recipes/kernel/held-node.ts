@@ -14,6 +14,7 @@ import { LockLostError, OutcomeUnknownError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
 import { SessionTrail, isLostReply, readOnSameSession } from './proof';
 import { retried, untilConnected } from './retry';
+import { onConnectionStates } from './connection-states';
 import { silentFor, untilSilentFor } from './silence';
 import type { WatchRelay } from './watch-relay';
 import { removeNode } from './znodes';
@@ -55,19 +56,6 @@ function isTerminal(state: HoldingState): boolean {
 }
 
 /**
- * A holding's `state$`: the current state replayed, terminal ones included (a completed BehaviorSubject would give a
- * late subscriber nothing: it must still learn LOST or RELEASED).
- */
-function replayStates(states: BehaviorSubject<HoldingState>): Observable<HoldingState> {
-  return new Observable<HoldingState>((subscriber) => {
-    if (!isTerminal(states.value)) return states.subscribe(subscriber);
-    subscriber.next(states.value);
-    subscriber.complete();
-    return undefined;
-  });
-}
-
-/**
  * THE Holding of the recipes: a node held by this session, and its life after it was granted (Curator's
  * ConnectionStateListener advice and TN14 made part of the recipe):
  * - SUSPENDED when the connection drops, and LOST once nothing has been heard from a server for the negotiated
@@ -82,7 +70,12 @@ function replayStates(states: BehaviorSubject<HoldingState>): Observable<Holding
 export class HeldNode implements Holding {
   readonly node: string;
   readonly fencingToken: bigint;
-  private readonly states = new BehaviorSubject<HoldingState>('HELD');
+  /** The state now. */
+  private current: HoldingState = 'HELD';
+  /** `state$`'s subject, made when someone first subscribes while it is not over (most holdings are never watched). */
+  private states: BehaviorSubject<HoldingState> | null = null;
+  /** Stops this holding's listening to the client's connection states. */
+  private stopStates: (() => void) | null = null;
   /** Made when `signal` is first read (most holdings never read it): aborted at the end. */
   private controller: AbortController | null = null;
   /** The LockLostError of a loss, once LOST. */
@@ -114,7 +107,10 @@ export class HeldNode implements Holding {
   ) {
     this.node = held.node;
     this.fencingToken = held.czxid;
-    this.keep(zk.state$.subscribe((state) => this.onConnectionState(state)));
+    const stop = onConnectionStates(zk, (state) => this.onConnectionState(state));
+    // Ended by the state it heard first (a closed client): let go at once.
+    if (this.ended) stop();
+    else this.stopStates = stop;
     if (removal !== 'by-path') return;
     // After the caller's turn of the event loop: a holding released within it (no I/O in between, so no event could
     // have told anything) never sends its watch — the delete says all: a cycle of 3 requests and 2 writes, not 4 and 3.
@@ -131,7 +127,7 @@ export class HeldNode implements Holding {
    * has ended. Costs no subscription (a recipe reporting its hold time on every cycle).
    */
   whenEnded(listener: (state: 'LOST' | 'RELEASED', cause: LockLostError | null) => void): void {
-    const state = this.states.value;
+    const state = this.current;
     if (isTerminal(state)) {
       listener(state as 'LOST' | 'RELEASED', this.lostError);
       return;
@@ -139,15 +135,23 @@ export class HeldNode implements Holding {
     (this.endListeners ??= []).push(listener);
   }
 
-  /** Replays the current state, terminal ones included. */
+  /**
+   * Replays the current state, terminal ones included (a completed BehaviorSubject would give a late subscriber
+   * nothing: it must still learn LOST or RELEASED).
+   */
   get state$(): Observable<HoldingState> {
-    return replayStates(this.states);
+    return new Observable<HoldingState>((subscriber) => {
+      if (!isTerminal(this.current)) return (this.states ??= new BehaviorSubject(this.current)).subscribe(subscriber);
+      subscriber.next(this.current);
+      subscriber.complete();
+      return undefined;
+    });
   }
 
   /** The state now: LOST at once when no server has been heard for the session timeout (a paused process). */
   get state(): HoldingState {
     this.checkSilence();
-    return this.states.value;
+    return this.current;
   }
 
   get signal(): AbortSignal {
@@ -207,7 +211,7 @@ export class HeldNode implements Holding {
   }
 
   private get ended(): boolean {
-    return isTerminal(this.states.value);
+    return isTerminal(this.current);
   }
 
   /** Keeps a subscription until the holding ends (one that ended it while subscribing is let go at once). */
@@ -220,7 +224,7 @@ export class HeldNode implements Holding {
   private watchIfHeld(): void {
     this.watchSoon = undefined;
     // SUSPENDED: confirm() sets it once the same session is back; released or releasing: the delete is under way.
-    if (this.states.value === 'HELD' && this.removing === null) this.watchNode();
+    if (this.current === 'HELD' && this.removing === null) this.watchNode();
   }
 
   /**
@@ -271,12 +275,12 @@ export class HeldNode implements Holding {
   private onConnectionState(state: ConnectionState): void {
     if (this.ended) return;
     if (state === 'SUSPENDED') {
-      if (this.states.value !== 'HELD') return;
-      this.states.next('SUSPENDED');
+      if (this.current !== 'HELD') return;
+      this.setState('SUSPENDED');
       // The session timeout counts from the last bytes heard, not from the drop the client noticed later.
       this.armLostTimer();
     } else if (isConnected(state)) {
-      if (this.states.value === 'SUSPENDED') this.confirm();
+      if (this.current === 'SUSPENDED') this.confirm();
     } else if (state === 'EXPIRED' || state === 'CLOSED' || state === 'AUTH_FAILED') {
       this.lose();
     }
@@ -292,11 +296,11 @@ export class HeldNode implements Holding {
     this.checking = this.zk.exists(this.node).subscribe({
       next: (stat) => {
         this.checking = null;
-        if (this.states.value !== 'SUSPENDED') return;
+        if (this.current !== 'SUSPENDED') return;
         if (!this.owns(stat)) this.nodeGone();
         else {
           clearTimeout(this.lostTimer);
-          this.states.next('HELD');
+          this.setState('HELD');
           if (this.removal === 'by-path' && !this.nodeWatched) {
             this.stopWatchSoon();
             this.watchNode();
@@ -335,16 +339,23 @@ export class HeldNode implements Holding {
     this.watchSoon = undefined;
   }
 
+  private setState(state: HoldingState): void {
+    this.current = state;
+    this.states?.next(state);
+  }
+
   private end(state: 'LOST' | 'RELEASED'): void {
     if (this.ended) return;
     clearTimeout(this.lostTimer);
     this.stopWatchSoon();
     this.checking?.unsubscribe();
+    this.stopStates?.();
+    this.stopStates = null;
     for (const w of this.watchers.splice(0)) w.unsubscribe();
     const cause = state === 'LOST' ? new LockLostError(this) : null;
     this.lostError = cause;
-    this.states.next(state);
-    this.states.complete();
+    this.setState(state);
+    this.states?.complete();
     this.controller?.abort(this.endReason());
     const listeners = this.endListeners;
     this.endListeners = null;
@@ -357,7 +368,7 @@ export class HeldNode implements Holding {
   }
 
   private isMine(stat: Stat | null): stat is Stat {
-    return this.owns(stat) && this.zk.session?.id === this.held.sessionId && this.states.value !== 'LOST';
+    return this.owns(stat) && this.zk.session?.id === this.held.sessionId && this.current !== 'LOST';
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Observable, type Subscription } from 'rxjs';
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
-import type { ContenderNode, ContenderSpec, Decision } from '../contender/contender';
+import type { AttemptSink, ContenderNode, ContenderSpec, Decision } from '../contender/contender';
 import { contend } from '../contender/contender';
 import { ContenderLock } from '../contender/contender-lock';
 import type { ReportedAs } from '../kernel/activity';
@@ -109,7 +109,13 @@ export class Semaphore extends ContenderLock {
    * is one deadline for both waits.
    * @internal
    */
-  protected override attempt(wait: WaitOptions): Observable<Holding> {
+  protected override begin(wait: WaitOptions, sink: AttemptSink): () => void {
+    const lease = this.lease$(wait).subscribe({ next: (holding) => sink.next(holding), error: (err: unknown) => sink.error(err) });
+    return () => lease.unsubscribe();
+  }
+
+  /** One attempt: the mutex, the lease counted under it, then the wait for a place. */
+  private lease$(wait: WaitOptions): Observable<Holding> {
     return new Observable<Holding>((subscriber) => {
       const deadline = deadlineOf(wait);
       let lease: Subscription | null = null;
