@@ -48,11 +48,17 @@ async function lockCycle(): Promise<Record<string, unknown>> {
   const warm = num('warmup');
   for (let i = 0; i < warm; i++) await (await lock.acquire()).release();
   const n = num('cycles');
-  const t0 = now();
-  for (let i = 0; i < n; i++) await (await lock.acquire()).release();
-  const elapsed = ms(t0);
+  const timed = async (): Promise<number> => {
+    const t0 = now();
+    for (let i = 0; i < n; i++) await (await lock.acquire()).release();
+    return ms(t0);
+  };
+  const elapsed = await timed();
+  // Steady state: the same cycles again after `steadyWarmup` more (as every library does).
+  for (let i = 0; i < num('steadyWarmup'); i++) await (await lock.acquire()).release();
+  const steady = await timed();
   await zk.close();
-  return { opsPerSec: (n * 1000) / elapsed, ms: elapsed };
+  return { opsPerSec: (n * 1000) / elapsed, ms: elapsed, steadyOpsPerSec: (n * 1000) / steady };
 }
 
 /** Acquire, wait until the other process's contender is there, release; `cycles` times. Events in ns. */
