@@ -4,11 +4,11 @@ import { joinPath, type Data, type ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { WaitOptions } from '../kernel/wait';
-import { ConsumeLoop } from './consume-loop';
+import { ConsumeLoop } from '../kernel/consume-loop';
 import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { lockFirst, settled, type LockingLayout, type QueueEntry } from './queue-entry';
-import { takeOnce, type StartConsumer } from './take-once';
+import { takeOnce, type StartConsumer } from '../kernel/take-once';
 import { takeStream } from './take-stream';
 import { QueueReports } from './report';
 

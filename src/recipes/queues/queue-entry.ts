@@ -5,7 +5,7 @@ import type { Holding } from '../holding';
 import { HeldNode } from '../kernel/held-node';
 import { retried, untilConnected } from '../kernel/retry';
 import { readOrNull } from '../kernel/znodes';
-import type { Claim, TakeContext } from './consume-loop';
+import type { Claim, TakeContext } from '../kernel/consume-loop';
 import { compareEntries } from './entry-name';
 import type { Listing } from './listing';
 

@@ -3,11 +3,11 @@ import { ClientClosedError, ClientNotStartedError, isConnected, type Data, type 
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { WaitOptions } from '../kernel/wait';
-import { ConsumeLoop, UNBOUND_TAKE } from './consume-loop';
+import { ConsumeLoop, UNBOUND_TAKE } from '../kernel/consume-loop';
 import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { takeFirst } from './take-entry';
-import { takeOnce, type StartConsumer } from './take-once';
+import { takeOnce, type StartConsumer } from '../kernel/take-once';
 import { takeStream } from './take-stream';
 import { QueueReports } from './report';
 

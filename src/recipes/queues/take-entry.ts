@@ -2,7 +2,7 @@ import { BadVersionError, NoNodeError, RolledBackError, joinPath, type ZooKeeper
 import { OutcomeUnknownError } from '../errors';
 import { commitProven } from '../kernel/proof';
 import { retried } from '../kernel/retry';
-import type { Claim, TakeContext } from './consume-loop';
+import type { Claim, TakeContext } from '../kernel/consume-loop';
 import type { EntryData, Listing } from './listing';
 import { carryOf, putEntry, receiptsOf, type EntryDir } from './producer';
 

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import { ClientClosedError } from '../../index';
-import type { StartConsumer } from './take-once';
+import type { StartConsumer } from '../kernel/take-once';
 
 /**
  * A consumer as a cold Observable: subscribing starts it, each entry taken is

@@ -1,6 +1,6 @@
 import { ClientClosedError, type ZooKeeperClient } from '../../index';
 import { LockTimeoutError } from '../errors';
-import { boundedCleanup, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
+import { boundedCleanup, checkWaitOptions, within, type WaitOptions } from './wait';
 import type { ConsumeLoop } from './consume-loop';
 
 /**

@@ -4,7 +4,7 @@
 // attempt never spends round trips on an entry the lists no longer give is the listing's (listing.ts: it follows
 // the server's events while the attempt runs).
 import { Subject } from 'rxjs';
-import { ConsumeLoop, type Claim, type TakeContext } from '../../../src/recipes/queues/consume-loop';
+import { ConsumeLoop, type Claim, type TakeContext } from '../../../src/recipes/kernel/consume-loop';
 
 /** Lets pending promise callbacks run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

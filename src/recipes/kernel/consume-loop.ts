@@ -29,11 +29,12 @@ export type TakeFirst<T> = (context: TakeContext) => Promise<Claim<T> | null>;
 export const UNBOUND_TAKE: TakeContext = { stopped: new AbortController().signal, fenced: () => true };
 
 /**
- * One consumer: takes entries one at a time, in order, for as long as it
- * runs. It tries when the candidates change (`changes$`: the queue's shared
- * listings, see listing.ts) and again at once after each entry taken — never
- * on a timer — and goes on across dropped connections (the listings are read
- * again when reconnected).
+ * One consumer, THE consumer loop of the queue recipes (kazoo's Queue and LockingQueue in queues/, Curator's
+ * DistributedQueue family in curator-queues/): takes entries one at a time, in order, for as long as it
+ * runs. It tries when the candidates change (`changes$`: a queue's listings — queues/listing.ts, or a Curator
+ * queue's curator-queues/node-listing.ts, which also marks the time a delayed node comes due as a change) and
+ * again at once after each entry taken — never on a timer of its own — and goes on across dropped connections
+ * (the listings are read again when reconnected).
  *
  * `deliver` is given each entry; the next one is taken only once what it
  * returns has settled (a LockingQueue's `take$` waits for the ack or release).
@@ -94,6 +95,14 @@ export class ConsumeLoop<T> {
   /** True once it has stopped taking (stopped, or the client closed). */
   get stopped(): boolean {
     return this.ended;
+  }
+
+  /**
+   * Aborted once stop() was called: a `deliver` that hands out what it was given in parts (a Curator node's batch of
+   * items) hands the parts not yet out back then.
+   */
+  get signal(): AbortSignal {
+    return this.stopping.signal;
   }
 
   /** Stops taking; resolves once an attempt in flight has finished and what it took was handed back. */
