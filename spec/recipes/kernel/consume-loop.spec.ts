@@ -84,8 +84,11 @@ describe('ConsumeLoop', () => {
     await settle();
     const { context } = calls[0];
     expect(context.stopped.aborted).toBe(false);
+    expect(loop.signal.aborted).toBe(false);
     const stopped = loop.stop();
     expect(context.stopped.aborted).toBe(true);
+    // What deliver hands out in parts (a Curator node's items) sees the stop too.
+    expect(loop.signal.aborted).toBe(true);
     expect(loop.stopped).toBe(true);
     calls[0].answer(claim('a', undone));
     await stopped;

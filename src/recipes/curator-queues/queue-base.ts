@@ -2,13 +2,14 @@ import { Observable, combineLatest, map } from 'rxjs';
 import { ClientClosedError, InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import { retried } from '../kernel/retry';
 import { checkClient, optionsObject, recipePath, toBuffer } from '../kernel/arguments';
+import type { ConsumeLoop } from '../kernel/consume-loop';
 import type { QueueEntry } from '../queues/queue-entry';
 import { ReadAhead, removeProven, takeNode } from './claim';
 import { newQueueId, preparePaths, putNode, type QueueCore } from './core';
 import { serializeItems } from './item-format';
 import { lockItem } from './item-lock';
 import { orderNodes, type QueueKind } from './layout';
-import { NodeConsumer, type ConsumerSpec } from './node-consumer';
+import { nodeConsumer, type ConsumerSpec } from './node-listing';
 import type { TakenNode } from './taken-node';
 
 /** Options of a Curator queue (QueueBuilder's, as far as they touch the znodes). */
@@ -90,7 +91,10 @@ export abstract class CuratorQueueBase {
           return node === null ? null : { value: node, undo: () => node.undo(), left: () => node.left() };
         },
       };
-      const consumer: NodeConsumer<TakenNode> = new NodeConsumer(spec, (node) => node.deliver((entry) => subscriber.next(entry), consumer.stopped));
+      const consumer: ConsumeLoop<TakenNode> = nodeConsumer(spec)(
+        (node) => node.deliver((entry) => subscriber.next(entry), consumer.signal),
+        () => undefined,
+      );
       consumer.done.then(
         () => subscriber.complete(),
         (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),

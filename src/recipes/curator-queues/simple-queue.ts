@@ -1,14 +1,14 @@
 import { map } from 'rxjs';
-import { ClientClosedError, NoNodeError, RolledBackError, joinPath, type Data, type ZooKeeperClient } from '../../index';
-import { LockTimeoutError } from '../errors';
+import { NoNodeError, RolledBackError, joinPath, type Data, type ZooKeeperClient } from '../../index';
 import { checkClient, recipePath, toBuffer } from '../kernel/arguments';
 import { commitProven } from '../kernel/proof';
 import { retried, retriedDone } from '../kernel/retry';
-import { boundedCleanup, checkWaitOptions, within, type WaitOptions } from '../kernel/wait';
+import { takeOnce } from '../kernel/take-once';
+import type { WaitOptions } from '../kernel/wait';
 import { childrenOrEmpty } from '../kernel/znodes';
 import { receiptsOf } from '../queues/producer';
 import { removeProven } from './claim';
-import { NodeConsumer, type ConsumerSpec } from './node-consumer';
+import { nodeConsumer, type ConsumerSpec } from './node-listing';
 
 /** SimpleDistributedQueue's node prefix (and ZooKeeper's own recipe's, org.apache.zookeeper.recipes.queue). */
 const PREFIX = 'qn-';
@@ -108,12 +108,6 @@ export class SimpleDistributedQueue {
    * const item = await inbox.take({ timeout: 30_000, signal: AbortSignal.timeout(10_000) });
    */
   take(opts?: WaitOptions): Promise<Buffer> {
-    let wait: WaitOptions;
-    try {
-      wait = checkWaitOptions(opts, 'take');
-    } catch (err) {
-      return Promise.reject(err);
-    }
     const spec: ConsumerSpec<Buffer> = {
       prepare: () => this.ensure(),
       listing$: this.zk.watchChildren$(this.dir).pipe(map((names) => names ?? [])),
@@ -121,35 +115,11 @@ export class SimpleDistributedQueue {
       reorders: false,
       take: async (name) => {
         const removed = await removeProven({ zk: this.zk, dir: this.dir }, name);
+        // Taken as the wait ended (its bound, the signal: the loop was stopped): put back at the tail, consumed by no one.
         return removed === null ? null : { value: removed.data, undo: () => this.offer(removed.data) };
       },
     };
-    let consumer: NodeConsumer<Buffer> | undefined;
-    const taken = within(
-      wait,
-      ({ signal, once }) =>
-        new Promise<Buffer>((resolve, reject) => {
-          const c: NodeConsumer<Buffer> = new NodeConsumer(
-            spec,
-            (value) => {
-              resolve(value);
-              void c.stop();
-            },
-            () => {
-              if (once) reject(new LockTimeoutError(0, 'no item to take: tried once'));
-            },
-          );
-          consumer = c;
-          c.done.then(() => reject(new ClientClosedError('the client closed while waiting for an item')), reject);
-          signal.addEventListener('abort', () => void c.stop(), { once: true });
-        }),
-      // Taken after the wait was over (its bound, the signal): put back, consumed by no one.
-      { late: (value) => void this.offer(value).catch(() => undefined) },
-    );
-    return taken.catch(async (err: unknown) => {
-      if (consumer !== undefined) await boundedCleanup(this.zk, consumer.stop());
-      throw err;
-    });
+    return takeOnce(this.zk, nodeConsumer(spec), opts, 'take');
   }
 
   /** Curator's EnsureContainers: the queue path and its parents as containers. */

@@ -1,7 +1,8 @@
-// The Curator queues' consumer loop without a server: a listing Subject stands for the children watch, `take` for
-// the lock or delete of a node. What it takes, in which order, when it reads the listing, and what stop() undoes.
+// A Curator queue's consumer (the kernel's ConsumeLoop on a NodeListing) without a server: a listing Subject stands
+// for the children watch, `take` for the lock or delete of a node. What it takes, in which order, when it reads the
+// listing, and what stop() undoes. The loop's own rules (back-pressure, stop, errors) are spec/recipes/kernel/consume-loop.spec.ts's.
 import { Observable, Subject } from 'rxjs';
-import { NodeConsumer, type ConsumerSpec, type Taken } from '../../../src/recipes/curator-queues/node-consumer';
+import { nodeConsumer, type ConsumerSpec, type Taken } from '../../../src/recipes/curator-queues/node-listing';
 import { orderNodes, type QueueKind } from '../../../src/recipes/curator-queues/layout';
 
 /** A queue of names for the loop, with counters of what it did. */
@@ -54,17 +55,17 @@ class FakeQueue {
 
 const seq = (n: number): string => String(n).padStart(10, '0');
 
-describe('NodeConsumer', () => {
+describe('nodeConsumer (NodeListing)', () => {
   it('FIFO: works through the list it read without following the listing, then reads it again', async () => {
     const q = new FakeQueue('plain');
     q.put(`queue-${seq(2)}`, `queue-${seq(1)}`, 'foreign', `queue-${seq(3)}`);
     const got: string[] = [];
     let release!: () => void;
-    const consumer = new NodeConsumer(q.spec(), (name) => {
+    const consumer = nodeConsumer(q.spec())((name) => {
       got.push(name);
       if (got.length === 3) return new Promise<void>((r) => (release = r));
       return undefined;
-    });
+    }, () => undefined);
     while (got.length < 3) await new Promise((r) => setImmediate(r));
     expect(got).toEqual([`queue-${seq(1)}`, `queue-${seq(2)}`, `queue-${seq(3)}`]);
     expect(q.subjects.size).toBe(0); // not following while it works
@@ -82,11 +83,11 @@ describe('NodeConsumer', () => {
     q.put(`queue-100000010${seq(1)}`, `queue-100000020${seq(2)}`);
     const got: string[] = [];
     let release!: () => void;
-    const consumer = new NodeConsumer(q.spec(), (name) => {
+    const consumer = nodeConsumer(q.spec())((name) => {
       got.push(name);
       if (got.length === 1) return new Promise<void>((r) => (release = r));
       return undefined;
-    });
+    }, () => undefined);
     while (got.length < 1) await new Promise((r) => setImmediate(r));
     q.put(`queue-100000001${seq(3)}`);
     release();
@@ -102,7 +103,7 @@ describe('NodeConsumer', () => {
       const due = 1_000_000 + 5_000;
       q.put(`queue-|${due.toString(16).toUpperCase()}|${seq(1)}`);
       const got: string[] = [];
-      const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name));
+      const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => undefined);
       await jest.advanceTimersByTimeAsync(4_999);
       expect(got).toEqual([]);
       expect(jest.getTimerCount()).toBe(1);
@@ -125,7 +126,7 @@ describe('NodeConsumer', () => {
     q.others.add(`queue-${seq(1)}`);
     let idles = 0;
     const got: string[] = [];
-    const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name), () => idles++);
+    const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => idles++);
     while (idles === 0) await new Promise((r) => setImmediate(r));
     q.others.clear();
     q.put(`queue-${seq(2)}`);
@@ -140,7 +141,7 @@ describe('NodeConsumer', () => {
     q.others.add(`queue-${seq(1)}`);
     let idles = 0;
     const got: string[] = [];
-    const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name), () => idles++);
+    const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => idles++);
     while (idles === 0) await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     // Read again unchanged (it follows the listing again after its pass): not tried again, no busy loop.
@@ -158,12 +159,39 @@ describe('NodeConsumer', () => {
     q.block = new Promise<void>((r) => (unblock = r));
     q.put(`queue-${seq(1)}`);
     const got: string[] = [];
-    const consumer = new NodeConsumer(q.spec(), (name) => void got.push(name));
+    const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => undefined);
     await new Promise((r) => setImmediate(r));
     const stopping = consumer.stop();
     unblock();
     await stopping;
     expect(got).toEqual([]);
     expect(q.undone).toEqual([`queue-${seq(1)}`]);
+  });
+
+  it('ends when the listing completes (the client closed), fails with its error or with prepare\'s, and reads nothing before prepare', async () => {
+    const closing = new FakeQueue('plain');
+    const closed = nodeConsumer(closing.spec())(() => undefined, () => undefined);
+    while (closing.subjects.size === 0) await new Promise((r) => setImmediate(r));
+    for (const s of closing.subjects) s.complete();
+    await expect(closed.done).resolves.toBeUndefined();
+    expect(closing.subjects.size).toBe(0);
+
+    const failing = new FakeQueue('priority');
+    const failed = nodeConsumer(failing.spec())(() => undefined, () => undefined);
+    while (failing.subjects.size === 0) await new Promise((r) => setImmediate(r));
+    const noAuth = new Error('NoAuth');
+    for (const s of failing.subjects) s.error(noAuth);
+    await expect(failed.done).rejects.toBe(noAuth);
+
+    const unprepared = new FakeQueue('plain');
+    const denied = new Error('NoAuth on the queue path');
+    let refuse!: (err: Error) => void;
+    const spec = { ...unprepared.spec(), prepare: () => new Promise<void>((_, reject) => (refuse = reject)) };
+    const refused = nodeConsumer(spec)(() => undefined, () => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(unprepared.subscribes).toBe(0);
+    refuse(denied);
+    await expect(refused.done).rejects.toBe(denied);
+    expect(unprepared.subscribes).toBe(0);
   });
 });
