@@ -14,6 +14,10 @@ class FakeQueue {
   /** Names another consumer has: take() answers null. */
   readonly others = new Set<string>();
   block: Promise<void> | null = null;
+  /** A take leaves the node listed, as a take under a lock path does (the node goes at its ack). */
+  locking = false;
+  /** The lock of each node's latest take: `lost` once its session ended (the node is left in the queue). */
+  readonly locks = new Map<string, { lost: boolean }>();
 
   constructor(private readonly kind: QueueKind) {}
 
@@ -25,9 +29,13 @@ class FakeQueue {
       reorders: this.kind === 'priority' || this.kind === 'delay',
       take: async (name): Promise<Taken<string> | null> => {
         if (this.block !== null) await this.block;
+        // A lock's round trip: a consumer that took the same node again and again would still let the spec look.
+        if (this.locking) await new Promise((r) => setImmediate(r));
         if (!this.names.has(name) || this.others.has(name)) return null;
-        this.names.delete(name);
-        return { value: name, undo: async () => void this.undone.push(name) };
+        if (!this.locking) this.names.delete(name);
+        const lock = { lost: false };
+        this.locks.set(name, lock);
+        return { value: name, undo: async () => void this.undone.push(name), left: () => lock.lost };
       },
     };
   }
@@ -55,17 +63,23 @@ class FakeQueue {
 
 const seq = (n: number): string => String(n).padStart(10, '0');
 
+/** A deliver that records each name and keeps the `n`th in hand (back-pressure) until `release()`. */
+function holdingAt(n: number) {
+  const got: string[] = [];
+  let settle: () => void = () => undefined;
+  const deliver = (name: string): Promise<void> | undefined => {
+    got.push(name);
+    return got.length === n ? new Promise<void>((r) => (settle = r)) : undefined;
+  };
+  return { got, deliver, release: () => settle() };
+}
+
 describe('nodeConsumer (NodeListing)', () => {
   it('FIFO: works through the list it read without following the listing, then reads it again', async () => {
     const q = new FakeQueue('plain');
     q.put(`queue-${seq(2)}`, `queue-${seq(1)}`, 'foreign', `queue-${seq(3)}`);
-    const got: string[] = [];
-    let release!: () => void;
-    const consumer = nodeConsumer(q.spec())((name) => {
-      got.push(name);
-      if (got.length === 3) return new Promise<void>((r) => (release = r));
-      return undefined;
-    }, () => undefined);
+    const { got, deliver, release } = holdingAt(3);
+    const consumer = nodeConsumer(q.spec())(deliver, () => undefined);
     while (got.length < 3) await new Promise((r) => setImmediate(r));
     expect(got).toEqual([`queue-${seq(1)}`, `queue-${seq(2)}`, `queue-${seq(3)}`]);
     expect(q.subjects.size).toBe(0); // not following while it works
@@ -81,13 +95,8 @@ describe('nodeConsumer (NodeListing)', () => {
   it('priority: a listing that brings a higher priority is sorted as it comes', async () => {
     const q = new FakeQueue('priority');
     q.put(`queue-100000010${seq(1)}`, `queue-100000020${seq(2)}`);
-    const got: string[] = [];
-    let release!: () => void;
-    const consumer = nodeConsumer(q.spec())((name) => {
-      got.push(name);
-      if (got.length === 1) return new Promise<void>((r) => (release = r));
-      return undefined;
-    }, () => undefined);
+    const { got, deliver, release } = holdingAt(1);
+    const consumer = nodeConsumer(q.spec())(deliver, () => undefined);
     while (got.length < 1) await new Promise((r) => setImmediate(r));
     q.put(`queue-100000001${seq(3)}`);
     release();
@@ -150,6 +159,28 @@ describe('nodeConsumer (NodeListing)', () => {
     q.put(); // a change of the listing that leaves the same names (another's lock released)
     while (got.length < 1) await new Promise((r) => setImmediate(r));
     expect(got).toEqual([`queue-${seq(1)}`]);
+    await consumer.stop();
+  });
+
+  it('a node whose lock was lost while in hand is taken again, by this consumer too; one acked or held is not', async () => {
+    const q = new FakeQueue('plain');
+    q.locking = true;
+    const name = `queue-${seq(1)}`;
+    q.put(name);
+    let idles = 0;
+    const { got, deliver, release } = holdingAt(1);
+    const consumer = nodeConsumer(q.spec())(deliver, () => idles++);
+    while (got.length < 1) await new Promise((r) => setImmediate(r));
+    const lock = q.locks.get(name);
+    if (lock !== undefined) lock.lost = true; // the session ended with the node in hand: it is anyone's again
+    release();
+    while (got.length < 2) await new Promise((r) => setImmediate(r));
+    // Its second take kept its lock: still listed (a listing read before its ack shows it), never taken a third time.
+    while (idles === 0) await new Promise((r) => setImmediate(r));
+    q.put(); // a change of the listing (another's lock released) that still shows it
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([name, name]);
     await consumer.stop();
   });
 

@@ -66,11 +66,10 @@ export class NodeListing<T> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private list: Candidate[] = [];
   private at = 0;
-  /**
-   * Names this consumer took: never tried again, though a listing read before their delete still shows them — unless
-   * the node was left in the queue (its lock lost: anyone may take it again, this consumer too).
-   */
-  private readonly taken = new Map<string, Taken<T>>();
+  /** Names this consumer took: never tried again, though a listing read before their delete still shows them. */
+  private readonly taken = new Set<string>();
+  /** The node taken last, until the next attempt (the loop makes it once that node was delivered). */
+  private last: { name: string; got: Taken<T> } | null = null;
   /**
    * Names tried in vain (another consumer's, or gone): tried again after a change of the listing (a lock released
    * shows as one), but not after a listing merely read again unchanged — a FIFO consumer reads it again after each
@@ -103,6 +102,9 @@ export class NodeListing<T> {
    */
   async takeFirst({ stopped }: TakeContext): Promise<Taken<T> | null> {
     this.disarm();
+    // Delivered, and its lock lost meanwhile (the session ended): the node is there to take again, by this consumer too.
+    if (this.last?.got.left?.() === true) this.taken.delete(this.last.name);
+    this.last = null;
     for (;;) {
       if (stopped.aborted || this.subscriber === null) return null;
       this.refresh();
@@ -122,15 +124,10 @@ export class NodeListing<T> {
         this.tried.add(next);
         continue;
       }
-      this.taken.set(next, got);
+      this.taken.add(next);
+      this.last = { name: next, got };
       return got;
     }
-  }
-
-  /** Whether `name` is this consumer's (taken, and not left in the queue since). */
-  private isTaken(name: string): boolean {
-    const got = this.taken.get(name);
-    return got !== undefined && got.left?.() !== true;
   }
 
   /** Sorts the latest listing in, when there is one and the list read is worked through (or a listing may reorder). */
@@ -138,20 +135,20 @@ export class NodeListing<T> {
     const names = this.latest;
     if (!this.changed || names === null || (!this.spec.reorders && this.at < this.list.length)) return;
     this.changed = false;
-    this.list = this.spec.order(names).filter((c) => !this.isTaken(c.name));
+    this.list = this.spec.order(names).filter((c) => !this.taken.has(c.name));
     this.at = 0;
     const now = new Set(names);
     if (!this.firstRead || now.size !== this.listed.size || names.some((n) => !this.listed.has(n))) this.tried.clear();
     this.listed = now;
     // A name missing from a listing is gone for good (sequential names are never used again).
-    for (const name of this.taken.keys()) if (!now.has(name)) this.taken.delete(name);
+    for (const name of this.taken) if (!now.has(name)) this.taken.delete(name);
     // FIFO: nothing put meanwhile can come before what this list holds; read again once it is worked through.
     if (!this.spec.reorders && this.list.some((c) => !this.tried.has(c.name))) this.unfollow();
   }
 
   /** The first node to try and the one after it (due at `now`), or when the first not yet due comes due. */
   private pick(now: number): { next?: string; following?: string; dueAt: number } {
-    const skip = (name: string): boolean => this.isTaken(name) || this.tried.has(name);
+    const skip = (name: string): boolean => this.taken.has(name) || this.tried.has(name);
     for (let i = this.at; i < this.list.length; i++) {
       const c = this.list[i];
       if (skip(c.name)) {
