@@ -1,8 +1,9 @@
-import { Observable, combineLatest, map } from 'rxjs';
-import { ClientClosedError, InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
+import { combineLatest, map, type Observable } from 'rxjs';
+import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '../../index';
 import { retried } from '../kernel/retry';
 import { checkClient, optionsObject, recipePath, toBuffer } from '../kernel/arguments';
-import type { ConsumeLoop } from '../kernel/consume-loop';
+import type { StartConsumer } from '../kernel/take-once';
+import { takeStream } from '../kernel/take-stream';
 import type { QueueEntry } from '../queues/queue-entry';
 import { ReadAhead, removeProven, takeNode } from './claim';
 import { newQueueId, preparePaths, putNode, type QueueCore } from './core';
@@ -76,31 +77,9 @@ export abstract class CuratorQueueBase {
    */
   protected consume(): Observable<QueueEntry> {
     const core = this.core;
-    return new Observable<QueueEntry>((subscriber) => {
-      const ahead = new ReadAhead(core);
-      const spec: ConsumerSpec<TakenNode> = {
-        prepare: () => preparePaths(core),
-        listing$: listing(core),
-        order: (names) => orderNodes(core.kind, names),
-        reorders: core.kind === 'priority' || core.kind === 'delay',
-        take: async (name, following) => {
-          const taking = takeNode(core, name, ahead);
-          // Without a lock path, the next candidate is read while this one is deleted.
-          if (following !== undefined && core.lockPath === null) ahead.start(following);
-          const node = await taking;
-          return node === null ? null : { value: node, undo: () => node.undo(), left: () => node.left() };
-        },
-      };
-      const consumer: ConsumeLoop<TakenNode> = nodeConsumer(spec)(
-        (node) => node.deliver((entry) => subscriber.next(entry), consumer.signal),
-        () => undefined,
-      );
-      consumer.done.then(
-        () => subscriber.complete(),
-        (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),
-      );
-      return () => void consumer.stop();
-    });
+    // A spec per subscription: each consumer reads ahead for itself.
+    const start: StartConsumer<TakenNode> = (deliver, idle) => nodeConsumer(consumerSpec(core))(deliver, idle);
+    return takeStream<TakenNode, QueueEntry>(start, (node, emit, stopped) => node.deliver(emit, stopped));
   }
 
   /** Ids' removal (DistributedIdQueue.remove): takes each node in turn and removes it unread; how many were removed. */
@@ -112,6 +91,24 @@ export abstract class CuratorQueueBase {
     }
     return count;
   }
+}
+
+/** What a consumer of the queue reads and how it takes: Curator's order, and a lock or a delete per node. */
+function consumerSpec(core: QueueCore): ConsumerSpec<TakenNode> {
+  const ahead = new ReadAhead(core);
+  return {
+    prepare: () => preparePaths(core),
+    listing$: listing(core),
+    order: (names) => orderNodes(core.kind, names),
+    reorders: core.kind === 'priority' || core.kind === 'delay',
+    take: async (name, following) => {
+      const taking = takeNode(core, name, ahead);
+      // Without a lock path, the next candidate is read while this one is deleted.
+      if (following !== undefined && core.lockPath === null) ahead.start(following);
+      const node = await taking;
+      return node === null ? null : { value: node, undo: () => node.undo(), left: () => node.left() };
+    },
+  };
 }
 
 /**

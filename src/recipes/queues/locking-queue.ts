@@ -9,7 +9,7 @@ import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { lockFirst, settled, type LockingLayout, type QueueEntry } from './queue-entry';
 import { takeOnce, type StartConsumer } from '../kernel/take-once';
-import { takeStream } from './take-stream';
+import { takeStream } from '../kernel/take-stream';
 import { QueueReports } from './report';
 
 /**
@@ -137,7 +137,11 @@ export class LockingQueue {
    * jobs.take$().pipe(concatMap(async (entry) => { await run(entry.data); await entry.ack(); })).subscribe();
    */
   take$(): Observable<QueueEntry> {
-    return takeStream(this.consumer(), settled, () => this.reports.taken());
+    return takeStream<QueueEntry, QueueEntry>(this.consumer(), (entry, emit) => {
+      this.reports.taken();
+      emit(entry);
+      return settled(entry);
+    });
   }
 
   /**

@@ -8,7 +8,7 @@ import { Listing } from './listing';
 import { checkQueueOptions, countEntries, putEntries, putEntry, type EntryDir, type QueueOptions } from './producer';
 import { takeFirst } from './take-entry';
 import { takeOnce, type StartConsumer } from '../kernel/take-once';
-import { takeStream } from './take-stream';
+import { takeStream } from '../kernel/take-stream';
 import { QueueReports } from './report';
 
 /**
@@ -173,7 +173,10 @@ export class Queue {
    * const subscription = queue.take$().pipe(concatMap((item) => send(item))).subscribe();
    */
   take$(): Observable<Buffer> {
-    return takeStream(this.consumer(), undefined, () => this.reports.taken());
+    return takeStream<Buffer, Buffer>(this.consumer(), (item, emit) => {
+      this.reports.taken();
+      emit(item);
+    });
   }
 
   /**
