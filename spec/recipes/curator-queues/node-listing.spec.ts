@@ -30,7 +30,7 @@ class FakeQueue {
       take: async (name): Promise<Taken<string> | null> => {
         if (this.block !== null) await this.block;
         // A lock's round trip: a consumer that took the same node again and again would still let the spec look.
-        if (this.locking) await new Promise((r) => setImmediate(r));
+        if (this.locking) await turn();
         if (!this.names.has(name) || this.others.has(name)) return null;
         if (!this.locking) this.names.delete(name);
         const lock = { lost: false };
@@ -63,6 +63,21 @@ class FakeQueue {
 
 const seq = (n: number): string => String(n).padStart(10, '0');
 
+/** Lets pending callbacks run. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** A consumer of a queue whose one node another consumer has, once it found nothing to take (told idle). */
+async function afterVainPass() {
+  const q = new FakeQueue('plain');
+  q.put(`queue-${seq(1)}`);
+  q.others.add(`queue-${seq(1)}`);
+  const seen = { idles: 0 };
+  const got: string[] = [];
+  const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => seen.idles++);
+  while (seen.idles === 0) await turn();
+  return { q, got, seen, consumer };
+}
+
 /** A deliver that records each name and keeps the `n`th in hand (back-pressure) until `release()`. */
 function holdingAt(n: number) {
   const got: string[] = [];
@@ -80,14 +95,14 @@ describe('nodeConsumer (NodeListing)', () => {
     q.put(`queue-${seq(2)}`, `queue-${seq(1)}`, 'foreign', `queue-${seq(3)}`);
     const { got, deliver, release } = holdingAt(3);
     const consumer = nodeConsumer(q.spec())(deliver, () => undefined);
-    while (got.length < 3) await new Promise((r) => setImmediate(r));
+    while (got.length < 3) await turn();
     expect(got).toEqual([`queue-${seq(1)}`, `queue-${seq(2)}`, `queue-${seq(3)}`]);
     expect(q.subjects.size).toBe(0); // not following while it works
     release();
-    while (q.subjects.size === 0) await new Promise((r) => setImmediate(r));
+    while (q.subjects.size === 0) await turn();
     expect(q.subscribes).toBe(2);
     q.put(`queue-${seq(4)}`);
-    while (got.length < 4) await new Promise((r) => setImmediate(r));
+    while (got.length < 4) await turn();
     await consumer.stop();
     expect(q.subjects.size).toBe(0);
   });
@@ -97,10 +112,10 @@ describe('nodeConsumer (NodeListing)', () => {
     q.put(`queue-100000010${seq(1)}`, `queue-100000020${seq(2)}`);
     const { got, deliver, release } = holdingAt(1);
     const consumer = nodeConsumer(q.spec())(deliver, () => undefined);
-    while (got.length < 1) await new Promise((r) => setImmediate(r));
+    while (got.length < 1) await turn();
     q.put(`queue-100000001${seq(3)}`);
     release();
-    while (got.length < 3) await new Promise((r) => setImmediate(r));
+    while (got.length < 3) await turn();
     expect(got).toEqual([`queue-100000010${seq(1)}`, `queue-100000001${seq(3)}`, `queue-100000020${seq(2)}`]);
     await consumer.stop();
   });
@@ -130,34 +145,22 @@ describe('nodeConsumer (NodeListing)', () => {
   });
 
   it('tells idle once every node listed was tried in vain, and tries them again after the next listing', async () => {
-    const q = new FakeQueue('plain');
-    q.put(`queue-${seq(1)}`);
-    q.others.add(`queue-${seq(1)}`);
-    let idles = 0;
-    const got: string[] = [];
-    const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => idles++);
-    while (idles === 0) await new Promise((r) => setImmediate(r));
+    const { q, got, consumer } = await afterVainPass();
     q.others.clear();
     q.put(`queue-${seq(2)}`);
-    while (got.length < 2) await new Promise((r) => setImmediate(r));
+    while (got.length < 2) await turn();
     expect(got).toEqual([`queue-${seq(1)}`, `queue-${seq(2)}`]);
     await consumer.stop();
   });
 
   it('a node another consumer had is tried again when the listing changes back to the same names (its lock went)', async () => {
-    const q = new FakeQueue('plain');
-    q.put(`queue-${seq(1)}`);
-    q.others.add(`queue-${seq(1)}`);
-    let idles = 0;
-    const got: string[] = [];
-    const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => idles++);
-    while (idles === 0) await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    const { q, got, seen, consumer } = await afterVainPass();
+    await turn();
     // Read again unchanged (it follows the listing again after its pass): not tried again, no busy loop.
-    expect(idles).toBe(1);
+    expect(seen.idles).toBe(1);
     q.others.clear();
     q.put(); // a change of the listing that leaves the same names (another's lock released)
-    while (got.length < 1) await new Promise((r) => setImmediate(r));
+    while (got.length < 1) await turn();
     expect(got).toEqual([`queue-${seq(1)}`]);
     await consumer.stop();
   });
@@ -170,16 +173,16 @@ describe('nodeConsumer (NodeListing)', () => {
     let idles = 0;
     const { got, deliver, release } = holdingAt(1);
     const consumer = nodeConsumer(q.spec())(deliver, () => idles++);
-    while (got.length < 1) await new Promise((r) => setImmediate(r));
+    while (got.length < 1) await turn();
     const lock = q.locks.get(name);
     if (lock !== undefined) lock.lost = true; // the session ended with the node in hand: it is anyone's again
     release();
-    while (got.length < 2) await new Promise((r) => setImmediate(r));
+    while (got.length < 2) await turn();
     // Its second take kept its lock: still listed (a listing read before its ack shows it), never taken a third time.
-    while (idles === 0) await new Promise((r) => setImmediate(r));
+    while (idles === 0) await turn();
     q.put(); // a change of the listing (another's lock released) that still shows it
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    await turn();
+    await turn();
     expect(got).toEqual([name, name]);
     await consumer.stop();
   });
@@ -191,7 +194,7 @@ describe('nodeConsumer (NodeListing)', () => {
     q.put(`queue-${seq(1)}`);
     const got: string[] = [];
     const consumer = nodeConsumer(q.spec())((name) => void got.push(name), () => undefined);
-    await new Promise((r) => setImmediate(r));
+    await turn();
     const stopping = consumer.stop();
     unblock();
     await stopping;
@@ -202,14 +205,14 @@ describe('nodeConsumer (NodeListing)', () => {
   it('ends when the listing completes (the client closed), fails with its error or with prepare\'s, and reads nothing before prepare', async () => {
     const closing = new FakeQueue('plain');
     const closed = nodeConsumer(closing.spec())(() => undefined, () => undefined);
-    while (closing.subjects.size === 0) await new Promise((r) => setImmediate(r));
+    while (closing.subjects.size === 0) await turn();
     for (const s of closing.subjects) s.complete();
     await expect(closed.done).resolves.toBeUndefined();
     expect(closing.subjects.size).toBe(0);
 
     const failing = new FakeQueue('priority');
     const failed = nodeConsumer(failing.spec())(() => undefined, () => undefined);
-    while (failing.subjects.size === 0) await new Promise((r) => setImmediate(r));
+    while (failing.subjects.size === 0) await turn();
     const noAuth = new Error('NoAuth');
     for (const s of failing.subjects) s.error(noAuth);
     await expect(failed.done).rejects.toBe(noAuth);
@@ -219,7 +222,7 @@ describe('nodeConsumer (NodeListing)', () => {
     let refuse!: (err: Error) => void;
     const spec = { ...unprepared.spec(), prepare: () => new Promise<void>((_, reject) => (refuse = reject)) };
     const refused = nodeConsumer(spec)(() => undefined, () => undefined);
-    await new Promise((r) => setImmediate(r));
+    await turn();
     expect(unprepared.subscribes).toBe(0);
     refuse(denied);
     await expect(refused.done).rejects.toBe(denied);
