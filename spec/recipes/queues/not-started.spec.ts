@@ -1,10 +1,12 @@
-// A queue on a client that was never started, or is closed, answers at once with the client's own error, as every
-// request of that client does — it does not wait for a start that may never come. The check is the shared listing's
-// (listing.ts), so every waiter on it fails alike: Queue.get/take/take$, LockingQueue.take/take$. No server: nothing
-// is sent (127.0.0.1:1 refuses every connection).
+// A queue on a client that was never started, is closed, or whose credentials were refused answers at once with the
+// client's own error, as every request of that client does — it does not wait for a start that may never come. The
+// check is the shared listing's (listing.ts), so every waiter on it fails alike: Queue.get/take/take$,
+// LockingQueue.take/take$. No ZooKeeper: 127.0.0.1:1 refuses every connection; the credentials case is scripted.
 import type { Observable } from 'rxjs';
-import { ClientClosedError, ClientNotStartedError, createClient, type ZooKeeperClient } from '../../../src';
+import { AuthFailedError, ClientClosedError, ClientNotStartedError, createClient, type ZooKeeperClient } from '../../../src';
 import { DistributedQueue, LockTimeoutError, LockingQueue, Queue } from '../../../src/recipes';
+import { SpecialXid } from '../../jute/codec';
+import { FakeZooKeeper } from '../../support/fake-zookeeper';
 
 /** Far longer than a refusal takes, far shorter than the takes' own timeout below: "at once". */
 const PROMPT_MS = 2_000;
@@ -106,6 +108,25 @@ describe('queues on a client that is not running', () => {
     const [queueStream, lockingStream, queueTake, lockingTake] = await Promise.all(waits);
     expect([queueStream.kind, lockingStream.kind]).toEqual(['complete', 'complete']);
     expect([queueTake, lockingTake].map((o) => (o.kind === 'error' && o.error instanceof ClientClosedError ? 'closed' : show(o)))).toEqual(['closed', 'closed']);
+  });
+
+  it('waiting consumers fail at once with AuthFailedError when the server refuses the credentials (scripted server)', async () => {
+    const fake = await FakeZooKeeper.start();
+    const refused = createClient({ hosts: fake.address, auth: [{ scheme: 'digest', credential: 'u:p' }], retry: { delay: 10, maxDelay: 50 } });
+    try {
+      await refused.start();
+      const conn = await fake.connection(1);
+      // Connected, the auth packet unanswered: the listings' requests wait behind it, unanswered too.
+      const waits = [settle(new LockingQueue(refused, '/lq').take({ timeout: TAKE_TIMEOUT_MS })), first(new Queue(refused, '/q').take$())];
+      await conn.waitForRequests(1);
+      conn.reply(SpecialXid.auth, -115);
+      const outcomes = await Promise.all(waits);
+      expect(outcomes.map((o) => (o.kind === 'error' && o.error instanceof AuthFailedError ? 'auth-failed' : show(o)))).toEqual(['auth-failed', 'auth-failed']);
+      expect(refused.state).toBe('AUTH_FAILED');
+    } finally {
+      await refused.close();
+      await fake.stop();
+    }
   });
 
   it('a listing refused before start() is not kept: the same queue object waits normally once the client is started', async () => {

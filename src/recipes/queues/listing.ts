@@ -311,6 +311,7 @@ export class Listing {
     }
     // Credentials refused for good: the client refuses every request from now on, and so does the listing.
     if (state === 'AUTH_FAILED') this.probe();
+    if (this.ended) return;
     const now = isConnected(state);
     if (now === this.connected) return;
     this.connected = now;
