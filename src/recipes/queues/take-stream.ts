@@ -1,5 +1,4 @@
 import { Observable } from 'rxjs';
-import { ClientClosedError } from '../../index';
 import type { StartConsumer } from './take-once';
 
 /**
@@ -7,7 +6,8 @@ import type { StartConsumer } from './take-once';
  * emitted in order, and the next is taken once `settle(entry)` has settled
  * (at once when absent); `taken` is told of each first (the queue's report). Unsubscribing stops it: an entry it was taking just
  * then is handed back; one already emitted stays the subscriber's. It
- * completes when the client closes and errors on what no retry mends.
+ * completes when the client closes and errors on what no retry mends — on a
+ * client not running when subscribed, at once with the client's error.
  */
 export function takeStream<T>(start: StartConsumer<T>, settle?: (value: T) => Promise<void>, taken?: () => void): Observable<T> {
   return new Observable<T>((subscriber) => {
@@ -19,9 +19,11 @@ export function takeStream<T>(start: StartConsumer<T>, settle?: (value: T) => Pr
       },
       () => undefined,
     );
+    // Ends when the client closes under it; errors when its listing refused (a client never started or already
+    // closed: ClientNotStartedError, ClientClosedError, as the client's own watch$ does) or failed for good.
     loop.done.then(
       () => subscriber.complete(),
-      (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),
+      (err: unknown) => subscriber.error(err),
     );
     return () => void loop.stop();
   });
