@@ -181,5 +181,19 @@ describe.each(cases)('%s', (key, line, runner) => {
       expect(seen().stateBeforeInitializers).not.toBe('CONNECTED');
     });
   }
+  it('runs the recipes added after Lock and TreeCache from the installed rxzk/recipes, with the results a user sees', () => {
+    expect(seen().recipes).toEqual({
+      missing: [],
+      multiLock: { held: 'HELD', tokens: ['bigint', 'bigint'], otherWhileHeld: 'refused', released: 'RELEASED', otherAfter: 'acquired' },
+      groupMember: { joined: { 'worker-1': 'w1' }, left: {} },
+      sharedValue: { seed: ['seed', 0], set: true, stale: false, read: ['next', 1] },
+      counter: [['bigint', '0', '1'], ['bigint', '1', '2']],
+      atomicValue: { trySet: [true, null, 'v1'], cas: true, read: 'v2' },
+      distributedQueue: { consumed: 'job-1', left: [] },
+      simpleQueue: ['s-1', null],
+      ttlNode: { path: true, data: 'alive' },
+      serviceUri: 'http://10.0.0.1:8080/api',
+    });
+  });
   void runner;
 });
