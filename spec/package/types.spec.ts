@@ -159,6 +159,92 @@ export async function recipes(zk: ZooKeeperClient): Promise<void> {
   void [passed, gone$, change, value, values$, count$, set, first, taken, takes$, length, entryData, entries$, members, members$, shares$];
   void [events$, snapshot$, cached, names, nodePath$, serviceNames, instances, instances$, fields];
 }
+
+// The recipes API.md adds in "Curator's remaining catalogue" (part 3), and the discovery helpers, as it writes them.
+import {
+  MultiLock, GroupMember, PersistentTtlNode, SharedValue, AtomicValue, DistributedQueue, DistributedPriorityQueue,
+  DistributedDelayQueue, DistributedIdQueue, SimpleDistributedQueue, ServiceProvider, parseUriSpec, serviceUri, CounterDataError,
+  type MultiHolding, type Lockable, type GroupMembers, type VersionedValue, type AtomicValueResult, type CounterTrySet,
+  type CounterChange, type CuratorQueueOptions, type UriSpec,
+} from 'rxzk/recipes';
+
+export async function catalogue(zk: ZooKeeperClient): Promise<void> {
+  const parts: Lockable[] = [new Lock(zk, '/locks/a'), new Semaphore(zk, '/sem/b', { maxLeases: 2 })];
+  const multi = new MultiLock(zk, ['/locks/from', '/locks/to']);
+  const all: MultiHolding = await multi.acquire({ timeout: 1 });
+  const held: Holding[] = [...all.holdings];
+  const allState: HoldingState = all.state;
+  const allState$: Obs<HoldingState> = all.state$;
+  const aborted: boolean = all.signal.aborted;
+  await all.release();
+  const none: MultiHolding | null = await new MultiLock(zk, parts).tryAcquire();
+  const multi$: Obs<MultiHolding> = multi.hold$({ timeout: 1 });
+  const moved: number = await multi.withLock(async (x: MultiHolding) => x.holdings.length, { timeout: 1 });
+  // @ts-expect-error MultiLock takes paths or locks
+  void new MultiLock(zk, [1]);
+
+  const member = new GroupMember(zk, '/groups/workers', 'worker-7', 'data');
+  await member.join();
+  await member.setData(Buffer.from('new'));
+  const group: GroupMembers = await member.members();
+  const workerData: Buffer | undefined = group.get('worker-7');
+  const group$: Obs<ReadonlyMap<string, Buffer>> = member.members$();
+  await member.leave();
+
+  const ttlNode = new PersistentTtlNode(zk, '/ttl/me', 10_000, 'data');
+  const ttlPath$: Obs<string> = ttlNode.hold$();
+  await ttlNode.setData('more');
+
+  const shared = new SharedValue(zk, '/shared/config', 'seed');
+  const now: VersionedValue = await shared.value();
+  const sharedSet: boolean = await shared.trySet(Buffer.from('x'), now.version);
+  await shared.set('y');
+  const shared$: Obs<{ value: Buffer; version: number }> = shared.value$();
+
+  const atomic = new AtomicValue(zk, '/atomic/v', { promotedToLock: { lockPath: '/atomic/v-lock', afterTries: 5, timeout: 2_000 } });
+  const bytes: Buffer | null = await atomic.get();
+  const swapped: boolean = await atomic.compareAndSet('a', 'b');
+  const tried: AtomicValueResult = await atomic.trySet('c');
+  const pre: Buffer | null = tried.preValue;
+  await atomic.forceSet(new Uint8Array([1]));
+  const long = new Counter(zk, '/atomic/long', { format: 'int64', promotedToLock: { lockPath: '/atomic/long-lock' } });
+  const up: CounterChange = await long.increment();
+  const down: CounterChange = await long.decrement();
+  const casLong: boolean = await long.compareAndSet(1n, 2n);
+  const trySetLong: CounterTrySet = await long.trySet(3n);
+  // @ts-expect-error AtomicValue holds bytes, not numbers
+  await atomic.forceSet(5);
+
+  const queueOptions: CuratorQueueOptions = { lockPath: '/queues/curator-locks' };
+  const dq = new DistributedQueue(zk, '/queues/curator', queueOptions);
+  await dq.put('x');
+  await dq.putMulti(['a', Buffer.from('b')]);
+  const dqEntries$: Obs<QueueEntry> = dq.take$();
+  const pq = new DistributedPriorityQueue(zk, '/queues/priority');
+  await pq.put('x', 1);
+  await pq.putMulti(['a'], 2);
+  const delayq = new DistributedDelayQueue(zk, '/queues/delay');
+  await delayq.put('x', Date.now() + 1_000);
+  const idq = new DistributedIdQueue(zk, '/queues/id');
+  await idq.put('x', 'order-1');
+  const removed: number = await idq.remove('order-1');
+  const sq = new SimpleDistributedQueue(zk, '/queues/simple');
+  await sq.offer('x');
+  const polled: Buffer | null = await sq.poll();
+  const peeked: Buffer | null = await sq.peek();
+  const simpleTaken: Buffer = await sq.take({ timeout: 1 });
+  // @ts-expect-error a priority queue's put needs its priority
+  await pq.put('x');
+
+  const spec: UriSpec = parseUriSpec('{scheme}://{address}:{port}/api');
+  const sd = new ServiceDiscovery(zk, '/discovery');
+  const provider: ServiceProvider = sd.provider('api');
+  const picked: ServiceInstance | null = await provider.next({ timeout: 1 });
+  const uri: string = picked === null ? '' : serviceUri(picked, { port: 8080 });
+  const dataError: Error = new CounterDataError('/c', 'bad');
+  void [held, allState, allState$, aborted, none, multi$, moved, workerData, group$, ttlPath$, sharedSet, shared$, bytes, swapped, pre];
+  void [up, down, casLong, trySetLong, dqEntries$, removed, polled, peeked, simpleTaken, spec, uri, dataError];
+}
 `;
 
 const STRICT = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', types: ['node'], experimentalDecorators: true };
