@@ -1,13 +1,16 @@
-// The built package's declarations as strict TypeScript consumers see them: one project resolving with
-// `nodenext` (an ES module and a CommonJS module) and one with `bundler`, each importing every entry point
-// through the `exports` map and using its API. A declaration that names an internal type, a subpath whose
-// types do not resolve, or a type that is `any` where a user relies on it fails here (issue 13.7).
+// The package's declarations as strict TypeScript consumers see them once installed: the packed tarball unpacked at
+// node_modules/rxzk (as `npm install rxzk-<version>.tgz` puts it, so a declaration left out of `files` fails here),
+// beside the peers it names (linked from this repository's node_modules). One project resolves with `nodenext` (an ES
+// module and a CommonJS module) and one with `bundler`, each importing every entry point through the `exports` map
+// and using its API. A declaration that names an internal type, a subpath whose types do not resolve, or a type that
+// is `any` where a user relies on it fails here (issue 13.7).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ensureBuilt, root } from './built-package';
+import { root } from './built-package';
+import { packedTarball, removePackedTarball } from './packed';
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -252,18 +255,22 @@ const STRICT = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES202
 let consumer: string;
 
 beforeAll(async () => {
-  await ensureBuilt();
+  const tarball = await packedTarball();
   consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-types-'));
   const modules = path.join(consumer, 'node_modules');
   fs.mkdirSync(path.join(modules, '@types'), { recursive: true });
-  fs.symlinkSync(root, path.join(modules, 'rxzk'), 'dir');
-  fs.symlinkSync(path.join(root, 'node_modules', 'rxjs'), path.join(modules, 'rxjs'), 'dir');
-  fs.symlinkSync(path.join(root, 'node_modules', '@opentelemetry'), path.join(modules, '@opentelemetry'), 'dir');
+  execFileSync('tar', ['-xzf', tarball, '-C', consumer]);
+  fs.renameSync(path.join(consumer, 'package'), path.join(modules, 'rxzk'));
+  // The peers the declarations import (rxjs, OpenTelemetry's API, the frameworks' types) and Node's types.
+  for (const peer of ['rxjs', '@opentelemetry', '@nestjs', '@angular']) {
+    fs.symlinkSync(path.join(root, 'node_modules', peer), path.join(modules, peer), 'dir');
+  }
   fs.symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(modules, '@types', 'node'), 'dir');
 }, 240_000);
 
 afterAll(() => {
   if (consumer) fs.rmSync(consumer, { recursive: true, force: true });
+  removePackedTarball();
 });
 
 /** Writes a consumer project and type-checks it; resolves with tsc's diagnostics ('' when clean). */
