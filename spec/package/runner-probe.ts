@@ -2,7 +2,8 @@
 // framework major, under each runner. It is plain JavaScript (valid TypeScript too, so tsx, ts-jest and vitest run the
 // same code), with decorators applied as calls, and writes what it saw as JSON to the file PROBE_OUT names. The header
 // differs by module format: an ES module imports the framework and rxzk, a CommonJS one require()s them — as an app of
-// that format does — and each then loads rxzk the other way too, to compare the objects.
+// that format does — and each then loads rxzk the other way too, to compare the objects. It then runs the later
+// recipes from rxzk/recipes on a client of its own.
 
 export type Framework = 'nestjs' | 'angular';
 export type Format = 'esm' | 'cjs';

@@ -2,7 +2,9 @@
 // (NestJS 10, 11, 12; Angular 17, 21, 22), a small program (runner-probe.ts) boots the framework module under plain
 // node, `node --import tsx`, tsx, ts-jest and vitest, from an ES module and from CommonJS, and reports: the module
 // booted and closed its client; every export of every entry point is the same object through import and require; an
-// error thrown by code loaded one way is `instanceof` the class loaded the other way. Nothing resolves to src/.
+// error thrown by code loaded one way is `instanceof` the class loaded the other way; the recipes added after Lock
+// and TreeCache (MultiLock, GroupMember, SharedValue, the atomic values, Curator's queues, PersistentTtlNode) give
+// what a user reads back. Nothing resolves to src/.
 //
 // The runners are the repository's own (jest, ts-jest, tsx, typescript, vitest from its node_modules, started by path);
 // each app's npm install is kept in os.tmpdir() (packed.ts), so a machine pays it once per framework major.
