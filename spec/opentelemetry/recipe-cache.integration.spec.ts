@@ -5,48 +5,24 @@
 // failed load an ERROR span, and nothing at all from a client nobody instrumented.
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ZooKeeperClient } from '../../src';
-import { instrumentZooKeeper } from '../../src/opentelemetry';
 import { TreeCache, type TreeCacheEvent } from '../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
-import { clientPool, rejectionOf } from '../support/fixtures';
+import { rejectionOf } from '../support/fixtures';
 import { Recorder } from '../support/recorder';
-import { durationMs, startSdk, type OtelSdk } from './support/otel';
+import { durationMs } from './support/otel';
+import { otelServer } from './support/otel-server';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const cleanups: (() => void)[] = [];
-const caches: TreeCache[] = [];
-let sdk: OtelSdk;
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-});
-beforeEach(() => {
-  sdk = startSdk();
-});
-afterEach(async () => {
-  await Promise.all(caches.splice(0).map((c) => c.close()));
-  for (const c of cleanups.splice(0)) c();
-  await closeAll();
-  await sdk.shutdown();
-});
-afterAll(async () => {
-  await zkServer?.stop();
-});
-
-function instrument(zk: ZooKeeperClient): void {
-  cleanups.push(instrumentZooKeeper(zk, { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider }));
-}
+const env = otelServer();
+const { connect, instrument } = env;
 function cacheOf(zk: ZooKeeperClient, path: string, opts?: ConstructorParameters<typeof TreeCache>[2]): { cache: TreeCache; events: Recorder<TreeCacheEvent> } {
   const cache = new TreeCache(zk, path, opts);
-  caches.push(cache);
+  env.afterTest(() => cache.close());
   return { cache, events: new Recorder(cache.events$) };
 }
 let n = 0;
 const unique = (name: string): string => `/${name}-${++n}`;
 const epochNow = (): number => performance.timeOrigin + performance.now();
 const GAUGE = 'zookeeper.recipe.tree_cache.nodes';
-const gauge = async (path: string): Promise<number | undefined> => (await sdk.point(GAUGE, { 'zookeeper.path': path }))?.value;
+const gauge = async (path: string): Promise<number | undefined> => (await env.sdk.point(GAUGE, { 'zookeeper.path': path }))?.value;
 
 describe('TreeCache with rxzk/opentelemetry', () => {
   it("makes one span of the initial load, from start() to INITIALIZED, child of the caller's span and linked from the reads it made", async () => {
@@ -57,10 +33,10 @@ describe('TreeCache with rxzk/opentelemetry', () => {
     await zk.create(`${root}/c`, 'y');
     const { cache } = cacheOf(zk, root);
     const before = epochNow();
-    const caller = await sdk.inSpan('service start', () => cache.start());
+    const caller = await env.sdk.inSpan('service start', () => cache.start());
     const after = epochNow();
 
-    const [load, ...more] = sdk.spans('zookeeper tree-cache-load');
+    const [load, ...more] = env.sdk.spans('zookeeper tree-cache-load');
     expect(more).toEqual([]);
     expect(load.parentSpanContext?.spanId).toBe(caller.spanId);
     expect(load.spanContext().traceId).toBe(caller.traceId);
@@ -70,9 +46,9 @@ describe('TreeCache with rxzk/opentelemetry', () => {
     expect(start).toBeGreaterThanOrEqual(before - 1);
     expect(start + durationMs(load)).toBeLessThanOrEqual(after + 1);
     // Every node was read inside the load: each read's span links to it.
-    const linkedReads = sdk.spans('zookeeper getData').filter((s) => s.links.some((l) => l.context.spanId === load.spanContext().spanId));
+    const linkedReads = env.sdk.spans('zookeeper getData').filter((s) => s.links.some((l) => l.context.spanId === load.spanContext().spanId));
     expect(linkedReads.map((s) => s.attributes['zookeeper.path']).sort()).toEqual([root, `${root}/a`, `${root}/a/b`, `${root}/c`]);
-    expect(sdk.openSpans()).toBe(0);
+    expect(env.sdk.openSpans()).toBe(0);
   });
 
   it('the size gauge is the node count after the load and follows every add and remove; a scoped cache counts only what it holds', async () => {
@@ -101,7 +77,7 @@ describe('TreeCache with rxzk/opentelemetry', () => {
     await whole.cache.close();
     await shallow.cache.start();
     expect(await gauge(root)).toBe(1);
-    expect(sdk.spans('zookeeper tree-cache-load').map((s) => s.attributes['zookeeper.outcome'])).toEqual(['ok', 'ok']);
+    expect(env.sdk.spans('zookeeper tree-cache-load').map((s) => s.attributes['zookeeper.outcome'])).toEqual(['ok', 'ok']);
   });
 
   it('a load that fails is an ERROR span with the exception; one closed before it ends is cut short, never left open', async () => {
@@ -112,7 +88,7 @@ describe('TreeCache with rxzk/opentelemetry', () => {
     const boom = new Error('selector bug');
     const failing = cacheOf(zk, root, { selector: { acceptChild: () => { throw boom; } } });
     expect(await rejectionOf(failing.cache.start())).toBe(boom);
-    const [failed] = sdk.spans('zookeeper tree-cache-load');
+    const [failed] = env.sdk.spans('zookeeper tree-cache-load');
     expect(failed.status).toEqual({ code: SpanStatusCode.ERROR, message: 'selector bug' });
     expect(failed.attributes['zookeeper.outcome']).toBe('error');
     expect(failed.events.map((e) => e.name)).toEqual(['exception']);
@@ -121,11 +97,11 @@ describe('TreeCache with rxzk/opentelemetry', () => {
     const started = closing.cache.start();
     await closing.cache.close();
     await rejectionOf(started);
-    expect(sdk.spans('zookeeper tree-cache-load').map((s) => [s.attributes['zookeeper.outcome'], s.status.code])).toEqual([
+    expect(env.sdk.spans('zookeeper tree-cache-load').map((s) => [s.attributes['zookeeper.outcome'], s.status.code])).toEqual([
       ['error', SpanStatusCode.ERROR],
       ['aborted', SpanStatusCode.UNSET],
     ]);
-    expect(sdk.openSpans()).toBe(0);
+    expect(env.sdk.openSpans()).toBe(0);
   });
 
   it('reports nothing from a client nobody instrumented, beside one that is', async () => {
@@ -139,7 +115,7 @@ describe('TreeCache with rxzk/opentelemetry', () => {
     await events.until((vs) => vs.some((e) => e.type === 'NODE_ADDED' && e.path === `${root}/b`));
     expect(cache.size).toBe(3);
     await loud.exists(root);
-    expect(sdk.spans().map((s) => s.name)).toEqual(['zookeeper exists']);
-    expect(await sdk.points(GAUGE)).toEqual([]);
+    expect(env.sdk.spans().map((s) => s.name)).toEqual(['zookeeper exists']);
+    expect(await env.sdk.points(GAUGE)).toEqual([]);
   });
 });

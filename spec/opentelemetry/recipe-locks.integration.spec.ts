@@ -5,35 +5,13 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ZooKeeperClient } from '../../src';
 import { LeaderLatch, Lock, LockTimeoutError } from '../../src/recipes';
-import { instrumentZooKeeper } from '../../src/opentelemetry';
-import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
-import { clientPool, rejectionOf, until } from '../support/fixtures';
+import { rejectionOf, until } from '../support/fixtures';
 import { Recorder } from '../support/recorder';
-import { durationMs, startSdk, type OtelSdk } from './support/otel';
+import { durationMs } from './support/otel';
+import { otelServer } from './support/otel-server';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const cleanups: (() => void)[] = [];
-let sdk: OtelSdk;
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-});
-beforeEach(() => {
-  sdk = startSdk();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c();
-  await closeAll();
-  await sdk.shutdown();
-});
-afterAll(async () => {
-  await zkServer?.stop();
-});
-
-function instrument(zk: ZooKeeperClient): void {
-  cleanups.push(instrumentZooKeeper(zk, { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider }));
-}
+const env = otelServer();
+const { connect, instrument } = env;
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 const spanStart = (span: { startTime: [number, number] }): number => span.startTime[0] * 1e3 + span.startTime[1] / 1e6;
@@ -54,8 +32,8 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     instrument(b);
     const path = unique('handoff');
     const t0 = epochNow();
-    const first = await sdk.inSpan('job A', () => new Lock(a, path, { identifier: 'a' }).acquire());
-    const waiting = sdk.inSpan('job B', () => new Lock(b, path, { identifier: 'b' }).acquire());
+    const first = await env.sdk.inSpan('job A', () => new Lock(a, path, { identifier: 'a' }).acquire());
+    const waiting = env.sdk.inSpan('job B', () => new Lock(b, path, { identifier: 'b' }).acquire());
     await childrenCount(a, path, 2);
     const releasedAt = epochNow();
     await first.result.release();
@@ -64,7 +42,7 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     await second.result.release();
     const t1 = epochNow();
 
-    const waits = sdk.spans('zookeeper lock-wait');
+    const waits = env.sdk.spans('zookeeper lock-wait');
     expect(waits).toHaveLength(2);
     const [waitA, waitB] = waits.sort((x, y) => spanStart(x) - spanStart(y));
     expect(waitA.parentSpanContext?.spanId).toBe(first.spanId);
@@ -79,22 +57,22 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     expect(spanStart(waitB) + durationMs(waitB)).toBeGreaterThanOrEqual(releasedAt);
     expect(spanStart(waitB) + durationMs(waitB)).toBeLessThanOrEqual(heldAt + 1);
 
-    const waitHistogram = await sdk.points('zookeeper.recipe.lock.wait.duration');
+    const waitHistogram = await env.sdk.points('zookeeper.recipe.lock.wait.duration');
     expect(waitHistogram).toEqual([
       { attributes: { 'zookeeper.path': path, 'zookeeper.recipe': 'Lock', 'zookeeper.outcome': 'ok' }, value: 2, count: 2, sum: expect.any(Number) },
     ]);
     // Seconds: what the two spans lasted.
     expect(waitHistogram[0].sum! * 1000).toBeCloseTo(durationMs(waitA) + durationMs(waitB), 0);
-    const holds = await sdk.points('zookeeper.recipe.lock.hold.duration');
+    const holds = await env.sdk.points('zookeeper.recipe.lock.hold.duration');
     expect(holds).toEqual([
       { attributes: { 'zookeeper.path': path, 'zookeeper.recipe': 'Lock', 'zookeeper.outcome': 'released' }, value: 2, count: 2, sum: expect.any(Number) },
     ]);
     expect(holds[0].sum!).toBeGreaterThan(0);
     expect(holds[0].sum! * 1000).toBeLessThanOrEqual(t1 - t0 + 1);
     // The waiter's requests on the lock's path are linked to its wait.
-    const linked = sdk.spans().filter((s) => s.links.some((l) => l.context.spanId === waitB.spanContext().spanId));
+    const linked = env.sdk.spans().filter((s) => s.links.some((l) => l.context.spanId === waitB.spanContext().spanId));
     expect(linked.length).toBeGreaterThan(0);
-    expect(sdk.openSpans()).toBe(0);
+    expect(env.sdk.openSpans()).toBe(0);
   });
 
   it('a wait that times out is an ERROR span with the LockTimeoutError, counted with outcome timeout', async () => {
@@ -104,12 +82,12 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     const held = await new Lock(a, path).acquire();
     const error = await rejectionOf(new Lock(b, path).acquire({ timeout: 150 }));
     expect(error).toBeInstanceOf(LockTimeoutError);
-    const [span] = sdk.spans('zookeeper lock-wait');
+    const [span] = env.sdk.spans('zookeeper lock-wait');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['zookeeper.outcome']).toBe('timeout');
     expect(span.events.some((e) => e.name === 'exception')).toBe(true);
     expect(durationMs(span)).toBeGreaterThanOrEqual(140);
-    expect(await sdk.point('zookeeper.recipe.lock.wait.duration', { 'zookeeper.outcome': 'timeout' })).toMatchObject({ count: 1 });
+    expect(await env.sdk.point('zookeeper.recipe.lock.wait.duration', { 'zookeeper.outcome': 'timeout' })).toMatchObject({ count: 1 });
     await held.release();
   });
 
@@ -119,21 +97,21 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     const path = unique('latch');
     const leadership = new Recorder(new LeaderLatch(zk, path).leadership$());
     await leadership.until((v) => v[v.length - 1] === true, 20_000);
-    expect(await sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 1 });
-    expect(sdk.spans('zookeeper leader-wait').map((s) => s.attributes)).toEqual([
+    expect(await env.sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 1 });
+    expect(env.sdk.spans('zookeeper leader-wait').map((s) => s.attributes)).toEqual([
       { 'zookeeper.recipe': 'LeaderLatch', 'zookeeper.path': path, 'zookeeper.outcome': 'ok' },
     ]);
-    await zkServer.expireSession(zk);
+    await env.server.expireSession(zk);
     await until(zk, 'CONNECTED');
     await leadership.until((v) => v.filter((x) => x).length === 2 && v[v.length - 1] === true, 20_000);
-    expect(await sdk.point('zookeeper.recipe.leader.terms', { 'zookeeper.path': path })).toMatchObject({ value: 2 });
-    expect(await sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 1 });
+    expect(await env.sdk.point('zookeeper.recipe.leader.terms', { 'zookeeper.path': path })).toMatchObject({ value: 2 });
+    expect(await env.sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 1 });
     // Left: the term ends (released), the gauge reads 0, and the node goes.
     leadership.subscription.unsubscribe();
     await childrenCount(zk, path, 0);
-    expect(await sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 0 });
-    expect(sdk.spans('zookeeper leader-wait')).toHaveLength(2);
-    expect(sdk.openSpans()).toBe(0);
+    expect(await env.sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 0 });
+    expect(env.sdk.spans('zookeeper leader-wait')).toHaveLength(2);
+    expect(env.sdk.openSpans()).toBe(0);
   });
 
   it('a waiter still waiting when its client closes leaves no span open', async () => {
@@ -143,11 +121,11 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     const held = await new Lock(a, path).acquire();
     const waiting = new Lock(b, path).acquire();
     await childrenCount(a, path, 2);
-    expect(sdk.openSpans()).toBe(1);
+    expect(env.sdk.openSpans()).toBe(1);
     await b.close();
     await rejectionOf(waiting);
-    expect(sdk.openSpans()).toBe(0);
-    expect(sdk.spans('zookeeper lock-wait')).toHaveLength(1);
+    expect(env.sdk.openSpans()).toBe(0);
+    expect(env.sdk.spans('zookeeper lock-wait')).toHaveLength(1);
     await held.release();
   });
 
@@ -162,7 +140,7 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     const latch = new Recorder(new LeaderLatch(a, unique('quiet-latch')).leadership$());
     await latch.until((v) => v[v.length - 1] === true, 20_000);
     latch.subscription.unsubscribe();
-    expect(sdk.spans()).toEqual([]);
-    expect([...(await sdk.metrics()).values()].filter((m) => m.dataPoints.length > 0)).toEqual([]);
+    expect(env.sdk.spans()).toEqual([]);
+    expect([...(await env.sdk.metrics()).values()].filter((m) => m.dataPoints.length > 0)).toEqual([]);
   });
 });

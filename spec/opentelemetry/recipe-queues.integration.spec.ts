@@ -5,36 +5,13 @@
 // by a client that is not instrumented.
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { take, toArray, lastValueFrom } from 'rxjs';
-import type { ZooKeeperClient } from '../../src';
-import { instrumentZooKeeper } from '../../src/opentelemetry';
 import { LockTimeoutError, LockingQueue, Queue } from '../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../src/testing';
-import { clientPool, rejectionOf } from '../support/fixtures';
-import { durationMs, startSdk, type OtelSdk } from './support/otel';
+import { rejectionOf } from '../support/fixtures';
+import { durationMs } from './support/otel';
+import { otelServer } from './support/otel-server';
 
-let zkServer: StartedZooKeeper;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-const cleanups: (() => void)[] = [];
-let sdk: OtelSdk;
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-});
-beforeEach(() => {
-  sdk = startSdk();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c();
-  await closeAll();
-  await sdk.shutdown();
-});
-afterAll(async () => {
-  await zkServer?.stop();
-});
-
-function instrument(zk: ZooKeeperClient): void {
-  cleanups.push(instrumentZooKeeper(zk, { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider }));
-}
+const env = otelServer();
+const { connect, instrument } = env;
 
 let n = 0;
 const unique = (name: string): string => `/otel-queues/${name}-${++n}`;
@@ -49,19 +26,19 @@ describe('rxzk/opentelemetry: queues', () => {
     await q.putAll(['b', 'c', 'd', 'e']);
     await q.putAll([]);
     const attributes = { 'zookeeper.path': path, 'zookeeper.recipe': 'Queue' };
-    expect(await sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
-    expect(await sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toBeUndefined();
+    expect(await env.sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
+    expect(await env.sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toBeUndefined();
 
     expect((await q.get())?.toString()).toBe('a');
     expect((await q.take({ timeout: 5_000 })).toString()).toBe('b');
     expect((await lastValueFrom(q.take$().pipe(take(2), toArray()))).map(String)).toEqual(['c', 'd']);
-    expect(await sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toEqual({ attributes, value: 4 });
+    expect(await env.sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toEqual({ attributes, value: 4 });
     // A get of an empty queue and a take that gave up take nothing, and count nothing.
     expect((await q.get())?.toString()).toBe('e');
     expect(await q.get()).toBeNull();
     expect(await rejectionOf(q.take({ timeout: 0 }))).toBeInstanceOf(LockTimeoutError);
-    expect(await sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
-    expect(await sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
+    expect(await env.sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
+    expect(await env.sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
   });
 
   it('a take that waits is one INTERNAL span child of its caller, from the call until the entry came; a timed-out one is ERROR', async () => {
@@ -70,13 +47,13 @@ describe('rxzk/opentelemetry: queues', () => {
     instrument(zk);
     const path = unique('waiting');
     const q = new Queue(zk, path);
-    const { result: waiting, spanId, traceId } = await sdk.inSpan('consumer', async () => ({ taken: q.take({ timeout: 20_000 }) }));
+    const { result: waiting, spanId, traceId } = await env.sdk.inSpan('consumer', async () => ({ taken: q.take({ timeout: 20_000 }) }));
     // Still waiting: its span is open.
-    expect(sdk.spans('zookeeper queue-take')).toHaveLength(0);
+    expect(env.sdk.spans('zookeeper queue-take')).toHaveLength(0);
     const putAt = performance.timeOrigin + performance.now();
     await new Queue(producer, path).put('job');
     expect((await waiting.taken).toString()).toBe('job');
-    const [span] = sdk.spans('zookeeper queue-take');
+    const [span] = env.sdk.spans('zookeeper queue-take');
     expect(span.kind).toBe(SpanKind.INTERNAL);
     expect(span.parentSpanContext?.spanId).toBe(spanId);
     expect(span.spanContext().traceId).toBe(traceId);
@@ -87,7 +64,7 @@ describe('rxzk/opentelemetry: queues', () => {
     expect(start + durationMs(span)).toBeGreaterThanOrEqual(putAt - 1);
 
     expect(await rejectionOf(q.take({ timeout: 200 }))).toBeInstanceOf(LockTimeoutError);
-    const timedOut = sdk.spans('zookeeper queue-take')[1];
+    const timedOut = env.sdk.spans('zookeeper queue-take')[1];
     expect(timedOut.attributes['zookeeper.outcome']).toBe('timeout');
     expect(timedOut.status.code).toBe(SpanStatusCode.ERROR);
     expect(durationMs(timedOut)).toBeGreaterThanOrEqual(190);
@@ -96,11 +73,11 @@ describe('rxzk/opentelemetry: queues', () => {
     const aborted = q.take({ signal: controller.signal });
     controller.abort(new Error('shutting down'));
     await rejectionOf(aborted);
-    expect(sdk.spans('zookeeper queue-take')[2].attributes['zookeeper.outcome']).toBe('aborted');
-    expect(sdk.openSpans()).toBe(0);
+    expect(env.sdk.spans('zookeeper queue-take')[2].attributes['zookeeper.outcome']).toBe('aborted');
+    expect(env.sdk.openSpans()).toBe(0);
     // One entry taken, one put (by the other client, not instrumented).
-    expect(await sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toMatchObject({ value: 1 });
-    expect(await sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toBeUndefined();
+    expect(await env.sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toMatchObject({ value: 1 });
+    expect(await env.sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toBeUndefined();
   });
 
   it('LockingQueue: counts puts and every entry locked (take, take$), acked or not, under its own path', async () => {
@@ -129,10 +106,10 @@ describe('rxzk/opentelemetry: queues', () => {
     });
     expect(streamed).toEqual(['b', 'c', 'd']);
     const attributes = { 'zookeeper.path': path, 'zookeeper.recipe': 'LockingQueue' };
-    expect(await sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toEqual({ attributes, value: 4 });
+    expect(await env.sdk.point('zookeeper.recipe.queue.puts', { 'zookeeper.path': path })).toEqual({ attributes, value: 4 });
     // 'a' was locked twice (released, then taken again): each lock is a take.
-    expect(await sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
-    const spans = sdk.spans('zookeeper queue-take');
+    expect(await env.sdk.point('zookeeper.recipe.queue.takes', { 'zookeeper.path': path })).toEqual({ attributes, value: 5 });
+    const spans = env.sdk.spans('zookeeper queue-take');
     expect(spans).toHaveLength(2);
     for (const span of spans) expect(span.attributes).toEqual({ ...attributes, 'zookeeper.outcome': 'ok' });
   });
@@ -149,9 +126,9 @@ describe('rxzk/opentelemetry: queues', () => {
     const lq = new LockingQueue(plain, unique('plain-locking'));
     await lq.put('z');
     await (await lq.take({ timeout: 5_000 })).ack();
-    expect(await sdk.points('zookeeper.recipe.queue.puts')).toEqual([]);
-    expect(await sdk.points('zookeeper.recipe.queue.takes')).toEqual([]);
-    expect(sdk.spans('zookeeper queue-take')).toEqual([]);
-    expect(sdk.spans().filter((s) => s.attributes['zookeeper.path'] === path)).toEqual([]);
+    expect(await env.sdk.points('zookeeper.recipe.queue.puts')).toEqual([]);
+    expect(await env.sdk.points('zookeeper.recipe.queue.takes')).toEqual([]);
+    expect(env.sdk.spans('zookeeper queue-take')).toEqual([]);
+    expect(env.sdk.spans().filter((s) => s.attributes['zookeeper.path'] === path)).toEqual([]);
   });
 });

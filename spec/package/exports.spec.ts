@@ -26,6 +26,10 @@ const REQUIRED: Record<string, string[]> = {
     'Lock', 'ReadWriteLock', 'Semaphore', 'NonBlockingLease', 'LeaderLatch', 'LeaderElection', 'whileLeader', 'whileHeld',
     'LockTimeoutError', 'LockLostError', 'Barrier', 'DoubleBarrier', 'Counter', 'SharedCount', 'Queue', 'LockingQueue',
     'Party', 'Partitioner', 'TreeCache', 'PersistentNode', 'ServiceDiscovery',
+    // Curator's remaining catalogue (API.md, recipes part 3) and the discovery helpers.
+    'MultiLock', 'GroupMember', 'PersistentTtlNode', 'SharedValue', 'AtomicValue', 'CounterDataError', 'OutcomeUnknownError',
+    'DistributedQueue', 'DistributedPriorityQueue', 'DistributedDelayQueue', 'DistributedIdQueue', 'SimpleDistributedQueue',
+    'ServiceProvider', 'parseUriSpec', 'serviceUri',
   ],
   'rxzk/nestjs': ['ZooKeeperModule', 'InjectZooKeeper', 'getZooKeeperToken', 'ZooKeeperHealthIndicator'],
   'rxzk/angular': ['provideZooKeeper', 'ZOOKEEPER', 'injectZooKeeper'],

@@ -2,7 +2,9 @@
 // (NestJS 10, 11, 12; Angular 17, 21, 22), a small program (runner-probe.ts) boots the framework module under plain
 // node, `node --import tsx`, tsx, ts-jest and vitest, from an ES module and from CommonJS, and reports: the module
 // booted and closed its client; every export of every entry point is the same object through import and require; an
-// error thrown by code loaded one way is `instanceof` the class loaded the other way. Nothing resolves to src/.
+// error thrown by code loaded one way is `instanceof` the class loaded the other way; the recipes added after Lock
+// and TreeCache (MultiLock, GroupMember, SharedValue, the atomic values, Curator's queues, PersistentTtlNode) give
+// what a user reads back. Nothing resolves to src/.
 //
 // The runners are the repository's own (jest, ts-jest, tsx, typescript, vitest from its node_modules, started by path);
 // each app's npm install is kept in os.tmpdir() (packed.ts), so a machine pays it once per framework major.
@@ -181,5 +183,19 @@ describe.each(cases)('%s', (key, line, runner) => {
       expect(seen().stateBeforeInitializers).not.toBe('CONNECTED');
     });
   }
+  it('runs the recipes added after Lock and TreeCache from the installed rxzk/recipes, with the results a user sees', () => {
+    expect(seen().recipes).toEqual({
+      missing: [],
+      multiLock: { held: 'HELD', tokens: ['bigint', 'bigint'], otherWhileHeld: 'refused', released: 'RELEASED', otherAfter: 'acquired' },
+      groupMember: { joined: { 'worker-1': 'w1' }, left: {} },
+      sharedValue: { seed: ['seed', 0], set: true, stale: false, read: ['next', 1] },
+      counter: [['bigint', '0', '1'], ['bigint', '1', '2']],
+      atomicValue: { trySet: [true, null, 'v1'], cas: true, read: 'v2' },
+      distributedQueue: { consumed: 'job-1', left: [] },
+      simpleQueue: ['s-1', null],
+      ttlNode: { path: true, data: 'alive' },
+      serviceUri: 'http://10.0.0.1:8080/api',
+    });
+  });
   void runner;
 });

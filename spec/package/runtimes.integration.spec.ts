@@ -1,7 +1,8 @@
 // rxzk under Bun and Deno (issue 18.11): the packed package installed beside their npm packages (their binaries come
 // inside them), and one program run by each, on a server it starts itself with rxzk/testing: the core operations (create, get, set,
-// getChildren, a transaction, exists, delete, a typed error), a watch stream, a Lock, a TreeCache, and one class
-// identity for import and require. The app's install is kept in os.tmpdir() (packed.ts).
+// getChildren, a transaction, exists, delete, a typed error), a watch stream, a Lock, a TreeCache, the recipes added
+// after them (MultiLock, GroupMember, SharedValue, Counter's and AtomicValue's atomic operations, DistributedQueue,
+// PersistentTtlNode), and one class identity for import and require. The app's install is kept in os.tmpdir() (packed.ts).
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ const SMOKE = `
 import { createRequire } from 'node:module';
 import { firstValueFrom, lastValueFrom, filter, take, toArray, timeout } from 'rxjs';
 import { createClient, NodeExistsError, InvalidArgumentError } from 'rxzk';
-import { Lock, TreeCache } from 'rxzk/recipes';
+import { Lock, TreeCache, MultiLock, GroupMember, SharedValue, Counter, AtomicValue, DistributedQueue, PersistentTtlNode } from 'rxzk/recipes';
 import { startZooKeeper } from 'rxzk/testing';
 
 const seen = { runtime: typeof Bun !== 'undefined' ? 'bun' : typeof Deno !== 'undefined' ? 'deno' : 'node' };
@@ -44,6 +45,26 @@ const removed = firstValueFrom(cache.events$.pipe(filter((e) => e.type === 'NODE
 await lastValueFrom(zk.delete('/a/c'), { defaultValue: undefined });
 seen.cacheEvent = (await removed).path;
 await cache.close();
+const all = await new MultiLock(zk, ['/m/a', '/m/b']).acquire({ timeout: 10000 });
+seen.multiLock = [all.state, (await new Lock(zk, '/m/b').tryAcquire()) === null];
+await all.release();
+seen.multiLock.push(all.state);
+const member = new GroupMember(zk, '/group', 'worker-1', 'w1');
+await member.join();
+seen.members = [...(await member.members())].map(([id, data]) => id + '=' + data.toString());
+await member.leave();
+seen.members.push((await member.members()).size);
+const shared = new SharedValue(zk, '/shared', 'seed');
+seen.sharedValue = [await shared.trySet('next', (await shared.value()).version), (await shared.value()).value.toString()];
+seen.counter = String((await new Counter(zk, '/counter', { format: 'int64' }).increment()).after);
+const atomic = new AtomicValue(zk, '/atomic');
+seen.atomicValue = [(await atomic.trySet('v1')).succeeded, await atomic.compareAndSet('v1', 'v2'), (await atomic.get()).toString()];
+const queue = new DistributedQueue(zk, '/queue');
+await queue.put('job-1');
+const entry = await firstValueFrom(queue.take$().pipe(timeout(20000)));
+await entry.ack();
+seen.queue = [entry.data.toString(), (await firstValueFrom(zk.getChildren('/queue'))).length];
+seen.ttlNode = await firstValueFrom(new PersistentTtlNode(zk, '/ttl', 10000, 'alive').hold$().pipe(timeout(20000)));
 let thrown;
 try { createRequire(import.meta.url)('rxzk').createClient({ hosts: 'h:1', sessionTimeout: -1 }); } catch (err) { thrown = err; }
 seen.instanceofAcross = thrown instanceof InvalidArgumentError;
@@ -64,6 +85,13 @@ const EXPECTED = {
   lockAfter: 'RELEASED',
   cache: [3, ['b', 'c'], 'x'],
   cacheEvent: '/a/c',
+  multiLock: ['HELD', true, 'RELEASED'],
+  members: ['worker-1=w1', 0],
+  sharedValue: [true, 'next'],
+  counter: '1',
+  atomicValue: [true, true, 'v2'],
+  queue: ['job-1', 0],
+  ttlNode: '/ttl',
   instanceofAcross: true,
   closed: 'CLOSED',
 };
@@ -82,7 +110,7 @@ beforeAll(async () => {
 afterAll(() => removePackedTarball());
 
 describe.each(RUNTIMES)('under $name', ({ name, bin, args }) => {
-  it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock and a TreeCache on it', async () => {
+  it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock, a TreeCache and the later recipes on it', async () => {
     const { stdout } = await exec(path.join(app, 'node_modules', '.bin', bin), args('smoke.mjs'), {
       cwd: app,
       timeout: 120_000,

@@ -1,13 +1,16 @@
-// The built package's declarations as strict TypeScript consumers see them: one project resolving with
-// `nodenext` (an ES module and a CommonJS module) and one with `bundler`, each importing every entry point
-// through the `exports` map and using its API. A declaration that names an internal type, a subpath whose
-// types do not resolve, or a type that is `any` where a user relies on it fails here (issue 13.7).
+// The package's declarations as strict TypeScript consumers see them once installed: the packed tarball unpacked at
+// node_modules/rxzk (as `npm install rxzk-<version>.tgz` puts it, so a declaration left out of `files` fails here),
+// beside the peers it names (linked from this repository's node_modules). One project resolves with `nodenext` (an ES
+// module and a CommonJS module) and one with `bundler`, each importing every entry point through the `exports` map
+// and using its API. A declaration that names an internal type, a subpath whose types do not resolve, or a type that
+// is `any` where a user relies on it fails here (issue 13.7).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ensureBuilt, root } from './built-package';
+import { root } from './built-package';
+import { packedTarball, removePackedTarball } from './packed';
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -159,6 +162,92 @@ export async function recipes(zk: ZooKeeperClient): Promise<void> {
   void [passed, gone$, change, value, values$, count$, set, first, taken, takes$, length, entryData, entries$, members, members$, shares$];
   void [events$, snapshot$, cached, names, nodePath$, serviceNames, instances, instances$, fields];
 }
+
+// The recipes API.md adds in "Curator's remaining catalogue" (part 3), and the discovery helpers, as it writes them.
+import {
+  MultiLock, GroupMember, PersistentTtlNode, SharedValue, AtomicValue, DistributedQueue, DistributedPriorityQueue,
+  DistributedDelayQueue, DistributedIdQueue, SimpleDistributedQueue, ServiceProvider, parseUriSpec, serviceUri, CounterDataError,
+  type MultiHolding, type Lockable, type GroupMembers, type VersionedValue, type AtomicValueResult, type CounterTrySet,
+  type CounterChange, type CuratorQueueOptions, type UriSpec,
+} from 'rxzk/recipes';
+
+export async function catalogue(zk: ZooKeeperClient): Promise<void> {
+  const parts: Lockable[] = [new Lock(zk, '/locks/a'), new Semaphore(zk, '/sem/b', { maxLeases: 2 })];
+  const multi = new MultiLock(zk, ['/locks/from', '/locks/to']);
+  const all: MultiHolding = await multi.acquire({ timeout: 1 });
+  const held: Holding[] = [...all.holdings];
+  const allState: HoldingState = all.state;
+  const allState$: Obs<HoldingState> = all.state$;
+  const aborted: boolean = all.signal.aborted;
+  await all.release();
+  const none: MultiHolding | null = await new MultiLock(zk, parts).tryAcquire();
+  const multi$: Obs<MultiHolding> = multi.hold$({ timeout: 1 });
+  const moved: number = await multi.withLock(async (x: MultiHolding) => x.holdings.length, { timeout: 1 });
+  // @ts-expect-error MultiLock takes paths or locks
+  void new MultiLock(zk, [1]);
+
+  const member = new GroupMember(zk, '/groups/workers', 'worker-7', 'data');
+  await member.join();
+  await member.setData(Buffer.from('new'));
+  const group: GroupMembers = await member.members();
+  const workerData: Buffer | undefined = group.get('worker-7');
+  const group$: Obs<ReadonlyMap<string, Buffer>> = member.members$();
+  await member.leave();
+
+  const ttlNode = new PersistentTtlNode(zk, '/ttl/me', 10_000, 'data');
+  const ttlPath$: Obs<string> = ttlNode.hold$();
+  await ttlNode.setData('more');
+
+  const shared = new SharedValue(zk, '/shared/config', 'seed');
+  const now: VersionedValue = await shared.value();
+  const sharedSet: boolean = await shared.trySet(Buffer.from('x'), now.version);
+  await shared.set('y');
+  const shared$: Obs<{ value: Buffer; version: number }> = shared.value$();
+
+  const atomic = new AtomicValue(zk, '/atomic/v', { promotedToLock: { lockPath: '/atomic/v-lock', afterTries: 5, timeout: 2_000 } });
+  const bytes: Buffer | null = await atomic.get();
+  const swapped: boolean = await atomic.compareAndSet('a', 'b');
+  const tried: AtomicValueResult = await atomic.trySet('c');
+  const pre: Buffer | null = tried.preValue;
+  await atomic.forceSet(new Uint8Array([1]));
+  const long = new Counter(zk, '/atomic/long', { format: 'int64', promotedToLock: { lockPath: '/atomic/long-lock' } });
+  const up: CounterChange = await long.increment();
+  const down: CounterChange = await long.decrement();
+  const casLong: boolean = await long.compareAndSet(1n, 2n);
+  const trySetLong: CounterTrySet = await long.trySet(3n);
+  // @ts-expect-error AtomicValue holds bytes, not numbers
+  await atomic.forceSet(5);
+
+  const queueOptions: CuratorQueueOptions = { lockPath: '/queues/curator-locks' };
+  const dq = new DistributedQueue(zk, '/queues/curator', queueOptions);
+  await dq.put('x');
+  await dq.putMulti(['a', Buffer.from('b')]);
+  const dqEntries$: Obs<QueueEntry> = dq.take$();
+  const pq = new DistributedPriorityQueue(zk, '/queues/priority');
+  await pq.put('x', 1);
+  await pq.putMulti(['a'], 2);
+  const delayq = new DistributedDelayQueue(zk, '/queues/delay');
+  await delayq.put('x', Date.now() + 1_000);
+  const idq = new DistributedIdQueue(zk, '/queues/id');
+  await idq.put('x', 'order-1');
+  const removed: number = await idq.remove('order-1');
+  const sq = new SimpleDistributedQueue(zk, '/queues/simple');
+  await sq.offer('x');
+  const polled: Buffer | null = await sq.poll();
+  const peeked: Buffer | null = await sq.peek();
+  const simpleTaken: Buffer = await sq.take({ timeout: 1 });
+  // @ts-expect-error a priority queue's put needs its priority
+  await pq.put('x');
+
+  const spec: UriSpec = parseUriSpec('{scheme}://{address}:{port}/api');
+  const sd = new ServiceDiscovery(zk, '/discovery');
+  const provider: ServiceProvider = sd.provider('api');
+  const picked: ServiceInstance | null = await provider.next({ timeout: 1 });
+  const uri: string = picked === null ? '' : serviceUri(picked, { port: 8080 });
+  const dataError: Error = new CounterDataError('/c', 'bad');
+  void [held, allState, allState$, aborted, none, multi$, moved, workerData, group$, ttlPath$, sharedSet, shared$, bytes, swapped, pre];
+  void [up, down, casLong, trySetLong, dqEntries$, removed, polled, peeked, simpleTaken, spec, uri, dataError];
+}
 `;
 
 const STRICT = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', types: ['node'], experimentalDecorators: true };
@@ -166,18 +255,22 @@ const STRICT = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES202
 let consumer: string;
 
 beforeAll(async () => {
-  await ensureBuilt();
+  const tarball = await packedTarball();
   consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-types-'));
   const modules = path.join(consumer, 'node_modules');
   fs.mkdirSync(path.join(modules, '@types'), { recursive: true });
-  fs.symlinkSync(root, path.join(modules, 'rxzk'), 'dir');
-  fs.symlinkSync(path.join(root, 'node_modules', 'rxjs'), path.join(modules, 'rxjs'), 'dir');
-  fs.symlinkSync(path.join(root, 'node_modules', '@opentelemetry'), path.join(modules, '@opentelemetry'), 'dir');
+  execFileSync('tar', ['-xzf', tarball, '-C', consumer]);
+  fs.renameSync(path.join(consumer, 'package'), path.join(modules, 'rxzk'));
+  // The peers the declarations import (rxjs, OpenTelemetry's API, the frameworks' types) and Node's types.
+  for (const peer of ['rxjs', '@opentelemetry', '@nestjs', '@angular']) {
+    fs.symlinkSync(path.join(root, 'node_modules', peer), path.join(modules, peer), 'dir');
+  }
   fs.symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(modules, '@types', 'node'), 'dir');
 }, 240_000);
 
 afterAll(() => {
   if (consumer) fs.rmSync(consumer, { recursive: true, force: true });
+  removePackedTarball();
 });
 
 /** Writes a consumer project and type-checks it; resolves with tsc's diagnostics ('' when clean). */

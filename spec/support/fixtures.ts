@@ -64,3 +64,29 @@ export function clientPool(hosts: () => string): {
 export function observeFor(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A value a hook sets (beforeAll, beforeEach) and the tests read: reading it before the hook has run is a mistake in
+ * the spec, said with `what` ("the server starts in beforeAll") instead of an undefined.
+ */
+export function late<T>(what: string): { get(): T; set(value: T | undefined): void; peek(): T | undefined } {
+  let value: T | undefined;
+  return {
+    get() {
+      if (value === undefined) throw new Error(what);
+      return value;
+    },
+    set(v) {
+      value = v;
+    },
+    peek: () => value,
+  };
+}
+
+/**
+ * `base` with `more`'s members added to it, getters kept as getters (read when a test reads them, not now): how a
+ * spec helper adds its own members to the one it builds on. `base` must be the caller's own object: it is changed.
+ */
+export function extend<B extends object, T extends object>(base: B, more: T): B & T {
+  return Object.defineProperties(base, Object.getOwnPropertyDescriptors(more)) as B & T;
+}

@@ -1,29 +1,13 @@
 // Barriers shared with a real kazoo 2.8 and a real Curator 5.4 on the same znodes: kazoo's Barrier and
 // Curator's DistributedBarrier released by rxzk and back; Curator DistributedDoubleBarrier members and rxzk
 // members entering and leaving one barrier together.
-import type { ZooKeeperClient } from '../../../src';
 import { NoNodeError } from '../../../src';
 import { Barrier, DoubleBarrier } from '../../../src/recipes';
-import { startZooKeeper, type StartedZooKeeper } from '../../../src/testing';
-import { clientPool, observeFor, one } from '../../support/fixtures';
-import { startCuratorPeer, startKazooPeer, type CuratorPeer, type KazooPeer } from '../../support/interop/peers';
+import { observeFor, one } from '../../support/fixtures';
 import { childrenUntil } from '../leader/support';
+import { interopServer } from '../support/interop-server';
 
-let zkServer: StartedZooKeeper;
-let curator: CuratorPeer;
-let kazoo: KazooPeer;
-let observer: ZooKeeperClient;
-const { connect, closeAll } = clientPool(() => zkServer.connectString);
-
-beforeAll(async () => {
-  zkServer = await startZooKeeper();
-  [curator, kazoo, observer] = await Promise.all([startCuratorPeer(zkServer.connectString), startKazooPeer(zkServer.connectString), connect()]);
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all([curator?.close(), kazoo?.close(), closeAll()]);
-  await zkServer?.stop();
-});
+const env = interopServer({ curator: true, kazoo: true });
 
 /** Tracks whether a promise has settled yet. */
 function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
@@ -36,31 +20,31 @@ function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
 }
 
 const childrenOf = async (path: string): Promise<string[]> =>
-  (await one(observer.getChildren(path)).catch((err: unknown) => (err instanceof NoNodeError ? [] : Promise.reject(err)))).sort();
+  (await one(env.observer.getChildren(path)).catch((err: unknown) => (err instanceof NoNodeError ? [] : Promise.reject(err)))).sort();
 
 describe('Barrier with kazoo and Curator', () => {
   it("rxzk waiters are released when kazoo's Barrier is removed", async () => {
     const path = '/interop/barrier/kazoo-up';
-    await kazoo.call('barrier.create', { handle: 'kb', path });
-    await kazoo.call('barrier.set', { handle: 'kb' });
-    const waits = await Promise.all([1, 2].map(async () => tracked(new Barrier(await connect(), path).wait({ timeout: 20_000 }))));
-    expect(await new Barrier(observer, path).wait({ timeout: 0 })).toBe(false);
+    await env.kazoo.call('barrier.create', { handle: 'kb', path });
+    await env.kazoo.call('barrier.set', { handle: 'kb' });
+    const waits = await Promise.all([1, 2].map(async () => tracked(new Barrier(await env.connect(), path).wait({ timeout: 20_000 }))));
+    expect(await new Barrier(env.observer, path).wait({ timeout: 0 })).toBe(false);
     await observeFor(300);
     expect(waits.map((w) => w.settled())).toEqual([false, false]);
-    expect(await kazoo.call('barrier.remove', { handle: 'kb' })).toBe(true);
+    expect(await env.kazoo.call('barrier.remove', { handle: 'kb' })).toBe(true);
     expect(await Promise.all(waits.map((w) => w.promise))).toEqual([true, true]);
   });
 
   it("kazoo's and Curator's waiters are released when rxzk removes its Barrier", async () => {
     const path = '/interop/barrier/rxzk-up';
-    const barrier = new Barrier(await connect(), path);
+    const barrier = new Barrier(await env.connect(), path);
     await barrier.create();
-    await kazoo.call('barrier.create', { handle: 'kw', path });
-    await curator.call('barrier.create', { handle: 'cw', path });
-    expect(await kazoo.call('barrier.wait', { handle: 'kw', timeoutMs: 100 })).toBe(false);
-    expect(await curator.call('barrier.wait', { handle: 'cw', timeoutMs: 100 })).toBe(false);
-    const kazooWaits = kazoo.call('barrier.wait', { handle: 'kw', timeoutMs: 20_000 });
-    const curatorWaits = curator.call('barrier.wait', { handle: 'cw', timeoutMs: 20_000 });
+    await env.kazoo.call('barrier.create', { handle: 'kw', path });
+    await env.curator.call('barrier.create', { handle: 'cw', path });
+    expect(await env.kazoo.call('barrier.wait', { handle: 'kw', timeoutMs: 100 })).toBe(false);
+    expect(await env.curator.call('barrier.wait', { handle: 'cw', timeoutMs: 100 })).toBe(false);
+    const kazooWaits = env.kazoo.call('barrier.wait', { handle: 'kw', timeoutMs: 20_000 });
+    const curatorWaits = env.curator.call('barrier.wait', { handle: 'cw', timeoutMs: 20_000 });
     await observeFor(300);
     await barrier.remove();
     expect(await Promise.all([kazooWaits, curatorWaits])).toEqual([true, true]);
@@ -68,12 +52,12 @@ describe('Barrier with kazoo and Curator', () => {
 
   it("rxzk waits on Curator's DistributedBarrier", async () => {
     const path = '/interop/barrier/curator-up';
-    await curator.call('barrier.create', { handle: 'cb', path });
-    await curator.call('barrier.set', { handle: 'cb' });
-    const waiting = tracked(new Barrier(await connect(), path).wait({ timeout: 20_000 }));
+    await env.curator.call('barrier.create', { handle: 'cb', path });
+    await env.curator.call('barrier.set', { handle: 'cb' });
+    const waiting = tracked(new Barrier(await env.connect(), path).wait({ timeout: 20_000 }));
     await observeFor(300);
     expect(waiting.settled()).toBe(false);
-    await curator.call('barrier.remove', { handle: 'cb' });
+    await env.curator.call('barrier.remove', { handle: 'cb' });
     expect(await waiting.promise).toBe(true);
   });
 });
@@ -81,13 +65,13 @@ describe('Barrier with kazoo and Curator', () => {
 describe('DoubleBarrier with Curator DistributedDoubleBarrier', () => {
   it('one Curator member and two rxzk members enter together and leave together', async () => {
     const path = '/interop/double/one-curator';
-    await curator.call('doubleBarrier.create', { handle: 'c1', path, n: 3 });
-    const curatorIn = tracked(curator.call('doubleBarrier.enter', { handle: 'c1', timeoutMs: 20_000 }));
-    await childrenUntil(observer, path, (names) => names.length === 1);
-    const a = new DoubleBarrier(await connect(), path, 3, { identifier: 'node-a' });
-    const b = new DoubleBarrier(await connect(), path, 3, { identifier: 'node-b' });
+    await env.curator.call('doubleBarrier.create', { handle: 'c1', path, n: 3 });
+    const curatorIn = tracked(env.curator.call('doubleBarrier.enter', { handle: 'c1', timeoutMs: 20_000 }));
+    await childrenUntil(env.observer, path, (names) => names.length === 1);
+    const a = new DoubleBarrier(await env.connect(), path, 3, { identifier: 'node-a' });
+    const b = new DoubleBarrier(await env.connect(), path, 3, { identifier: 'node-b' });
     const aIn = tracked(a.enter({ timeout: 20_000 }));
-    await childrenUntil(observer, path, (names) => names.length === 2);
+    await childrenUntil(env.observer, path, (names) => names.length === 2);
     await observeFor(300);
     expect([curatorIn.settled(), aIn.settled()]).toEqual([false, false]);
     await b.enter({ timeout: 20_000 });
@@ -96,7 +80,7 @@ describe('DoubleBarrier with Curator DistributedDoubleBarrier', () => {
     expect((await childrenOf(path)).filter((n) => n !== 'ready')).toHaveLength(3);
 
     // Leaving: none is out until all are.
-    const curatorOut = tracked(curator.call('doubleBarrier.leave', { handle: 'c1', timeoutMs: 20_000 }));
+    const curatorOut = tracked(env.curator.call('doubleBarrier.leave', { handle: 'c1', timeoutMs: 20_000 }));
     const aOut = tracked(a.leave({ timeout: 20_000 }));
     await observeFor(500);
     expect([curatorOut.settled(), aOut.settled()]).toEqual([false, false]);
@@ -108,19 +92,19 @@ describe('DoubleBarrier with Curator DistributedDoubleBarrier', () => {
 
   it('two Curator members wait for the rxzk member who completes the count, and all leave', async () => {
     const path = '/interop/double/two-curator';
-    await curator.call('doubleBarrier.create', { handle: 'c2', path, n: 3 });
-    await curator.call('doubleBarrier.create', { handle: 'c3', path, n: 3 });
+    await env.curator.call('doubleBarrier.create', { handle: 'c2', path, n: 3 });
+    await env.curator.call('doubleBarrier.create', { handle: 'c3', path, n: 3 });
     const curatorIn = [
-      curator.call('doubleBarrier.enter', { handle: 'c2', timeoutMs: 20_000 }),
-      curator.call('doubleBarrier.enter', { handle: 'c3', timeoutMs: 20_000 }),
+      env.curator.call('doubleBarrier.enter', { handle: 'c2', timeoutMs: 20_000 }),
+      env.curator.call('doubleBarrier.enter', { handle: 'c3', timeoutMs: 20_000 }),
     ];
-    await childrenUntil(observer, path, (names) => names.length === 2);
-    const rx = new DoubleBarrier(await connect(), path, 3);
+    await childrenUntil(env.observer, path, (names) => names.length === 2);
+    const rx = new DoubleBarrier(await env.connect(), path, 3);
     await rx.enter({ timeout: 20_000 });
     expect(await Promise.all(curatorIn)).toEqual([true, true]);
     const leaving = [
-      curator.call('doubleBarrier.leave', { handle: 'c2', timeoutMs: 20_000 }),
-      curator.call('doubleBarrier.leave', { handle: 'c3', timeoutMs: 20_000 }),
+      env.curator.call('doubleBarrier.leave', { handle: 'c2', timeoutMs: 20_000 }),
+      env.curator.call('doubleBarrier.leave', { handle: 'c3', timeoutMs: 20_000 }),
       rx.leave({ timeout: 20_000 }),
     ];
     expect(await Promise.all(leaving)).toEqual([true, true, undefined]);

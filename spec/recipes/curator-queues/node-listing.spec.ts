@@ -2,6 +2,7 @@
 // for the children watch, `take` for the lock or delete of a node. What it takes, in which order, when it reads the
 // listing, and what stop() undoes. The loop's own rules (back-pressure, stop, errors) are spec/recipes/kernel/consume-loop.spec.ts's.
 import { Observable, Subject } from 'rxjs';
+import { ClientClosedError } from '../../../src';
 import { nodeConsumer, type ConsumerSpec, type Taken } from '../../../src/recipes/curator-queues/node-listing';
 import { orderNodes, type QueueKind } from '../../../src/recipes/curator-queues/layout';
 
@@ -227,5 +228,14 @@ describe('nodeConsumer (NodeListing)', () => {
     refuse(denied);
     await expect(refused.done).rejects.toBe(denied);
     expect(unprepared.subscribes).toBe(0);
+
+    // A client closed before the consumer started refuses its prepare: that ends it as the close does (take$ completes).
+    const late = new FakeQueue('plain');
+    const closedFirst = nodeConsumer({ ...late.spec(), prepare: () => Promise.reject(new ClientClosedError('closed')) })(
+      () => undefined,
+      () => undefined,
+    );
+    await expect(closedFirst.done).resolves.toBeUndefined();
+    expect(late.subscribes).toBe(0);
   });
 });

@@ -7,6 +7,9 @@
 //   expect(await curator.call('mutex.acquire', { handle: 'm', timeoutMs: 5000 })).toBe(true);
 //   await curator.close();
 //
+// A spec file that needs the server, an rxzk client and one peer of each kind for all its tests takes them from
+// interopServer (spec/recipes/support/interop-server.ts) instead of starting them itself.
+//
 // Protocol: one JSON line per request on the peer's stdin, {"id":N,"cmd":"…","args":{…}}, and one
 // JSON line per reply on its stdout, {"id":N,"ok":true,"value":…} or {"id":N,"ok":false,"error":"Class: message"}.
 // The peer first prints reply 0 once connected (its session) or why it could not connect. Every

@@ -415,7 +415,8 @@ class Attempt {
 
   /**
    * Waits until the decision may have changed. For a sibling, it waits for it to go, then decides again without
-   * it (see {@link contend}); held so, its own node is read once more. For the list, it waits for a change.
+   * it (see {@link contend}); held so, it holds on the watch it keeps on its own node ({@link watchOwn}), or else
+   * reads its node once more. For the list, it waits for a change.
    */
   private async waitFor(decision: Waiting): Promise<Woken> {
     if (!('waitFor' in decision)) return this.waitForChildren();
@@ -426,7 +427,7 @@ class Attempt {
       if (went === 'changed') continue; // its data changed: still there, watch it again
       if (went === 'check') return 'check';
       const next = this.decideWithout(decision.waitFor);
-      // Held without it: proven by a read of our own node. Still waiting: for a sibling the list named then, which may
+      // Held without it: proven by the watch on our own node, else by a read of it. Still waiting: for a sibling the list named then, which may
       // have gone long since (a queue of waiters each listed the others when it joined): chasing them one round
       // trip each would make the n-th hand-off cost n; one list tells at once.
       if (next === null || !next.held) return 'check';

@@ -1,4 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { ClientClosedError } from '../../index';
 import { ConsumeLoop, type Claim, type TakeContext } from '../kernel/consume-loop';
 import type { StartConsumer } from '../kernel/take-once';
 import type { Candidate } from './layout';
@@ -85,7 +86,7 @@ export class NodeListing<T> {
       this.subscriber = subscriber;
       spec.prepare().then(
         () => this.follow(),
-        (err: unknown) => subscriber.error(err),
+        (err: unknown) => ended(subscriber, err),
       );
       return () => {
         this.subscriber = null;
@@ -183,7 +184,7 @@ export class NodeListing<T> {
         this.notify();
         subscriber.next();
       },
-      error: (error: unknown) => subscriber.error(error),
+      error: (error: unknown) => ended(subscriber, error),
       // The client closed (the watch streams complete then): nothing more will come.
       complete: () => subscriber.complete(),
     });
@@ -239,4 +240,14 @@ export class NodeListing<T> {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Ends the changes on `err`: a client closed before or under the consumer (its request refused with
+ * ClientClosedError) ends a Curator queue's consumer as the close itself does — `take$` completes, as it always has
+ * (kazoo's queues, through kernel/take-stream, fail with the client's error then). Any other error fails it.
+ */
+function ended(subscriber: Subscriber<void>, err: unknown): void {
+  if (err instanceof ClientClosedError) subscriber.complete();
+  else subscriber.error(err);
 }

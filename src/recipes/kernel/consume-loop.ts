@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
+import { ClientClosedError } from '../../index';
 
 /** An entry a consumer has taken, and how to hand it back when no one is left to give it to. */
 export interface Claim<T> {
@@ -149,6 +150,10 @@ export class ConsumeLoop<T> {
         // The entry delivered is the taker's now: stopping does not wait for what it does with it.
         await Promise.race([this.deliver(claim.value), this.stopped$]);
       }
+    } catch (err) {
+      // A take's request refused as the client closed under the consumer (before its listings heard of it): the
+      // close ends the consumer, as the listings' completion does. A listing refused at the start errors instead.
+      if (!(err instanceof ClientClosedError)) throw err;
     } finally {
       this.lists?.unsubscribe();
       this.lists = null;

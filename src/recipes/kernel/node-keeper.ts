@@ -1,4 +1,4 @@
-import { Subject, filter, firstValueFrom, type Observable, type Subscription } from 'rxjs';
+import { Observable, ReplaySubject, Subject, filter, firstValueFrom, share, type Subscriber, type Subscription } from 'rxjs';
 import {
   BadVersionError,
   ClientClosedError,
@@ -384,5 +384,79 @@ export class NodeKeeper {
         throw err;
       }
     }
+  }
+}
+
+/** How a {@link KeptWhileHeld} ends its hold, and what runs beside its keeper. */
+export interface HoldOptions {
+  /**
+   * Whether the last unsubscribe deletes the node (PersistentNode: yes, retried across reconnects until gone; never
+   * on a closed client, whose ephemerals went with its session). PersistentTtlNode: no, the node expires by itself
+   * (Curator's PersistentTtlNode overrides deleteNode with a no-op).
+   */
+  readonly remove: boolean;
+  /**
+   * Runs for the span of each hold, beside its keeper (PersistentTtlNode's touches): subscribed before the keeper
+   * starts, after the hold's own listening to `placed$` (so a placement is emitted before it hears of it), and
+   * unsubscribed before the keeper stops; its error fails the hold.
+   */
+  readonly beside?: (keeper: NodeKeeper) => Observable<never>;
+}
+
+/**
+ * A node kept while `held$()` is subscribed — THE hold of PersistentNode and PersistentTtlNode (Curator's
+ * PersistentNode start()/close()): one {@link NodeKeeper} for all subscribers (two holds of one path would each
+ * delete the other's), made at the first subscribe and stopped at the last unsubscribe; emits the node's path at
+ * each placement, replayed to a late subscriber; completes when the client closes after it ran, or closed before the
+ * first placement; errors on what no retry mends. A later subscribe makes a new keeper with the data set last.
+ */
+export class KeptWhileHeld {
+  /** The keeper of the hold under way, null between holds. */
+  private keeper: NodeKeeper | null = null;
+  private readonly shared: Observable<string>;
+
+  constructor(
+    private readonly zk: ZooKeeperClient,
+    private readonly kept: KeptNode,
+    private data: Buffer,
+    private readonly opts: HoldOptions,
+  ) {
+    this.shared = new Observable<string>((subscriber) => this.hold(subscriber)).pipe(
+      share({ connector: () => new ReplaySubject<string>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
+    );
+  }
+
+  /** The node's path at each placement while subscribed (see the class). */
+  held$(): Observable<string> {
+    return this.shared;
+  }
+
+  /** Sets the node's data: written now when held (see {@link NodeKeeper.setData}), and used by every later hold. */
+  async setData(data: Buffer): Promise<void> {
+    this.data = data;
+    await this.keeper?.setData(data);
+  }
+
+  private hold(subscriber: Subscriber<string>): () => void {
+    const keeper = new NodeKeeper(this.zk, this.kept, this.data);
+    this.keeper = keeper;
+    const placements = keeper.placed$.subscribe((path) => subscriber.next(path));
+    keeper.placed.catch((err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)));
+    const beside = this.opts.beside?.(keeper).subscribe({ error: (err: unknown) => subscriber.error(err) });
+    // A client that closes once it was connected ends the hold (a close before the first placement: `placed` says so).
+    let started = false;
+    const states = this.zk.state$.subscribe((state) => {
+      if (isConnected(state)) started = true;
+      else if (state === 'CLOSED' && started) subscriber.complete();
+    });
+    keeper.start();
+    return () => {
+      beside?.unsubscribe();
+      states.unsubscribe();
+      placements.unsubscribe();
+      if (this.keeper === keeper) this.keeper = null;
+      // Deleted (retried across reconnects until gone) unless the client closed: its ephemerals went with the session.
+      void keeper.stop(this.opts.remove && this.zk.state !== 'CLOSED').catch(() => undefined);
+    };
   }
 }

@@ -1,5 +1,4 @@
 import { Observable } from 'rxjs';
-import { ClientClosedError } from '../../index';
 import type { StartConsumer } from './take-once';
 
 /**
@@ -13,7 +12,7 @@ export type HandOut<T, E> = (value: T, emit: (entry: E) => void, stopped: AbortS
  * A consumer as a cold Observable: subscribing starts it, each value taken is handed out in order by `handOut`, and
  * the next is taken once what that returns has settled. Unsubscribing stops it: a value it was taking just then is
  * handed back; what was already emitted stays the subscriber's. It completes when the client closes and errors on
- * what no retry mends.
+ * what no retry mends — on a client not running when subscribed, at once with the client's error.
  */
 export function takeStream<T, E>(start: StartConsumer<T>, handOut: HandOut<T, E>): Observable<E> {
   return new Observable<E>((subscriber) => {
@@ -22,9 +21,11 @@ export function takeStream<T, E>(start: StartConsumer<T>, handOut: HandOut<T, E>
       (value) => handOut(value, emit, loop.signal),
       () => undefined,
     );
+    // Ends when the client closes under it; errors when its listing refused (a client never started or already
+    // closed: ClientNotStartedError, ClientClosedError, as the client's own watch$ does) or failed for good.
     loop.done.then(
       () => subscriber.complete(),
-      (err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)),
+      (err: unknown) => subscriber.error(err),
     );
     return () => void loop.stop();
   });

@@ -1,8 +1,8 @@
-import { Observable, ReplaySubject, share } from 'rxjs';
-import { ClientClosedError, isConnected, type Data, type ZooKeeperClient } from '../../index';
+import type { Observable } from 'rxjs';
+import type { Data, ZooKeeperClient } from '../../index';
 import { checkClient, recipePath, toBuffer } from '../kernel/arguments';
-import { NodeKeeper } from '../kernel/node-keeper';
-import { checkNodeOptions, type NodeSpec, type PersistentNodeOptions } from './options';
+import { KeptWhileHeld } from '../kernel/node-keeper';
+import { checkNodeOptions, type PersistentNodeOptions } from './options';
 
 /**
  * A node that exists while it is held, whatever happens to the session
@@ -25,12 +25,8 @@ import { checkNodeOptions, type NodeSpec, type PersistentNodeOptions } from './o
  * held.unsubscribe(); // the node is deleted
  */
 export class PersistentNode {
-  private readonly path: string;
-  private readonly spec: NodeSpec;
-  private data: Buffer;
-  /** The keeper of the node while held (one for all subscribers), null otherwise. */
-  private keeper: NodeKeeper | null = null;
-  private readonly held$: Observable<string>;
+  /** The node, kept while held (one keeper for all subscribers), deleted at the last unsubscribe. */
+  private readonly kept: KeptWhileHeld;
 
   /**
    * Nothing is sent until `hold$()` is subscribed; a bad path, data or option throws here.
@@ -39,19 +35,16 @@ export class PersistentNode {
    * const node = new PersistentNode(zk, '/leases/job-7', 'worker-1', { mode: 'PERSISTENT_WITH_TTL', ttl: 60_000 });
    */
   constructor(
-    private readonly zk: ZooKeeperClient,
+    zk: ZooKeeperClient,
     path: string,
     data: Data,
     opts?: PersistentNodeOptions,
   ) {
     checkClient(zk, 'PersistentNode');
-    this.path = recipePath(path);
-    this.data = toBuffer(data);
-    this.spec = checkNodeOptions(opts);
-    // One node for all subscribers: two holds of one path would each delete the other's.
-    this.held$ = this.hold().pipe(
-      share({ connector: () => new ReplaySubject<string>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
-    );
+    const at = recipePath(path);
+    const bytes = toBuffer(data);
+    const { mode, ttl, acl } = checkNodeOptions(opts);
+    this.kept = new KeptWhileHeld(zk, { path: at, mode, ttl, acl, inTheWay: 'adopt', watch: true }, bytes, { remove: true });
   }
 
   /**
@@ -66,7 +59,7 @@ export class PersistentNode {
    * process.on('SIGTERM', () => sub.unsubscribe());
    */
   hold$(): Observable<string> {
-    return this.held$;
+    return this.kept.held$();
   }
 
   /**
@@ -77,30 +70,6 @@ export class PersistentNode {
    * await node.setData(JSON.stringify({ host: 'a', port: 81 }));
    */
   async setData(data: Data): Promise<void> {
-    this.data = toBuffer(data);
-    await this.keeper?.setData(this.data);
-  }
-
-  private hold(): Observable<string> {
-    return new Observable<string>((subscriber) => {
-      const { mode, ttl, acl } = this.spec;
-      const keeper = new NodeKeeper(this.zk, { path: this.path, mode, ttl, acl, inTheWay: 'adopt', watch: true }, this.data);
-      this.keeper = keeper;
-      const placements = keeper.placed$.subscribe((path) => subscriber.next(path));
-      keeper.placed.catch((err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)));
-      let started = false;
-      const states = this.zk.state$.subscribe((state) => {
-        if (isConnected(state)) started = true;
-        else if (state === 'CLOSED' && started) subscriber.complete();
-      });
-      keeper.start();
-      return () => {
-        states.unsubscribe();
-        placements.unsubscribe();
-        if (this.keeper === keeper) this.keeper = null;
-        // Deleted (retried across reconnects until gone) unless the client closed: its ephemerals went with the session.
-        void keeper.stop(this.zk.state !== 'CLOSED').catch(() => undefined);
-      };
-    });
+    await this.kept.setData(toBuffer(data));
   }
 }

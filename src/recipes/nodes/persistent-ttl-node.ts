@@ -1,4 +1,4 @@
-import { Observable, ReplaySubject, firstValueFrom, share } from 'rxjs';
+import { Observable, firstValueFrom } from 'rxjs';
 import {
   ClientClosedError,
   ConnectionLossError,
@@ -8,13 +8,12 @@ import {
   OperationTimeoutError,
   SessionExpiredError,
   TimeoutError,
-  isConnected,
   joinPath,
   type Data,
   type ZooKeeperClient,
 } from '../../index';
 import { checkClient, recipePath, toBuffer } from '../kernel/arguments';
-import { NodeKeeper } from '../kernel/node-keeper';
+import { KeptWhileHeld, type NodeKeeper } from '../kernel/node-keeper';
 
 /** The name of the TTL child (Curator's PersistentTtlNode.DEFAULT_CHILD_NODE_NAME). */
 export const TOUCH_NODE = 'touch';
@@ -59,10 +58,8 @@ export class PersistentTtlNode {
   private readonly path: string;
   private readonly touchPath: string;
   private readonly ttl: number;
-  private data: Buffer;
-  /** The keeper of the container while held, null otherwise. */
-  private keeper: NodeKeeper | null = null;
-  private readonly held$: Observable<string>;
+  /** The container, kept while held (one keeper and one touch schedule for all subscribers); nothing deleted after. */
+  private readonly kept: KeptWhileHeld;
 
   /**
    * `ttlMs`: how long the node outlives its last touch (an integer from 1 to 2^31 - 1); `data`: the container's data
@@ -84,11 +81,12 @@ export class PersistentTtlNode {
       throw new InvalidArgumentError(`PersistentTtlNode ttlMs must be an integer from 1 to ${MAX_TTL_MS}, not ${String(ttlMs)}`);
     }
     this.ttl = ttlMs;
-    this.data = data === undefined ? Buffer.alloc(0) : Buffer.from(toBuffer(data, 'PersistentTtlNode data'));
-    // One container and one touch schedule for all subscribers.
-    this.held$ = this.hold().pipe(
-      share({ connector: () => new ReplaySubject<string>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
-    );
+    const bytes = data === undefined ? Buffer.alloc(0) : Buffer.from(toBuffer(data, 'PersistentTtlNode data'));
+    this.kept = new KeptWhileHeld(zk, { path: this.path, mode: 'CONTAINER', inTheWay: 'adopt', watch: true }, bytes, {
+      // Nothing deleted (Curator's PersistentTtlNode overrides deleteNode with a no-op): the touch child expires.
+      remove: false,
+      beside: (keeper) => this.touches(keeper),
+    });
   }
 
   /**
@@ -102,7 +100,7 @@ export class PersistentTtlNode {
    * process.on('SIGTERM', () => sub.unsubscribe());
    */
   hold$(): Observable<string> {
-    return this.held$;
+    return this.kept.held$();
   }
 
   /**
@@ -112,14 +110,15 @@ export class PersistentTtlNode {
    * await ttlNode.setData(JSON.stringify({ host: 'a', load: 0.3 }));
    */
   async setData(data: Data): Promise<void> {
-    this.data = Buffer.from(toBuffer(data, 'PersistentTtlNode data'));
-    await this.keeper?.setData(this.data);
+    await this.kept.setData(Buffer.from(toBuffer(data, 'PersistentTtlNode data')));
   }
 
-  private hold(): Observable<string> {
-    return new Observable<string>((subscriber) => {
-      const keeper = new NodeKeeper(this.zk, { path: this.path, mode: 'CONTAINER', inTheWay: 'adopt', watch: true }, this.data);
-      this.keeper = keeper;
+  /**
+   * The touches of one hold: one at each placement of the container (made, or made again), and one every ttl / 2
+   * (Curator's DEFAULT_TOUCH_SCHEDULE_FACTOR), one at a time; an error no later touch mends fails the hold.
+   */
+  private touches(keeper: NodeKeeper): Observable<never> {
+    return new Observable<never>((subscriber) => {
       let touching = false;
       let stopped = false;
       const touch = (): void => {
@@ -133,26 +132,12 @@ export class PersistentTtlNode {
           },
         );
       };
-      const placements = keeper.placed$.subscribe((path) => {
-        subscriber.next(path);
-        touch();
-      });
-      keeper.placed.catch((err: unknown) => (err instanceof ClientClosedError ? subscriber.complete() : subscriber.error(err)));
+      const placements = keeper.placed$.subscribe(() => touch());
       const timer = setInterval(touch, Math.max(1, Math.floor(this.ttl / TOUCH_SCHEDULE_FACTOR)));
-      let started = false;
-      const states = this.zk.state$.subscribe((state) => {
-        if (isConnected(state)) started = true;
-        else if (state === 'CLOSED' && started) subscriber.complete();
-      });
-      keeper.start();
       return () => {
         stopped = true;
         clearInterval(timer);
-        states.unsubscribe();
         placements.unsubscribe();
-        if (this.keeper === keeper) this.keeper = null;
-        // Nothing deleted (Curator's PersistentTtlNode overrides deleteNode with a no-op): the touch child expires.
-        void keeper.stop(false).catch(() => undefined);
       };
     });
   }

@@ -1,6 +1,8 @@
 import { Observable, Subject, firstValueFrom, type Subscription } from 'rxjs';
 import {
+  AuthFailedError,
   ClientClosedError,
+  ClientNotStartedError,
   NoNodeError,
   UnimplementedError,
   basename,
@@ -48,6 +50,12 @@ const listings = new WeakMap<ZooKeeperClient, Map<string, Listing>>();
  * are taking right now (`claim`), which the others skip rather than race for, and the data a taker read ahead for
  * the next take (`remember`, forgotten on the entry's NodeDataChanged or NodeDeleted). It lingers {@link LINGER_MS}
  * after its last user, and ends at once when the client closes.
+ *
+ * A client that is not running (never started, closed, its credentials refused) refuses every request at once; so
+ * does a listing started on it: it fails with the error the client's requests get (ClientNotStartedError,
+ * ClientClosedError, AuthFailedError), and every user with it — a `get()`, and every consumer, whatever its timeout —
+ * rather than wait for a connection that will not come. A refused listing is not kept: the next user after a start()
+ * gets a new one.
  */
 export class Listing {
   /** The listing of `dir` on `zk`, shared: made on first use. */
@@ -84,6 +92,11 @@ export class Listing {
   private ended = false;
   /** Bumped on every change of the names, the claims or readiness. */
   private changeCount = 0;
+  /**
+   * Whether the client was open (not CLOSED) when the listing started: a ClientClosedError after that is the client
+   * closing under its users (the listing ends: its consumers complete), before it a refusal (the listing fails).
+   */
+  private openAtStart = false;
 
   private constructor(
     private readonly zk: ZooKeeperClient,
@@ -235,15 +248,40 @@ export class Listing {
   private start(): void {
     this.mode = 'events';
     this.connected = false;
+    this.openAtStart = this.zk.state !== 'CLOSED';
+    // Not connected: maybe not running at all (the watch$ below would wait for a start).
+    if (!isConnected(this.zk.state)) this.probe();
     // The watch first: a list sent after it (on every connection) goes behind addWatch on the session.
     this.keep(
       this.zk.watch$(this.dir, { recursive: true }).subscribe({
         next: (event) => this.onEvent(event),
-        error: (err: unknown) => (err instanceof UnimplementedError ? this.useChildrenWatch() : this.fail(err)),
+        error: (err: unknown) => (err instanceof UnimplementedError ? this.useChildrenWatch() : this.failOrEnd(err)),
         complete: () => this.end(),
       }),
     );
     this.keep(this.zk.state$.subscribe((state) => this.onState(state)));
+  }
+
+  /**
+   * Asks the client whether it refuses requests, with one (a sync of the node): refused at once when it is not
+   * running — the listing then fails with the client's own error. A client started and not yet connected keeps it
+   * waiting, and sends it once connected (its reply says nothing; it is one sync, only for a listing started while
+   * disconnected); a client that stops meanwhile (closed, credentials refused) fails it then.
+   */
+  private probe(): void {
+    this.keep(
+      this.zk.sync(this.dir).subscribe({
+        error: (err: unknown) => {
+          if (err instanceof ClientNotStartedError || err instanceof ClientClosedError || err instanceof AuthFailedError) this.failOrEnd(err);
+        },
+      }),
+    );
+  }
+
+  /** Fails the listing with `err`, or ends it when `err` says the client closed under it (see {@link openAtStart}). */
+  private failOrEnd(err: unknown): void {
+    if (err instanceof ClientClosedError && this.openAtStart) this.end();
+    else this.fail(err);
   }
 
   /** Keeps a subscription until the listing ends (one made after it ended is let go at once). */
@@ -260,7 +298,7 @@ export class Listing {
     this.keep(
       this.zk.watchChildren$(this.dir).subscribe({
         next: (names) => this.replace(names ?? []),
-        error: (err: unknown) => this.fail(err),
+        error: (err: unknown) => this.failOrEnd(err),
         complete: () => this.end(),
       }),
     );
@@ -271,6 +309,9 @@ export class Listing {
       this.end();
       return;
     }
+    // Credentials refused for good: the client refuses every request from now on, and so does the listing.
+    if (state === 'AUTH_FAILED') this.probe();
+    if (this.ended) return;
     const now = isConnected(state);
     if (now === this.connected) return;
     this.connected = now;
@@ -297,7 +338,7 @@ export class Listing {
         // The connection dropped with it (the next connection lists again), or the reply was lost on a live one.
         else if (isLostReply(err)) {
           if (this.connected) this.list();
-        } else this.fail(err);
+        } else this.failOrEnd(err);
       },
     });
   }

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { ClientClosedError, ClientNotStartedError, isConnected, type Data, type ZooKeeperClient } from '../../index';
+import type { Data, ZooKeeperClient } from '../../index';
 import type { OutcomeUnknownError } from '../errors';
 import { checkClient, recipePath } from '../kernel/arguments';
 import type { WaitOptions } from '../kernel/wait';
@@ -109,17 +109,8 @@ export class Queue {
    * if (item !== null) handle(item);
    */
   async get(): Promise<Buffer | null> {
-    // A client not started, or closed, refuses every request at once (ClientNotStartedError, ClientClosedError): so
-    // does get(), rather than wait in a listing for a start that may never come. Only while not connected (a sync is
-    // refused before it is sent then, or waits for the connection); any other failure of it is the listing's to meet.
-    if (!isConnected(this.zk.state)) {
-      try {
-        await this.zk.sync('/');
-      } catch (err) {
-        if (err instanceof ClientNotStartedError || err instanceof ClientClosedError) throw err;
-      }
-    }
-    // The client's listing of the queue, kept for the call and a while after it (a loop of get() lists once).
+    // The client's listing of the queue, kept for the call and a while after it (a loop of get() lists once). On a
+    // client that is not running it fails at once with the client's error (ClientNotStartedError, ClientClosedError).
     const listing = Listing.of(this.zk, this.target.dir);
     const release = listing.hold();
     let fenced = false;
