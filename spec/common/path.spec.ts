@@ -97,6 +97,32 @@ describe('validatePath', () => {
     expect(() => validatePath('/a//b')).toThrow(expect.objectContaining({ path: '/a//b' }));
   });
 
+  it("accepts exactly what PathUtils' rules accept, written plainly, over random paths of allowed and refused characters", () => {
+    // The rules written plainly: absolute, no trailing '/', no empty, '.' or '..' name, no forbidden code unit.
+    const accepted = (path: string): boolean => {
+      if (!path.startsWith('/')) return false;
+      if (path === '/') return true;
+      return path
+        .slice(1)
+        .split('/')
+        .every((name) => {
+          if (name === '' || name === '.' || name === '..') return false;
+          for (let i = 0; i < name.length; i++) {
+            const c = name.charCodeAt(i);
+            if (c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xf8ff) || c >= 0xfff0) return false;
+          }
+          return true;
+        });
+    };
+    const unit = fc.constantFrom('/', '/', '.', 'a', 'Z', '9', '_', '-', ':', '@', '!', '(', ']', "'", ' ', 'é', '\u0000', '\u001f', '\u007f', '\ud800', '\ufff0');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), (path) => {
+        expect(isValidPath(path)).toBe(accepted(path));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('isValidPath agrees with validatePath and never throws', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('/', '.', 'a', '\u0000', '\u007f', '\ud800', '\uffef') }), fc.boolean(), (path, seq) => {
