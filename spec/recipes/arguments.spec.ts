@@ -5,22 +5,27 @@
 import { firstValueFrom } from 'rxjs';
 import { InvalidArgumentError, InvalidPathError, createClient, type ZooKeeperClient } from '../../src';
 import {
+  AtomicValue,
   Barrier,
   Counter,
   DoubleBarrier,
+  GroupMember,
   LeaderElection,
   LeaderLatch,
   Lock,
   LockingQueue,
+  MultiLock,
   NonBlockingLease,
   Partitioner,
   Party,
   PersistentNode,
+  PersistentTtlNode,
   Queue,
   ReadWriteLock,
   Semaphore,
   ServiceDiscovery,
   SharedCount,
+  SharedValue,
   TreeCache,
 } from '../../src/recipes';
 
@@ -44,6 +49,11 @@ const RECIPES: Record<string, (client: ZooKeeperClient, path: string, opts?: Rec
   TreeCache: (c, p, o) => new TreeCache(c, p, o),
   PersistentNode: (c, p, o) => new PersistentNode(c, p, 'data', o),
   ServiceDiscovery: (c, p) => new ServiceDiscovery(c, p),
+  MultiLock: (c, p, o) => new MultiLock(c, [p], o),
+  GroupMember: (c, p) => new GroupMember(c, p, 'me'),
+  PersistentTtlNode: (c, p) => new PersistentTtlNode(c, p, 1_000),
+  SharedValue: (c, p) => new SharedValue(c, p, 'seed'),
+  AtomicValue: (c, p, o) => new AtomicValue(c, p, o),
 };
 
 /** A mistyped key of each recipe's options, and the key it meant. */
