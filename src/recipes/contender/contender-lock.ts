@@ -1,10 +1,10 @@
 import { Observable, throwError, type ObservableInput, type Subscription } from 'rxjs';
 import { InvalidArgumentError, joinPath, sortBySequence, type ZooKeeperClient } from '../../index';
-import { LockLostError, LockTimeoutError } from '../errors';
+import { LockLostError } from '../errors';
 import type { Holding } from '../holding';
 import { endWithHolding, onHoldingEnd, outcomeOf, startActivity, type ReportedAs } from '../kernel/activity';
 import { childrenOrEmpty, readOrNull } from '../kernel/znodes';
-import { checkWaitOptions, type WaitOptions } from '../kernel/wait';
+import { checkWaitOptions, nullIfTimedOut, type WaitOptions } from '../kernel/wait';
 import { startAttempt, type AttemptSink, type ContenderSpec } from './contender';
 import { runHeld } from './held-run';
 
@@ -100,13 +100,8 @@ export abstract class ContenderLock {
    * const holding = await lock.tryAcquire();
    * if (holding === null) return; // someone else has it
    */
-  async tryAcquire(): Promise<Holding | null> {
-    try {
-      return await this.acquire({ timeout: 0 });
-    } catch (err) {
-      if (err instanceof LockTimeoutError) return null;
-      throw err;
-    }
+  tryAcquire(): Promise<Holding | null> {
+    return nullIfTimedOut(this.acquire({ timeout: 0 }));
   }
 
   /**

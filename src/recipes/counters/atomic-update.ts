@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
-import { LockTimeoutError } from '../errors';
+import { nullIfTimedOut } from '../kernel/wait';
 import { optionsObject, recipePath } from '../kernel/arguments';
 import { readOrNull } from '../kernel/znodes';
 import { Lock } from '../locks/lock';
@@ -108,13 +108,8 @@ export async function atomicUpdate(
 
 /** Tries under the lock until one try is applied; null when the lock was not taken within its timeout. */
 async function underLock(promotion: NonNullable<AtomicPolicy['promotion']>, attempt: () => Promise<AtomicValueResult>): Promise<AtomicValueResult | null> {
-  let holding;
-  try {
-    holding = await promotion.lock.acquire(promotion.timeout === undefined ? undefined : { timeout: promotion.timeout });
-  } catch (err) {
-    if (err instanceof LockTimeoutError) return null;
-    throw err;
-  }
+  const holding = await nullIfTimedOut(promotion.lock.acquire(promotion.timeout === undefined ? undefined : { timeout: promotion.timeout }));
+  if (holding === null) return null;
   try {
     for (;;) {
       const result = await attempt();

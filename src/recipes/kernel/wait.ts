@@ -210,6 +210,19 @@ export function abortable<T>(signal: AbortSignal | undefined): MonoTypeOperatorF
     });
 }
 
+/**
+ * What `wait` gives, or `null` when it ran out (LockTimeoutError): a `tryAcquire`'s answer — not free now — and a
+ * PromotedToLock's lock not taken within its timeout. Any other error is the caller's.
+ */
+export async function nullIfTimedOut<T>(wait: Promise<T>): Promise<T | null> {
+  try {
+    return await wait;
+  } catch (err) {
+    if (err instanceof LockTimeoutError) return null;
+    throw err;
+  }
+}
+
 /** `Promise.race` of waits that may each reject later, unseen: the losers' rejections are handled. */
 export function firstOf<T>(waits: Promise<T>[]): Promise<T> {
   for (const w of waits) w.catch(() => undefined);

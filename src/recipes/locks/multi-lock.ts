@@ -3,7 +3,7 @@ import { InvalidArgumentError, type ZooKeeperClient } from '../../index';
 import { LockLostError, LockTimeoutError } from '../errors';
 import type { Holding, HoldingState } from '../holding';
 import { checkClient, recipePath } from '../kernel/arguments';
-import { boundedCleanup, checkWaitOptions, deadlineOf, timeLeft, type WaitOptions } from '../kernel/wait';
+import { boundedCleanup, checkWaitOptions, deadlineOf, nullIfTimedOut, timeLeft, type WaitOptions } from '../kernel/wait';
 import { Lock, type LockOptions } from './lock';
 
 /**
@@ -221,13 +221,8 @@ export class MultiLock {
    * const all = await multi.tryAcquire();
    * if (all === null) return; // one of them is busy
    */
-  async tryAcquire(): Promise<MultiHolding | null> {
-    try {
-      return await this.acquire({ timeout: 0 });
-    } catch (err) {
-      if (err instanceof LockTimeoutError) return null;
-      throw err;
-    }
+  tryAcquire(): Promise<MultiHolding | null> {
+    return nullIfTimedOut(this.acquire({ timeout: 0 }));
   }
 
   /**
