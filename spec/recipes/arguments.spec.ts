@@ -28,6 +28,7 @@ import {
   SharedValue,
   TreeCache,
 } from '../../src/recipes';
+import { thrown } from '../support/fixtures';
 
 const zk = createClient({ hosts: '127.0.0.1:1' });
 
@@ -73,14 +74,6 @@ const TYPOS: Record<string, [string, string]> = {
   PersistentNode: ['mdoe', 'mode'],
 };
 
-function thrown(make: () => unknown): Error {
-  try {
-    make();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected it to throw');
-}
 
 async function rejected(promise: () => Promise<unknown>): Promise<Error> {
   try {

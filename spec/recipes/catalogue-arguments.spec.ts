@@ -3,17 +3,10 @@
 // for these recipes too, with all the others, in arguments.spec.ts. No server: a client never started sends nothing.
 import { InvalidArgumentError, createClient } from '../../src';
 import { AtomicValue, Counter, MultiLock } from '../../src/recipes';
+import { thrown } from '../support/fixtures';
 
 const zk = createClient({ hosts: '127.0.0.1:1' });
 
-function thrown(make: () => unknown): Error {
-  try {
-    make();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected it to throw');
-}
 
 describe("the rest of Curator's catalogue: arguments", () => {
   it('AtomicValue and Counter name a mistyped option key, and a mistyped key of promotedToLock', () => {

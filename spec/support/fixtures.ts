@@ -28,6 +28,16 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection, but it resolved');
 }
 
+/** The error `make` throws (as thrown: a constructor's refusal); fails when it returns. */
+export function thrown(make: () => unknown): Error {
+  try {
+    make();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected it to throw');
+}
+
 /**
  * Clients for one spec file, all closed by `closeAll()` (in afterEach):
  * `client()` makes one, `connect()` makes and starts one.
