@@ -61,6 +61,8 @@ class Busy {
   readonly states: ConnectionState[] = [];
   readonly errors: unknown[] = [];
   readonly hostLists: string[] = [];
+  /** Why each connection ended (connectionEvents$): a move by the rule says 'rebalanced'; anything else is a drop. */
+  readonly ends: string[] = [];
   writes = 0;
   session = 0n;
   private running = true;
@@ -68,6 +70,14 @@ class Busy {
 
   constructor(readonly zk: ZooKeeperClient) {
     zk.state$.subscribe((s) => this.states.push(s));
+    zk.connectionEvents$.subscribe((e) => {
+      if (e.type === 'disconnected') this.ends.push(e.reason);
+    });
+  }
+
+  /** Whether a connection of this client ended other than by the rule since `from` ends: a drop (under load, a read timeout) lets it land on any server. */
+  droppedSince(from: number): boolean {
+    return this.ends.slice(from).some((reason) => reason !== 'rebalanced');
   }
 
   async start(path: string): Promise<void> {
@@ -145,17 +155,25 @@ it('followEnsemble: grow 3 → 5 and shrink back under 30 busy chrooted clients 
   await Promise.all(busy.map((b, i) => b.start(`/c${i}`)));
   const [m1, m2, m3] = zkServer.members;
   const original = [m1, m2, m3].map((m) => m.id);
-  const before = await settled(busy, 0); // the configuration read on connecting names the same three: no new list
-  const initial = new Map(original.map((id) => [id, count(before, id)]));
+  const settledBefore = await settled(busy, 0); // the configuration read on connecting names the same three: no new list
 
   // Grow: two joiners, then one reconfig adding both.
+  const endsBeforeGrow = busy.map((b) => b.ends.length);
   const [m4, m5] = [await zkServer.addMember(), await zkServer.addMember()];
   await admin.reconfig({ joining: `${m4.serverSpec},${m5.serverSpec}` });
-  const grown = await settled(busy, 5);
+  const settledGrown = await settled(busy, 5);
+  // The rule is checked on the clients it moved or kept: one whose connection dropped meanwhile for another reason
+  // (a read timeout on a loaded machine) reconnected wherever its list led it (seen once under CI's CPU hog).
+  const kept = (placed: Map<string, number>, dropped: Set<string>) => new Map([...placed].filter(([sid]) => !dropped.has(sid)));
+  const droppedOnGrow = new Set(busy.filter((b, i) => b.droppedSince(endsBeforeGrow[i])).map((b) => hex(b.session)));
+  const before = kept(settledBefore, droppedOnGrow);
+  const grown = kept(settledGrown, droppedOnGrow);
+  const ruled = before.size;
+  const initial = new Map(original.map((id) => [id, count(before, id)]));
   const movedOnGrow = [...grown].filter(([sid, m]) => before.get(sid) !== m);
   // The rule: a client moves only to a new server (pNew = 1), with probability 1 - 3/5.
   for (const [, m] of movedOnGrow) expect([m4.id, m5.id]).toContain(m);
-  const [movedLow, movedHigh] = binomialBounds(CLIENTS, 1 - 3 / 5);
+  const [movedLow, movedHigh] = binomialBounds(ruled, 1 - 3 / 5);
   expect(movedOnGrow.length).toBeGreaterThanOrEqual(movedLow);
   expect(movedOnGrow.length).toBeLessThanOrEqual(movedHigh);
   for (const id of original) {
@@ -164,27 +182,33 @@ it('followEnsemble: grow 3 → 5 and shrink back under 30 busy chrooted clients 
     expect(count(grown, id)).toBeLessThanOrEqual(high);
   }
   for (const id of [m4.id, m5.id]) {
-    const [low, high] = binomialBounds(CLIENTS, (1 - 3 / 5) / 2);
+    const [low, high] = binomialBounds(ruled, (1 - 3 / 5) / 2);
     expect(count(grown, id)).toBeGreaterThanOrEqual(low);
     expect(count(grown, id)).toBeLessThanOrEqual(high);
   }
 
   // Shrink back: the two leave the configuration (they go on serving, as ZooKeeper's removed members do).
+  const endsBeforeShrink = busy.map((b) => b.ends.length);
   await admin.reconfig({ leaving: `${m4.id},${m5.id}` });
-  const shrunk = await settled(busy, 3);
-  const onLeavers = [...grown].filter(([, m]) => m === m4.id || m === m5.id).length;
-  for (const [sid, m] of grown) {
+  const settledShrunk = await settled(busy, 3);
+  const droppedOnShrink = new Set(busy.filter((b, i) => b.droppedSince(endsBeforeShrink[i])).map((b) => hex(b.session)));
+  const grownKept = kept(settledGrown, droppedOnShrink);
+  const shrunk = kept(settledShrunk, droppedOnShrink);
+  const onLeavers = [...grownKept].filter(([, m]) => m === m4.id || m === m5.id).length;
+  for (const [sid, m] of grownKept) {
     // Clients of a kept server stay; clients of a server that left all move, to a kept one.
     if (original.includes(m)) expect(shrunk.get(sid)).toBe(m);
     else expect(original).toContain(shrunk.get(sid));
   }
   for (const id of original) {
     const [low, high] = binomialBounds(onLeavers, 1 / 3);
-    const arrived = count(shrunk, id) - count(grown, id);
+    const arrived = count(shrunk, id) - count(grownKept, id);
     expect(arrived).toBeGreaterThanOrEqual(low);
     expect(arrived).toBeLessThanOrEqual(high);
   }
-  expect(count(shrunk, m4.id) + count(shrunk, m5.id)).toBe(0);
+  expect(count(settledShrunk, m4.id) + count(settledShrunk, m5.id)).toBe(0);
+  // Drops are the exception the rule's checks leave out, not the rule: most clients are checked by it.
+  expect(droppedOnGrow.size + droppedOnShrink.size).toBeLessThanOrEqual(CLIENTS / 3);
 
   await Promise.all(busy.map((b) => b.stop()));
   // No session lost: every client on the session it started with, never EXPIRED; its writes landed under its chroot.
