@@ -29,8 +29,11 @@ describe('PersistentTtlNode', () => {
       const times = vs.filter((v) => v !== null).map((v) => Number(v!.stat.mtime));
       return times.length > 1 && times[times.length - 1] - times[0] >= 3 * TTL;
     }, 15_000);
-    expect(seen.every((v) => v !== null)).toBe(true);
-    const times = seen.map((v) => Number(v!.stat.mtime));
+    // The first touch is a set that finds no child, then its create: two round trips, which the observer's one read
+    // may beat (seen once under CI's CPU hog). From the child's first sight on, it is never missing.
+    const kept = seen.slice(seen.findIndex((v) => v !== null));
+    expect(kept.every((v) => v !== null)).toBe(true);
+    const times = kept.map((v) => Number(v!.stat.mtime));
     // No gap between touches as long as the ttl (the touch would have expired).
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeLessThan(TTL);
     touches.subscription.unsubscribe();
