@@ -112,7 +112,7 @@ export class ConsumeLoop<T> {
     this.lists?.unsubscribe();
     this.lists = null;
     this.notify();
-    this.stopping.abort();
+    this.stopping.abort(CONSUMER_STOPPED);
     return this.done.catch(() => undefined);
   }
 
@@ -174,3 +174,10 @@ export class ConsumeLoop<T> {
     return true;
   }
 }
+
+/**
+ * The reason the loop's {@link ConsumeLoop.signal} aborts with. Given, because `abort()` without one makes a
+ * DOMException, stack trace and all: 28 µs of the ~375 µs a LockingQueue take + ack cost in a profile (issue 20). No
+ * one reads it: the signal only tells a `deliver` to hand back what it has not handed out.
+ */
+const CONSUMER_STOPPED = new Error('the consumer stopped');
