@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { createClient, InvalidArgumentError, type ConnectionState } from '../../src';
 import { Lock } from '../../src/recipes';
-import { startZooKeeper, zooKeeperHarness, ZooKeeperStartError, type ZooKeeperHarness } from '../../src/testing';
+import { startZooKeeper, waitFor, zooKeeperHarness, ZooKeeperStartError, type ZooKeeperHarness } from '../../src/testing';
 import { freePorts } from '../../src/testing/free-port';
 import { Recorder } from '../support/recorder';
 
@@ -31,7 +31,12 @@ describe('zooKeeperHarness', () => {
     expect(() => zooKeeperHarness({ prot: 2181 } as never)).toThrow(InvalidArgumentError);
     expect(() => zooKeeperHarness({ prot: 2181 } as never)).toThrow(/unknown option 'prot' \(did you mean 'port'\?\)/);
     await expect(startZooKeeper({ sever: 3 } as never)).rejects.toThrow(/unknown option 'sever' \(did you mean 'servers'\?\)/);
+    const listening = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = listening();
     await expect(harness.client({ sesionTimeout: 5000 } as never)).rejects.toThrow(/unknown option 'sesionTimeout' \(did you mean 'sessionTimeout'\?\)/);
+    // The proxy made for that client is closed with the refusal: it kept a jest worker alive at the end of CI. (Its
+    // handle is gone a turn of the event loop after its close.)
+    await waitFor(() => listening() === before, { timeout: 5_000, description: 'the refused client’s proxy closed' });
   });
 
   it('loseConnection resolves once the reconnection has settled: a lock held before the cut reads HELD (the README example)', async () => {

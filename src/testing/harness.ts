@@ -167,7 +167,15 @@ export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
       const chroot = `${HARNESS_ROOT}/${randomUUID()}`;
       await lastValueFrom((admin as ZooKeeperClient).ensurePath(chroot), { defaultValue: undefined });
       const proxies = await Promise.all(zkServer.members.map((m) => TcpProxy.start(m.connectString)));
-      const zk = createClient({ ...options, hosts: proxies.map((p) => p.address).join(','), chroot });
+      let zk: ZooKeeperClient;
+      try {
+        zk = createClient({ ...options, hosts: proxies.map((p) => p.address).join(','), chroot });
+      } catch (err) {
+        // Options refused (an unknown key, a bad value): the proxies made for the client go too, or they keep the
+        // test process alive (seen: a jest worker force-exited at the end of CI).
+        await Promise.all(proxies.map((p) => p.stop()));
+        throw err;
+      }
       clients.set(zk, { zk, proxies, chroot });
       await zk.start();
       return zk;
