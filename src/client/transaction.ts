@@ -134,7 +134,8 @@ export class Transaction {
    *
    * @returns one OpResult per op, in the order they were added
    * @throws (as the Observable's error) the first bad argument given to any op, before anything is sent;
-   * RolledBackError when the server refused an op
+   * RolledBackError when the server refused an op; SessionExpiredError (its `cause` that RolledBackError) when it
+   * refused one because the session had expired, as every other request then fails
    * @example
    * zk.transaction().create('/a', '').set('/b', 'x').commit().subscribe({
    *   next: (results) => console.log(results.map((r) => r.type)), // ['create', 'set']

@@ -1,6 +1,6 @@
 import { stripChroot } from '../../common/path';
 import { RolledBackError } from '../../errors/rolled-back-error';
-import { errorForCode } from '../../errors/server-errors';
+import { errorForCode, SessionExpiredError } from '../../errors/server-errors';
 import type { ZooKeeperError } from '../../errors/zookeeper-error';
 import { ErrorCode } from '../../jute/error-codes';
 import { OpCode } from '../../jute/op-codes';
@@ -25,7 +25,8 @@ export const MULTI_READ: Operation<MultiReadOp[], MultiResult[]> = {
 /**
  * The RolledBackError of a transaction whose results name a failed op (nothing was applied): `results` per op,
  * the failing op's own error at `failedIndex`, RolledBackError for the others. Null when every op applied.
- * RUNTIMEINCONSISTENCY is what the server puts on the ops after the failed one, not a failure of their own.
+ * RUNTIMEINCONSISTENCY is what the server puts on the ops after the failed one, not a failure of their own. An op
+ * refused because the session expired fails the whole request with SessionExpiredError instead (see below).
  */
 function rolledBack(results: MultiResult[], ops: TransactionOp[], ctx: OperationContext): Error | null {
   const failedIndex = results.findIndex((r) => r.type === OpCode.error && r.err !== ErrorCode.OK && r.err !== ErrorCode.RUNTIMEINCONSISTENCY);
@@ -35,6 +36,15 @@ function rolledBack(results: MultiResult[], ops: TransactionOp[], ctx: Operation
     i === failedIndex && r.type === OpCode.error ? errorForCode(r.err, pathOf(i)) : new RolledBackError(pathOf(i)),
   );
   const cause = outcomes[failedIndex];
+  // The session's end, told per op (the server refuses a closing session's ops one by one, and a multi's reply
+  // header says 0): the request failed as any other would then, with SessionExpiredError — the Java client's
+  // KeeperException.create of that code — so that what handles an expiry handles it (the fault suite saw a queue
+  // put, a counter add and an ack fail with a RolledBackError whose cause was the expiry).
+  if (cause instanceof SessionExpiredError) {
+    return new SessionExpiredError(pathOf(failedIndex), `transaction refused: op ${failedIndex} failed with ${cause.message}`, {
+      cause: new RolledBackError(undefined, { results: outcomes, failedIndex }),
+    });
+  }
   return new RolledBackError(undefined, {
     results: outcomes,
     failedIndex,
