@@ -1,6 +1,6 @@
 // Curator's queues against the real Curator 5.4 on the same znodes: every queue both ways (a Curator producer and an
 // rxzk consumer, and the reverse), with and without a lock path, batches from putMulti, priority and delay order, id
-// removal, SimpleDistributedQueue; and nothing lost or doubled when the rxzk consumer's connection is cut or its
+// removal, SimpleDistributedQueue; and, for every kind, nothing lost or doubled when the rxzk side's connection is cut or its
 // session expires.
 import {
   DistributedDelayQueue,
@@ -13,7 +13,7 @@ import {
 import { one, rejectionOf, until } from '../../support/fixtures';
 import { nodesOf, waitForNodes } from '../leader/support';
 import { fencedUntil } from '../locks/support';
-import { Collector, curatorQueues, expireAndRenew } from './support';
+import { Collector, curatorQueues, expireAndRenew, type CuratorKind } from './support';
 import { interopServer } from '../support/interop-server';
 
 const env = interopServer({ curator: true });
@@ -279,31 +279,41 @@ describe('SimpleDistributedQueue with Curator', () => {
 });
 
 describe('faults: nothing lost or doubled', () => {
-  /** Curator puts `total` items, some in batches; resolves with their texts in put order. */
-  async function curatorPuts(handle: string, path: string, total: number, lockPath?: string, batches = true): Promise<string[]> {
-    await cq.create(handle, { path, lockPath, consume: false });
+  /** Each of Curator's queues as both sides make it: rxzk's class, and what a put of item `n` adds to Curator's command. */
+  const KINDS = [
+    { kind: 'queue', Queue: DistributedQueue, args: (): object => ({}) },
+    { kind: 'priority', Queue: DistributedPriorityQueue, args: (n: number): object => ({ priority: n % 3 }) },
+    // Due at once: the order of due items is the order of their times, which the sorted comparison ignores.
+    { kind: 'delay', Queue: DistributedDelayQueue, args: (n: number): object => ({ delayUntil: Date.now() - 1_000 + n }) },
+    { kind: 'id', Queue: DistributedIdQueue, args: (n: number): object => ({ id: `id${n % 4}` }) },
+  ] as const;
+
+  /** Curator puts `total` items on a queue of `kind`, some in batches (no batches on an id queue); their texts in put order. */
+  async function curatorPuts(handle: string, path: string, total: number, lockPath?: string, batches = true, kind: CuratorKind = 'queue'): Promise<string[]> {
+    const { args } = KINDS.find((k) => k.kind === kind) as (typeof KINDS)[number];
+    await cq.create(handle, { path, lockPath, consume: false, kind });
     const put: string[] = [];
     while (put.length < total) {
       const n = put.length;
-      if (batches && n % 7 === 3 && total - n >= 3) {
+      if (batches && kind !== 'id' && n % 7 === 3 && total - n >= 3) {
         const batch = [`i${n}`, `i${n + 1}`, `i${n + 2}`];
-        await cq.putMulti(handle, batch);
+        await cq.putMulti(handle, batch, args(n));
         put.push(...batch);
       } else {
-        await cq.put(handle, `i${n}`);
+        await cq.put(handle, `i${n}`, args(n));
         put.push(`i${n}`);
       }
     }
     return put;
   }
 
-  for (const locked of [false, true]) {
-    it(`an rxzk consumer whose connection is cut mid-drain takes every item once (${locked ? 'with' : 'without'} lockPath)`, async () => {
+  for (const [{ kind, Queue }, locked] of KINDS.flatMap((k) => [false, true].map((l) => [k, l] as const))) {
+    it(`an rxzk consumer whose connection is cut mid-drain takes every item once (${kind}, ${locked ? 'with' : 'without'} lockPath)`, async () => {
       const { path, lockPath, handle } = paths();
       const { zk: cut, proxy } = await env.proxied(10_000);
-      const producing = curatorPuts(handle, path, 60, locked ? lockPath : undefined);
+      const producing = curatorPuts(handle, path, 60, locked ? lockPath : undefined, true, kind);
       const acked: string[] = [];
-      const taken = new Collector(new DistributedQueue(cut, path, locked ? { lockPath } : undefined).take$(), false);
+      const taken = new Collector(new Queue(cut, path, locked ? { lockPath } : undefined).take$(), false);
       // Ack each as it comes; only a resolved ack counts (an entry whose ack failed comes again).
       const acking = (async () => {
         let seen = 0;
@@ -330,41 +340,85 @@ describe('faults: nothing lost or doubled', () => {
     }, 90_000);
   }
 
-  it('an rxzk producer whose connection is cut and whose session expires mid-way: a Curator consumer gets every item once', async () => {
-    const { path, lockPath, handle } = paths();
-    const { zk: producerZk, proxy } = await env.proxied(10_000);
-    const q = new DistributedPriorityQueue(producerZk, path, { lockPath });
-    await cq.create(handle, { path, kind: 'priority', lockPath });
-    const put: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      if (i === 25) {
-        // Between puts: a put on the wire as its session expires cannot be proven either way (OutcomeUnknownError).
-        await expireAndRenew(env.server, producerZk);
-      }
-      let putting: Promise<void>;
-      if (i % 5 === 4) {
-        putting = q.putMulti([`p${i}a`, `p${i}b`], i % 3);
-        put.push(`p${i}a`, `p${i}b`);
-      } else {
-        putting = q.put(`p${i}`, i % 3);
-        put.push(`p${i}`);
-      }
-      // Cut while puts are on the wire: their replies may be lost, and their receipts settle them.
-      if (i === 12 || i === 14) proxy.cut();
-      await putting;
-    }
-    const got = (await cq.awaitConsumed(handle, put.length, 30_000)).map((c) => c.data);
-    expect([...got].sort()).toEqual([...put].sort());
-    await waitForNodes(env.observer, path, 0);
-    await cq.close(handle);
-  }, 60_000);
+  /** rxzk's put of item(s) number `n` on a queue of `kind`, with what KINDS gives Curator's (a batch: putMulti). */
+  function rxzkPut(q: InstanceType<(typeof KINDS)[number]['Queue']>, items: string[], n: number): Promise<void> {
+    if (q instanceof DistributedPriorityQueue) return items.length > 1 ? q.putMulti(items, n % 3) : q.put(items[0], n % 3);
+    if (q instanceof DistributedDelayQueue) return items.length > 1 ? q.putMulti(items, Date.now() - 1_000 + n) : q.put(items[0], Date.now() - 1_000 + n);
+    if (q instanceof DistributedIdQueue) return q.put(items[0], `id${n % 4}`);
+    return items.length > 1 ? q.putMulti(items) : q.put(items[0]);
+  }
 
-  it('an expiry of the rxzk consumer (lockPath) hands its item back: taken again on the new session, every item acked once', async () => {
+  it.each(KINDS.map((k) => [k.kind, k.Queue] as const))(
+    'an rxzk producer (%s) whose connection is cut and whose session expires mid-way: a Curator consumer gets every item once',
+    async (kind, Queue) => {
+      const { path, lockPath, handle } = paths();
+      const { zk: producerZk, proxy } = await env.proxied(10_000);
+      const q = new Queue(producerZk, path, { lockPath });
+      await cq.create(handle, { path, kind, lockPath });
+      const put: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        if (i === 25) {
+          // Between puts: a put on the wire as its session expires cannot be proven either way (OutcomeUnknownError).
+          await expireAndRenew(env.server, producerZk);
+        }
+        // Batches (putMulti) but on an id queue, which has none.
+        const items = i % 5 === 4 && kind !== 'id' ? [`p${i}a`, `p${i}b`] : [`p${i}`];
+        const putting = rxzkPut(q, items, i);
+        put.push(...items);
+        // Cut while puts are on the wire: their replies may be lost, and their receipts settle them.
+        if (i === 12 || i === 14) proxy.cut();
+        await putting;
+      }
+      const got = (await cq.awaitConsumed(handle, put.length, 30_000)).map((c) => c.data);
+      expect([...got].sort()).toEqual([...put].sort());
+      await waitForNodes(env.observer, path, 0);
+      await cq.close(handle);
+    },
+    60_000,
+  );
+
+  it('SimpleDistributedQueue: rxzk takes what Curator offers across a cut and an expiry, each item once; then offers across both, and Curator takes each once', async () => {
+    const { path, handle } = paths();
+    const { zk, proxy } = await env.proxied(10_000);
+    await cq.simple.create(handle, path);
+    const offered: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      await cq.simple.offer(handle, `s${i}`);
+      offered.push(`s${i}`);
+    }
+    const q = new SimpleDistributedQueue(zk, path);
+    const taken: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      // Between takes: a take on the wire as its session expires cannot be proven either way (at most once).
+      if (i === 20) await expireAndRenew(env.server, zk);
+      const taking = q.take({ timeout: 20_000 });
+      // Cut while takes are on the wire: a delete whose reply was lost is settled by its receipt.
+      if (i === 7 || i === 9) proxy.cut();
+      taken.push((await taking).toString());
+    }
+    expect(taken).toEqual(offered);
+    expect(await q.poll()).toBeNull();
+
+    const put: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i === 20) await expireAndRenew(env.server, zk);
+      const offering = q.offer(`r${i}`);
+      put.push(`r${i}`);
+      if (i === 7 || i === 9) proxy.cut();
+      await offering;
+    }
+    const got: string[] = [];
+    for (let i = 0; i < 30; i++) got.push(await cq.simple.take(handle));
+    expect(got).toEqual(put);
+    expect(await cq.simple.poll(handle)).toBeNull();
+  }, 90_000);
+
+  it.each(KINDS.map((k) => [k.kind, k.Queue] as const))('an expiry of the rxzk consumer (%s, lockPath) hands its item back: taken again on the new session, every item acked once', async (kind, Queue) => {
     const { path, lockPath, handle } = paths();
     const consumerZk = await env.connect({ sessionTimeout: 6_000 });
     // Single items: an item acked out of a batch whose lock is then lost comes again with its batch (at least once).
-    const put = await curatorPuts(handle, path, 12, lockPath, false);
-    const taken = new Collector(new DistributedQueue(consumerZk, path, { lockPath }).take$(), false);
+    const put = await curatorPuts(handle, path, 12, lockPath, false, kind);
+    const taken = new Collector(new Queue(consumerZk, path, { lockPath }).take$(), false);
     const acked: string[] = [];
     for (let i = 0; i < 4; i++) {
       await taken.until(i + 1);
