@@ -114,12 +114,15 @@ describe('validatePath', () => {
           return true;
         });
     };
-    const unit = fc.constantFrom('/', '/', '.', 'a', 'Z', '9', '_', '-', ':', '@', '!', '(', ']', "'", ' ', 'é', '\u0000', '\u001f', '\u007f', '\ud800', '\ufff0');
+    // Each edge of every refused range, on both sides: validatePath tries a regular expression before the loop.
+    const edges = ['\u0000', '\u0001', '\u001f', '\u007e', '\u007f', '\u009f', '\u00a0', '\ud7ff', '\ud800', '\udfff', '\uf8ff', '\uf900', '\uffef', '\ufff0', '\uffff'];
+    const unit = fc.constantFrom('/', '/', '.', '.', 'a', 'Z', '9', '_', '-', ':', '@', '!', '(', ']', "'", ' ', 'é', '\\', '$', '^', ...edges);
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 12 }), (path) => {
         expect(isValidPath(path)).toBe(accepted(path));
+        expect(isValidPath(path, true)).toBe(accepted(`${path}1`));
       }),
-      { numRuns: 20_000 },
+      { numRuns: 50_000 },
     );
   });
 

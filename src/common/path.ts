@@ -21,7 +21,9 @@ import { InvalidPathError } from '../errors/client-errors';
 export function validatePath(path: unknown, isSequential = false): string {
   if (path === null || path === undefined) throw new InvalidPathError(path, 'Path cannot be null');
   if (typeof path !== 'string') throw new InvalidPathError(path, 'Path must be a string');
-  const reason = pathProblem(isSequential ? `${path}1` : path);
+  const checked = isSequential ? `${path}1` : path;
+  if (PLAINLY_VALID.test(checked)) return path;
+  const reason = pathProblem(checked);
   if (reason !== undefined) throw new InvalidPathError(path, reason);
   return path;
 }
@@ -37,8 +39,19 @@ export function validatePath(path: unknown, isSequential = false): string {
  * isValidPath('/jobs/', true); // true: a sequential create names its children '/jobs/0000000001'
  */
 export function isValidPath(path: unknown, isSequential = false): path is string {
-  return typeof path === 'string' && pathProblem(isSequential ? `${path}1` : path) === undefined;
+  if (typeof path !== 'string') return false;
+  const checked = isSequential ? `${path}1` : path;
+  return PLAINLY_VALID.test(checked) || pathProblem(checked) === undefined;
 }
+
+/**
+ * Every path {@link pathProblem} accepts but the root, and nothing else: one or more `/name`, each name at least one
+ * code unit that is neither `/`, NUL nor one of {@link isForbiddenChar}'s, and not `.` or `..`. Tried first: a
+ * regular expression runs as compiled code from the first call, where the loop below runs in V8's interpreter for a
+ * new process's first thousands of requests (issue 20: three paths a lock cycle, ~20 µs of its ~330 µs then). A
+ * path it does not match goes to pathProblem, for the root or for the reason.
+ */
+const PLAINLY_VALID = /^(?:\/(?!\.\.?(?:\/|$))[^/\x00-\x1f\x7f-\x9f\ud800-\uf8ff\ufff0-\uffff]+)+$/;
 
 /**
  * The reason PathUtils.validatePath would give for `path`, or undefined when it
