@@ -28,8 +28,11 @@ describe('JuteWriter primitives', () => {
     expect(new JuteWriter().longFromNumber(2 ** 32).take().toString('hex')).toBe('0000000100000000');
   });
 
-  it('refuses a long from a number that is not a safe integer', () => {
+  it('refuses an int outside 32 bits and a long from a number that is not a safe integer', () => {
     const w = new JuteWriter();
+    expect(() => w.int(2 ** 31)).toThrow(RangeError);
+    expect(() => w.int(-(2 ** 31) - 1)).toThrow(RangeError);
+    expect(() => w.int(0.5)).toThrow(RangeError);
     expect(() => w.longFromNumber(2 ** 53)).toThrow(RangeError);
     expect(() => w.longFromNumber(1.5)).toThrow(RangeError);
     expect(() => w.longFromNumber(Number.NaN)).toThrow(RangeError);

@@ -60,25 +60,32 @@ export class JuteReader {
     }
   }
 
+  // The 32-bit reads (here and in the longs) are written out rather than Buffer's readInt32BE: need() has checked the
+  // bounds already, and in a new process, whose first thousands of replies run in V8's interpreter, Buffer's method
+  // is a call with checks of its own for every int of every reply (issue 20).
   int(): number {
     this.need(4, 'int');
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
   }
 
   /** An unsigned 32-bit int (the low half of a long read in halves). */
   uint(): number {
     this.need(4, 'int');
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
   }
 
   long(): bigint {
     this.need(8, 'long');
-    const hi = this.buf.readInt32BE(this.pos);
-    const lo = this.buf.readUInt32BE(this.pos + 4);
+    const b = this.buf;
+    const p = this.pos;
+    const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+    const lo = b[p + 4] * 0x1000000 + ((b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]);
     // Zxids and times fit 53 bits: one exact double, one BigInt. readBigInt64BE makes
     // several intermediate BigInts per call, and every reply carries a few longs.
     // Zero (a persistent node's ephemeralOwner) is one shared BigInt: they are immutable.
@@ -95,9 +102,9 @@ export class JuteReader {
    */
   longRepeating(at: number, repeat: bigint): bigint {
     this.need(8, 'long');
-    const buf = this.buf;
+    const b = this.buf;
     const p = this.pos;
-    if (buf.readInt32BE(p) !== buf.readInt32BE(at) || buf.readInt32BE(p + 4) !== buf.readInt32BE(at + 4)) return this.long();
+    for (let i = 0; i < 8; i++) if (b[p + i] !== b[at + i]) return this.long();
     this.pos = p + 8;
     return repeat;
   }
@@ -105,8 +112,10 @@ export class JuteReader {
   /** A jute long known to fit a double exactly (timestamps in ms); avoids a BigInt. */
   longAsNumber(): number {
     this.need(8, 'long');
-    const hi = this.buf.readInt32BE(this.pos);
-    const lo = this.buf.readUInt32BE(this.pos + 4);
+    const b = this.buf;
+    const p = this.pos;
+    const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+    const lo = b[p + 4] * 0x1000000 + ((b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]);
     this.pos += 8;
     return hi * TWO_POW_32 + lo;
   }
