@@ -142,7 +142,8 @@ export class Connector {
     const name = formatEndpoint(endpoint);
     this.config.logger.debug(`rxzk: connecting to ${name}${endpoint.address !== undefined && endpoint.address !== endpoint.host ? ` (${endpoint.address})` : ''}`);
     this.events.onAttempt(name);
-    this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout }).subscribe({
+    // Read in place (plain TCP): the session's frames are decoded as they are read (Connection).
+    this.attempt = openSocket(endpoint, { tls: this.config.tls, timeout, readInPlace: true }).subscribe({
       next: (socket) => {
         this.attempt = null;
         this.socketEndpoint = endpoint;

@@ -4,6 +4,7 @@ import { ConnectionLossError } from '../errors/server-errors';
 import { JuteWriter } from '../jute/writer';
 import type { FrameView } from './frame-view';
 import { frames } from './frames';
+import { onChunks } from './socket-reads';
 
 /**
  * One established socket to a server: incoming frames as an Observable, and a
@@ -38,11 +39,12 @@ export class Connection {
       };
       const onError = (err: Error) => subscriber.error(new ConnectionLossError(undefined, `${server}: ${err.message}`, { cause: err }));
       const onClose = () => subscriber.complete();
-      socket.on('data', onData);
+      // Each chunk is done with when onData returns (FrameDecoder's rule), as in-place reads require.
+      const stopReading = onChunks(socket, onData);
       socket.on('error', onError);
       socket.on('close', onClose);
       return () => {
-        socket.off('data', onData);
+        stopReading();
         socket.off('error', onError);
         socket.off('close', onClose);
       };

@@ -8,7 +8,9 @@ import type { FrameView } from './frame-view';
  * Every byte is copied at most once, so decoding is linear in the input
  * whatever the chunking (pg-protocol's parser has the same property):
  * - a frame wholly inside a chunk is handed out where it lies in that chunk (no
- *   copy; socket chunks are fresh buffers, never reused by Node);
+ *   copy), to be read before `push` returns: the chunk may be the connection's
+ *   read buffer, which the next read writes over (InPlaceReads), so nothing of
+ *   a chunk is kept past `push`;
  * - a frame split across chunks is assembled into a buffer of exactly its size,
  *   allocated once its length is known and checked (an `owned` frame).
  * Frames are handed out as one reused FrameView: no allocation per frame.

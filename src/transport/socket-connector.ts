@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import { ConnectError } from '../errors/client-errors';
 import type { Endpoint } from './connect-string';
 import { formatEndpoint } from './connect-string';
+import { InPlaceReads, registerInPlaceReads } from './socket-reads';
 import { tlsHint, tlsMessage } from './tls-errors';
 
 /**
@@ -31,6 +32,11 @@ export interface SocketOptions {
   timeout: number;
   /** The local port to connect from (Node's `localPort`); the kernel picks one when absent, as it should. */
   localPort?: number;
+  /**
+   * Plain TCP: read into one reused buffer ({@link InPlaceReads}), to be read with {@link onChunks} by a reader done
+   * with each chunk when it returns. A TLS socket is read through `'data'` whatever this says.
+   */
+  readInPlace?: boolean;
 }
 
 /** Node's checkServerIdentity, minus the hostname: `undefined` is "this certificate names the host". */
@@ -87,9 +93,12 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
     let socket: net.Socket;
     try {
       const local = options.localPort === undefined ? {} : { localPort: options.localPort };
-      socket = useTls
-        ? connectTls(endpoint, { ...(options.tls === true ? {} : (options.tls as tls.ConnectionOptions)), ...local })
-        : net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local });
+      if (useTls) socket = connectTls(endpoint, { ...(options.tls === true ? {} : (options.tls as tls.ConnectionOptions)), ...local });
+      else if (options.readInPlace === true) {
+        const reads = new InPlaceReads();
+        socket = net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local, onread: reads.option });
+        registerInPlaceReads(socket, reads);
+      } else socket = net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local });
     } catch (err) {
       // tls.connect throws at once for options OpenSSL refuses (an unreadable PEM): same typed error as any other failure.
       subscriber.error(new ConnectError(server, describeFailure(err, useTls), { cause: err }));
