@@ -1,11 +1,12 @@
 /**
  * rxzk's recipes beside Apache Curator 5.4's and kazoo 2.8's, on one local ZooKeeper (Netty factory):
  *
- *   node --import tsx bench/recipes/run.ts [--rounds N] [--only 1,lock-handoff,...] [--libs rxzk,curator,kazoo] [--scale F] [--out file]
+ *   node --import tsx bench/recipes/run.ts [--rounds N] [--only 1,lock-handoff,...] [--libs rxzk,curator,kazoo,socket] [--scale F] [--out file]
  *   npm run bench:recipes -- --scale 0.2 --rounds 1     # a quick trial
  *
  * Every measured run is one process of its library's own (rxzk_bench.ts, CuratorBench.java compiled
- * here once per run into a temp dir, kazoo_bench.py) that runs ONE workload and prints one JSON
+ * here once per run into a temp dir, kazoo_bench.py; for the lock cycle also socket_bench.ts, no library at all)
+ * that runs ONE workload and prints one JSON
  * line: no RPC between this orchestrator and the library is on any clock, and process start-up is
  * not either (each program starts its clock after connecting). Within a round every library takes
  * its turn in an order rotated between workloads and rounds; round 0 is a warm-up and is not
@@ -28,8 +29,9 @@ import { pipelined } from '../fixtures';
 
 // ---- libraries and how their programs start ------------------------------------------------------
 
-type Lib = 'rxzk' | 'curator' | 'kazoo';
-const LIBS: readonly Lib[] = ['rxzk', 'curator', 'kazoo'];
+/** `socket`: no library — the lock cycle's requests by hand on a bare socket (socket_bench.ts), Node's own floor. */
+type Lib = 'rxzk' | 'curator' | 'kazoo' | 'socket';
+const LIBS: readonly Lib[] = ['rxzk', 'curator', 'kazoo', 'socket'];
 const HERE = __dirname;
 const REPO = join(HERE, '..', '..');
 const JAVA_LIB = '/usr/share/java';
@@ -52,6 +54,9 @@ function command(lib: Lib, classes: string, connect: string, workload: string, p
       return [javaTool('java'), ['-Xms256m', '-Xmx1g', '-cp', [...CURATOR_JARS, classes].join(':'), 'CuratorBench', ...args]];
     case 'kazoo':
       return [PYTHON, [join(HERE, 'kazoo_bench.py'), ...args]];
+    case 'socket':
+      // Started as rxzk's program is (the same loader), so that the two differ by the library alone.
+      return [process.execPath, ['--expose-gc', '--import', 'tsx', join(HERE, 'socket_bench.ts'), ...args]];
   }
 }
 
@@ -193,7 +198,7 @@ const WORKLOADS: Workload[] = [
     id: 'lock-cycle',
     n: 1,
     title: 'uncontended lock acquire+release',
-    libs: ['rxzk', 'curator', 'kazoo'],
+    libs: ['rxzk', 'curator', 'kazoo', 'socket'],
     metrics: [
       { key: 'opsPerSec', label: 'acquire+release, a new process', unit: '/s', better: 'higher' },
       { key: 'steadyOpsPerSec', label: 'acquire+release, steady state', unit: '/s', better: 'higher' },
@@ -382,7 +387,7 @@ interface Options {
   out: string;
 }
 
-const USAGE = `usage: node --import tsx bench/recipes/run.ts [--rounds N] [--only ...] [--libs rxzk,curator,kazoo] [--scale F] [--out file]
+const USAGE = `usage: node --import tsx bench/recipes/run.ts [--rounds N] [--only ...] [--libs rxzk,curator,kazoo,socket] [--scale F] [--out file]
   --rounds N   measured rounds after the warm-up round (default 3)
   --only       workloads by number or name: ${WORKLOADS.map((w) => `${w.n}=${w.id}`).join(', ')}
   --libs       libraries (default all; rxzk is always run, ratios need it)
@@ -561,7 +566,7 @@ async function main(): Promise<void> {
     for (const m of row.workload.metrics) {
       if (m.better === 'check') continue;
       const mine = medians.rxzk?.[m.key];
-      for (const peer of ['curator', 'kazoo'] as const) {
+      for (const peer of LIBS.filter((l) => l !== 'rxzk')) {
         const theirs = medians[peer]?.[m.key];
         if (typeof mine === 'number' && typeof theirs === 'number' && theirs !== 0) (ratios[m.key] ??= {})[peer] = mine / theirs;
       }
