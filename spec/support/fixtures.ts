@@ -17,6 +17,21 @@ export function until(zk: ZooKeeperClient, state: ConnectionState, ms = 30_000):
   );
 }
 
+/**
+ * Waits until `zk` is connected on a session other than `expired` (the id of a session just expired with
+ * `expireSession`). CONNECTED alone is not enough: to close a session the expirer first takes it over, which drops the
+ * client's connection, and the client may reattach to the closing session for a moment (CONNECTED, the old id) before
+ * it learns of the expiry.
+ */
+export function untilNewSession(zk: ZooKeeperClient, expired: bigint | undefined, ms = 30_000): Promise<ConnectionState> {
+  return firstValueFrom(
+    zk.state$.pipe(
+      filter((s) => s === 'CONNECTED' && zk.session !== null && zk.session.id !== expired),
+      timeout({ first: ms, with: () => throwError(() => new Error(`no new session within ${ms} ms (now ${zk.state})`)) }),
+    ),
+  );
+}
+
 /** The error a promise rejects with; fails when it resolves or rejects with a non-Error. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   try {

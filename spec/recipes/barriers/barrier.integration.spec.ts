@@ -5,7 +5,7 @@ import { filter, firstValueFrom, timeout } from 'rxjs';
 import { ClientClosedError, InvalidArgumentError, InvalidPathError, type ZooKeeperClient } from '../../../src';
 import { Barrier } from '../../../src/recipes';
 import { TcpProxy, waitFor } from '../../../src/testing';
-import { one, rejectionOf, until, observeFor } from '../../support/fixtures';
+import { one, rejectionOf, until, observeFor, untilNewSession } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
 
@@ -126,7 +126,7 @@ describe('Barrier', () => {
     await env.server.expireSession(zk);
     // The client learns of the expiry when it next hears from the server: wait for its new session.
     await firstValueFrom(zk.session$.pipe(filter((s) => s !== null && s.id !== old), timeout(20_000)));
-    await until(zk, 'CONNECTED');
+    await untilNewSession(zk, old);
     // The wait's watch is set again on the new session.
     await waitForWatch(path, 1);
     expect(waiting.settled()).toBe(false);

@@ -3,7 +3,7 @@
 // (scenario 9 of RECIPES.md: CURATOR-460, CURATOR-696, CURATOR-537).
 import { Observable, concatMap, filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
 import { LeaderLatch, whileLeader, type Holding } from '../../../src/recipes';
-import { one, until } from '../../support/fixtures';
+import { one, until, untilNewSession } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
 import { sessionHex, watchersByPath } from '../locks/support';
@@ -279,7 +279,7 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const second = (await b.last((h) => h !== null))!;
     expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
     await a.last((h) => h === null);
-    await until(za, 'CONNECTED');
+    await untilNewSession(za, oldSession);
     await nodeCount(path, 2);
     const [, rejoined] = await nodes(path);
     const { stat } = await one(env.observer.get(`${path}/${rejoined}`));
@@ -300,8 +300,9 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const b = await joined(new LeaderLatch(zb, path, { identifier: 'b' }), false);
     await nodeCount(path, 2);
     const [, before] = await nodes(path);
+    const expiredSession = zb.session?.id;
     await env.server.expireSession(zb);
-    await until(zb, 'CONNECTED');
+    await untilNewSession(zb, expiredSession);
     await childrenUntil(env.observer, path, (names) => names.length === 2 && names[1] !== before);
     expect(b.values).toEqual([false]);
     a.subscription.unsubscribe();

@@ -3,7 +3,7 @@
 import { Observable, firstValueFrom, lastValueFrom, of, throwError, toArray } from 'rxjs';
 import { InvalidArgumentError } from '../../../src';
 import { Lock, LockLostError, LockTimeoutError, type Holding, type HoldingState } from '../../../src/recipes';
-import { one, rejectionOf, until } from '../../support/fixtures';
+import { one, rejectionOf, until, untilNewSession } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
 
@@ -267,8 +267,7 @@ describe('a Lock holding when the connection goes (CURATOR-206, TN14)', () => {
     const oldSession = zk.session!.id;
     await env.server.expireSession(zk);
     await reaches(holding, 'LOST');
-    await until(zk, 'CONNECTED');
-    expect(zk.session!.id).not.toBe(oldSession);
+    await untilNewSession(zk, oldSession);
     const again = await lock.acquire();
     expect(again.node).not.toBe(holding.node);
     const { stat } = await one(env.observer.get(again.node));

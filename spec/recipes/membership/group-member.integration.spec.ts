@@ -3,7 +3,7 @@
 // Against Curator's own GroupMember: group-member.interop.integration.spec.ts.
 import { InvalidArgumentError, InvalidPathError } from '../../../src';
 import { GroupMember, type GroupMembers } from '../../../src/recipes';
-import { one, until } from '../../support/fixtures';
+import { one, untilNewSession } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
 
@@ -65,9 +65,10 @@ describe('GroupMember', () => {
     await member.join();
     const oldSession = zk.session!.id;
     const node = new Recorder(env.observer.watchData$(`${path}/phoenix`));
+    const expiredSession = zk.session?.id;
     await env.server.expireSession(zk);
     const after = (await node.last((v) => v !== null && v.stat.ephemeralOwner !== oldSession, 20_000))!;
-    await until(zk, 'CONNECTED');
+    await untilNewSession(zk, expiredSession);
     expect(after.stat.ephemeralOwner).toBe(zk.session!.id);
     expect(after.data.toString()).toBe('p');
 

@@ -4,7 +4,7 @@
 import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError } from '../../../src';
 import { Party } from '../../../src/recipes';
-import { observeFor, one, until } from '../../support/fixtures';
+import { observeFor, one, until, untilNewSession } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
 import { nodesOf } from '../leader/support';
@@ -78,11 +78,12 @@ describe('Party', () => {
 
     const oldSession = zk.session!.id;
     const node = new Recorder(env.observer.watchData$(member.node));
+    const expiredSession = zk.session?.id;
     await env.server.expireSession(zk);
     // The node of the new session: the old one went with the expiry, and nobody but the Party made this one.
     const after = (await node.last((v) => v !== null && v.stat.ephemeralOwner !== oldSession, 20_000))!;
     node.subscription.unsubscribe();
-    await until(zk, 'CONNECTED');
+    await untilNewSession(zk, expiredSession);
     await watcher.last(same(['phoenix']));
     expect(after.stat.ephemeralOwner).toBe(zk.session!.id);
     expect(after.stat.ephemeralOwner).not.toBe(oldSession);

@@ -11,7 +11,7 @@ import { firstValueFrom } from 'rxjs';
 import { AuthFailedError, NoAuthError, Perms, makeAcl, type ZooKeeperClient } from '../../../src';
 import { SaslError } from '../../../src/session/sasl/sasl-error';
 import { TcpProxy, waitFor } from '../../../src/testing';
-import { observeFor, rejectionOf, until } from '../../support/fixtures';
+import { observeFor, rejectionOf, until, untilNewSession } from '../../support/fixtures';
 import { kerberizedZooKeeper } from './kerberos-server';
 
 const execFileAsync = promisify(execFile);
@@ -134,9 +134,10 @@ describe('SASL GSSAPI against a Kerberized ZooKeeper', () => {
     const session = zk.session!.id;
 
     const expired = until(zk, 'EXPIRED');
+    const expiredSession = zk.session?.id;
     await kz.server.expireSession(zk);
     await expired;
-    await until(zk, 'CONNECTED');
+    await untilNewSession(zk, expiredSession);
 
     expect(zk.session?.id).not.toBe(session);
     expect(await whoAmI(zk)).toContainEqual({ scheme: 'sasl', id: 'expiring@RXZK.TEST' });
