@@ -5,6 +5,7 @@
 // PersistentTtlNode), and one class identity for import and require. The app's install is kept in os.tmpdir() (packed.ts).
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { installedApp, removePackedTarball } from './packed';
@@ -102,19 +103,29 @@ const RUNTIMES = [
 ];
 
 let app: string;
+/**
+ * Deno's cache for this run alone: Deno keeps what it learned of a CommonJS file's exports by its path, and the app's
+ * install (kept between runs) has the same paths for a new build whose chunks have other names — with the machine's
+ * cache, Deno looked for a chunk of the build before.
+ */
+let denoDir: string;
 
 beforeAll(async () => {
   ({ dir: app } = await installedApp('runtimes', { bun: '^1.4.0', deno: '^2.9.0', rxjs: '^7.8.0' }));
   fs.writeFileSync(path.join(app, 'smoke.mjs'), SMOKE);
+  denoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxzk-deno-'));
 }, 600_000);
-afterAll(() => removePackedTarball());
+afterAll(() => {
+  removePackedTarball();
+  fs.rmSync(denoDir, { recursive: true, force: true });
+});
 
 describe.each(RUNTIMES)('under $name', ({ name, bin, args }) => {
   it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock, a TreeCache and the later recipes on it', async () => {
     const { stdout } = await exec(path.join(app, 'node_modules', '.bin', bin), args('smoke.mjs'), {
       cwd: app,
       timeout: 120_000,
-      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DENO_DIR: denoDir },
     }).catch((err: { stdout?: string; stderr?: string }) => {
       throw new Error(`${name} failed:\n${String(err.stdout ?? '').slice(-2000)}\n${String(err.stderr ?? '').slice(-3000)}`);
     });
