@@ -1,6 +1,6 @@
 // LeaderElection on a real ZooKeeper: a Lock's layout (Curator's LeaderSelector, or kazoo's Election), leadership for
 // the length of the work, requeue, work errors, LOST holdings, and work that goes on through SUSPENDED.
-import { Observable, Subject, of, throwError } from 'rxjs';
+import { Observable, Subject, first, map, of, throwError } from 'rxjs';
 import { ClientClosedError } from '../../../src';
 import { LeaderElection, LockLostError, type Holding, type HoldingState } from '../../../src/recipes';
 import { one, until, untilNewSession } from '../../support/fixtures';
@@ -71,19 +71,23 @@ describe('LeaderElection', () => {
   it('with requeue, contenders take turns, one term each, and the result never completes by itself', async () => {
     const path = electionPath();
     const terms: { who: string; token: bigint }[] = [];
+    // A term lasts until both contenders have a node (the leader's and the other's, queued): then the other is next
+    // in line when it ends. A term of no length could end before the other's requeue (a delete, then a create) had
+    // reached the server, and its leader would requeue behind nobody and lead again — which LeaderSelector does too.
+    const otherQueued = (who: string) => env.observer.watchChildren$(path).pipe(first((names) => names !== null && names.length === 2), map(() => who));
     const runs = ['a', 'b'].map(async (who) => {
       const election = new LeaderElection(await connect(), path, { identifier: who });
       return new Recorder(
         election.run(
           (h) => {
             terms.push({ who, token: h.fencingToken });
-            return of(who);
+            return otherQueued(who);
           },
           { requeue: true },
         ),
       );
     });
-    // Whichever joins first may take a few terms alone; once the other's node is queued, the turns alternate.
+    // Whichever joins first leads until the other is queued; from then on the turns alternate.
     const runA = await runs[0];
     const runB = await runs[1];
     // Six terms each: the later joiner's six all come after it joined, alternating with the other's.
