@@ -15,19 +15,12 @@ import { createClient, type ZooKeeperClient } from '../../src';
 import { Counter, DistributedQueue, Lock, LockTimeoutError, LockingQueue, Queue, TreeCache, type Holding, type QueueEntry } from '../../src/recipes';
 import { fourLetterWord } from '../../src/testing';
 import { gcFunction, settle } from '../heap';
+import { emit, programArgs, runWorkload } from './program';
 
-type Params = Record<string, unknown>;
-const [connect, workload, rawParams] = process.argv.slice(2);
-const params: Params = JSON.parse(rawParams ?? '{}') as Params;
+const { connect, workload, params, num, str } = programArgs();
 const now = (): bigint => process.hrtime.bigint();
 const ms = (from: bigint, to: bigint = now()): number => Number(to - from) / 1e6;
-const num = (k: string): number => Number(params[k]);
-const str = (k: string): string => String(params[k]);
 const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
-
-function emit(line: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(line) + '\n');
-}
 
 async function client(): Promise<ZooKeeperClient> {
   const zk = createClient({ hosts: connect, sessionTimeout: 30_000 });
@@ -342,18 +335,4 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   'rxzk-curator-queue': rxzkCuratorQueue,
 };
 
-const run = WORKLOADS[workload];
-if (run === undefined) {
-  emit({ error: `unknown workload ${workload}` });
-  process.exit(2);
-}
-run().then(
-  (result) => {
-    emit({ result });
-    process.exit(0);
-  },
-  (err: unknown) => {
-    emit({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-    process.exit(1);
-  },
-);
+runWorkload(WORKLOADS, workload);

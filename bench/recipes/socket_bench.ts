@@ -10,14 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect as tcpConnect, type Socket } from 'node:net';
+import { programArgs, runWorkload } from './program';
 
-const [connectString, workload, rawParams] = process.argv.slice(2);
-const params = JSON.parse(rawParams ?? '{}') as Record<string, unknown>;
-const num = (key: string): number => Number(params[key]);
-
-function emit(line: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(line) + '\n');
-}
+const { connect: connectString, workload, num, str } = programArgs();
 
 // ZooKeeper's opcodes (ZooDefs.OpCode) and create flags (CreateMode) this cycle uses.
 const OP_CREATE = 1;
@@ -91,7 +86,7 @@ async function open(): Promise<{ wire: Wire; socket: Socket }> {
 
 async function lockCycle(): Promise<Record<string, unknown>> {
   const { wire, socket } = await open();
-  const parent = String(params.path);
+  const parent = str('path');
   {
     const { frame, reply } = wire.request(OP_CREATE, [ustring(parent), int(-1), OPEN_ACL, int(0)]);
     wire.send(frame);
@@ -133,17 +128,5 @@ async function lockCycle(): Promise<Record<string, unknown>> {
   return { opsPerSec: (n * 1000) / elapsed, ms: elapsed, steadyOpsPerSec: (n * 1000) / steady };
 }
 
-if (workload !== 'lock-cycle') {
-  emit({ error: `the socket floor runs lock-cycle only, not ${workload}` });
-  process.exit(2);
-}
-lockCycle().then(
-  (result) => {
-    emit({ result });
-    process.exit(0);
-  },
-  (err: unknown) => {
-    emit({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-    process.exit(1);
-  },
-);
+// The lock cycle only: the floor of the one workload whose client cost decides the comparison.
+runWorkload({ 'lock-cycle': lockCycle }, workload);
