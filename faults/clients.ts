@@ -138,7 +138,11 @@ export class ClientProcess {
     this.resume();
     this.send({ type: 'finish', bound });
     const message = await done;
-    const exited = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    // The grace timer is cleared once the race is decided: left running it kept the test process alive 5 s after a
+    // run (jest force-exited its worker when the fault spec was a worker's last file).
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const exited = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => (grace = setTimeout(() => r(false), 5_000)))]);
+    clearTimeout(grace);
     if (!exited || message === null) {
       this.kill();
       await this.exited;
