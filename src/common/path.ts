@@ -21,9 +21,7 @@ import { InvalidPathError } from '../errors/client-errors';
 export function validatePath(path: unknown, isSequential = false): string {
   if (path === null || path === undefined) throw new InvalidPathError(path, 'Path cannot be null');
   if (typeof path !== 'string') throw new InvalidPathError(path, 'Path must be a string');
-  const checked = isSequential ? `${path}1` : path;
-  if (PLAINLY_VALID.test(checked)) return path;
-  const reason = pathProblem(checked);
+  const reason = problemOf(path, isSequential);
   if (reason !== undefined) throw new InvalidPathError(path, reason);
   return path;
 }
@@ -39,9 +37,13 @@ export function validatePath(path: unknown, isSequential = false): string {
  * isValidPath('/jobs/', true); // true: a sequential create names its children '/jobs/0000000001'
  */
 export function isValidPath(path: unknown, isSequential = false): path is string {
-  if (typeof path !== 'string') return false;
+  return typeof path === 'string' && problemOf(path, isSequential) === undefined;
+}
+
+/** {@link pathProblem} of `path` (with the counter appended, for a sequential create), the plainly valid path first. */
+function problemOf(path: string, isSequential: boolean): string | undefined {
   const checked = isSequential ? `${path}1` : path;
-  return PLAINLY_VALID.test(checked) || pathProblem(checked) === undefined;
+  return PLAINLY_VALID.test(checked) ? undefined : pathProblem(checked);
 }
 
 /**

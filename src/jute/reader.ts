@@ -3,6 +3,19 @@ import { JuteDecodeError } from './decode-error';
 const ZERO = BigInt(0);
 const TWO_POW_32 = 4294967296;
 
+/**
+ * The 32-bit reads, signed and unsigned, big-endian at `p`, whose bounds the caller has checked (`need`). Written out
+ * rather than Buffer's readInt32BE/readUInt32BE: in a new process, whose first thousands of replies run in V8's
+ * interpreter, Buffer's methods are calls with checks of their own for every int of every reply (issue 20).
+ */
+function int32At(b: Buffer, p: number): number {
+  return (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+}
+
+function uint32At(b: Buffer, p: number): number {
+  return b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+}
+
 /** From this size, a byte array in an owned frame is handed out as a view, not copied. */
 const OWNED_VIEW_MIN = 64 * 1024;
 /** Until the first reset: shared, since a reader may be made per frame. */
@@ -60,32 +73,25 @@ export class JuteReader {
     }
   }
 
-  // The 32-bit reads (here and in the longs) are written out rather than Buffer's readInt32BE: need() has checked the
-  // bounds already, and in a new process, whose first thousands of replies run in V8's interpreter, Buffer's method
-  // is a call with checks of its own for every int of every reply (issue 20).
   int(): number {
     this.need(4, 'int');
-    const b = this.buf;
     const p = this.pos;
     this.pos = p + 4;
-    return (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+    return int32At(this.buf, p);
   }
 
   /** An unsigned 32-bit int (the low half of a long read in halves). */
   uint(): number {
     this.need(4, 'int');
-    const b = this.buf;
     const p = this.pos;
     this.pos = p + 4;
-    return b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+    return uint32At(this.buf, p);
   }
 
   long(): bigint {
     this.need(8, 'long');
-    const b = this.buf;
-    const p = this.pos;
-    const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
-    const lo = b[p + 4] * 0x1000000 + ((b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]);
+    const hi = int32At(this.buf, this.pos);
+    const lo = uint32At(this.buf, this.pos + 4);
     // Zxids and times fit 53 bits: one exact double, one BigInt. readBigInt64BE makes
     // several intermediate BigInts per call, and every reply carries a few longs.
     // Zero (a persistent node's ephemeralOwner) is one shared BigInt: they are immutable.
@@ -112,10 +118,8 @@ export class JuteReader {
   /** A jute long known to fit a double exactly (timestamps in ms); avoids a BigInt. */
   longAsNumber(): number {
     this.need(8, 'long');
-    const b = this.buf;
-    const p = this.pos;
-    const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
-    const lo = b[p + 4] * 0x1000000 + ((b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]);
+    const hi = int32At(this.buf, this.pos);
+    const lo = uint32At(this.buf, this.pos + 4);
     this.pos += 8;
     return hi * TWO_POW_32 + lo;
   }

@@ -93,12 +93,11 @@ export function openSocket(endpoint: Endpoint, options: SocketOptions): Observab
     let socket: net.Socket;
     try {
       const local = options.localPort === undefined ? {} : { localPort: options.localPort };
-      if (useTls) socket = connectTls(endpoint, { ...(options.tls === true ? {} : (options.tls as tls.ConnectionOptions)), ...local });
-      else if (options.readInPlace === true) {
-        const reads = new InPlaceReads();
-        socket = net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local, onread: reads.option });
-        registerInPlaceReads(socket, reads);
-      } else socket = net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local });
+      const reads = options.readInPlace === true && !useTls ? new InPlaceReads() : null;
+      socket = useTls
+        ? connectTls(endpoint, { ...(options.tls === true ? {} : (options.tls as tls.ConnectionOptions)), ...local })
+        : net.connect({ host: endpoint.address ?? endpoint.host, port: endpoint.port, ...local, ...(reads === null ? {} : { onread: reads.option }) });
+      if (reads !== null) registerInPlaceReads(socket, reads);
     } catch (err) {
       // tls.connect throws at once for options OpenSSL refuses (an unreadable PEM): same typed error as any other failure.
       subscriber.error(new ConnectError(server, describeFailure(err, useTls), { cause: err }));

@@ -36,19 +36,16 @@ function rolledBack(results: MultiResult[], ops: TransactionOp[], ctx: Operation
     i === failedIndex && r.type === OpCode.error ? errorForCode(r.err, pathOf(i)) : new RolledBackError(pathOf(i)),
   );
   const cause = outcomes[failedIndex];
-  // The session's end, told per op (the server refuses a closing session's ops one by one, and a multi's reply
-  // header says 0): the request failed as any other would then, with SessionExpiredError — the Java client's
-  // KeeperException.create of that code — so that what handles an expiry handles it (the fault suite saw a queue
-  // put, a counter add and an ack fail with a RolledBackError whose cause was the expiry).
-  if (cause instanceof SessionExpiredError) {
-    return new SessionExpiredError(pathOf(failedIndex), `transaction refused: op ${failedIndex} failed with ${cause.message}`, {
-      cause: new RolledBackError(undefined, { results: outcomes, failedIndex }),
-    });
-  }
-  return new RolledBackError(undefined, {
+  const rolled = new RolledBackError(undefined, {
     results: outcomes,
     failedIndex,
     cause,
     message: `transaction rolled back: op ${failedIndex} failed with ${cause.message}`,
   });
+  if (!(cause instanceof SessionExpiredError)) return rolled;
+  // The session's end, told per op (the server refuses a closing session's ops one by one, and a multi's reply
+  // header says 0): the request failed as any other would then, with SessionExpiredError — the Java client's
+  // KeeperException.create of that code — so that what handles an expiry handles it (the fault suite saw a queue
+  // put, a counter add and an ack fail with a RolledBackError whose cause was the expiry).
+  return new SessionExpiredError(pathOf(failedIndex), `transaction refused: op ${failedIndex} failed with ${cause.message}`, { cause: rolled });
 }
