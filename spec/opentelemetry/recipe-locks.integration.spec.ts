@@ -5,7 +5,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ZooKeeperClient } from '../../src';
 import { LeaderLatch, Lock, LockTimeoutError } from '../../src/recipes';
-import { rejectionOf, untilNewSession } from '../support/fixtures';
+import { rejectionOf, expireAndRenew } from '../support/fixtures';
 import { Recorder } from '../support/recorder';
 import { durationMs } from './support/otel';
 import { otelServer } from './support/otel-server';
@@ -101,9 +101,7 @@ describe('rxzk/opentelemetry over the lock recipes', () => {
     expect(env.sdk.spans('zookeeper leader-wait').map((s) => s.attributes)).toEqual([
       { 'zookeeper.recipe': 'LeaderLatch', 'zookeeper.path': path, 'zookeeper.outcome': 'ok' },
     ]);
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     await leadership.until((v) => v.filter((x) => x).length === 2 && v[v.length - 1] === true, 20_000);
     expect(await env.sdk.point('zookeeper.recipe.leader.terms', { 'zookeeper.path': path })).toMatchObject({ value: 2 });
     expect(await env.sdk.point('zookeeper.recipe.leader', { 'zookeeper.path': path })).toMatchObject({ value: 1 });

@@ -1,5 +1,6 @@
 import { filter, firstValueFrom, lastValueFrom, throwError, timeout, type Observable } from 'rxjs';
 import { createClient, type ClientOptions, type ConnectionState, type ZooKeeperClient } from '../../src';
+import type { StartedZooKeeper } from '../../src/testing';
 
 /** The one value of an operation. */
 export const one = <T>(o: Observable<T>): Promise<T> => firstValueFrom(o);
@@ -9,10 +10,15 @@ export const done = (o: Observable<unknown>): Promise<unknown> => lastValueFrom(
 
 /** Resolves when the client reaches `state`; rejects after `ms` (its timer cleared either way: no handle left for jest). */
 export function until(zk: ZooKeeperClient, state: ConnectionState, ms = 30_000): Promise<ConnectionState> {
+  return stateWhen(zk, (s) => s === state, state, ms);
+}
+
+/** The first state of `zk` (now or later) for which `ok` holds; fails after `ms` naming `what`. */
+function stateWhen(zk: ZooKeeperClient, ok: (state: ConnectionState) => boolean, what: string, ms: number): Promise<ConnectionState> {
   return firstValueFrom(
     zk.state$.pipe(
-      filter((s) => s === state),
-      timeout({ first: ms, with: () => throwError(() => new Error(`no ${state} within ${ms} ms (now ${zk.state})`)) }),
+      filter(ok),
+      timeout({ first: ms, with: () => throwError(() => new Error(`no ${what} within ${ms} ms (now ${zk.state})`)) }),
     ),
   );
 }
@@ -24,12 +30,14 @@ export function until(zk: ZooKeeperClient, state: ConnectionState, ms = 30_000):
  * it learns of the expiry.
  */
 export function untilNewSession(zk: ZooKeeperClient, expired: bigint | undefined, ms = 30_000): Promise<ConnectionState> {
-  return firstValueFrom(
-    zk.state$.pipe(
-      filter((s) => s === 'CONNECTED' && zk.session !== null && zk.session.id !== expired),
-      timeout({ first: ms, with: () => throwError(() => new Error(`no new session within ${ms} ms (now ${zk.state})`)) }),
-    ),
-  );
+  return stateWhen(zk, (s) => s === 'CONNECTED' && zk.session !== null && zk.session.id !== expired, 'new session', ms);
+}
+
+/** Expires `zk`'s session on `server` and waits until the client is on a new one ({@link untilNewSession}). */
+export async function expireAndRenew(server: Pick<StartedZooKeeper, 'expireSession'>, zk: ZooKeeperClient): Promise<void> {
+  const expired = zk.session?.id;
+  await server.expireSession(zk);
+  await untilNewSession(zk, expired);
 }
 
 /** The error a promise rejects with; fails when it resolves or rejects with a non-Error. */

@@ -6,7 +6,7 @@ import type { ZooKeeperClient } from '../../../src';
 import { InvalidArgumentError, InvalidPathError, NoNodeError } from '../../../src';
 import { DoubleBarrier, LockTimeoutError } from '../../../src/recipes';
 import { TcpProxy, waitFor } from '../../../src/testing';
-import { observeFor, one, rejectionOf, until, untilNewSession } from '../../support/fixtures';
+import { observeFor, one, rejectionOf, until, expireAndRenew } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { childrenUntil } from '../leader/support';
 
@@ -141,9 +141,7 @@ describe('DoubleBarrier enter', () => {
     expect(await childrenOf(path)).toEqual([first]);
 
     // An expiry deletes its node: it makes a node again, on its new session, and still waits.
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     // The same name (one per enter, as Curator's ourPath), owned by the new session.
     await waitFor(async () => (await one(env.observer.exists(`${path}/${first}`)))?.ephemeralOwner === zk.session!.id, {
       timeout: 15_000,

@@ -4,7 +4,7 @@
 import type { ZooKeeperClient } from '../../../src';
 import { LeaderLatch, Lock, LockTimeoutError, Semaphore } from '../../../src/recipes';
 import type { TcpProxy } from '../../support/tcp-proxy';
-import { one, rejectionOf, until, untilNewSession } from '../../support/fixtures';
+import { one, rejectionOf, until, untilNewSession, expireAndRenew } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
 import { childrenUntil, nodesOf, waitForNodes } from '../leader/support';
@@ -96,9 +96,7 @@ describe('a contender whose session expires while it waits', () => {
     const waiting = new Lock(zk, path, { identifier: 'w' }).acquire({ timeout: 20_000 });
     await waitForNodes(env.observer, path, 2);
     const [, before] = await nodesOf(env.observer, path);
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     const [, after] = await childrenUntil(env.observer, path, (names) => names.length === 2 && names[1] !== before);
     expect(await ownerOf(`${path}/${after}`)).toBe(zk.session!.id);
     await held.release();
@@ -114,9 +112,7 @@ describe('a contender whose session expires while it waits', () => {
     const waiting = new Semaphore(zk, path, { maxLeases: 1, identifier: 'w' }).acquire({ timeout: 20_000 });
     await waitForNodes(env.observer, `${path}/leases`, 2);
     const [, before] = await nodesOf(env.observer, `${path}/leases`);
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     await childrenUntil(env.observer, `${path}/leases`, (names) => names.length === 2 && names[1] !== before);
     await other.release();
     const lease = await waiting;

@@ -13,12 +13,12 @@ import {
   LockTimeoutError,
   SimpleDistributedQueue,
 } from '../../../src/recipes';
-import { one, rejectionOf, until } from '../../support/fixtures';
+import { expireAndRenew, one, rejectionOf, until } from '../../support/fixtures';
 import { liveAfterRelease, trackResources } from '../../support/resource-tracker';
 import { nodesOf, waitForNodes } from '../leader/support';
 import { recipeServer } from '../support/recipe-server';
 import { loseWriteReply } from '../support/reply-gate';
-import { Collector, expireAndRenew } from './support';
+import { Collector } from './support';
 
 const env = recipeServer();
 let counter = 0;

@@ -10,10 +10,10 @@ import {
   LockLostError,
   SimpleDistributedQueue,
 } from '../../../src/recipes';
-import { one, rejectionOf, until } from '../../support/fixtures';
+import { expireAndRenew, one, rejectionOf, until } from '../../support/fixtures';
 import { nodesOf, waitForNodes } from '../leader/support';
 import { fencedUntil } from '../locks/support';
-import { Collector, curatorQueues, expireAndRenew, type CuratorKind } from './support';
+import { Collector, curatorQueues, type CuratorKind } from './support';
 import { interopServer } from '../support/interop-server';
 
 const env = interopServer({ curator: true });

@@ -1,8 +1,6 @@
 // Helpers of the Curator queue specs: a consumer that collects what a take$() emits (acking each, or keeping it in
 // hand), and the Curator peer's queue commands, typed.
-import { filter, firstValueFrom, type Observable, type Subscription } from 'rxjs';
-import type { ZooKeeperClient } from '../../../src';
-import type { StartedZooKeeper } from '../../../src/testing';
+import { type Observable, type Subscription } from 'rxjs';
 import type { QueueEntry } from '../../../src/recipes';
 import type { CuratorPeer } from '../../support/interop/peers';
 
@@ -90,11 +88,4 @@ export function curatorQueues(peer: CuratorPeer) {
       peek: (handle: string) => peer.call<string | null>('simpleQueue.peek', { handle }),
     },
   };
-}
-
-/** Expires `zk`'s session on the server and resolves once the client is on a new one (it may notice a moment later). */
-export async function expireAndRenew(server: StartedZooKeeper, zk: ZooKeeperClient): Promise<void> {
-  const before = zk.session?.id;
-  await server.expireSession(zk);
-  await firstValueFrom(zk.session$.pipe(filter((session) => session !== null && session.id !== before)));
 }

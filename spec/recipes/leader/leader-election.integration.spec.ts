@@ -3,7 +3,7 @@
 import { Observable, Subject, first, map, of, throwError } from 'rxjs';
 import { ClientClosedError } from '../../../src';
 import { LeaderElection, LockLostError, type Holding, type HoldingState } from '../../../src/recipes';
-import { one, until, untilNewSession } from '../../support/fixtures';
+import { one, until, expireAndRenew } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
 import { Condition, UUID, childrenUntil, nodesOf, waitForNodes } from './support';
@@ -189,9 +189,7 @@ describe('LeaderElection', () => {
     const next = new Subject<string>();
     const other = new Recorder(new LeaderElection(await connect(), path, { identifier: 'b' }).run(() => next));
     await nodeCount(path, 2);
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     // b leads now; a queued again behind it, with a node of its new session.
     await changed.until(() => events.length === 2, 'the end of the first term');
     await nodeCount(path, 2);
@@ -215,9 +213,7 @@ describe('LeaderElection', () => {
     const zk = await connect();
     const waiting = new Recorder(new LeaderElection(zk, path, { identifier: 'waiting' }).run(() => of('elected')));
     await nodeCount(path, 2);
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     await childrenUntil(env.observer, path, (names) => names.length === 2);
     leader.complete();
     await waiting.until(() => waiting.completed);

@@ -3,7 +3,7 @@
 // (scenario 9 of RECIPES.md: CURATOR-460, CURATOR-696, CURATOR-537).
 import { Observable, concatMap, filter, interval, map, merge, switchMap, take, type Subscription } from 'rxjs';
 import { LeaderLatch, whileLeader, type Holding } from '../../../src/recipes';
-import { one, until, untilNewSession } from '../../support/fixtures';
+import { one, until, untilNewSession, expireAndRenew } from '../../support/fixtures';
 import { Recorder } from '../../support/recorder';
 import { recipeServer } from '../support/recipe-server';
 import { sessionHex, watchersByPath } from '../locks/support';
@@ -300,9 +300,7 @@ describe('LeaderLatch when the connection goes (scenario 9)', () => {
     const b = await joined(new LeaderLatch(zb, path, { identifier: 'b' }), false);
     await nodeCount(path, 2);
     const [, before] = await nodes(path);
-    const expiredSession = zb.session?.id;
-    await env.server.expireSession(zb);
-    await untilNewSession(zb, expiredSession);
+    await expireAndRenew(env.server, zb);
     await childrenUntil(env.observer, path, (names) => names.length === 2 && names[1] !== before);
     expect(b.values).toEqual([false]);
     a.subscription.unsubscribe();

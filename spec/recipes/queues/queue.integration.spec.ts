@@ -4,7 +4,7 @@
 import { Subscription } from 'rxjs';
 import { InvalidArgumentError, type ZooKeeperClient } from '../../../src';
 import { LockTimeoutError, Queue } from '../../../src/recipes';
-import { one, rejectionOf, untilNewSession } from '../../support/fixtures';
+import { one, rejectionOf, expireAndRenew } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { Condition, nodesOf } from '../leader/support';
 
@@ -126,9 +126,7 @@ describe('Queue', () => {
     const zk = await connect({ sessionTimeout: 4_000 });
     const q = new Queue(zk, path);
     const waiting = q.take({ timeout: 25_000 });
-    const expiredSession = zk.session?.id;
-    await env.server.expireSession(zk);
-    await untilNewSession(zk, expiredSession);
+    await expireAndRenew(env.server, zk);
     await new Queue(env.observer, path).put('after expiry');
     expect(text(await waiting)).toBe('after expiry');
   });
