@@ -158,7 +158,9 @@ export class ZooKeeperClient {
    * the last one (a monotonic clock, `performance.now()`); `null` before the first connection. A live connection
    * hears at least a ping reply every third of the session timeout, so a silence as long as the negotiated
    * session timeout means the server may have expired the session already — or this process was paused (a GC,
-   * SIGSTOP, a long synchronous task), and has not yet run the timers that would say so. Read it right before a
+   * SIGSTOP, a long synchronous task), and has not yet run the timers that would say so. Bytes read right after
+   * such a pause do not count as heard then: they may have waited in the socket since it began, so the silence is
+   * counted from the last moment before the pause that the client saw itself running. Read it right before a
    * side effect that must not outlive the session (the recipes' holdings do, in their `state`).
    *
    * @example

@@ -1,5 +1,9 @@
+import type { ReceiptClock } from '../transport/receipt-clock';
+
 /** What the keepalive watches and acts on. */
 export interface KeepaliveTarget {
+  /** Told when the timer is armed and fires: a timer that fires late, or a read after its due time, shows a stall. */
+  readonly receipts: ReceiptClock;
   /** `performance.now()` when bytes last arrived / were last sent. */
   readonly lastReceived: number;
   readonly lastSent: number;
@@ -38,16 +42,21 @@ export class Keepalive {
   stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.target.receipts.disarmed();
   }
 
   private schedule(delay: number): void {
     this.stop();
-    this.timer = setTimeout(this.check, Math.max(1, delay));
+    const wait = Math.max(1, delay);
+    const now = performance.now();
+    this.timer = setTimeout(this.check, wait);
+    this.target.receipts.armed(now + wait, now);
   }
 
   private readonly check = (): void => {
     this.timer = undefined;
     const now = performance.now();
+    this.target.receipts.fired(now);
     const idleIn = now - this.target.lastReceived;
     if (idleIn >= this.readTimeout) {
       this.target.onReadTimeout(idleIn);

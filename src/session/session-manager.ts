@@ -350,6 +350,7 @@ export class SessionManager {
     this.connector.connected();
     this.keepalive = new Keepalive(
       {
+        receipts: conn.receipts,
         get lastReceived() {
           return conn.lastReceived;
         },

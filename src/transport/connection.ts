@@ -4,6 +4,7 @@ import { ConnectionLossError } from '../errors/server-errors';
 import { JuteWriter } from '../jute/writer';
 import type { FrameView } from './frame-view';
 import { frames } from './frames';
+import { ReceiptClock } from './receipt-clock';
 import { onChunks } from './socket-reads';
 
 /** The settled promise a flush is scheduled on (see {@link Connection.flushSoon}). */
@@ -22,8 +23,9 @@ export class Connection {
   readonly writer = new JuteWriter();
   /** Frames from the server, each read at once (FrameView). Completes when the socket closes; errors on a socket or framing error. */
   readonly frames$: Observable<FrameView>;
-  /** `performance.now()` (monotonic: a wall-clock step cannot fake a silence) when bytes last arrived / were last written: read by the keepalive. */
-  lastReceived = performance.now();
+  /** When bytes last came, as a stalled process can vouch for it (see ReceiptClock); the keepalive tells it its timer. */
+  readonly receipts = new ReceiptClock();
+  /** `performance.now()` (monotonic: a wall-clock step cannot fake a silence) when bytes were last written: read by the keepalive. */
   lastSent = performance.now();
   private flushScheduled = false;
   private closed = false;
@@ -37,7 +39,7 @@ export class Connection {
   ) {
     const chunks$ = new Observable<Buffer>((subscriber) => {
       const onData = (chunk: Buffer) => {
-        this.lastReceived = performance.now();
+        this.receipts.received(performance.now());
         subscriber.next(chunk);
       };
       const onError = (err: Error) => subscriber.error(new ConnectionLossError(undefined, `${server}: ${err.message}`, { cause: err }));
@@ -54,6 +56,11 @@ export class Connection {
     });
     // Meant for one subscriber (the session): each subscription has its own decoder.
     this.frames$ = chunks$.pipe(frames(maxReplySize));
+  }
+
+  /** `performance.now()` when bytes last came from the server (after a stall of this process, the last sighting before it). */
+  get lastReceived(): number {
+    return this.receipts.lastReceived;
   }
 
   /** The address connected to (the socket's remote address), e.g. for SASL GSSAPI's service principal; undefined once closed. */

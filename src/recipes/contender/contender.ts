@@ -20,6 +20,7 @@ import type { Holding } from '../holding';
 import { HeldNode } from '../kernel/held-node';
 import { childrenOrEmpty, removeNode } from '../kernel/znodes';
 import { retried, untilConnected } from '../kernel/retry';
+import { silentFor } from '../kernel/silence';
 import { boundedCleanup, raced, within, type Bounds, type WaitOptions } from '../kernel/wait';
 import { WatchRelay } from '../kernel/watch-relay';
 import { uniquePrefix, type NodeNaming } from './node-naming';
@@ -275,17 +276,33 @@ class Attempt {
           await this.abandon();
           continue;
         }
-        if (decision.held) return this.hold(decision.own, this.takeOwnWatch());
+        if (decision.held) {
+          const watched = this.takeOwnWatch();
+          if (!this.heardTooLongAgo()) return this.hold(decision.own, watched);
+          continue;
+        }
         if (once) throw new LockTimeoutError(0, 'not free: tried once');
         const woken = await this.waitFor(decision);
         if (woken === 'gone') await this.abandon();
-        else if (woken !== 'check') return this.hold(woken.own, woken.watched);
+        else if (woken !== 'check' && !this.heardTooLongAgo()) return this.hold(woken.own, woken.watched);
       } catch (err) {
         if (this.over || !isTransient(err)) throw err;
         // A step met a dropped connection or an expiry its own retry did not cover: once connected, check again.
         await raced(untilConnected(this.zk), this.signal);
       }
     }
+  }
+
+  /**
+   * Whether what says we hold may be old news: nothing has been heard from a server for the session timeout, as the
+   * holding would find at its first look (kernel/silence). This process stalled (a pause, a long GC or task): the
+   * event or reply it decided on may have waited in the socket while the server expired the session and gave the
+   * node's turn to the next contender (the fault suite: a latch waiter paused past its session timeout led on a
+   * NodeDeleted sent before the expiry, beside the leader that came after it). The loop then looks at the list
+   * again: a request sent now, whose reply proves the session alive, or fails.
+   */
+  private heardTooLongAgo(): boolean {
+    return silentFor(this.zk, this.zk.session?.timeout ?? 0);
   }
 
   /** Forgets this attempt's node and removes it if it is still there (an earlier session's: its name is ours alone). */
