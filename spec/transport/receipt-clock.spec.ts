@@ -3,6 +3,14 @@ import { ReceiptClock, STALL_SLACK } from '../../src/transport/receipt-clock';
 /** The event loop's next check phase: where a stall's turn ends. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Once the stalled turn is over, what comes is read as it comes. */
+async function expectFreshAfterTheTurn(clock: ReceiptClock): Promise<void> {
+  await nextTurn();
+  const now = performance.now();
+  clock.received(now);
+  expect(clock.lastReceived).toBe(now);
+}
+
 describe('ReceiptClock', () => {
   it('stamps each read with its time while the keepalive timer is not overdue', () => {
     const t = performance.now();
@@ -24,11 +32,7 @@ describe('ReceiptClock', () => {
     expect(clock.lastReceived).toBe(t + 1_300);
     clock.received(t + 9_001);
     expect(clock.lastReceived).toBe(t + 1_300);
-    await nextTurn();
-    // The turn is over: what comes now is read as it comes.
-    const now = performance.now();
-    clock.received(now);
-    expect(clock.lastReceived).toBe(now);
+    await expectFreshAfterTheTurn(clock);
   });
 
   it('after the keepalive timer fires late, counts the reads of that turn from the last sighting', async () => {
@@ -40,10 +44,7 @@ describe('ReceiptClock', () => {
     clock.armed(t + 9_000, t + 8_000);
     clock.received(t + 8_001);
     expect(clock.lastReceived).toBe(t + 1_000);
-    await nextTurn();
-    const now = performance.now();
-    clock.received(now);
-    expect(clock.lastReceived).toBe(now);
+    await expectFreshAfterTheTurn(clock);
   });
 
   it('leaves lastReceived alone when a stall brings no bytes', async () => {

@@ -2,10 +2,12 @@ import type { ReceiptClock } from '../transport/receipt-clock';
 
 /** What the keepalive watches and acts on. */
 export interface KeepaliveTarget {
-  /** Told when the timer is armed and fires: a timer that fires late, or a read after its due time, shows a stall. */
+  /**
+   * When bytes last arrived (its `lastReceived`); told when the timer is armed and fires: a timer that fires late, or
+   * a read after its due time, shows a stall.
+   */
   readonly receipts: ReceiptClock;
-  /** `performance.now()` when bytes last arrived / were last sent. */
-  readonly lastReceived: number;
+  /** `performance.now()` when bytes were last sent. */
   readonly lastSent: number;
   sendPing(): void;
   /** Nothing arrived for the read timeout: the server is gone or frozen. */
@@ -57,7 +59,7 @@ export class Keepalive {
     this.timer = undefined;
     const now = performance.now();
     this.target.receipts.fired(now);
-    const idleIn = now - this.target.lastReceived;
+    const idleIn = now - this.target.receipts.lastReceived;
     if (idleIn >= this.readTimeout) {
       this.target.onReadTimeout(idleIn);
       return;

@@ -351,9 +351,6 @@ export class SessionManager {
     this.keepalive = new Keepalive(
       {
         receipts: conn.receipts,
-        get lastReceived() {
-          return conn.lastReceived;
-        },
         get lastSent() {
           return conn.lastSent;
         },

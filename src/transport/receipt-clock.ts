@@ -37,7 +37,7 @@ export class ReceiptClock {
 
   /** Bytes were read at `now`. */
   received(now: number): void {
-    if (!this.stalled && now > this.due + STALL_SLACK) this.stall();
+    this.stallIfOverdue(now);
     if (this.stalled) {
       // They came after the last sighting (it would have read them), at the earliest.
       if (this.sighted > this.lastReceived) this.lastReceived = this.sighted;
@@ -55,7 +55,7 @@ export class ReceiptClock {
 
   /** The keepalive's timer fired at `now`. */
   fired(now: number): void {
-    if (!this.stalled && now > this.due + STALL_SLACK) this.stall();
+    this.stallIfOverdue(now);
     this.due = Infinity;
   }
 
@@ -64,7 +64,9 @@ export class ReceiptClock {
     this.due = Infinity;
   }
 
-  private stall(): void {
+  /** At `now` the keepalive's timer should have run already: the process stalled (once per stalled turn). */
+  private stallIfOverdue(now: number): void {
+    if (this.stalled || now <= this.due + STALL_SLACK) return;
     this.stalled = true;
     this.due = Infinity;
     // The check phase comes after the poll phase that reads what waited in the socket: from then on reads are fresh.

@@ -1,11 +1,10 @@
 // Barrier on a real ZooKeeper: up while its node exists; waiters released when it goes, bounded waits that
 // answer false, and waits that go on across a dropped connection and an expiry (kazoo's Barrier.wait does
 // not: barrier.py warns that it raises on a connection loss).
-import { filter, firstValueFrom, timeout } from 'rxjs';
 import { ClientClosedError, InvalidArgumentError, InvalidPathError, type ZooKeeperClient } from '../../../src';
 import { Barrier } from '../../../src/recipes';
 import { TcpProxy, waitFor } from '../../../src/testing';
-import { one, rejectionOf, until, observeFor, untilNewSession } from '../../support/fixtures';
+import { one, rejectionOf, until, observeFor, expireAndRenew } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { Recorder } from '../../support/recorder';
 
@@ -122,11 +121,8 @@ describe('Barrier', () => {
     const zk = await connect();
     const waiting = tracked(new Barrier(zk, path).wait({ timeout: 30_000 }));
     await waitForWatch(path, 1);
-    const old = zk.session!.id;
-    await env.server.expireSession(zk);
     // The client learns of the expiry when it next hears from the server: wait for its new session.
-    await firstValueFrom(zk.session$.pipe(filter((s) => s !== null && s.id !== old), timeout(20_000)));
-    await untilNewSession(zk, old);
+    await expireAndRenew(env.server, zk);
     // The wait's watch is set again on the new session.
     await waitForWatch(path, 1);
     expect(waiting.settled()).toBe(false);
