@@ -2,7 +2,7 @@ import { BadVersionError, NoNodeError, RolledBackError, joinPath } from '../../i
 import { OutcomeUnknownError } from '../errors';
 import { commitProven } from '../kernel/proof';
 import { retried } from '../kernel/retry';
-import { readOrNull } from '../kernel/znodes';
+import { isSameNode, readOrNull } from '../kernel/znodes';
 import { receiptsOf } from '../queues/producer';
 import type { QueueCore } from './core';
 import { parseItems } from './item-format';
@@ -116,7 +116,11 @@ export async function removeProven(
   const read = await (readAhead ?? readNode(core, name));
   if (read === null) return null;
   try {
-    await commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.stat.version));
+    const removed = await commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.stat.version), undefined, () =>
+      isSameNode(zk, path, read.stat.czxid),
+    );
+    // Gone, or another node under its name, before our delete could be sent again: not ours.
+    if (!removed) return null;
   } catch (err) {
     if (err instanceof RolledBackError && (err.cause instanceof NoNodeError || err.cause instanceof BadVersionError)) return null;
     if (err instanceof OutcomeUnknownError) return null;

@@ -56,6 +56,12 @@ export function isLostReply(err: unknown): boolean {
  *   write is sent again. Once the session has changed, the receipt (an ephemeral) is gone whatever happened, and
  *   the outcome cannot be known: OutcomeUnknownError, its `cause` the lost reply's error.
  *
+ * A write sent again names its nodes by path and version, as the first did: when the path may by then name another
+ * node (a delete of a node read before: a container reaped and made again reuses its sequential names, and a new
+ * node has version 0 too), `stillMeant` is asked before each send after the first, and a `false` ends it unsent.
+ *
+ * Resolves `true` once applied, `false` when `stillMeant` said it no longer was.
+ *
  * Where receipts go is the caller's choice, by one rule: the written node itself or one of its ancestors (so the
  * receipt's parent exists whenever the write's own ops succeed), chosen so that no reader of the layout lists its
  * children — e.g. a counter's own node (no one lists a counter's children), but for a kazoo Queue the queue node's
@@ -66,8 +72,13 @@ export async function commitProven(
   receipts: string,
   build: (tx: Transaction) => Transaction,
   carry?: ReceiptCarry,
-): Promise<void> {
-  for (;;) {
+  stillMeant?: () => Promise<boolean>,
+): Promise<boolean> {
+  for (let first = true; ; first = false) {
+    // Found not applied, refused as expired or moved: the fault suite saw a Queue take's delete, its reply lost and
+    // never applied (another consumer's came first), sent again after the queue's node was reaped and made again —
+    // it deleted the new node of the same name, and its item was lost while the other was given twice.
+    if (!first && stillMeant !== undefined && !(await stillMeant())) return false;
     const receipt = joinPath(receipts, `${RECEIPT_PREFIX}${randomUUID()}`);
     const trail = new SessionTrail(zk);
     // Receipts of earlier writes still to delete: their deletes ride on this transaction (after the caller's ops).
@@ -77,7 +88,7 @@ export async function commitProven(
       for (const earlier of carried) tx.delete(earlier);
       await firstValueFrom(tx.create(receipt, null, { ephemeral: true }).commit());
       settle(zk, receipt, carry);
-      return;
+      return true;
     } catch (err) {
       if (err instanceof SessionExpiredError || err instanceof SessionMovedError) {
         // Expired: the carried receipts (ephemerals) went with the session. Moved: they are still there.
@@ -102,7 +113,7 @@ export async function commitProven(
       if (verdict === 'unknown') throw new OutcomeUnknownError(receipts, undefined, { cause: err });
       if (verdict === 'applied') {
         settle(zk, receipt, carry);
-        return;
+        return true;
       }
       // Not applied: the same write again, with a new receipt.
     } finally {

@@ -34,6 +34,15 @@ export function readOrNull(
   return firstValueFrom(zk.get(path).pipe(withRetry(policy), orOnNoNode(null), abortable(signal)));
 }
 
+/**
+ * Whether `path` is still the node whose czxid is `czxid`: not gone, and not another made since under the same name
+ * (a container reaped once empty and made again counts its sequential names from 0 again). Retried until answered.
+ */
+export async function isSameNode(zk: ZooKeeperClient, path: string, czxid: bigint): Promise<boolean> {
+  const stat = await retried(zk.exists(path));
+  return stat !== null && stat.czxid === czxid;
+}
+
 /** A node's children, or `[]` when it does not exist; retried and abandoned as {@link readOrNull}. */
 export function childrenOrEmpty(zk: ZooKeeperClient, path: string, policy: RetryPolicy = UNTIL_DONE, signal?: AbortSignal): Promise<string[]> {
   return firstValueFrom(zk.getChildren(path).pipe(withRetry(policy), orOnNoNode([] as string[]), abortable(signal)));

@@ -26,6 +26,8 @@ export const LINGER_MS = 5_000;
 export interface EntryData {
   readonly data: Buffer;
   readonly version: number;
+  /** Which node it was (its name may later be another's: see kernel/znodes isSameNode). */
+  readonly czxid: bigint;
 }
 
 /** The listings of each client, by the node listed: one per client and path, shared by every queue object on it. */

@@ -2,6 +2,7 @@ import { BadVersionError, NoNodeError, RolledBackError, joinPath, type ZooKeeper
 import { OutcomeUnknownError } from '../errors';
 import { commitProven } from '../kernel/proof';
 import { retried } from '../kernel/retry';
+import { isSameNode } from '../kernel/znodes';
 import type { Claim, TakeContext } from '../kernel/consume-loop';
 import type { EntryData, Listing } from './listing';
 import { carryOf, putEntry, receiptsOf, type EntryDir } from './producer';
@@ -77,10 +78,14 @@ async function deleteEntry(target: EntryDir, listing: Listing, name: string, ski
   // delete, which carries this one's receipt, goes out in the same turn).
   readNext(target, listing, name, skip);
   // The receipt's delete rides on the client's next queue write (a drain: one transaction per entry).
-  const deleting = commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.version), carryOf(zk, dir));
+  const deleting = commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.version), carryOf(zk, dir), () =>
+    isSameNode(zk, path, read.czxid),
+  );
   try {
-    await deleting;
-    return read.data;
+    if (await deleting) return read.data;
+    // Gone, or another node under its name, before our delete could be sent again: not ours.
+    listing.forget(name);
+    return null;
   } catch (err) {
     listing.forget(name);
     // Taken first by another consumer: not ours.
@@ -96,7 +101,7 @@ async function deleteEntry(target: EntryDir, listing: Listing, name: string, ski
 async function readEntry(zk: ZooKeeperClient, path: string): Promise<EntryData | null> {
   try {
     const { data, stat } = await retried(zk.get(path));
-    return { data, version: stat.version };
+    return { data, version: stat.version, czxid: stat.czxid };
   } catch (err) {
     if (err instanceof NoNodeError) return null;
     throw err;
@@ -109,7 +114,7 @@ function readNext(target: EntryDir, listing: Listing, name: string, skip: (name:
   if (next === null || listing.readAheadOf(next.name) !== undefined) return;
   const reading = new Promise<EntryData | null>((resolve) => {
     target.zk.get(joinPath(target.dir, next.name)).subscribe({
-      next: ({ data, stat }) => resolve({ data, version: stat.version }),
+      next: ({ data, stat }) => resolve({ data, version: stat.version, czxid: stat.czxid }),
       // Not read (gone, or the connection dropped): the take reads it itself.
       error: () => resolve(null),
     });
