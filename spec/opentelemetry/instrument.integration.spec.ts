@@ -121,8 +121,13 @@ describe('instrumentZooKeeper: requests', () => {
     // watchData$'s own reads are spans too (ok); the cut-off get is the one ERROR among them.
     const failedGets = env.sdk.spans('zookeeper getData').filter((span) => span.status.code === SpanStatusCode.ERROR);
     expect(failedGets.map((span) => [span.attributes['zookeeper.outcome'], span.attributes['zookeeper.error_code']])).toEqual([['CONNECTIONLOSS', -4]]);
-    const newSession = firstValueFrom(zk.connectionEvents$.pipe(filter((e) => e.type === 'connected')));
+    // Kept from reconnecting while the server expires its session: expireSession resumes the session on a second
+    // connection, and a client free to reconnect may win it back for a moment (one more reconnect) before the close.
+    const old = zk.session?.id;
+    const newSession = firstValueFrom(zk.connectionEvents$.pipe(filter((e) => e.type === 'connected' && e.sessionId !== old)));
+    proxy.refuse();
     await env.server.expireSession(zk);
+    proxy.accept();
     await newSession;
 
     const reconnects = await env.sdk.points('zookeeper.client.reconnects');
