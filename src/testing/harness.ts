@@ -73,7 +73,8 @@ export interface ZooKeeperHarness {
   /**
    * A real server-side expiry of that client's session (its ephemerals are deleted, its watches get an Expired
    * event); resolves once it is CONNECTED on its new session and the requests that set off are answered (as for
-   * `loseConnection`).
+   * `loseConnection`). As after a session timed out, the client is disconnected first and learns of the expiry on
+   * its next connection: it never reconnects to the closing session in between.
    *
    * @param zk a client this harness made
    * @example
@@ -200,16 +201,20 @@ export function zooKeeperHarness(opts: HarnessOptions = {}): ZooKeeperHarness {
     },
 
     async expireSession(zk) {
-      known(zk);
+      const { proxies } = known(zk);
       const before = zk.session?.id;
-      const renewed = firstValueFrom(
-        zk.session$.pipe(
-          filter((s) => s !== null && s.id !== before),
-          timeout(RECOVERY_TIMEOUT_MS),
-        ),
-      );
-      await started().expireSession(zk);
-      await renewed;
+      // The client cannot reconnect while its session is closed. To close it, the server-side expiry resumes the session
+      // on a second connection, which drops the client's; a client free to reconnect may win the session back for a
+      // moment before the close (seen in CI: a LeaderLatch led again on it, then lost again), which no timed-out session
+      // shows. Kept out, it learns of the expiry on its first reconnection, as after a real expiry.
+      for (const p of proxies) p.refuse();
+      try {
+        await started().expireSession(zk);
+      } finally {
+        for (const p of proxies) p.accept();
+      }
+      // session$ tells the current session first: a new one the client may have made already counts.
+      await firstValueFrom(zk.session$.pipe(filter((s) => s !== null && s.id !== before), timeout(RECOVERY_TIMEOUT_MS)));
       await firstValueFrom(zk.state$.pipe(filter((s) => s === 'CONNECTED' || s === 'CONNECTED_READ_ONLY'), timeout(RECOVERY_TIMEOUT_MS)));
       await settled(zk);
     },
