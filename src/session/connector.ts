@@ -5,6 +5,7 @@ import { resolveEndpoint, systemResolver, type ResolveHost } from '../transport/
 import { openSocket } from '../transport/socket-connector';
 import { isPermanentTlsError } from '../transport/tls-errors';
 import { HostProvider, sameEndpoint } from './host-provider';
+import { readTimeoutOf } from './keepalive';
 import { ReconnectPacing } from './reconnect-pacing';
 import { Backoff } from './retry-policy';
 import type { SessionConfig } from './session-config';
@@ -31,7 +32,7 @@ export interface ConnectorEvents {
  * or after the reconnect backoff (with jitter) once every server has been
  * tried in vain, never sooner than ReconnectPacing allows after connections
  * that end right after their handshake; each attempt bounded by the Java
- * client's per-host connect timeout. A host name is resolved at each turn, and
+ * client's per-host connect timeout (at most its read timeout). A host name is resolved at each turn, and
  * every address it resolves to is tried before the next server (transport/resolve).
  * Keeps the last reason an attempt failed (for start()'s error), and gives up
  * once every server has refused the TLS configuration (see tls-errors).
@@ -129,11 +130,18 @@ export class Connector {
     });
   }
 
-  /** The Java client's per-host connect timeout: the session timeout shared among the hosts. */
+  /**
+   * The Java client's per-host connect timeout, the session timeout shared among the hosts, but never more than its
+   * read timeout (two thirds of the session timeout). With one host, Java's bound is the whole session timeout, so one
+   * attempt that the server takes and never answers outlasts the session it was to resume: ZooKeeper 3.8 does that to
+   * a connection that comes while it starts (ZOOKEEPER-5051), and the restarted server, which keeps the session for a
+   * session timeout from its start, had expired it before the attempt gave up (seen in CI). Within the read timeout,
+   * the next attempt comes while the session lives.
+   */
   get connectTimeout(): number {
     const negotiated = this.events.negotiatedTimeout;
     const timeout = negotiated > 0 ? negotiated : this.config.sessionTimeout;
-    return Math.max(1, Math.floor(timeout / this.hosts.size));
+    return Math.max(1, Math.min(Math.floor(timeout / this.hosts.size), readTimeoutOf(timeout)));
   }
 
   /** Connects to one server now (the next in turn, or a read-write server the probe found). */

@@ -15,6 +15,17 @@ export interface KeepaliveTarget {
 }
 
 /**
+ * How long a connection may stay silent before the client gives it up: two thirds of the session timeout (the Java
+ * client's readTimeout), leaving a third to reach another server before the session expires.
+ *
+ * @example
+ * readTimeoutOf(30_000); // 20_000
+ */
+export function readTimeoutOf(sessionTimeout: number): number {
+  return Math.floor((sessionTimeout * 2) / 3);
+}
+
+/**
  * The Java client's session keepalive (ClientCnxn.SendThread): the read timeout
  * is two thirds of the negotiated session timeout, and a ping goes out after
  * half of the read timeout without sending anything. A server that stays
@@ -33,7 +44,7 @@ export class Keepalive {
     private readonly target: KeepaliveTarget,
     sessionTimeout: number,
   ) {
-    this.readTimeout = Math.floor((sessionTimeout * 2) / 3);
+    this.readTimeout = readTimeoutOf(sessionTimeout);
     this.pingInterval = Math.floor(this.readTimeout / 2);
   }
 
