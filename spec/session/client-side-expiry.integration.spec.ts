@@ -163,22 +163,18 @@ it('requests queued during the outage, and new ones while EXPIRED, go out on the
 
 it('the whole ensemble restarted while the client is away: the server would have kept the session, the client starts a new one', async () => {
   const [member] = zkServer.members;
-  const { zk: declaring, states: declaringStates, proxy: declaringProxy } = await proxied();
+  const { zk: declaring, states: declaringStates } = await proxied();
   // A longer session for the one that waits: the restarted server keeps it for its timeout from the restart on, and
   // a JVM starting under load (CI's CPU hog) can take longer than 2 s to let the client reattach (seen: a new session).
-  const { zk: waiting, states: waitingStates, proxy: waitingProxy } = await proxied({ clientSideExpiry: false, sessionTimeout: 10_000 });
+  const { zk: waiting, states: waitingStates } = await proxied({ clientSideExpiry: false, sessionTimeout: 10_000 });
   const sessions = { declaring: declaring.session!.id, waiting: waiting.session!.id };
-  // Connections are refused until the server serves again. ZooKeeper 3.8 takes a connection that comes while it starts
-  // and neither answers nor closes it (its close fails on a null zkDb: ZOOKEEPER-5051); the client then waits out its
-  // handshake bound, the session timeout (the Java client's too), and the restarted server had expired the session by
-  // then (seen in CI, and in 1 run of 8 beside a CPU hog and the fault suite).
-  const proxies = [declaringProxy, waitingProxy];
-  for (const p of proxies) p.refuse();
   await member.stop();
   await until(declaring, 'EXPIRED', TIMEOUT + 5_000);
   expect(waiting.state).toBe('SUSPENDED');
+  // A connection that comes while the server starts may be taken and never answered (ZooKeeper 3.8, ZOOKEEPER-5051):
+  // the attempt gives up at its bound, two thirds of the session timeout, and the next one comes while the restarted
+  // server still keeps the session (3 runs in 12 under load went that way).
   await member.start();
-  for (const p of proxies) p.accept();
   await Promise.all([until(declaring, 'CONNECTED'), until(waiting, 'CONNECTED')]);
   await observer.start();
   // The restarted server took the old session back from its snapshot: the waiting client resumed it.
