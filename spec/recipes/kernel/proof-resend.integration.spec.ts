@@ -6,20 +6,19 @@
 import { NoNodeError, RolledBackError, type ZooKeeperClient } from '../../../src';
 import { commitProven } from '../../../src/recipes/kernel/proof';
 import { isSameNode } from '../../../src/recipes/kernel/znodes';
-import { one, until } from '../../support/fixtures';
+import { one, rejectionOf, until } from '../../support/fixtures';
 import { recipeServer } from '../support/recipe-server';
 import { loseWriteReply } from '../support/reply-gate';
 
 const env = recipeServer();
 let counter = 0;
 
-/** A node at a fresh path, made and then deleted by the observer: the czxid of the node a delete was meant for. */
-async function goneNode(): Promise<{ dir: string; path: string; czxid: bigint }> {
+/** A node at a fresh path made by the observer, with its data 'meant': the node a delete is meant for. */
+async function meantNode(): Promise<{ dir: string; path: string; czxid: bigint }> {
   const dir = `/proof-resend-${++counter}`;
   await one(env.observer.create(dir));
   const path = `${dir}/item`;
   const { stat } = await one(env.observer.createWithStat(path, Buffer.from('meant')));
-  await one(env.observer.delete(path));
   return { dir, path, czxid: stat.czxid };
 }
 
@@ -33,10 +32,11 @@ async function nodeAt(zk: ZooKeeperClient, path: string): Promise<{ data: string
 describe('commitProven, a write found not applied', () => {
   it('is not sent again once its path names another node: it resolves false, and the new node stays', async () => {
     const { zk, gate } = await env.gated();
-    const { dir, path, czxid } = await goneNode();
+    const { dir, path, czxid } = await meantNode();
+    await one(env.observer.delete(path));
     // The delete fails on the server (the node is gone) and its reply is lost: the client cannot tell.
     const { started: deleting } = await loseWriteReply(gate, () =>
-      commitProven(zk, dir, (tx) => tx.delete(path, 0), undefined, () => isSameNode(zk, path, czxid)),
+      commitProven(zk, dir, (tx) => tx.delete(path, 0), { stillMeant: () => isSameNode(zk, path, czxid) }),
     );
     // Meanwhile another node is made under the same path, at version 0 as the one read.
     await one(env.observer.create(path, Buffer.from('another')));
@@ -48,20 +48,13 @@ describe('commitProven, a write found not applied', () => {
 
   it('is sent again while its path is still the node it was meant for', async () => {
     const { zk, gate } = await env.gated();
-    const dir = `/proof-resend-${++counter}`;
-    await one(env.observer.create(dir));
-    const path = `${dir}/item`;
-    const { stat } = await one(env.observer.createWithStat(path, Buffer.from('meant')));
+    const { dir, path, czxid } = await meantNode();
     // A version that fails on the server: found not applied (no receipt), sent again, and failing again, as itself.
     const { started: writing } = await loseWriteReply(gate, () =>
-      commitProven(zk, dir, (tx) => tx.delete(path, 7), undefined, () => isSameNode(zk, path, stat.czxid)),
+      commitProven(zk, dir, (tx) => tx.delete(path, 7), { stillMeant: () => isSameNode(zk, path, czxid) }),
     );
     gate.cut();
-    const err = await writing.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(RolledBackError);
-    expect(await nodeAt(env.observer, path)).toMatchObject({ data: 'meant', czxid: stat.czxid });
+    expect(await rejectionOf(writing)).toBeInstanceOf(RolledBackError);
+    expect(await nodeAt(env.observer, path)).toMatchObject({ data: 'meant', czxid });
   });
 });

@@ -33,7 +33,7 @@ describe('ReceiptCarry', () => {
     const carry = ReceiptCarry.of(zk);
     const ops: string[] = [];
     const counting = zk.operations$.subscribe((op) => ops.push(op.op));
-    for (let i = 0; i < 5; i++) await commitProven(zk, dir, (tx) => tx.create(`${dir}/n${i}`, null), carry);
+    for (let i = 0; i < 5; i++) await commitProven(zk, dir, (tx) => tx.create(`${dir}/n${i}`, null), { carry });
     // Four receipts deleted by the next writes, one still pending: five multis, no delete of their own yet.
     expect(ops.filter((op) => op === 'multi')).toHaveLength(5);
     expect(ops.filter((op) => op === 'delete')).toHaveLength(0);
@@ -47,13 +47,13 @@ describe('ReceiptCarry', () => {
     const zk = await env.connect();
     const { dir, children } = await place(zk);
     const carry = ReceiptCarry.of(zk);
-    await commitProven(zk, dir, (tx) => tx.create(`${dir}/first`, null), carry);
+    await commitProven(zk, dir, (tx) => tx.create(`${dir}/first`, null), { carry });
     const pending = carry.take();
     expect(pending).toEqual([expect.stringContaining(`${dir}/${RECEIPT_PREFIX}`)]);
     carry.giveBack(pending);
     // Gone before the next write reaches the server (its session ending would do the same).
     const gone = one(zk.delete(pending[0]));
-    await commitProven(zk, dir, (tx) => tx.create(`${dir}/second`, null), carry);
+    await commitProven(zk, dir, (tx) => tx.create(`${dir}/second`, null), { carry });
     await gone;
     await nextTurn();
     expect(await children()).toEqual(['first', 'second']);
@@ -63,8 +63,8 @@ describe('ReceiptCarry', () => {
     const zk = await env.connect();
     const { dir, children } = await place(zk);
     const carry = ReceiptCarry.of(zk);
-    await commitProven(zk, dir, (tx) => tx.create(`${dir}/taken`, null), carry);
-    const refused = await rejectionOf(commitProven(zk, dir, (tx) => tx.create(`${dir}/taken`, null), carry));
+    await commitProven(zk, dir, (tx) => tx.create(`${dir}/taken`, null), { carry });
+    const refused = await rejectionOf(commitProven(zk, dir, (tx) => tx.create(`${dir}/taken`, null), { carry }));
     expect(refused).toBeInstanceOf(RolledBackError);
     expect((refused as RolledBackError).cause).toBeInstanceOf(NodeExistsError);
     expect((refused as RolledBackError).failedIndex).toBe(0);

@@ -116,9 +116,9 @@ export async function removeProven(
   const read = await (readAhead ?? readNode(core, name));
   if (read === null) return null;
   try {
-    const removed = await commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.stat.version), undefined, () =>
-      isSameNode(zk, path, read.stat.czxid),
-    );
+    const removed = await commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.stat.version), {
+      stillMeant: () => isSameNode(zk, path, read.stat.czxid),
+    });
     // Gone, or another node under its name, before our delete could be sent again: not ours.
     if (!removed) return null;
   } catch (err) {

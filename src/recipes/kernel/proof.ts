@@ -34,6 +34,14 @@ export function isLostReply(err: unknown): boolean {
   );
 }
 
+/** How {@link commitProven} settles its receipts and decides to send a write again. */
+export interface ProvenOptions {
+  /** Where the receipt's delete may ride on the client's next proven write (else it is deleted in the background). */
+  readonly carry?: ReceiptCarry;
+  /** Asked before each send after the first: `false` ends the write unsent (its path may name another node by then). */
+  readonly stillMeant?: () => Promise<boolean>;
+}
+
 /**
  * The one rule of issue 17 for a write whose reply was lost: it is confirmed only with proof that it was THIS
  * client's write, never because the node now holds what it meant to write (another client may have written the
@@ -71,8 +79,7 @@ export async function commitProven(
   zk: ZooKeeperClient,
   receipts: string,
   build: (tx: Transaction) => Transaction,
-  carry?: ReceiptCarry,
-  stillMeant?: () => Promise<boolean>,
+  { carry, stillMeant }: ProvenOptions = {},
 ): Promise<boolean> {
   for (let first = true; ; first = false) {
     // Found not applied, refused as expired or moved: the fault suite saw a Queue take's delete, its reply lost and

@@ -88,7 +88,7 @@ async function commitEntries(target: EntryDir, data: readonly Buffer[], priority
           return tx;
         },
         // The receipt's delete rides on the client's next queue write (a put loop: one transaction per put).
-        carryOf(zk, dir),
+        { carry: carryOf(zk, dir) },
       );
       return;
     } catch (err) {

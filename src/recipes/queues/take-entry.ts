@@ -78,9 +78,10 @@ async function deleteEntry(target: EntryDir, listing: Listing, name: string, ski
   // delete, which carries this one's receipt, goes out in the same turn).
   readNext(target, listing, name, skip);
   // The receipt's delete rides on the client's next queue write (a drain: one transaction per entry).
-  const deleting = commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.version), carryOf(zk, dir), () =>
-    isSameNode(zk, path, read.czxid),
-  );
+  const deleting = commitProven(zk, receiptsOf(dir), (tx) => tx.delete(path, read.version), {
+    carry: carryOf(zk, dir),
+    stillMeant: () => isSameNode(zk, path, read.czxid),
+  });
   try {
     if (await deleting) return read.data;
     // Gone, or another node under its name, before our delete could be sent again: not ours.
