@@ -2,7 +2,7 @@
 // inside them), and one program run by each, on a server it starts itself with rxzk/testing: the core operations (create, get, set,
 // getChildren, a transaction, exists, delete, a typed error), a watch stream, a Lock, a TreeCache, the recipes added
 // after them (MultiLock, GroupMember, SharedValue, Counter's and AtomicValue's atomic operations, DistributedQueue,
-// PersistentTtlNode), and one class identity for import and require. The app's install is kept in os.tmpdir() (packed.ts).
+// PersistentTtlNode), rxzk/testing's harness through an expiry, and one class identity for import and require. The app's install is kept in os.tmpdir() (packed.ts).
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { firstValueFrom, lastValueFrom, filter, take, toArray, timeout } from 'rxjs';
 import { createClient, NodeExistsError, InvalidArgumentError } from 'rxzk';
 import { Lock, TreeCache, MultiLock, GroupMember, SharedValue, Counter, AtomicValue, DistributedQueue, PersistentTtlNode } from 'rxzk/recipes';
-import { startZooKeeper } from 'rxzk/testing';
+import { startZooKeeper, zooKeeperHarness } from 'rxzk/testing';
 
 const seen = { runtime: typeof Bun !== 'undefined' ? 'bun' : typeof Deno !== 'undefined' ? 'deno' : 'node' };
 // rxzk/testing too: a server of its own, a JVM this runtime starts and stops.
@@ -66,6 +66,19 @@ const entry = await firstValueFrom(queue.take$().pipe(timeout(20000)));
 await entry.ack();
 seen.queue = [entry.data.toString(), (await firstValueFrom(zk.getChildren('/queue'))).length];
 seen.ttlNode = await firstValueFrom(new PersistentTtlNode(zk, '/ttl', 10000, 'alive').hold$().pipe(timeout(20000)));
+// The harness on the same server (ZOOKEEPER_CONNECT): a client behind its proxy, through an expiry once.
+process.env.ZOOKEEPER_CONNECT = server.connectString;
+const harness = zooKeeperHarness();
+await harness.setup();
+const hz = await harness.client();
+const expiring = hz.session.id;
+const reconnections = [];
+const listening = hz.connectionEvents$.subscribe((e) => { if (e.type === 'connected') reconnections.push(e.sessionId === expiring ? 'old session' : 'new session'); });
+await harness.expireSession(hz);
+listening.unsubscribe();
+seen.harnessExpiry = [reconnections, hz.state];
+await harness.teardown();
+delete process.env.ZOOKEEPER_CONNECT;
 let thrown;
 try { createRequire(import.meta.url)('rxzk').createClient({ hosts: 'h:1', sessionTimeout: -1 }); } catch (err) { thrown = err; }
 seen.instanceofAcross = thrown instanceof InvalidArgumentError;
@@ -93,6 +106,7 @@ const EXPECTED = {
   atomicValue: [true, true, 'v2'],
   queue: ['job-1', 0],
   ttlNode: '/ttl',
+  harnessExpiry: [['new session'], 'CONNECTED'],
   instanceofAcross: true,
   closed: 'CLOSED',
 };
@@ -121,7 +135,7 @@ afterAll(() => {
 });
 
 describe.each(RUNTIMES)('under $name', ({ name, bin, args }) => {
-  it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock, a TreeCache and the later recipes on it', async () => {
+  it('starts a server with rxzk/testing and runs the core operations, a watch stream, a Lock, a TreeCache, the later recipes and the harness on it', async () => {
     const { stdout } = await exec(path.join(app, 'node_modules', '.bin', bin), args('smoke.mjs'), {
       cwd: app,
       timeout: 120_000,
