@@ -316,6 +316,10 @@ export interface StartedZooKeeper {
    * object with `session: { id, password } | null` (an rxzk client), and
    * optionally `server` ('host:port'), tried first (read-only mode's local
    * sessions live only there). Resolves once the server has confirmed.
+   * To close the session it first resumes it on a connection of its own, which drops the holder's: a holder free to
+   * reconnect may win its session back for a moment before the close (CONNECTED on the old session, then the
+   * expiry). `zooKeeperHarness().expireSession` keeps its clients out meanwhile; for a client of your own, put it
+   * behind a `TcpProxy` and `refuse()` connections until this resolves.
    *
    * @example
    * await zkServer.expireSession(zk);
